@@ -1,0 +1,76 @@
+/**
+ * The HTTP API, built by a function so tests call `app.request()` without a socket.
+ * It validates, persists intake data, starts workflows and sends signals; it never
+ * writes order state itself (DESIGN.md "Layout").
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import type { ApiKey } from '../config';
+import type { Database } from '../db/client';
+import type { Logger } from '../logger';
+import { authenticate, type AppEnv } from './auth';
+import { ApiError, errorBody } from './errors';
+import { healthRoutes } from './routes/health';
+import { patientRoutes } from './routes/patients';
+import { payerRoutes } from './routes/payers';
+
+/** What the API needs from Temporal; the worker process and tests provide it. */
+export interface TemporalPort {
+  /** Resolves when the Temporal frontend answers. */
+  ping(): Promise<void>;
+}
+
+export interface AppDeps {
+  database: Database;
+  temporal: TemporalPort;
+  apiKeys: ApiKey[];
+  logger: Logger;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Paths carry ids only; bodies and query strings are never logged.
+    deps.logger.info('request', {
+      method: c.req.method,
+      path: c.req.routePath,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+  app.use('*', bodyLimit({ maxSize: 50 * 1024 * 1024, onError: () => { throw new ApiError(413, 'too_large', 'The request body is larger than 50 MiB'); } }));
+
+  app.route('/', healthRoutes(deps));
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Durable DME API',
+      version: '1',
+      description: 'Orders, documents, claims and remittances of a DME supplier. Send `Authorization: Bearer <api key>`.',
+    },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+
+  app.use('*', authenticate(deps.apiKeys));
+  app.route('/', payerRoutes(deps));
+  app.route('/', patientRoutes(deps));
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`), 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status);
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.json(errorBody('bad_request', error.message || 'The request could not be read'), error.status);
+    }
+    deps.logger.error('unhandled error', { path: c.req.routePath, errorName: error.name });
+    return c.json(errorBody('internal', 'Something went wrong on our side; the request was not completed'), 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

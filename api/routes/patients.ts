@@ -1,0 +1,273 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { asc, eq } from 'drizzle-orm';
+import { recordAudit } from '../../db/audit';
+import { coverages, patients, payers } from '../../db/schema';
+import type { AppDeps } from '../app';
+import { requireRole } from '../auth';
+import { ApiError, notFound, validationError } from '../errors';
+import {
+  addressLine,
+  birthDate,
+  calendarDate,
+  memberIdRule,
+  personName,
+  phone,
+  sex,
+  stateCode,
+  uuidParam,
+  zipCode,
+} from '../fields';
+import { bearerSecurity, router } from '../router';
+import { errorResponses } from '../schemas';
+
+const address = z.object({
+  line1: addressLine,
+  line2: addressLine.optional(),
+  city: personName(30).describe('city name'),
+  state: stateCode,
+  zip: zipCode,
+});
+
+export const newPatientSchema = z
+  .object({
+    firstName: personName(35),
+    middleName: personName(25).optional(),
+    lastName: personName(60),
+    birthDate,
+    sex,
+    address,
+    phone: phone.optional(),
+  })
+  .strict()
+  .openapi('NewPatient');
+
+const subscriberSchema = z
+  .object({ firstName: personName(35), lastName: personName(60), birthDate, sex })
+  .strict();
+
+export const newCoverageSchema = z
+  .object({
+    payerId: z.string().trim().min(1, 'must name a payer from GET /payers'),
+    memberId: z.string().trim().toUpperCase(),
+    groupNumber: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{1,30}$/, 'must be 1–30 letters, digits or hyphens')
+      .optional(),
+    priority: z.enum(['primary', 'secondary', 'tertiary']),
+    relationship: z.enum(['self', 'spouse', 'child', 'other']).default('self'),
+    subscriber: subscriberSchema.optional(),
+    effectiveFrom: calendarDate.optional(),
+    effectiveTo: calendarDate.optional(),
+  })
+  .strict()
+  .superRefine((coverage, ctx) => {
+    if (coverage.relationship !== 'self' && !coverage.subscriber) {
+      ctx.addIssue({ code: 'custom', path: ['subscriber'], message: 'is required when the patient is not the subscriber' });
+    }
+    if (coverage.relationship === 'self' && coverage.subscriber) {
+      ctx.addIssue({ code: 'custom', path: ['subscriber'], message: 'must be left out when the patient is the subscriber' });
+    }
+    if (coverage.effectiveFrom && coverage.effectiveTo && coverage.effectiveTo < coverage.effectiveFrom) {
+      ctx.addIssue({ code: 'custom', path: ['effectiveTo'], message: 'must not be before effectiveFrom' });
+    }
+  })
+  .openapi('NewCoverage');
+
+const created = z.object({ id: z.string().uuid() });
+const patientIdParams = z.object({ id: uuidParam.openapi({ param: { name: 'id', in: 'path' } }) });
+
+const coverageView = z.object({
+  id: z.string(),
+  payerId: z.string(),
+  memberId: z.string(),
+  groupNumber: z.string().nullable(),
+  priority: z.string(),
+  relationship: z.string(),
+  effectiveFrom: z.string().nullable(),
+  effectiveTo: z.string().nullable(),
+});
+
+const patientView = z
+  .object({
+    id: z.string(),
+    firstName: z.string(),
+    middleName: z.string().nullable(),
+    lastName: z.string(),
+    birthDate: z.string(),
+    sex: z.string(),
+    address: z.object({
+      line1: z.string(),
+      line2: z.string().nullable(),
+      city: z.string(),
+      state: z.string(),
+      zip: z.string(),
+    }),
+    phone: z.string().nullable(),
+    coverages: z.array(coverageView),
+  })
+  .openapi('Patient');
+
+const createPatient = createRoute({
+  method: 'post',
+  path: '/patients',
+  summary: 'Register a patient (demographics)',
+  tags: ['patients'],
+  security: bearerSecurity,
+  middleware: [requireRole('intake')] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: newPatientSchema } } } },
+  responses: {
+    201: { description: 'Registered', content: { 'application/json': { schema: created } } },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+const getPatient = createRoute({
+  method: 'get',
+  path: '/patients/{id}',
+  summary: 'A patient with their coverages',
+  tags: ['patients'],
+  security: bearerSecurity,
+  request: { params: patientIdParams },
+  responses: {
+    200: { description: 'The patient', content: { 'application/json': { schema: patientView } } },
+    ...errorResponses(400, 401, 404),
+  },
+});
+
+const addCoverage = createRoute({
+  method: 'post',
+  path: '/patients/{id}/coverages',
+  summary: 'Add a coverage (payer, member id, priority)',
+  tags: ['patients'],
+  security: bearerSecurity,
+  middleware: [requireRole('intake')] as const,
+  request: {
+    params: patientIdParams,
+    body: { required: true, content: { 'application/json': { schema: newCoverageSchema } } },
+  },
+  responses: {
+    201: { description: 'Added', content: { 'application/json': { schema: created } } },
+    ...errorResponses(400, 401, 403, 404, 409, 422),
+  },
+});
+
+export function patientRoutes(deps: AppDeps) {
+  const { db } = deps.database;
+
+  return router()
+    .openapi(createPatient, async (c) => {
+      const body = c.req.valid('json');
+      const actor = c.get('actor');
+      const id = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(patients)
+          .values({
+            firstName: body.firstName,
+            middleName: body.middleName ?? null,
+            lastName: body.lastName,
+            birthDate: body.birthDate,
+            sex: body.sex,
+            addressLine1: body.address.line1,
+            addressLine2: body.address.line2 ?? null,
+            city: body.address.city,
+            state: body.address.state,
+            zip: body.address.zip,
+            phone: body.phone ?? null,
+            createdBy: actor.user,
+          })
+          .returning({ id: patients.id });
+        await recordAudit(tx, { actor: actor.user, action: 'patient.created', entityType: 'patient', entityId: row.id });
+        return row.id;
+      });
+      c.header('Location', `/patients/${id}`);
+      return c.json({ id }, 201);
+    })
+    .openapi(getPatient, async (c) => {
+      const { id } = c.req.valid('param');
+      const [patient] = await db.select().from(patients).where(eq(patients.id, id));
+      if (!patient) throw notFound('Patient', id);
+      const rows = await db
+        .select()
+        .from(coverages)
+        .where(eq(coverages.patientId, id))
+        .orderBy(asc(coverages.priority), asc(coverages.createdAt));
+      return c.json(
+        {
+          id: patient.id,
+          firstName: patient.firstName,
+          middleName: patient.middleName,
+          lastName: patient.lastName,
+          birthDate: patient.birthDate,
+          sex: patient.sex,
+          address: {
+            line1: patient.addressLine1,
+            line2: patient.addressLine2,
+            city: patient.city,
+            state: patient.state,
+            zip: patient.zip,
+          },
+          phone: patient.phone,
+          coverages: rows.map((coverage) => ({
+            id: coverage.id,
+            payerId: coverage.payerId,
+            memberId: coverage.memberId,
+            groupNumber: coverage.groupNumber,
+            priority: coverage.priority,
+            relationship: coverage.relationship,
+            effectiveFrom: coverage.effectiveFrom,
+            effectiveTo: coverage.effectiveTo,
+          })),
+        },
+        200,
+      );
+    })
+    .openapi(addCoverage, async (c) => {
+      const { id: patientId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const actor = c.get('actor');
+
+      const [payer] = await db.select({ id: payers.id, kind: payers.kind }).from(payers).where(eq(payers.id, body.payerId));
+      if (!payer) {
+        throw validationError([{ field: 'payerId', message: `payer ${body.payerId} is not configured (see GET /payers)` }], 422);
+      }
+      const rule = memberIdRule(payer.kind);
+      if (!rule.pattern.test(body.memberId)) {
+        throw validationError([{ field: 'memberId', message: rule.message }]);
+      }
+      const [patient] = await db.select({ id: patients.id }).from(patients).where(eq(patients.id, patientId));
+      if (!patient) throw notFound('Patient', patientId);
+
+      const id = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(coverages)
+          .values({
+            patientId,
+            payerId: payer.id,
+            memberId: body.memberId,
+            groupNumber: body.groupNumber ?? null,
+            priority: body.priority,
+            relationship: body.relationship,
+            subscriber: body.subscriber ?? null,
+            effectiveFrom: body.effectiveFrom ?? null,
+            effectiveTo: body.effectiveTo ?? null,
+            createdBy: actor.user,
+          })
+          .onConflictDoNothing()
+          .returning({ id: coverages.id });
+        if (!row) {
+          throw new ApiError(409, 'conflict', `The patient already has this member id with payer ${payer.id}`);
+        }
+        await recordAudit(tx, {
+          actor: actor.user,
+          action: 'coverage.added',
+          entityType: 'coverage',
+          entityId: row.id,
+          detail: { patientId, payerId: payer.id, priority: body.priority },
+        });
+        return row.id;
+      });
+      c.header('Location', `/patients/${patientId}`);
+      return c.json({ id }, 201);
+    });
+}

@@ -1,0 +1,78 @@
+/**
+ * Reference data every installation starts with: the four Medicare DME MACs
+ * (DOMAIN.md §9 — Medicare DME claims go through CEDI to the MAC of the patient's
+ * permanent address), one Medicaid plan and one commercial plan. Inserted once, so
+ * running it again changes nothing.
+ */
+import type { Db } from './client';
+import { payers } from './schema';
+
+type PayerRow = typeof payers.$inferInsert;
+
+// EDI payer ids of the DME MACs as CEDI lists them (verify against the CEDI payer list
+// of the supplier's trading-partner agreement; they are data, not code).
+export const seedPayers: PayerRow[] = [
+  {
+    id: 'medicare-ja',
+    name: 'Medicare DME MAC Jurisdiction A (Noridian)',
+    kind: 'medicare',
+    ediPayerId: '16003',
+    claimFilingIndicator: 'MB',
+    dmeMacJurisdiction: 'JA',
+    timelyFilingDays: 365,
+  },
+  {
+    id: 'medicare-jb',
+    name: 'Medicare DME MAC Jurisdiction B (CGS)',
+    kind: 'medicare',
+    ediPayerId: '17003',
+    claimFilingIndicator: 'MB',
+    dmeMacJurisdiction: 'JB',
+    timelyFilingDays: 365,
+  },
+  {
+    id: 'medicare-jc',
+    name: 'Medicare DME MAC Jurisdiction C (CGS)',
+    kind: 'medicare',
+    ediPayerId: '18003',
+    claimFilingIndicator: 'MB',
+    dmeMacJurisdiction: 'JC',
+    timelyFilingDays: 365,
+  },
+  {
+    id: 'medicare-jd',
+    name: 'Medicare DME MAC Jurisdiction D (Noridian)',
+    kind: 'medicare',
+    ediPayerId: '19003',
+    claimFilingIndicator: 'MB',
+    dmeMacJurisdiction: 'JD',
+    timelyFilingDays: 365,
+  },
+  {
+    id: 'medicaid-state',
+    name: 'State Medicaid',
+    kind: 'medicaid',
+    ediPayerId: 'SMCD1',
+    claimFilingIndicator: 'MC',
+    dmeMacJurisdiction: null,
+    timelyFilingDays: 365,
+  },
+  {
+    id: 'commercial-acme',
+    name: 'Acme Health Plan',
+    kind: 'commercial',
+    ediPayerId: 'ACME1',
+    claimFilingIndicator: 'CI',
+    dmeMacJurisdiction: null,
+    // Commercial timely filing is set by contract, often 90–180 days (DOMAIN.md §9).
+    timelyFilingDays: 180,
+  },
+];
+
+export async function seedReferenceData(db: Db): Promise<void> {
+  await db
+    .insert(payers)
+    .values(seedPayers)
+    // A supplier may have edited a seeded payer: never overwrite it.
+    .onConflictDoNothing({ target: payers.id });
+}
