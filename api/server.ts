@@ -1,0 +1,76 @@
+/**
+ * Serves the API over HTTP. `npm run start:api` runs it alone against TEMPORAL_ADDRESS
+ * and DATABASE_URL (a real deployment); `npm start` calls startApiServer beside the
+ * worker and the embedded Temporal dev server.
+ */
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../config';
+import { openDatabase } from '../db/client';
+import { seedReferenceData } from '../db/seed';
+import { createLogger } from '../logger';
+import { createApp, type AppDeps } from './app';
+import { resolveApiKeys } from './keys';
+
+export interface RunningApi {
+  port: number;
+  close(): Promise<void>;
+}
+
+export function startApiServer(app: ReturnType<typeof createApp>, port: number, hostname: string): Promise<RunningApi> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
+      resolve({
+        port: info.port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            // Idle keep-alive sockets would hold close() open until they time out.
+            if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
+          }),
+      });
+    });
+    server.once('error', reject);
+  });
+}
+
+/** The Temporal side of the API: a client, and a bounded ping for /healthz. */
+export function temporalPort(client: Client): AppDeps['temporal'] {
+  return {
+    ping: async () => {
+      await client.connection.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({}));
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, { process: 'api' });
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  await database.migrate();
+  await seedReferenceData(database.db);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { keys, generated } = resolveApiKeys(config);
+  const app = createApp({ database, temporal: temporalPort(client), apiKeys: keys, logger });
+  const api = await startApiServer(app, config.PORT, config.API_HOST);
+  logger.info('api listening', { port: api.port, host: config.API_HOST });
+  if (generated) process.stdout.write(`Development API key (admin): ${generated.key}\n`);
+
+  const stop = async () => {
+    await api.close();
+    await connection.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
