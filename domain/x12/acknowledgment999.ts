@@ -31,7 +31,7 @@ export interface SegmentError {
   segmentId: string;
   /** IK302: position counted from ST = 1. */
   position: number;
-  /** IK303: loop, e.g. 2010BB. */
+  /** IK303: the LS/LE bounded-loop identifier (at most 4 characters), when the segment sits in one. */
   loopId?: string;
   /** IK304: 1 unrecognized segment, 3 required segment missing, 8 segment has data element errors… */
   errorCode?: string;

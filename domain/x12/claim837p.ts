@@ -8,7 +8,7 @@
 import type { ClaimLine } from '../types';
 import { interchangeText, type SegmentParts } from './envelope';
 import { clean, InputCheck, zipDigits, type AddressInput, type InterchangeInput, type PersonInput } from './input';
-import { ccyymmdd, dollars, normalizeEin } from './values';
+import { ccyymmdd, dollars, money, normalizeEin } from './values';
 
 export const CLAIM_837P_VERSION = '005010X222A1';
 
@@ -209,7 +209,7 @@ function check(input: Claim837Input): ClaimLine[] {
   if (claim && Number.isSafeInteger(claim.totalCharge)) {
     const sum = lines.reduce((total, l) => total + (Number.isSafeInteger(l.charge) ? l.charge : 0), 0);
     if (sum !== claim.totalCharge) {
-      c.problem('claim.totalCharge', `${dollars(claim.totalCharge)} differs from the sum of the line charges ${dollars(sum)} (CLM02 must equal ΣSV102)`);
+      c.problem('claim.totalCharge', `${money(claim.totalCharge)} differs from the sum of the line charges ${money(sum)} (CLM02 must equal ΣSV102)`);
     }
   }
   c.throwIfAny();

@@ -7,7 +7,7 @@
 import { fail, X12Error, type X12Issue } from './errors';
 import { cents, date, optionalCents, optionalDecimal, optionalText, required, text } from './fields';
 import { components, parseX12, transactionSetsOf, type X12Delimiters, type X12Segment, type X12TransactionSet } from './parse';
-import { dollars } from './values';
+import { money } from './values';
 
 /**
  * CLP02: 1/2/3 processed as primary/secondary/tertiary, 4 denied, 19/20/21 processed
@@ -319,7 +319,7 @@ export function balance835(remittance: Remittance): X12Issue[] {
       const expected = line.charge - adjusted(line.adjustments);
       if (expected !== line.paid) {
         unbalanced(
-          `claim ${pcn} line ${line.hcpcs}${line.lineControlNumber ? ` (${line.lineControlNumber})` : ''}: charge ${dollars(line.charge)} − adjustments ${dollars(adjusted(line.adjustments))} = ${dollars(expected)}, but paid ${dollars(line.paid)}`,
+          `claim ${pcn} line ${line.hcpcs}${line.lineControlNumber ? ` (${line.lineControlNumber})` : ''}: charge ${money(line.charge)} − adjustments ${money(adjusted(line.adjustments))} = ${money(expected)}, but paid ${money(line.paid)}`,
           line.position,
           'SVC',
         );
@@ -329,7 +329,7 @@ export function balance835(remittance: Remittance): X12Issue[] {
     const expected = claim.charge - allAdjustments;
     if (expected !== claim.paid) {
       unbalanced(
-        `claim ${pcn}: charge ${dollars(claim.charge)} − adjustments ${dollars(allAdjustments)} (claim and lines) = ${dollars(expected)}, but paid ${dollars(claim.paid)}`,
+        `claim ${pcn}: charge ${money(claim.charge)} − adjustments ${money(allAdjustments)} (claim and lines) = ${money(expected)}, but paid ${money(claim.paid)}`,
         claim.position,
         'CLP',
       );
@@ -340,7 +340,7 @@ export function balance835(remittance: Remittance): X12Issue[] {
   if (claimsPaid - providerAdjusted !== remittance.paymentAmount) {
     issues.push({
       code: 'unbalanced',
-      message: `transaction set ${remittance.controlNumber}: BPR02 ${dollars(remittance.paymentAmount)} ≠ claims paid ${dollars(claimsPaid)} − provider adjustments ${dollars(providerAdjusted)} = ${dollars(claimsPaid - providerAdjusted)}`,
+      message: `transaction set ${remittance.controlNumber}: BPR02 ${money(remittance.paymentAmount)} ≠ claims paid ${money(claimsPaid)} − provider adjustments ${money(providerAdjusted)} = ${money(claimsPaid - providerAdjusted)}`,
     });
   }
   return issues;

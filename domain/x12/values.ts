@@ -15,6 +15,12 @@ export function dollars(cents: number): string {
   return `${sign}${whole}.${String(fraction).padStart(2, '0').replace(/0$/, '')}`;
 }
 
+/** 11080 → "$110.80": amounts in messages people read. */
+export function money(cents: number): string {
+  const abs = Math.abs(cents);
+  return `${cents < 0 ? '-' : ''}$${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
 const AMOUNT = /^-?(\d+\.?\d*|\.\d+)$/;
 
 /**
