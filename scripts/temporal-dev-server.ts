@@ -122,7 +122,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     stopping ??= (async () => {
       if (!exitInfo) {
         child.kill('SIGTERM');
-        const graceful = await Promise.race([exited.then(() => true), sleep(options.stopGraceMs ?? 10_000).then(() => false)]);
+        let timer: NodeJS.Timeout | undefined;
+        const graceful = await Promise.race([
+          exited.then(() => true),
+          new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.stopGraceMs ?? 10_000))),
+        ]);
+        clearTimeout(timer); // a pending grace timer would keep the caller's process alive
         if (!graceful) {
           child.kill('SIGKILL');
           await exited;

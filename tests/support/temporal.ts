@@ -3,6 +3,7 @@
  * (TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH; resolved again when a file runs on its own).
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { registerSearchAttributes } from '../../scripts/search-attributes';
 import { resolveTestServer } from '../../scripts/temporal-binaries';
 import { startDevServerOnFreePorts, type DevServer, type DevServerOptions } from '../../scripts/temporal-dev-server';
@@ -17,6 +18,7 @@ import { startDevServerOnFreePorts, type DevServer, type DevServerOptions } from
  * No visibility queries or schedules on this server: use startDevServerForTests() for those.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietTemporalRuntime();
   const { path } = await resolveTestServer();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
@@ -36,4 +38,17 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
  */
 export function startDevServerForTests(options: Omit<DevServerOptions, 'port' | 'uiPort'> = {}): Promise<DevServer> {
   return startDevServerOnFreePorts(options);
+}
+
+/**
+ * The SDK logs every worker state change and the workflow bundle's webpack report at INFO, which
+ * buries test output; keep WARN and above (TEMPORAL_TEST_LOG_LEVEL=INFO|DEBUG|TRACE to see more).
+ * The runtime can be configured once per test file, before its first use; later calls are no-ops.
+ */
+export function quietTemporalRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_TEST_LOG_LEVEL as LogLevel | undefined) ?? 'WARN') });
+  } catch {
+    // already installed (or already in use) in this test file
+  }
 }
