@@ -1,0 +1,131 @@
+/**
+ * Payer-level billing settings (DOMAIN.md: "every number that a payer can change
+ * belongs in configuration"). Medicare is the reference; Medicaid and commercial
+ * payers start from documented defaults that the payer table overrides.
+ */
+import { addDays } from './calendar';
+import { followUpPolicy } from './follow-up';
+
+export type PayerKind = 'medicare' | 'medicaid' | 'commercial';
+
+export interface PayerPolicy {
+  kind: PayerKind;
+  /**
+   * Days from the date of service to file a claim. Medicare: 12 months (365 days,
+   * the safe reading in a leap year); late claims deny CO-29. Commercial: by
+   * contract, often 90–180.
+   */
+  timelyFilingDays: number;
+  /** Whether Medicare's required prior-authorization list (DOMAIN.md §6) applies to this payer. */
+  priorAuthListApplies: boolean;
+  /** Whether the face-to-face encounter / written order prior to delivery list (DOMAIN.md §5) applies. */
+  faceToFaceListApplies: boolean;
+  /** Share of the payer's payment withheld: 2% Medicare sequestration (CARC 253), 0 elsewhere. */
+  sequestrationRate: number;
+  /** Patient's share of the allowed amount after the deductible: 20% under Medicare Part B. */
+  coinsuranceRate: number;
+  /**
+   * Capped rentals: the contractor pays no month after the 11th until told the purchase
+   * option was offered in month 10. (verify): some sources tie this to rentals begun
+   * before 2006, when the purchase option still existed — hence a flag, off by default.
+   */
+  purchaseOptionHoldAfterMonth11: boolean;
+  /**
+   * Corrections of processed claims go through a reopening instead of a replacement
+   * claim (frequency 7/8). DME MACs work this way (verify).
+   */
+  reopeningInsteadOfReplacement: boolean;
+  /** Days to refund an identified overpayment (Medicare: 60 days, DOMAIN.md §13). */
+  creditBalanceDeadlineDays: number;
+}
+
+/**
+ * Defaults per payer kind. Medicaid timely filing differs by state (365 days is the
+ * most common, verify per state); a commercial default of 90 days is the short end of
+ * the usual 90–180 so an unconfigured contract never lets a claim go late.
+ * Coinsurance of a commercial plan comes from the 271 eligibility answer when known.
+ */
+const defaults: Record<PayerKind, PayerPolicy> = {
+  medicare: {
+    kind: 'medicare',
+    timelyFilingDays: 365,
+    priorAuthListApplies: true,
+    faceToFaceListApplies: true,
+    sequestrationRate: 0.02,
+    coinsuranceRate: 0.2,
+    purchaseOptionHoldAfterMonth11: false,
+    reopeningInsteadOfReplacement: true,
+    creditBalanceDeadlineDays: followUpPolicy.creditBalance.deadline.days,
+  },
+  medicaid: {
+    kind: 'medicaid',
+    timelyFilingDays: 365,
+    priorAuthListApplies: false,
+    faceToFaceListApplies: true,
+    sequestrationRate: 0,
+    coinsuranceRate: 0,
+    purchaseOptionHoldAfterMonth11: false,
+    reopeningInsteadOfReplacement: false,
+    creditBalanceDeadlineDays: followUpPolicy.creditBalance.deadline.days,
+  },
+  commercial: {
+    kind: 'commercial',
+    timelyFilingDays: 90,
+    priorAuthListApplies: false,
+    faceToFaceListApplies: true,
+    sequestrationRate: 0,
+    coinsuranceRate: 0.2,
+    purchaseOptionHoldAfterMonth11: false,
+    reopeningInsteadOfReplacement: false,
+    creditBalanceDeadlineDays: followUpPolicy.creditBalance.deadline.days,
+  },
+};
+
+/** The policy of a payer: the defaults of its kind with the payer table's overrides on top. */
+export function payerPolicy(kind: PayerKind, overrides: Partial<Omit<PayerPolicy, 'kind'>> = {}): PayerPolicy {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return { ...defaults[kind], ...defined, kind };
+}
+
+/**
+ * Last day a claim for this date of service may be filed. Rejected claims do not
+ * count as filed, so a rejection close to this date is urgent.
+ */
+export function timelyFilingDeadline(dateOfService: string, payer: Pick<PayerPolicy, 'timelyFilingDays'>): string {
+  return addDays(dateOfService, payer.timelyFilingDays);
+}
+
+export type DmeMacJurisdiction = 'JA' | 'JB' | 'JC' | 'JD';
+
+/**
+ * Medicare DME claims go through CEDI to the DME MAC of the patient's permanent
+ * address (DOMAIN.md §9). `confirmed: false` marks the jurisdiction whose state
+ * list was not checked against a primary source (verify).
+ */
+export const dmeMacJurisdictions: Record<DmeMacJurisdiction, { contractor: string; states: string[]; confirmed: boolean }> = {
+  JA: {
+    contractor: 'Noridian',
+    states: ['CT', 'DE', 'DC', 'ME', 'MD', 'MA', 'NH', 'NJ', 'NY', 'PA', 'RI', 'VT'],
+    confirmed: false,
+  },
+  JB: { contractor: 'CGS', states: ['IL', 'IN', 'KY', 'MI', 'MN', 'OH', 'WI'], confirmed: true },
+  JC: {
+    contractor: 'CGS',
+    states: ['AL', 'AR', 'CO', 'FL', 'GA', 'LA', 'MS', 'NM', 'NC', 'OK', 'SC', 'TN', 'TX', 'VA', 'WV', 'PR', 'VI'],
+    confirmed: true,
+  },
+  JD: {
+    contractor: 'Noridian',
+    // GU, AS, MP: the Pacific territories (Guam, American Samoa, Northern Mariana Islands).
+    states: ['AK', 'AZ', 'CA', 'HI', 'ID', 'IA', 'KS', 'MO', 'MT', 'NE', 'NV', 'ND', 'OR', 'SD', 'UT', 'WA', 'WY', 'GU', 'AS', 'MP'],
+    confirmed: true,
+  },
+};
+
+/** The DME MAC for a patient's state (USPS code), or undefined for an unknown code. */
+export function dmeMacForState(state: string): DmeMacJurisdiction | undefined {
+  const code = state.trim().toUpperCase();
+  return (Object.keys(dmeMacJurisdictions) as DmeMacJurisdiction[]).find((jurisdiction) =>
+    dmeMacJurisdictions[jurisdiction].states.includes(code),
+  );
+}
