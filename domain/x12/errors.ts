@@ -60,5 +60,6 @@ export function at(segment: SegmentRef): string {
 }
 
 export function fail(code: X12ErrorCode, message: string, segment?: SegmentRef): never {
-  throw new X12Error([{ code, message: segment ? `${at(segment)}: ${message}` : message, segment }]);
+  if (!segment) throw new X12Error([{ code, message }]);
+  throw new X12Error([{ code, message: `${at(segment)}: ${message}`, segment: { position: segment.position, id: segment.id } }]);
 }
