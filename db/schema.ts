@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   date,
   index,
   integer,
@@ -19,6 +20,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { orderStages } from '../workflows/definitions';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -111,4 +113,279 @@ export const auditEvents = pgTable(
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
   },
   (table) => [index('audit_events_entity_idx').on(table.entityType, table.entityId)],
+);
+
+// ---------------------------------------------------------------------------
+// Orders and their life (issue: the DME order workflow). The workflow owns the
+// orchestration; these rows are written by its activities, idempotently.
+// ---------------------------------------------------------------------------
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey(),
+    patientId: uuid('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    coverageId: uuid('coverage_id')
+      .notNull()
+      .references(() => coverages.id),
+    payerId: text('payer_id')
+      .notNull()
+      .references(() => payers.id),
+    prescriberNpi: text('prescriber_npi')
+      .notNull()
+      .references(() => prescribers.npi),
+    orderDate: date('order_date', { mode: 'string' }).notNull(),
+    /** ICD-10-CM codes without the dot, principal first. */
+    diagnoses: jsonb('diagnoses').$type<string[]>().notNull(),
+    workflowId: text('workflow_id').notNull(),
+    /** Mirrors of the workflow's stage and blocker for list queries; the workflow is the authority. */
+    stage: text('stage', { enum: orderStages }).notNull().default('documentation'),
+    blockedOn: text('blocked_on'),
+    rentalMonth: integer('rental_month'),
+    cancelReason: text('cancel_reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('orders_stage_idx').on(table.stage),
+    index('orders_payer_idx').on(table.payerId),
+    index('orders_patient_idx').on(table.patientId),
+  ],
+);
+
+export const orderItems = pgTable(
+  'order_items',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    lineNumber: integer('line_number').notNull(),
+    hcpcs: text('hcpcs').notNull(),
+    quantity: integer('quantity').notNull(),
+    acquisition: text('acquisition', { enum: ['rental', 'purchase'] }).notNull(),
+    side: text('side', { enum: ['LT', 'RT', 'bilateral'] }),
+    /** The rest of the domain OrderItem (flow, election, ABN, replacement…). */
+    options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),
+    unitCharge: integer('unit_charge').notNull(),
+  },
+  (table) => [uniqueIndex('order_items_order_line_uq').on(table.orderId, table.lineNumber)],
+);
+
+export const documents = pgTable(
+  'documents',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    kind: text('kind').notNull(),
+    status: text('status', { enum: ['received', 'approved', 'rejected'] }).notNull(),
+    /** Where the document is kept (document-management reference, file name); never its content. */
+    reference: text('reference').notNull(),
+    receivedBy: text('received_by').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    reviewedBy: text('reviewed_by'),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    rejectReason: text('reject_reason'),
+  },
+  (table) => [index('documents_order_idx').on(table.orderId)],
+);
+
+export const eligibilityChecks = pgTable(
+  'eligibility_checks',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    coverageId: uuid('coverage_id').notNull(),
+    controlNumber: text('control_number').notNull(),
+    request: text('request').notNull(),
+    response: text('response').notNull(),
+    active: boolean('active').notNull(),
+    coversDme: boolean('covers_dme').notNull(),
+    summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
+    checkedAt: timestamp('checked_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('eligibility_checks_order_idx').on(table.orderId)],
+);
+
+export const priorAuths = pgTable(
+  'prior_auths',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    hcpcs: jsonb('hcpcs').$type<string[]>().notNull(),
+    status: text('status', { enum: ['requested', 'affirmed', 'non-affirmed', 'expired'] }).notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    /** The 14-character unique tracking number of an affirmation (837P REF*G1). */
+    trackingNumber: text('tracking_number'),
+    expiresOn: date('expires_on', { mode: 'string' }),
+    reason: text('reason'),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (table) => [index('prior_auths_order_idx').on(table.orderId)],
+);
+
+export const deliveries = pgTable('deliveries', {
+  orderId: uuid('order_id')
+    .primaryKey()
+    .references(() => orders.id),
+  deliveredOn: date('delivered_on', { mode: 'string' }).notNull(),
+  signedBy: text('signed_by').notNull(),
+  relationship: text('relationship').notNull(),
+  serialNumbers: jsonb('serial_numbers').$type<Record<string, string[]>>().notNull().default({}),
+  confirmedBy: text('confirmed_by').notNull(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }).notNull(),
+});
+
+export const claimStatuses = [
+  'built',
+  'submitted',
+  'accepted',
+  'rejected',
+  'paid',
+  'partially-paid',
+  'denied',
+  'reversed',
+  'closed',
+] as const;
+export type ClaimStatus = (typeof claimStatuses)[number];
+
+export const claims = pgTable(
+  'claims',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    /** Our patient control number (837P CLM01, echoed in 277CA and 835 CLP01). */
+    claimNumber: text('claim_number').notNull(),
+    payerId: text('payer_id').notNull(),
+    serviceFrom: date('service_from', { mode: 'string' }).notNull(),
+    serviceTo: date('service_to', { mode: 'string' }).notNull(),
+    rentalPeriod: integer('rental_period'),
+    rentalMonth: integer('rental_month'),
+    totalCharge: integer('total_charge').notNull(),
+    frequencyCode: text('frequency_code').notNull().default('1'),
+    /** The claim this one corrects after a front-end rejection. */
+    correctsClaimId: uuid('corrects_claim_id'),
+    status: text('status', { enum: claimStatuses }).notNull(),
+    statusReason: text('status_reason'),
+    interchangeControlNumber: text('interchange_control_number').notNull(),
+    /** The 837P exactly as sent. */
+    x12: text('x12').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    payerClaimNumber: text('payer_claim_number'),
+    paidAmount: integer('paid_amount').notNull().default(0),
+    patientResponsibility: integer('patient_responsibility').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('claims_claim_number_uq').on(table.claimNumber),
+    index('claims_order_idx').on(table.orderId),
+    index('claims_status_idx').on(table.status),
+  ],
+);
+
+export const claimLines = pgTable(
+  'claim_lines',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    lineNumber: integer('line_number').notNull(),
+    itemId: uuid('item_id').notNull(),
+    hcpcs: text('hcpcs').notNull(),
+    modifiers: jsonb('modifiers').$type<string[]>().notNull(),
+    units: integer('units').notNull(),
+    charge: integer('charge').notNull(),
+    serviceFrom: date('service_from', { mode: 'string' }).notNull(),
+    serviceTo: date('service_to', { mode: 'string' }).notNull(),
+    rentalMonth: integer('rental_month'),
+    /** Unique per line (837P REF*6R), echoed in 277CA and 835 so posting can match. */
+    lineControlNumber: text('line_control_number').notNull(),
+    /** Side of a bilateral pair (LT/RT) so both lines of one item may share a period; '' otherwise. */
+    side: text('side').notNull().default(''),
+    /** Set when the claim was rejected at the front end: a rejected claim was never filed. */
+    voided: boolean('voided').notNull().default(false),
+    paidAmount: integer('paid_amount').notNull().default(0),
+    allowedAmount: integer('allowed_amount'),
+  },
+  (table) => [
+    uniqueIndex('claim_lines_control_number_uq').on(table.lineControlNumber),
+    // A service period of an item is billed once: the database refuses a second live line.
+    uniqueIndex('claim_lines_item_period_uq')
+      .on(table.itemId, table.serviceFrom, table.side)
+      .where(sql`voided = false`),
+  ],
+);
+
+/** A claim's way through the clearinghouse and payer: acknowledgements, statuses, remittances. */
+export const claimEvents = pgTable(
+  'claim_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    /** Idempotency: the same inbound document applied twice is one event. */
+    eventKey: text('event_key').notNull(),
+    kind: text('kind').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (table) => [uniqueIndex('claim_events_key_uq').on(table.claimId, table.eventKey)],
+);
+
+/** X12 files exchanged with the clearinghouse, kept as sent or received. */
+export const ediFiles = pgTable(
+  'edi_files',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    direction: text('direction', { enum: ['outbound', 'inbound'] }).notNull(),
+    transaction: text('transaction').notNull(),
+    /** sha256 of the text: the same file received twice is stored once. */
+    digest: text('digest').notNull(),
+    content: text('content').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('edi_files_digest_uq').on(table.direction, table.digest)],
+);
+
+/** Claims the sandbox payer has received, so it answers the same way after a restart. */
+export const sandboxClaims = pgTable('sandbox_claims', {
+  claimNumber: text('claim_number').primaryKey(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  x12: text('x12').notNull(),
+});
+
+/** Staff work queue: reminders, escalations, rejections, denials. */
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: uuid('id').primaryKey(),
+    /** Idempotency: the workflow derives it (e.g. `order-1:documents:reminder:3`). */
+    taskKey: text('task_key').notNull(),
+    orderId: uuid('order_id').references(() => orders.id),
+    claimId: uuid('claim_id'),
+    role: text('role', { enum: ['intake', 'reviewer', 'delivery', 'biller'] }).notNull(),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    status: text('status', { enum: ['open', 'done'] }).notNull().default('open'),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    doneBy: text('done_by'),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+  },
+  (table) => [uniqueIndex('tasks_key_uq').on(table.taskKey), index('tasks_role_status_idx').on(table.role, table.status)],
 );

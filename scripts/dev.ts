@@ -1,0 +1,122 @@
+/**
+ * `npm start`: the whole system in one process on its embedded defaults — a Temporal
+ * dev server as a child process (SQLite under DATA_DIR, Web UI, Dme* search
+ * attributes), PGlite under DATA_DIR (or DATABASE_URL), the worker and the API.
+ * With TEMPORAL_ADDRESS it uses that server instead of starting one.
+ * Ctrl-C / SIGTERM stops the API, the worker and the dev server; nothing is left running.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { resolveApiKeys } from '../api/keys';
+import { startApiServer, temporalPort } from '../api/server';
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase } from '../db/client';
+import { seedReferenceData } from '../db/seed';
+import { createLogger } from '../logger';
+import { createDmeWorker } from '../worker';
+import { registerSearchAttributes } from './search-attributes';
+import { startDevServer, type DevServer } from './temporal-dev-server';
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, { process: 'dev' });
+  fs.mkdirSync(config.DATA_DIR, { recursive: true });
+  // We stop the worker ourselves, in order, on SIGINT/SIGTERM; the SDK's INFO chatter
+  // (bundle reports, state changes) would bury the start-up banner.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'INFO' : 'WARN') });
+
+  const stack: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const stop = async (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping…\n');
+    for (const step of stack.reverse()) {
+      await step().catch((error) => logger.warn('stop step failed', { error }));
+    }
+    process.exit(exitCode);
+  };
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  try {
+    let devServer: DevServer | undefined;
+    let address = config.TEMPORAL_ADDRESS;
+    if (!address) {
+      devServer = await startDevServer({
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        dbFile: path.resolve(config.DATA_DIR, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      stack.push(() => devServer!.stop());
+      address = devServer.address;
+    }
+
+    const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    stack.push(() => database.close());
+    await database.migrate();
+    await seedReferenceData(database.db);
+
+    const connection = await Connection.connect({ address });
+    stack.push(() => connection.close());
+    if (!devServer) await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+    const workerConnection = await NativeConnection.connect({ address });
+    stack.push(() => workerConnection.close());
+    const worker = await createDmeWorker({
+      connection: workerConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities: { db: database.db, logger, clock: () => new Date() },
+    });
+    const running = worker.run();
+    stack.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    running.catch((error) => {
+      logger.error('worker stopped unexpectedly', { error });
+      void stop(1);
+    });
+
+    const { keys, generated } = resolveApiKeys(config);
+    const app = createApp({ database, temporal: temporalPort(client), apiKeys: keys, logger });
+    const api = await startApiServer(app, config.PORT, config.API_HOST);
+    stack.push(() => api.close());
+
+    const apiUrl = `http://${config.API_HOST === '0.0.0.0' ? 'localhost' : config.API_HOST}:${api.port}`;
+    const lines = [
+      '',
+      `Durable DME is running (started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s)`,
+      `  API          ${apiUrl}`,
+      `  API docs     ${apiUrl}/docs`,
+      `  Temporal UI  ${devServer?.uiUrl ?? `(external Temporal at ${address})`}`,
+      `  Temporal     ${address}, namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
+      `  Database     ${database.kind === 'pglite' ? `PGlite in ${path.resolve(config.DATA_DIR, 'pglite')}` : 'Postgres (DATABASE_URL)'}`,
+      `  Clearinghouse ${config.CLEARINGHOUSE}`,
+      generated ? `  API key      ${generated.key}  (admin, kept in ${path.resolve(config.DATA_DIR, 'dev-api-key')})` : '  API keys     from API_KEYS',
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } catch (error) {
+    process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    await stop(1);
+  }
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
