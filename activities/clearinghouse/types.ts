@@ -1,0 +1,44 @@
+/**
+ * One interface for every clearinghouse (DESIGN.md "Clearinghouse"): eligibility
+ * (270 → 271) in real time, claim files out (837P), a prior-auth request, claim
+ * status (276 → 277) and the inbound mailbox (999, 277CA, 835). Adapters: `sandbox`
+ * (a simulated payer answering with real X12) and `file-drop` (an outbox and an
+ * inbox folder, as many real clearinghouses exchange files).
+ *
+ * Every call is idempotent: the same file (same control number) sent twice is
+ * accepted once, because Temporal may retry an activity after a crash.
+ */
+
+export interface OutboundFile {
+  /** ISA13 of the interchange; the adapter's idempotency key. */
+  controlNumber: string;
+  /** The X12 text exactly as sent. */
+  x12: string;
+}
+
+export interface InboundFile {
+  /** Adapter-specific name (file name, sandbox document id) for audit. */
+  name: string;
+  x12: string;
+}
+
+export interface CollectResult {
+  files: InboundFile[];
+  /**
+   * When the mailbox should be looked at again. The sandbox knows exactly when its
+   * next answer falls due; a folder has to be polled.
+   */
+  nextCheckAt: Date | null;
+}
+
+export interface Clearinghouse {
+  readonly name: 'sandbox' | 'file-drop';
+  /** Real-time eligibility: a 270 in, the payer's 271 out. */
+  checkEligibility(request: OutboundFile, asOf: Date): Promise<string>;
+  /** A claim file (837P) out; answers arrive later through `collect`. */
+  submitClaims(file: OutboundFile, asOf: Date): Promise<void>;
+  /** Real-time claim status: a 276 in, the payer's 277 out. */
+  requestClaimStatus(request: OutboundFile, asOf: Date): Promise<string>;
+  /** Everything that arrived for us up to `asOf` and was not collected before. */
+  collect(asOf: Date): Promise<CollectResult>;
+}
