@@ -346,6 +346,7 @@ async function readCacheEntry(dir: string): Promise<{ path: string; manifest: Ma
 
 async function installIntoCache(spec: BinarySpec, route: InstallRoute, installer: Installer, ctx: Ctx): Promise<string> {
   await fsp.mkdir(ctx.cacheDir, { recursive: true });
+  await removeStaleStaging(ctx.cacheDir, installer.entry);
   const finalDir = path.join(ctx.cacheDir, installer.entry);
   // Staging next to the final dir (same filesystem) so the last step is one atomic rename.
   const staging = await fsp.mkdtemp(path.join(ctx.cacheDir, `.staging-${installer.entry}-`));
@@ -370,6 +371,20 @@ async function installIntoCache(spec: BinarySpec, route: InstallRoute, installer
     return path.join(finalDir, relative);
   } finally {
     await fsp.rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A process killed mid-install leaves its staging dir (up to a few hundred MB). Remove those of
+ * this entry once they are clearly abandoned: older than the slowest install (go) could take.
+ */
+async function removeStaleStaging(cacheDir: string, entry: string): Promise<void> {
+  const prefix = `.staging-${entry}-`;
+  for (const name of await fsp.readdir(cacheDir)) {
+    if (!name.startsWith(prefix)) continue;
+    const dir = path.join(cacheDir, name);
+    const { mtimeMs } = await fsp.stat(dir).catch(() => ({ mtimeMs: Date.now() }));
+    if (Date.now() - mtimeMs > 2 * 60 * 60_000) await fsp.rm(dir, { recursive: true, force: true });
   }
 }
 
