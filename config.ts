@@ -14,12 +14,25 @@ export interface ApiKey {
   user: string;
 }
 
-const port = z.coerce.number().int().min(1).max(65535);
+const port = z.coerce
+  .number({ error: 'must be a port number from 1 to 65535' })
+  .int('must be a port number from 1 to 65535')
+  .min(1, 'must be a port number from 1 to 65535')
+  .max(65535, 'must be a port number from 1 to 65535');
 const optionalText = z
   .string()
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+
+const durationUnits: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration written like `30s`, `5m`, `1h` or `14d`, parsed to milliseconds. */
+export const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+(s|m|h|d)$/, 'must be a number followed by s, m, h or d (e.g. 30s, 5m, 1h, 14d)')
+  .transform((value) => Number(value.slice(0, -1)) * durationUnits[value.slice(-1)]);
 
 const apiKeyEntry = z
   .string()
@@ -61,6 +74,25 @@ const environmentSchema = z.object({
   CLEARINGHOUSE: z.enum(['sandbox', 'file-drop']).default('sandbox'),
   CLEARINGHOUSE_OUTBOX: optionalText,
   CLEARINGHOUSE_INBOX: optionalText,
+  SANDBOX_ACKNOWLEDGEMENT_DELAY: duration.prefault('1h'),
+  SANDBOX_REMITTANCE_DELAY: duration.prefault('14d'),
+  FILE_DROP_POLL_INTERVAL: duration.prefault('5m'),
+  FILE_DROP_RESPONSE_TIMEOUT: duration.prefault('2m'),
+  SUPPLIER_NAME: z.string().trim().min(1).max(60).default('Durable DME Demo Supply'),
+  SUPPLIER_NPI: z.string().trim().regex(/^\d{10}$/, 'must be a 10-digit NPI').default('1234567893'),
+  SUPPLIER_TAX_ID: z.string().trim().regex(/^\d{2}-?\d{7}$/, 'must be a 9-digit EIN (12-3456789)').default('12-3456789'),
+  SUPPLIER_ADDRESS_LINE1: z.string().trim().min(1).max(55).default('100 Supply Way'),
+  SUPPLIER_CITY: z.string().trim().min(2).max(30).default('Columbus'),
+  SUPPLIER_STATE: z.string().trim().regex(/^[A-Z]{2}$/, 'must be a two-letter state code').default('OH'),
+  SUPPLIER_ZIP: z.string().trim().regex(/^\d{9}$/, 'must be the 9-digit ZIP+4 (837P 2010AA)').default('432151234'),
+  SUPPLIER_CONTACT_NAME: z.string().trim().min(1).max(60).default('Billing Office'),
+  SUPPLIER_PHONE: z.string().trim().regex(/^\d{10}$/, 'must be 10 digits').default('6145550100'),
+  /** Our submitter id at the clearinghouse (ISA06, 1000A NM109). */
+  SUBMITTER_ID: z.string().trim().min(2).max(15).default('DURABLEDME'),
+  /** The clearinghouse's receiver id (ISA08, 1000B NM109). */
+  CLEARINGHOUSE_RECEIVER_ID: z.string().trim().min(2).max(15).default('SANDBOXCH'),
+  /** ISA15: T while testing with a clearinghouse, P in production. */
+  X12_USAGE: z.enum(['T', 'P']).default('T'),
   API_KEYS: optionalText.pipe(
     z
       .string()

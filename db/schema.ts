@@ -362,11 +362,19 @@ export const ediFiles = pgTable(
   (table) => [uniqueIndex('edi_files_digest_uq').on(table.direction, table.digest)],
 );
 
-/** Claims the sandbox payer has received, so it answers the same way after a restart. */
+/**
+ * Claims the sandbox payer has received, so it answers the same way after a restart
+ * and hands out each answer once (acknowledgements, then the remittance).
+ */
 export const sandboxClaims = pgTable('sandbox_claims', {
   claimNumber: text('claim_number').primaryKey(),
+  /** ISA13 of the file the claim came in (the 999 answers per file). */
+  fileControlNumber: text('file_control_number').notNull(),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  /** The claim's own segments (CLM … up to the next claim), as the payer read them. */
   x12: text('x12').notNull(),
+  acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+  remittedAt: timestamp('remitted_at', { withTimezone: true }),
 });
 
 /** Staff work queue: reminders, escalations, rejections, denials. */

@@ -39,6 +39,11 @@ export interface Clearinghouse {
   submitClaims(file: OutboundFile, asOf: Date): Promise<void>;
   /** Real-time claim status: a 276 in, the payer's 277 out. */
   requestClaimStatus(request: OutboundFile, asOf: Date): Promise<string>;
-  /** Everything that arrived for us up to `asOf` and was not collected before. */
+  /**
+   * Everything that arrived for us up to `asOf` and was not confirmed yet. Collecting
+   * twice returns the same files: nothing is lost if we crash before storing them.
+   */
   collect(asOf: Date): Promise<CollectResult>;
+  /** The files were stored on our side: do not hand them out again. */
+  confirm(names: string[]): Promise<void>;
 }

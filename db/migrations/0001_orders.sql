@@ -140,8 +140,11 @@ CREATE TABLE "prior_auths" (
 --> statement-breakpoint
 CREATE TABLE "sandbox_claims" (
 	"claim_number" text PRIMARY KEY NOT NULL,
+	"file_control_number" text NOT NULL,
 	"received_at" timestamp with time zone NOT NULL,
-	"x12" text NOT NULL
+	"x12" text NOT NULL,
+	"acknowledged_at" timestamp with time zone,
+	"remitted_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "tasks" (
