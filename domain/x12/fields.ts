@@ -1,13 +1,18 @@
 /**
  * Typed element access for the transaction-set parsers: each read names the element
- * (CLP03) and the segment's position when the value is missing or malformed.
+ * (CLP03) and the segment's position when the value is missing or malformed. The name
+ * is built only on failure, since reads happen hundreds of thousands of times a file.
  */
 import { fail } from './errors';
 import type { X12Segment } from './parse';
-import { parseCents, parseDate, parseDateSpan, parseDecimal, type DateSpan } from './values';
+import { amountProblem, centsOf, decimalOf, isoDateOf, type DateSpan } from './values';
 
 export function elementName(seg: X12Segment, index: number): string {
   return `${seg.id}${String(index).padStart(2, '0')}`;
+}
+
+function invalid(seg: X12Segment, index: number, value: string, problem: string): never {
+  return fail('invalid-value', `${elementName(seg, index)} "${value}" ${problem}`, seg);
 }
 
 /** The element's text, or '' when absent. */
@@ -26,35 +31,50 @@ export function required(seg: X12Segment, index: number): string {
   return value;
 }
 
+function centsAt(seg: X12Segment, index: number, value: string): number {
+  const cents = centsOf(value);
+  return Number.isNaN(cents) ? invalid(seg, index, value, amountProblem(value)) : cents;
+}
+
 export function cents(seg: X12Segment, index: number): number {
-  return parseCents(required(seg, index), seg, elementName(seg, index));
+  return centsAt(seg, index, required(seg, index));
 }
 
 export function optionalCents(seg: X12Segment, index: number): number | undefined {
   const value = optionalText(seg, index);
-  return value === undefined ? undefined : parseCents(value, seg, elementName(seg, index));
+  return value === undefined ? undefined : centsAt(seg, index, value);
 }
 
 export function optionalDecimal(seg: X12Segment, index: number): number | undefined {
   const value = optionalText(seg, index);
-  return value === undefined ? undefined : parseDecimal(value, seg, elementName(seg, index));
+  if (value === undefined) return undefined;
+  const n = decimalOf(value);
+  return Number.isNaN(n) ? invalid(seg, index, value, 'is not a number') : n;
+}
+
+function dateAt(seg: X12Segment, index: number, value: string): string {
+  return isoDateOf(value) ?? invalid(seg, index, value, 'is not a CCYYMMDD date');
 }
 
 export function date(seg: X12Segment, index: number): string {
-  return parseDate(required(seg, index), seg, elementName(seg, index));
+  return dateAt(seg, index, required(seg, index));
 }
 
 export function optionalDate(seg: X12Segment, index: number): string | undefined {
   const value = optionalText(seg, index);
-  return value === undefined ? undefined : parseDate(value, seg, elementName(seg, index));
+  return value === undefined ? undefined : dateAt(seg, index, value);
 }
 
-/** DTP: qualifier at 1, format (D8/RD8) at 2, value at 3. */
+/** DTP: qualifier at 1, format at 2 (D8 one date, RD8 a CCYYMMDD-CCYYMMDD range), value at 3. */
 export function dtpSpan(seg: X12Segment): DateSpan {
-  return parseDateSpan(required(seg, 2), required(seg, 3), seg, elementName(seg, 3));
-}
-
-export function expect(seg: X12Segment | undefined, id: string, where: string): X12Segment {
-  if (!seg || seg.id !== id) fail('structure', `expected ${id} ${where}`, seg);
-  return seg;
+  const format = required(seg, 2);
+  const value = required(seg, 3);
+  if (format === 'D8') {
+    const day = dateAt(seg, 3, value);
+    return { from: day, to: day };
+  }
+  if (format !== 'RD8') return invalid(seg, 2, format, 'is not D8 or RD8');
+  const dash = value.indexOf('-');
+  if (dash === -1 || value.indexOf('-', dash + 1) !== -1) return invalid(seg, 3, value, 'is not a CCYYMMDD-CCYYMMDD range');
+  return { from: dateAt(seg, 3, value.slice(0, dash)), to: dateAt(seg, 3, value.slice(dash + 1)) };
 }

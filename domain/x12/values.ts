@@ -3,7 +3,6 @@
  * values (decimal dollars, CCYYMMDD), plus the identifier checks both sides share.
  * All string arithmetic: a float never touches money.
  */
-import { fail, type SegmentRef } from './errors';
 
 /** 15050 → "150.5", 15000 → "150", -2 → "-0.02": the X12 R type suppresses trailing zeros. */
 export function dollars(cents: number): string {
@@ -21,39 +20,75 @@ export function money(cents: number): string {
   return `${cents < 0 ? '-' : ''}$${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-const AMOUNT = /^-?(\d+\.?\d*|\.\d+)$/;
-
 /**
- * "150.5" → 15050. Sub-cent digits must be zeros ("1.500" is fine, "1.505" is not):
- * an amount we would have to round is a malformed remittance, not a rounding choice.
+ * "150.5" → 15050, or NaN when the text is not an amount or has fractions of a cent
+ * ("1.500" is fine, "1.505" is not: an amount we would have to round is a malformed
+ * file, not a rounding choice). A character loop rather than a regex and Number(): a
+ * large 835 holds hundreds of thousands of amounts.
  */
-export function parseCents(value: string, where: SegmentRef, element: string): number {
-  if (!AMOUNT.test(value)) fail('invalid-value', `${element} "${value}" is not an amount`, where);
-  const negative = value.startsWith('-');
-  const unsigned = negative ? value.slice(1) : value;
-  const dot = unsigned.indexOf('.');
-  const whole = dot === -1 ? unsigned : unsigned.slice(0, dot);
-  const fraction = dot === -1 ? '' : unsigned.slice(dot + 1);
-  if (/[1-9]/.test(fraction.slice(2))) fail('invalid-value', `${element} "${value}" has fractions of a cent`, where);
-  const cents = Number(whole || '0') * 100 + Number(fraction.slice(0, 2).padEnd(2, '0'));
-  if (!Number.isSafeInteger(cents)) fail('invalid-value', `${element} "${value}" is too large`, where);
+export function centsOf(value: string): number {
+  const length = value.length;
+  let i = value.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const negative = i === 1;
+  let whole = 0;
+  let digits = 0;
+  for (; i < length; i++) {
+    const c = value.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    whole = whole * 10 + c;
+    digits++;
+  }
+  let fraction = 0;
+  if (i < length && value.charCodeAt(i) === 46 /* . */) {
+    i++;
+    for (let place = 0; i < length; i++, place++) {
+      const c = value.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      digits++;
+      if (place === 0) fraction += c * 10;
+      else if (place === 1) fraction += c;
+      else if (c !== 0) return NaN;
+    }
+  }
+  const cents = whole * 100 + fraction;
+  if (i !== length || digits === 0 || !Number.isSafeInteger(cents)) return NaN;
   return negative ? -cents : cents;
 }
 
-/** A decimal such as a CAS quantity, an EB08 percent (".2") or SVC05 units. */
-export function parseDecimal(value: string, where: SegmentRef, element: string): number {
-  if (!AMOUNT.test(value)) fail('invalid-value', `${element} "${value}" is not a number`, where);
-  return Number(value);
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/;
+
+/** Why `centsOf` refused a value, for the error message. */
+export function amountProblem(value: string): string {
+  if (!DECIMAL.test(value)) return 'is not an amount';
+  return /\.\d{2}\d*[1-9]/.test(value) ? 'has fractions of a cent' : 'is too large';
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A decimal such as a CAS quantity, an EB08 percent (".2") or SVC05 units; NaN when not a number. */
+export function decimalOf(value: string): number {
+  return DECIMAL.test(value) ? Number(value) : NaN;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
+
+function digitsAt(value: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = value.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}
 
 export function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+  if (typeof value !== 'string' || value.length !== 10 || value[4] !== '-' || value[7] !== '-') return false;
+  return isCalendarDate(digitsAt(value, 0, 4), digitsAt(value, 5, 2), digitsAt(value, 8, 2));
 }
 
 /** "2024-01-15" → "20240115". Callers validate first; this only reformats. */
@@ -61,30 +96,19 @@ export function ccyymmdd(isoDate: string): string {
   return isoDate.slice(0, 4) + isoDate.slice(5, 7) + isoDate.slice(8, 10);
 }
 
-/** "20240115" → "2024-01-15", rejecting impossible dates such as 20240231. */
-export function parseDate(value: string, where: SegmentRef, element: string): string {
-  const iso = /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : '';
-  if (!isIsoDate(iso)) fail('invalid-value', `${element} "${value}" is not a CCYYMMDD date`, where);
-  return iso;
+/** "20240115" → "2024-01-15", or undefined for anything that is not a real CCYYMMDD date (20240231). */
+export function isoDateOf(value: string): string | undefined {
+  if (value.length !== 8) return undefined;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 4, 2);
+  const day = digitsAt(value, 6, 2);
+  if (!isCalendarDate(year, month, day)) return undefined;
+  return `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`;
 }
 
 export interface DateSpan {
   from: string;
   to: string;
-}
-
-/** A DTP date: D8 "20240115" or RD8 "20240115-20240214". */
-export function parseDateSpan(format: string, value: string, where: SegmentRef, element: string): DateSpan {
-  if (format === 'RD8') {
-    const [from, to, extra] = value.split('-');
-    if (to === undefined || extra !== undefined) fail('invalid-value', `${element} "${value}" is not a CCYYMMDD-CCYYMMDD range`, where);
-    return { from: parseDate(from, where, element), to: parseDate(to, where, element) };
-  }
-  if (format === 'D8') {
-    const date = parseDate(value, where, element);
-    return { from: date, to: date };
-  }
-  return fail('invalid-value', `date format "${format}" is not D8 or RD8`, where);
 }
 
 /**
