@@ -19,6 +19,18 @@ export interface RequiredDocument {
   reasons: string[];
 }
 
+/** How staff and billers call each document. */
+export const documentLabels: Record<DocumentKind, string> = {
+  'standard-written-order': 'standard written order',
+  'face-to-face-note': 'face-to-face encounter note',
+  'written-order-prior-to-delivery': 'written order prior to delivery',
+  'medical-record': 'medical record',
+  'sleep-study': 'sleep study',
+  'oxygen-test': 'oxygen qualifying test',
+  abn: 'ABN (advance beneficiary notice)',
+  'proof-of-delivery': 'proof of delivery',
+};
+
 const documentOrder: DocumentKind[] = [
   'standard-written-order',
   'face-to-face-note',
