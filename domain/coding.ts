@@ -196,7 +196,8 @@ function narrativeOf(event: BillingEvent, overflow: string[]): string | undefine
  */
 export function codeClaimLines(item: OrderItem, event: BillingEvent, options: CodingOptions): ClaimLine[] {
   const entry = catalogEntry(options.catalog ?? defaultCatalog, item.hcpcs);
-  if (event.kind === 'rental-month' && entry?.rentalCapMonths != null && event.month > entry.rentalCapMonths) {
+  const cap = entry?.rentalCapMonths ?? null;
+  if (event.kind === 'rental-month' && cap !== null && event.month > cap) {
     return [];
   }
 

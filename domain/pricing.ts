@@ -192,8 +192,10 @@ export function cappedRentalMonthlyFee(
 /**
  * The allowed fee of one rental month. The RR row is the fee of months 1–3; capped
  * rentals pay less from month 4 (7.5/10 of it, power wheelchairs 6/15). Without an RR
- * row a capped rental is priced from its NU purchase fee. Oxygen, FS, IN and PEN pump
- * rentals pay the RR fee every month. No payment past the cap.
+ * row a capped rental is priced from its NU purchase fee. Oxygen, FS and PEN pump
+ * rentals pay the RR fee every month. An inexpensive item's total rent may not exceed
+ * its purchase fee (DOMAIN.md §2): the month that reaches it pays the rest, later
+ * months pay nothing. No payment past the cap.
  */
 export function rentalMonthAllowed(
   schedule: FeeSchedule,
@@ -202,6 +204,11 @@ export function rentalMonthAllowed(
   const { entry, month, state, rural } = query;
   if (entry.rentalCapMonths !== null && month > entry.rentalCapMonths) return 0;
   const rentalFee = allowedAmount(schedule, { hcpcs: entry.hcpcs, modifier: 'RR', state, rural });
+  if (entry.category === 'IN' && rentalFee !== undefined) {
+    const purchaseFee = allowedAmount(schedule, { hcpcs: entry.hcpcs, modifier: 'NU', state, rural });
+    if (purchaseFee === undefined) return rentalFee;
+    return Math.max(0, Math.min(rentalFee, purchaseFee - rentalFee * (month - 1)));
+  }
   if (entry.category !== 'CR') return rentalFee;
   if (rentalFee === undefined) {
     const purchaseFee = allowedAmount(schedule, { hcpcs: entry.hcpcs, modifier: 'NU', state, rural });

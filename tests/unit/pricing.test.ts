@@ -145,6 +145,10 @@ describe('allowed fee of a rental month', () => {
     ['E1390', 37, 'TX', 0],
     ['E0465', 60, 'OH', 102_820],
     ['B9002', 15, 'FL', 12_544],
+    // A cane rents at 312 a month against a 3 120 purchase fee: ten months reach it.
+    ['E0100', 1, 'CA', 312],
+    ['E0100', 10, 'CA', 312],
+    ['E0100', 11, 'CA', 0],
   ])('%s month %i in %s: %i cents', (hcpcs, month, state, cents) => {
     expect(rentalMonthAllowed(sample, { entry: entry(hcpcs), month, state, rural: false })).toBe(cents);
   });
