@@ -34,7 +34,7 @@ function fromDayNumber(days: number): string {
   return format(instant.getUTCFullYear(), instant.getUTCMonth() + 1, instant.getUTCDate());
 }
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
@@ -61,8 +61,7 @@ export function daysBetween(from: string, to: string): number {
   return dayNumber(to) - dayNumber(from);
 }
 
-/** ISO dates order like strings once validated; this keeps the validation in one place. */
-export function compareDates(a: string, b: string): number {
+function compareDates(a: string, b: string): number {
   return dayNumber(a) - dayNumber(b);
 }
 
@@ -72,10 +71,4 @@ export function isBefore(a: string, b: string): boolean {
 
 export function isAfter(a: string, b: string): boolean {
   return compareDates(a, b) > 0;
-}
-
-export function earliestDate(dates: readonly string[]): string | undefined {
-  let earliest: string | undefined;
-  for (const date of dates) if (earliest === undefined || isBefore(date, earliest)) earliest = date;
-  return earliest;
 }

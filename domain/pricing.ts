@@ -27,12 +27,12 @@ export interface FeeScheduleRow {
 }
 
 export interface FeeSchedule {
-  /** Keyed by `feeScheduleKey(hcpcs, modifier, modifier2)`. */
+  /** Keyed by `HCPCS|Mod|Mod2`, e.g. `E0601|RR|` or `A7030||`. */
   rows: Record<string, FeeScheduleRow>;
   states: string[];
 }
 
-export function feeScheduleKey(hcpcs: string, modifier = '', modifier2 = ''): string {
+function feeScheduleKey(hcpcs: string, modifier = '', modifier2 = ''): string {
   return `${hcpcs.toUpperCase()}|${modifier.toUpperCase()}|${modifier2.toUpperCase()}`;
 }
 

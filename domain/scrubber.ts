@@ -15,7 +15,7 @@ import {
   hcpcsPattern,
   usualMaximumUnits,
 } from './catalog';
-import type { ClaimDraft } from './claim';
+import { type ClaimDraft, sumOfLineCharges } from './claim';
 import { knownModifiers, maxModifiersPerLine, modifierRank, orderModifiers, rentalSequenceModifier } from './coding';
 import { documentLabels, type RequiredDocument } from './documentation';
 import { type PayerPolicy, timelyFilingDeadline } from './payer-policy';
@@ -228,7 +228,7 @@ function scrubTotals(claim: ClaimDraft, failures: ScrubFailure[]) {
       message: `A claim has 1 to ${maxLinesPerClaim} service lines, this one has ${claim.lines.length}: split it into several claims`,
     });
   }
-  const sum = claim.lines.reduce((total, line) => total + line.charge, 0);
+  const sum = sumOfLineCharges(claim.lines);
   if (claim.totalCharge !== sum) {
     failures.push({
       code: 'TOTAL_MISMATCH',
