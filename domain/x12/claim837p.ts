@@ -10,7 +10,7 @@ import { interchangeText, type SegmentParts } from './envelope';
 import { clean, InputCheck, zipDigits, type AddressInput, type InterchangeInput, type PersonInput } from './input';
 import { ccyymmdd, dollars, money, normalizeEin } from './values';
 
-export const CLAIM_837P_VERSION = '005010X222A1';
+const CLAIM_837P_VERSION = '005010X222A1';
 
 /** SBR09 claim filing indicator: MB Medicare Part B, MC Medicaid, CI commercial, and the other 5010 codes. */
 export type ClaimFilingIndicator =
@@ -85,7 +85,7 @@ export function assignLineControlNumbers(patientControlNumber: string, lines: Cl
 }
 
 /** "J44.9" → "J449", the form HI wants. */
-export function icd10ForClaim(code: string): string {
+function icd10ForClaim(code: string): string {
   return code.replace('.', '').toUpperCase();
 }
 

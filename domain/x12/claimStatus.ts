@@ -19,7 +19,7 @@ import { clean, InputCheck, type InterchangeInput, type Sex } from './input';
 import { components, parseX12, transactionSetsOf, type X12Delimiters, type X12Segment, type X12TransactionSet } from './parse';
 import { ccyymmdd, dollars } from './values';
 
-export const CLAIM_STATUS_INQUIRY_VERSION = '005010X212';
+const CLAIM_STATUS_INQUIRY_VERSION = '005010X212';
 
 export interface ClaimStatus276Input {
   interchange: InterchangeInput;

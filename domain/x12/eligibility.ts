@@ -9,7 +9,7 @@ import { clean, InputCheck, type InterchangeInput, type Sex } from './input';
 import { components, parseX12, repeats, transactionSetsOf, type X12Delimiters, type X12Segment, type X12TransactionSet } from './parse';
 import { ccyymmdd, normalizeEin, type DateSpan } from './values';
 
-export const ELIGIBILITY_VERSION = '005010X279A1';
+const ELIGIBILITY_VERSION = '005010X279A1';
 
 export interface Eligibility270Input {
   interchange: InterchangeInput;

@@ -9,10 +9,10 @@ import { ccyymmdd } from './values';
  * The delimiters we send. `~` `*` `:` `^` are what clearinghouses and the CMS
  * companion guides show; `clean()` keeps them out of data.
  */
-export const OUTBOUND = { segment: '~', element: '*', component: ':', repetition: '^' } as const;
+const OUTBOUND = { segment: '~', element: '*', component: ':', repetition: '^' } as const;
 
 /** An element: plain text, a composite (components joined by `:`), or empty. */
-export type Element = string | readonly (string | undefined)[] | undefined;
+type Element = string | readonly (string | undefined)[] | undefined;
 
 /** A segment before serialization: id then elements in X12 order (index 1 = first element). */
 export type SegmentParts = [id: string, ...elements: Element[]];
@@ -30,11 +30,11 @@ function trimTrailingEmpty(values: string[]): string[] {
 }
 
 /** Trailing empty elements are dropped, as X12 requires ("NM1*41*2*ACME*****46*X", never a trailing "*"). */
-export function segmentText(parts: SegmentParts): string {
+function segmentText(parts: SegmentParts): string {
   return trimTrailingEmpty(parts.map(element)).join(OUTBOUND.element) + OUTBOUND.segment;
 }
 
-export interface TransactionSetSpec {
+interface TransactionSetSpec {
   /** GS01: HC claim, HS eligibility inquiry, HR claim status inquiry. */
   functionalId: 'HC' | 'HS' | 'HR';
   /** ST01. */

@@ -7,7 +7,7 @@ import { fail } from './errors';
 import type { X12Segment } from './parse';
 import { amountProblem, centsOf, decimalOf, isoDateOf, type DateSpan } from './values';
 
-export function elementName(seg: X12Segment, index: number): string {
+function elementName(seg: X12Segment, index: number): string {
   return `${seg.id}${String(index).padStart(2, '0')}`;
 }
 

@@ -9,7 +9,6 @@ export type { InterchangeInput, AddressInput, PersonInput, Sex } from './input';
 export {
   build837P,
   assignLineControlNumbers,
-  CLAIM_837P_VERSION,
   type Claim837Input,
   type ClaimFilingIndicator,
   type ClaimFrequency,

@@ -11,7 +11,7 @@
  * dozen lines once the delimiters are read from the ISA. node-x12 stays a
  * devDependency as the reference the benchmark (scripts/bench-x12.ts) compares with.
  */
-import { at, fail, type SegmentRef } from './errors';
+import { at, fail } from './errors';
 import { date } from './fields';
 import { isoDateOf } from './values';
 
@@ -119,7 +119,7 @@ function readDelimiters(text: string, start: number): { delimiters: X12Delimiter
 }
 
 /** Splits the text into segments. Line breaks between segments (\n or \r\n) are ignored. */
-export function tokenize(text: string): { delimiters: X12Delimiters; segments: X12Segment[] } {
+function tokenize(text: string): { delimiters: X12Delimiters; segments: X12Segment[] } {
   let start = 0;
   // A byte-order mark or blank lines before the ISA are harmless.
   while (start < text.length && (text[start] === '\uFEFF' || /\s/.test(text[start]))) start++;
@@ -294,4 +294,3 @@ export function transactionSetsOf(interchange: X12Interchange, id: string): X12T
   return sets;
 }
 
-export type { SegmentRef };

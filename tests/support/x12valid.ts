@@ -39,14 +39,15 @@ const CANDIDATES: Command[] = [
 
 let found: Command | null | undefined;
 
-/** The first candidate that answers `--version` with "x12valid", or null. */
+/** The first candidate that answers `--version` with "x12valid <version>", or null. */
 export function findX12Valid(): Command | null {
   if (found !== undefined) return found;
   found = null;
   for (const candidate of CANDIDATES) {
     const run = spawnSync(candidate.file, [...candidate.args, '--version'], { encoding: 'utf8', timeout: 30_000 });
     if (run.error) continue;
-    if (`${run.stdout}${run.stderr}`.includes('x12valid')) {
+    // argparse prints "x12valid 4.0.0"; a Python without pyx12 also mentions x12valid, in its error.
+    if (run.status === 0 && /^x12valid \d/m.test(`${run.stdout}${run.stderr}`)) {
       found = candidate;
       break;
     }

@@ -1,5 +1,5 @@
 import type { ClaimLine } from '../../domain/types';
-import { build837P, parseX12, X12Error, type Claim837Input } from '../../domain/x12';
+import { assignLineControlNumbers, build837P, parseX12, X12Error, type Claim837Input } from '../../domain/x12';
 import { describeWithX12Valid, x12valid } from '../support/x12valid';
 
 /** The segments of the one transaction set, as text without terminators: easy to read in assertions. */
@@ -267,6 +267,12 @@ describe('837P input rules', () => {
       'claim.diagnoses[1]: "496" is not an ICD-10-CM code',
       'lines[1].lineControlNumber: "L-1" is used by another line; 835 posting needs it unique',
     ]);
+  });
+
+  test('lines without a control number get "<patient control number>-<line number>"; given ones are kept', () => {
+    const lines = [line({ hcpcs: 'E1390', modifiers: ['RR'], charge: 100 }), line({ hcpcs: 'E0431', modifiers: ['RR'], charge: 100, lineControlNumber: 'OX-PORTABLE' })];
+    expect(assignLineControlNumbers('OX2001', lines).map((l) => l.lineControlNumber)).toEqual(['OX2001-1', 'OX-PORTABLE']);
+    expect(lines[0].lineControlNumber).toBeUndefined();
   });
 
   test('a narrative longer than NTE02 allows (80) is refused rather than cut', () => {
