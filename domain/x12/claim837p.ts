@@ -241,7 +241,8 @@ export function build837P(input: Claim837Input): string {
   // BHT03 ties the file to the interchange; BHT06 CH = chargeable (a claim, not an encounter report).
   add(['BHT', '0019', '00', String(input.interchange.controlNumber).padStart(9, '0'), ccyymmdd(input.interchange.date), input.interchange.time.replace(':', ''), 'CH']);
   add(['NM1', '41', '2', clean(input.submitter.name), undefined, undefined, undefined, undefined, '46', input.submitter.id]);
-  add(['PER', 'IC', clean(input.submitter.contactName), 'TE', input.submitter.phone.replace(/\D/g, ''), ...(input.submitter.email ? ['EM', input.submitter.email.toUpperCase()] : [])]);
+  // The email goes as typed: its case and "@" are part of the address (X12 extended character set).
+  add(['PER', 'IC', clean(input.submitter.contactName), 'TE', input.submitter.phone.replace(/\D/g, ''), ...(input.submitter.email ? ['EM', input.submitter.email] : [])]);
   add(['NM1', '40', '2', clean(input.receiver.name), undefined, undefined, undefined, undefined, '46', input.receiver.id]);
 
   // 2000A billing provider

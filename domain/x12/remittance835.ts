@@ -246,7 +246,8 @@ function readRemittance(set: X12TransactionSet, d: X12Delimiters): Remittance {
       case 'SVC': {
         if (!claim) fail('structure', 'SVC outside a claim (no CLP before it)', seg);
         const billed = procedure(required(seg, 1), d, seg);
-        const original = optionalText(seg, 6);
+        const originalText = optionalText(seg, 6);
+        const original = originalText ? procedure(originalText, d, seg) : undefined;
         const units = optionalDecimal(seg, 5);
         line = {
           procedureQualifier: billed.qualifier,
@@ -255,7 +256,7 @@ function readRemittance(set: X12TransactionSet, d: X12Delimiters): Remittance {
           charge: cents(seg, 2),
           paid: cents(seg, 3),
           ...(units !== undefined ? { unitsPaid: units } : {}),
-          ...(original ? { billedProcedure: (({ hcpcs, modifiers }) => ({ hcpcs, modifiers }))(procedure(original, d, seg)) } : {}),
+          ...(original ? { billedProcedure: { hcpcs: original.hcpcs, modifiers: original.modifiers } } : {}),
           adjustments: [],
           remarkCodes: [],
           position: seg.position,

@@ -89,6 +89,12 @@ describe('parse835: a Medicare DME remittance', () => {
     expect(walker.lines[0]).toMatchObject({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], adjustments: [{ group: 'CO', reason: '16', amount: 12_000 }], remarkCodes: ['MA130', 'N290'] });
   });
 
+  test('a line adjudicated under another code than billed keeps both (SVC06)', () => {
+    const recoded = fixture('835-medicare-paid.x12').replace('SVC*HC:E0601:RR:KH:KX*150*39.2**1~', 'SVC*HC:E0601:RR:KH*150*39.2**1*HC:E0601:RR:KH:KX~');
+    const line = parse835(recoded)[0].claims[0].lines[0];
+    expect([line.hcpcs, line.modifiers, line.billedProcedure]).toEqual(['E0601', ['RR', 'KH'], { hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'] }]);
+  });
+
   test('a CAS with six reason/amount/quantity triples reads all six', () => {
     const sixTriples = fixture('835-medicare-paid.x12')
       .replace('CAS*CO*45*50**253*0.8~\nCAS*PR*1*50**2*10~', 'CAS*CO*45*50**253*0.8*1*59*20**97*10**151*20*2*B7*10~')
