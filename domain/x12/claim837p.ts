@@ -65,7 +65,7 @@ export interface Claim837Input {
     narrative?: string;
     /** CLM05-1; default `12` (home). */
     placeOfService?: string;
-    /** CLM07: `false` for a non-assigned claim (CLM07 `C`); default assigned (`A`). */
+    /** `false` for a non-assigned claim (CLM07 `C`, CLM08 `N`); default assigned (`A`, `Y`). */
     acceptAssignment?: boolean;
   };
   /** 2420E on every line: the practitioner who ordered the equipment (required for DME). */
@@ -277,7 +277,8 @@ export function build837P(input: Claim837Input): string {
     [claim.placeOfService ?? '12', 'B', claim.frequencyCode],
     'Y', // CLM06 supplier signature on file
     claim.acceptAssignment === false ? 'C' : 'A',
-    'Y', // CLM08 benefits assigned to the supplier
+    // CLM08: on a non-assigned claim the payer pays the beneficiary, so benefits are not assigned to us.
+    claim.acceptAssignment === false ? 'N' : 'Y',
     'Y', // CLM09 release of information on file
   ]);
   if (claim.priorAuthNumber) add(['REF', 'G1', claim.priorAuthNumber]);

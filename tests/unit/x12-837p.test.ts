@@ -171,6 +171,12 @@ describeWithX12Valid('837P for DME claims (validated by pyx12 x12valid)', () => 
     expect(segments).toContain('NTE*ADD*RENTAL MONTH 2 ANNIVERSARY 29TH');
   });
 
+  test('a non-assigned claim says so in CLM07 (C) and CLM08 (N)', () => {
+    const x12 = build837P(claimInput('NA6001', [line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 12000 })], { acceptAssignment: false }));
+    expectValid(x12);
+    expect(transactionSegments(x12)).toContain('CLM*NA6001*120***12:B:1*Y*C*N*Y');
+  });
+
   test('a dependent patient on a commercial plan gets the 2000C patient level; the subscriber is not "self"', () => {
     const input = claimInput('DEP5001', [line({ hcpcs: 'E0143', modifiers: ['NU'], charge: 12000 })]);
     const x12 = build837P({
