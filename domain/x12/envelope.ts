@@ -6,8 +6,8 @@ import type { InterchangeInput } from './input';
 import { ccyymmdd } from './values';
 
 /**
- * The delimiters we send. `~` `*` `:` `^` are what clearinghouses and the CMS
- * companion guides show; `clean()` keeps them out of data.
+ * The delimiters we send: `~` `*` `:` `^`, the ones nearly every health care trading
+ * partner uses; `clean()` keeps them out of data.
  */
 const OUTBOUND = { segment: '~', element: '*', component: ':', repetition: '^' } as const;
 
