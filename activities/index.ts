@@ -2,23 +2,33 @@
  * Every side effect the workflows need, created by one factory that receives its
  * dependencies, so tests inject real or sandbox parts without module mocking
  * (DESIGN.md "Layout"). Every activity that writes is idempotent.
+ *
+ * No activity reads the wall clock for business dates: workflows pass `asOf` from
+ * their deterministic clock, so time-skipping tests move business time too.
  */
 import type { Db } from '../db/client';
-import { recordAudit, type AuditEvent } from '../db/audit';
 import type { Logger } from '../logger';
+import { createClaimActivities } from './claims';
+import type { Clearinghouse } from './clearinghouse/types';
+import { createMailboxActivities } from './mailbox';
+import { createOrderActivities } from './orders';
+import { createRemittanceActivities } from './remittances';
+import type { SupplierIdentity } from './supplier';
 
 export interface ActivityDeps {
   db: Db;
+  clearinghouse: Clearinghouse;
+  supplier: SupplierIdentity;
   logger: Logger;
-  /** The business clock; tests may pin it. */
-  clock: () => Date;
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const remittances = createRemittanceActivities(deps);
   return {
-    async recordAuditEvent(event: AuditEvent): Promise<void> {
-      await recordAudit(deps.db, event);
-    },
+    ...createOrderActivities(deps),
+    ...createClaimActivities(deps),
+    ...remittances,
+    ...createMailboxActivities({ ...deps, remittances }),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   text,
   timestamp,
@@ -234,6 +235,11 @@ export const priorAuths = pgTable(
   (table) => [index('prior_auths_order_idx').on(table.orderId)],
 );
 
+/**
+ * Proof of delivery (DOMAIN.md §5): the API stores what the delivery staff report
+ * (signer and relationship are PHI and never enter workflow history); the workflow
+ * confirms it, and the delivery date becomes the first date of service.
+ */
 export const deliveries = pgTable('deliveries', {
   orderId: uuid('order_id')
     .primaryKey()
@@ -242,8 +248,16 @@ export const deliveries = pgTable('deliveries', {
   signedBy: text('signed_by').notNull(),
   relationship: text('relationship').notNull(),
   serialNumbers: jsonb('serial_numbers').$type<Record<string, string[]>>().notNull().default({}),
-  confirmedBy: text('confirmed_by').notNull(),
-  confirmedAt: timestamp('confirmed_at', { withTimezone: true }).notNull(),
+  reportedBy: text('reported_by').notNull(),
+  reportedAt: timestamp('reported_at', { withTimezone: true }).notNull(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+});
+
+/** ISA13 / GS06 / ST02 of every file we send: unique, 9 digits at most. */
+export const interchangeControlNumbers = pgSequence('interchange_control_number_seq', {
+  startWith: 1,
+  maxValue: 999_999_999,
+  cycle: true,
 });
 
 export const claimStatuses = [
@@ -397,3 +411,102 @@ export const tasks = pgTable(
   },
   (table) => [uniqueIndex('tasks_key_uq').on(table.taskKey), index('tasks_role_status_idx').on(table.role, table.status)],
 );
+
+// ---------------------------------------------------------------------------
+// Remittances (835) and what they posted. A remittance is identified by the payer
+// and its TRN trace number: the same file twice posts once.
+// ---------------------------------------------------------------------------
+
+export const remittances = pgTable(
+  'remittances',
+  {
+    id: uuid('id').primaryKey(),
+    /** TRN03 (the payer's "1" + EIN), or the N1*PR id when TRN03 is absent. */
+    payerIdentifier: text('payer_identifier').notNull(),
+    traceNumber: text('trace_number').notNull(),
+    payerName: text('payer_name').notNull(),
+    paymentAmount: integer('payment_amount').notNull(),
+    paymentMethod: text('payment_method').notNull(),
+    paymentDate: date('payment_date', { mode: 'string' }),
+    /** The raw file, kept as received. */
+    content: text('content').notNull(),
+    source: text('source', { enum: ['api', 'mailbox'] }).notNull(),
+    receivedBy: text('received_by').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (table) => [uniqueIndex('remittances_payer_trace_uq').on(table.payerIdentifier, table.traceNumber)],
+);
+
+/** One CLP of a remittance, matched to our claim by patient control number (or not: unmatched). */
+export const claimPayments = pgTable(
+  'claim_payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    remittanceId: uuid('remittance_id')
+      .notNull()
+      .references(() => remittances.id),
+    claimId: uuid('claim_id').references(() => claims.id),
+    patientControlNumber: text('patient_control_number').notNull(),
+    statusCode: text('status_code').notNull(),
+    outcome: text('outcome', { enum: ['paid', 'partially-paid', 'denied', 'reversed', 'unmatched'] }).notNull(),
+    charge: integer('charge').notNull(),
+    paid: integer('paid').notNull(),
+    patientResponsibility: integer('patient_responsibility').notNull(),
+    payerClaimNumber: text('payer_claim_number').notNull(),
+    remarkCodes: jsonb('remark_codes').$type<string[]>().notNull().default([]),
+    position: integer('position').notNull(),
+  },
+  (table) => [index('claim_payments_claim_idx').on(table.claimId), index('claim_payments_remittance_idx').on(table.remittanceId)],
+);
+
+export const linePayments = pgTable(
+  'line_payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    claimPaymentId: uuid('claim_payment_id')
+      .notNull()
+      .references(() => claimPayments.id),
+    claimLineId: uuid('claim_line_id').references(() => claimLines.id),
+    hcpcs: text('hcpcs').notNull(),
+    modifiers: jsonb('modifiers').$type<string[]>().notNull(),
+    charge: integer('charge').notNull(),
+    paid: integer('paid').notNull(),
+    allowed: integer('allowed'),
+    units: integer('units').notNull(),
+    lineControlNumber: text('line_control_number'),
+    serviceFrom: date('service_from', { mode: 'string' }),
+    remarkCodes: jsonb('remark_codes').$type<string[]>().notNull().default([]),
+  },
+  (table) => [index('line_payments_claim_line_idx').on(table.claimLineId)],
+);
+
+/** CAS adjustments, at claim level (no line) or line level. CO is written off, PR is the patient's. */
+export const adjustments = pgTable(
+  'adjustments',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    claimPaymentId: uuid('claim_payment_id')
+      .notNull()
+      .references(() => claimPayments.id),
+    linePaymentId: uuid('line_payment_id').references(() => linePayments.id),
+    groupCode: text('group_code', { enum: ['CO', 'PR', 'OA', 'PI'] }).notNull(),
+    reasonCode: text('reason_code').notNull(),
+    amount: integer('amount').notNull(),
+    quantity: integer('quantity'),
+  },
+  (table) => [index('adjustments_claim_payment_idx').on(table.claimPaymentId)],
+);
+
+/** PLB: provider-level adjustments (WO recovery, FB forward balance, 72 refund, L6 interest). */
+export const providerAdjustments = pgTable('provider_adjustments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  remittanceId: uuid('remittance_id')
+    .notNull()
+    .references(() => remittances.id),
+  providerId: text('provider_id').notNull(),
+  fiscalPeriodDate: date('fiscal_period_date', { mode: 'string' }).notNull(),
+  reasonCode: text('reason_code').notNull(),
+  referenceId: text('reference_id'),
+  amount: integer('amount').notNull(),
+});

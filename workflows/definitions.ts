@@ -57,15 +57,18 @@ export interface PriorAuthDecided extends Acting {
   /** After a non-affirmation: resubmit with more documentation, or cancel the order. */
   next?: 'resubmit' | 'cancel';
 }
+/**
+ * The proof of delivery itself (signer, relationship, address) is stored by the API;
+ * the signal carries only the date and the serial numbers, so no PHI enters history.
+ */
 export interface DeliveryConfirmed extends Acting {
   deliveredOn: string;
-  signedBy: string;
-  relationship: string;
   /** Serial numbers by order item id. */
   serialNumbers: Record<string, string[]>;
 }
 export interface RentalChanged extends Acting {
-  change: 'hold' | 'resume' | 'pickup';
+  /** `purchase-option-offered`: the month-10 offer of a capped rental was made (payer flag). */
+  change: 'hold' | 'resume' | 'pickup' | 'purchase-option-offered';
   /** The day the change took effect. */
   effectiveOn: string;
   reason?: string;
@@ -86,6 +89,23 @@ export interface RemittancePosted extends Acting {
   claimId: string;
   outcome: 'paid' | 'partially-paid' | 'denied' | 'reversed';
   paidAmount: number;
+  /** The 835 it came in (payer + trace number identify a remittance). */
+  remittanceId: string;
+}
+
+/** The clearinghouse's answer to a claim: 999 and 277CA, accepted or rejected at the front end. */
+export interface ClaimAcknowledged extends Acting {
+  claimId: string;
+  accepted: boolean;
+  /** For a rejection: the 999/277CA codes and their meaning, for the biller. */
+  reason?: string;
+}
+
+/** A claim workflow tells its order it reached an outcome. */
+export interface ClaimSettled {
+  claimId: string;
+  outcome: 'rejected' | 'paid' | 'partially-paid' | 'denied' | 'reversed' | 'closed';
+  reason?: string;
 }
 
 export const documentReceived = defineSignal<[DocumentReceived]>('documentReceived');
@@ -98,6 +118,14 @@ export const claimCorrected = defineSignal<[ClaimCorrected]>('claimCorrected');
 export const cancelOrder = defineSignal<[CancelOrder]>('cancelOrder');
 /** Sent to a claimWorkflow when a remittance for it was posted. */
 export const remittancePosted = defineSignal<[RemittancePosted]>('remittancePosted');
+/** Sent to a claimWorkflow when its 999/277CA arrived. */
+export const claimAcknowledged = defineSignal<[ClaimAcknowledged]>('claimAcknowledged');
+/** Sent by a claimWorkflow to its order workflow. */
+export const claimSettled = defineSignal<[ClaimSettled]>('claimSettled');
+/** Wakes the mailbox workflow (a claim was just sent, so answers will come). */
+export const checkMailbox = defineSignal<[]>('checkMailbox');
+
+export const MAILBOX_WORKFLOW_ID = 'clearinghouse-mailbox';
 
 export interface DocumentState {
   kind: DocumentKind;

@@ -1,2 +1,4 @@
 /** The workflows the worker registers (the bundler starts here). */
 export { dmeOrderWorkflow } from './order';
+export { claimWorkflow } from './claim';
+export { clearinghouseMailboxWorkflow } from './mailbox';

@@ -1,15 +1,863 @@
-import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+/**
+ * dmeOrderWorkflow — one DME order from documentation to its last claim:
+ *
+ *   documentation → eligibility → prior-auth → delivery → coding → submission
+ *     → (rental | receivables) → closed, or cancelled from any stage.
+ *
+ * The workflow owns the orchestration (stage, blockers, timers); every business fact
+ * is written by an activity. State is plain JSON so `continueAsNew` can carry it.
+ * Durations come from the one follow-up policy table in domain/.
+ */
+import {
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OrderActivities, OrderContext } from '../activities/orders';
+import { addDays, isAfter, isBefore } from '../domain/calendar';
+import { codeClaimLines } from '../domain/coding';
+import { requiredDocuments } from '../domain/documentation';
+import { followUpPolicy, toMilliseconds } from '../domain/follow-up';
+import { priorAuthRequired, isUniqueTrackingNumber } from '../domain/prior-auth';
+import {
+  applyHold,
+  applyPickup,
+  applyResume,
+  dueMonths,
+  nextRentalEvent,
+  recordMonthBilled,
+  recordPurchaseOptionOffer,
+  startRental,
+  type RentalChange,
+  type RentalState,
+} from '../domain/rental';
+import type { ClaimLine, OrderItem } from '../domain/types';
+import { claimWorkflow } from './claim';
+import {
+  MAILBOX_WORKFLOW_ID,
+  cancelOrder,
+  checkMailbox,
+  claimCorrected,
+  claimSettled,
+  claimWorkflowId,
+  coverageUpdated,
+  deliveryConfirmed,
+  documentReceived,
+  documentReviewed,
+  orderStatus,
+  priorAuthDecided,
+  rentalChanged,
+  type BlockedOn,
+  type ClaimSettled,
+  type ClaimSummary,
+  type DocumentState,
+  type IgnoredSignal,
+  type OrderStage,
+  type OrderStatus,
+  type PriorAuthDecided,
+  type RentalChanged,
+} from './definitions';
+import { DmeBlockedOn, DmeFollowUpAt, DmeHcpcs, DmePayer, DmeRentalMonth, DmeStage } from './search-attributes';
 
-const { recordAuditEvent } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds' });
+const activities = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
+});
 
-export const cancelOrder = defineSignal<[{ user: string; reason: string }]>('cancelOrder');
+/** Everything the order carries across `continueAsNew`: plain JSON only. */
+export interface OrderState {
+  orderId: string;
+  stage: OrderStage;
+  blockedOn: BlockedOn | null;
+  followUpAt: string | null;
+  context: OrderContext | null;
+  documents: DocumentState[];
+  eligibility: OrderStatus['eligibility'];
+  /** Bumped by every accepted coverageUpdated: the eligibility stage re-checks on a change. */
+  coverageVersion: number;
+  priorAuth: OrderStatus['priorAuth'] & { requestId?: string; attempts: number };
+  delivery: { deliveredOn: string; serialNumbers: Record<string, string[]> } | null;
+  claims: Array<ClaimSummary & { rejectedReason?: string; correctedBy?: string }>;
+  /**
+   * Claims the scrubber stopped before they were stored: their lines wait here until
+   * staff fix the order data and send claimCorrected with the id shown in the status.
+   */
+  heldClaims: Record<string, { lines: ClaimLine[]; rental?: { period: number; month: number } }>;
+  /** Purchase items are billed on the first claim; true once that claim exists. */
+  purchasesBilled: boolean;
+  rentals: RentalState[];
+  lostMonths: Array<{ itemId: string; month: number; reason: string }>;
+  /** Rental changes received but not yet applied (applied in order by the rental loop). */
+  pendingRentalChanges: RentalChanged[];
+  pendingCorrections: Array<{ claimId: string; user: string }>;
+  ignoredSignals: IgnoredSignal[];
+  cancel: { user: string; reason: string } | null;
+  /** Counter for idempotent task keys. */
+  taskSequence: number;
+}
 
-export async function dmeOrderWorkflow(input: { orderId: string }): Promise<void> {
-  let cancelled: { user: string; reason: string } | undefined;
-  setHandler(cancelOrder, (request) => {
-    cancelled = request;
+export interface OrderWorkflowInput {
+  orderId: string;
+  /** Set by continueAsNew. */
+  carried?: OrderState;
+  /** Continue as new once history passes this many events (tests force it low). */
+  historyLimit?: number;
+}
+
+export interface OrderOutcome {
+  orderId: string;
+  stage: 'closed' | 'cancelled';
+  claims: number;
+  reason?: string;
+}
+
+/** Thrown inside the workflow to unwind from any wait when the order is cancelled. */
+class OrderCancelled extends Error {}
+
+const stageOrder: OrderStage[] = [
+  'documentation',
+  'eligibility',
+  'prior-auth',
+  'delivery',
+  'coding',
+  'submission',
+  'rental',
+  'receivables',
+  'closed',
+  'cancelled',
+];
+const maxIgnoredSignals = 25;
+const defaultHistoryLimit = 8_000;
+
+const today = () => new Date(Date.now()).toISOString().slice(0, 10);
+const nowIso = () => new Date(Date.now()).toISOString();
+/** Milliseconds from now until the start (UTC) of a calendar date; at least one second. */
+const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
+
+export function initialOrderState(orderId: string): OrderState {
+  return {
+    orderId,
+    stage: 'documentation',
+    blockedOn: null,
+    followUpAt: null,
+    context: null,
+    documents: [],
+    eligibility: null,
+    coverageVersion: 0,
+    priorAuth: { required: false, status: 'not-required', attempts: 0 },
+    delivery: null,
+    claims: [],
+    heldClaims: {},
+    purchasesBilled: false,
+    rentals: [],
+    lostMonths: [],
+    pendingRentalChanges: [],
+    pendingCorrections: [],
+    ignoredSignals: [],
+    cancel: null,
+    taskSequence: 0,
+  };
+}
+
+export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<OrderOutcome> {
+  const state: OrderState = input.carried ?? initialOrderState(input.orderId);
+  const historyLimit = input.historyLimit ?? defaultHistoryLimit;
+  const orderId = state.orderId;
+  /** Who confirmed the delivery (used right after it, so not carried across continueAsNew). */
+  let deliveredBy = 'system';
+
+  // ---- signals: each validates, changes state or records why it was ignored ----
+
+  const ignore = (signal: string, user: string, reason: string) => {
+    state.ignoredSignals.push({ signal, user, reason, at: nowIso() });
+    if (state.ignoredSignals.length > maxIgnoredSignals) state.ignoredSignals.shift();
+    log.warn('signal ignored', { orderId, signal, reason });
+    void activities
+      .recordAuditEvent({ actor: user, action: 'signal.ignored', entityType: 'order', entityId: orderId, detail: { signal, reason } })
+      .catch(() => undefined);
+  };
+  const claimSent = () => state.claims.length > 0;
+
+  setHandler(documentReceived, ({ user, documentId, kind }) => {
+    const document = state.documents.find((candidate) => candidate.kind === kind);
+    if (!document) return ignore('documentReceived', user, `document kind ${kind} is not required for this order`);
+    if (state.documents.some((candidate) => candidate.documentId === documentId)) {
+      return ignore('documentReceived', user, `document ${documentId} was already received`);
+    }
+    if (document.status === 'approved') return ignore('documentReceived', user, `the ${kind} is already approved`);
+    Object.assign(document, { status: 'received', documentId });
+    delete document.rejectReason;
   });
-  await condition(() => cancelled !== undefined);
-  await recordAuditEvent({ actor: cancelled!.user, action: 'order.cancelled', entityType: 'order', entityId: input.orderId });
+
+  setHandler(documentReviewed, async ({ user, documentId, decision, reason }) => {
+    const document = state.documents.find((candidate) => candidate.documentId === documentId);
+    if (!document) return ignore('documentReviewed', user, `document ${documentId} is not a document of this order`);
+    if (document.status !== 'received') {
+      return ignore('documentReviewed', user, `document ${documentId} is ${document.status}, not waiting for review`);
+    }
+    if (decision === 'rejected' && !reason) return ignore('documentReviewed', user, 'a rejection needs a reason');
+    document.status = decision;
+    if (decision === 'rejected') document.rejectReason = reason;
+    await activities.recordDocumentReview({ orderId, documentId, decision, ...(reason ? { reason } : {}), user, at: nowIso() });
+    if (decision === 'rejected') {
+      await createTask('intake', 'document-rejected', `Request the ${document.kind} again: ${reason}`);
+    }
+  });
+
+  setHandler(coverageUpdated, async ({ user, coverageId }) => {
+    if (state.stage === 'closed' || state.stage === 'cancelled') return ignore('coverageUpdated', user, `the order is ${state.stage}`);
+    const result = await activities.switchCoverage({ orderId, coverageId, user });
+    if (!result.ok) return ignore('coverageUpdated', user, result.reason ?? 'coverage not usable');
+    state.context = await activities.loadOrderContext(orderId);
+    state.coverageVersion += 1;
+  });
+
+  setHandler(priorAuthDecided, async (decision) => {
+    const { user } = decision;
+    if (state.priorAuth.status !== 'requested' || !state.priorAuth.requestId) {
+      return ignore('priorAuthDecided', user, `no prior-auth request is waiting for a decision (status ${state.priorAuth.status})`);
+    }
+    const problem = priorAuthDecisionProblem(decision);
+    if (problem) return ignore('priorAuthDecided', user, problem);
+    const requestId = state.priorAuth.requestId;
+    if (decision.decision === 'affirmed') {
+      state.priorAuth = { ...state.priorAuth, status: 'affirmed', trackingNumber: decision.trackingNumber!.toUpperCase(), expiresOn: decision.expiresOn! };
+    } else {
+      state.priorAuth = { ...state.priorAuth, status: 'non-affirmed' };
+      if (decision.next === 'cancel') state.cancel = { user, reason: `prior authorization non-affirmed: ${decision.reason}` };
+    }
+    await activities.recordPriorAuthDecision({
+      orderId,
+      priorAuthId: requestId,
+      status: decision.decision,
+      ...(decision.trackingNumber ? { trackingNumber: decision.trackingNumber.toUpperCase() } : {}),
+      ...(decision.expiresOn ? { expiresOn: decision.expiresOn } : {}),
+      ...(decision.reason ? { reason: decision.reason } : {}),
+      user,
+      at: nowIso(),
+    });
+  });
+
+  setHandler(deliveryConfirmed, ({ user, deliveredOn, serialNumbers }) => {
+    if (state.delivery) return ignore('deliveryConfirmed', user, `delivery on ${state.delivery.deliveredOn} is already confirmed`);
+    if (state.stage !== 'delivery') return ignore('deliveryConfirmed', user, `the order is in ${state.stage}, not waiting for delivery`);
+    if (isAfter(deliveredOn, today())) return ignore('deliveryConfirmed', user, `delivery date ${deliveredOn} is in the future`);
+    if (state.context && isBefore(deliveredOn, state.context.orderDate)) {
+      return ignore('deliveryConfirmed', user, `delivery date ${deliveredOn} is before the order date ${state.context.orderDate}`);
+    }
+    const itemIds = new Set(state.context?.items.map((item) => item.id));
+    const unknown = Object.keys(serialNumbers ?? {}).filter((itemId) => !itemIds.has(itemId));
+    if (unknown.length) return ignore('deliveryConfirmed', user, `serial numbers name items not on the order: ${unknown.join(', ')}`);
+    state.delivery = { deliveredOn, serialNumbers: serialNumbers ?? {} };
+    deliveredBy = user;
+  });
+
+  setHandler(rentalChanged, (change) => {
+    if (!state.context?.items.some((item) => item.acquisition === 'rental')) {
+      return ignore('rentalChanged', change.user, 'the order has no rented item');
+    }
+    if (state.stage === 'closed' || state.stage === 'cancelled') return ignore('rentalChanged', change.user, `the order is ${state.stage}`);
+    state.pendingRentalChanges.push(change);
+  });
+
+  setHandler(claimCorrected, ({ user, claimId }) => {
+    const claim = state.claims.find((candidate) => candidate.claimId === claimId);
+    if (!claim) return ignore('claimCorrected', user, `claim ${claimId} is not a claim of this order`);
+    if (claim.status !== 'rejected' || claim.correctedBy) {
+      return ignore('claimCorrected', user, `claim ${claimId} is ${claim.correctedBy ? 'already corrected' : claim.status}, not rejected`);
+    }
+    if (state.pendingCorrections.some((pending) => pending.claimId === claimId)) {
+      return ignore('claimCorrected', user, `a correction of claim ${claimId} is already under way`);
+    }
+    state.pendingCorrections.push({ claimId, user });
+  });
+
+  setHandler(claimSettled, (settled: ClaimSettled) => {
+    const claim = state.claims.find((candidate) => candidate.claimId === settled.claimId);
+    if (!claim) return;
+    claim.status = settled.outcome;
+    if (settled.outcome === 'rejected') claim.rejectedReason = settled.reason;
+  });
+
+  setHandler(cancelOrder, ({ user, reason }) => {
+    if (state.stage === 'closed' || state.stage === 'cancelled') return ignore('cancelOrder', user, `the order is already ${state.stage}`);
+    if (state.cancel) return ignore('cancelOrder', user, 'the order is already being cancelled');
+    state.cancel = { user, reason };
+  });
+
+  setHandler(orderStatus, (): OrderStatus => statusView(state));
+
+  // ---- helpers the stages share ----
+
+  async function createTask(role: 'intake' | 'reviewer' | 'delivery' | 'biller', kind: string, title: string, claimId?: string) {
+    state.taskSequence += 1;
+    await activities.createTask({
+      taskKey: `order-${orderId}:${state.taskSequence}:${kind}`,
+      taskId: uuid4(),
+      orderId,
+      ...(claimId ? { claimId } : {}),
+      role,
+      kind,
+      title,
+    });
+    await activities.recordAuditEvent({ actor: 'system', action: `task.${kind}`, entityType: 'order', entityId: orderId, detail: { role } });
+  }
+
+  async function enterStage(stage: OrderStage, blockedOn: BlockedOn | null = null) {
+    state.stage = stage;
+    await setBlocked(blockedOn);
+  }
+
+  async function setBlocked(blockedOn: BlockedOn | null, followUpInMs?: number) {
+    state.blockedOn = blockedOn;
+    state.followUpAt = followUpInMs === undefined ? null : new Date(Date.now() + followUpInMs).toISOString();
+    const rentalMonth = currentRentalMonth(state);
+    upsertSearchAttributes([
+      { key: DmeStage, value: state.stage },
+      { key: DmeBlockedOn, value: blockedOn },
+      { key: DmeFollowUpAt, value: state.followUpAt ? new Date(state.followUpAt) : null },
+      { key: DmeRentalMonth, value: rentalMonth },
+    ]);
+    setCurrentDetails(detailsMarkdown(state));
+    await activities.recordStage({ orderId, stage: state.stage, blockedOn, rentalMonth, ...(state.cancel ? { cancelReason: state.cancel.reason } : {}) });
+  }
+
+  /** Waits for `done` or the follow-up time; throws OrderCancelled when a cancellation arrives first. */
+  async function waitFor(done: () => boolean, timeoutMs: number, blockedOn: BlockedOn | null): Promise<boolean> {
+    if (state.blockedOn !== blockedOn || blockedOn !== null) await setBlocked(blockedOn, timeoutMs);
+    const finished = await condition(() => done() || cancelRequested(), timeoutMs);
+    if (cancelRequested()) throw new OrderCancelled();
+    return finished;
+  }
+  /** Before any claim left, a cancellation ends the order; after, it only stops future rental months. */
+  const cancelRequested = () => state.cancel !== null && !claimSent();
+
+  /**
+   * The follow-up loop every waiting stage uses: remind on a cadence, escalate once,
+   * optionally give up (auto-cancel) when the window closes.
+   */
+  async function waitWithFollowUps(options: {
+    done: () => boolean;
+    blockedOn: BlockedOn;
+    every: number;
+    escalateAfter: number;
+    cancelAfter?: number;
+    remind: (count: number) => Promise<void>;
+    escalate: () => Promise<void>;
+    onWindowClosed?: string;
+  }): Promise<void> {
+    const started = Date.now();
+    let reminders = 0;
+    let escalated = false;
+    while (!options.done()) {
+      const elapsed = Date.now() - started;
+      let next = options.every;
+      if (!escalated) next = Math.min(next, Math.max(1, options.escalateAfter - elapsed));
+      if (options.cancelAfter !== undefined) next = Math.min(next, Math.max(1, options.cancelAfter - elapsed));
+      if (await waitFor(options.done, next, options.blockedOn)) break;
+      const waited = Date.now() - started;
+      if (options.cancelAfter !== undefined && waited >= options.cancelAfter) {
+        state.cancel = { user: 'system', reason: options.onWindowClosed ?? 'the follow-up window closed' };
+        throw new OrderCancelled();
+      }
+      if (!escalated && waited >= options.escalateAfter) {
+        escalated = true;
+        await options.escalate();
+      } else {
+        reminders += 1;
+        await options.remind(reminders);
+      }
+    }
+  }
+
+  // ---- the stages, in the order the business runs them ----
+
+  async function collectDocuments() {
+    await enterStage('documentation');
+    const context = state.context!;
+    if (state.documents.length === 0) {
+      state.documents = requiredDocuments(context.items, context.payer)
+        // Proof of delivery is captured at delivery, not chased before it.
+        .filter((document) => document.kind !== 'proof-of-delivery')
+        .map((document) => ({ kind: document.kind, reason: document.reasons.join('; '), status: 'missing' as const }));
+    }
+    const policy = followUpPolicy.documents;
+    await waitWithFollowUps({
+      done: () => state.documents.every((document) => document.status === 'approved'),
+      blockedOn: 'documents',
+      every: toMilliseconds(policy.reminderEvery),
+      escalateAfter: toMilliseconds(policy.escalateAfter),
+      cancelAfter: toMilliseconds(policy.cancelAfter),
+      onWindowClosed: `documentation window of ${policy.cancelAfter.days} days closed without the required documents`,
+      remind: (count) => createTask('intake', 'document-reminder', `Reminder ${count}: ${outstandingDocuments(state)} still needed`),
+      escalate: () => createTask('reviewer', 'document-escalation', `Documents outstanding for ${policy.escalateAfter.days} days: ${outstandingDocuments(state)}`),
+    });
+  }
+
+  async function verifyEligibility() {
+    await enterStage('eligibility');
+    const policy = followUpPolicy.eligibility;
+    for (;;) {
+      const result = await activities.checkEligibility({ orderId, checkId: uuid4(), asOf: nowIso() });
+      state.eligibility = { active: result.active, coversDme: result.coversDme, checkedAt: nowIso() };
+      if (result.active && result.coversDme) return;
+      await createTask('intake', 'coverage-problem', result.active ? 'Coverage does not include DME: correct the coverage' : 'Coverage is inactive: correct the coverage');
+      const checkedVersion = state.coverageVersion;
+      await waitWithFollowUps({
+        done: () => state.coverageVersion > checkedVersion,
+        blockedOn: 'coverage',
+        every: toMilliseconds(policy.followUpEvery),
+        escalateAfter: toMilliseconds(policy.escalateAfter),
+        cancelAfter: toMilliseconds(policy.cancelAfter),
+        onWindowClosed: `coverage not corrected within ${policy.cancelAfter.days} days`,
+        remind: (count) => createTask('intake', 'coverage-reminder', `Reminder ${count}: the order waits for corrected coverage`),
+        escalate: () => createTask('reviewer', 'coverage-escalation', `Coverage unresolved for ${policy.escalateAfter.days} days`),
+      });
+    }
+  }
+
+  async function obtainPriorAuth() {
+    const context = state.context!;
+    const needing = context.items.filter((item) => priorAuthRequired(item, context.payer));
+    if (needing.length === 0) {
+      state.priorAuth = { ...state.priorAuth, required: false, status: 'not-required' };
+      return;
+    }
+    await enterStage('prior-auth');
+    state.priorAuth.required = true;
+    const policy = followUpPolicy.priorAuth;
+    while (state.priorAuth.status !== 'affirmed') {
+      if (state.priorAuth.status !== 'requested') {
+        state.priorAuth = { required: true, status: 'requested', requestId: uuid4(), attempts: state.priorAuth.attempts + 1 };
+        await activities.recordPriorAuthRequest({
+          orderId,
+          priorAuthId: state.priorAuth.requestId!,
+          hcpcs: needing.map((item) => item.hcpcs),
+          asOf: nowIso(),
+          user: 'system',
+        });
+        await createTask(
+          'reviewer',
+          'prior-auth-request',
+          `Send prior-authorization request ${state.priorAuth.attempts} for ${needing.map((item) => item.hcpcs).join(', ')} to the contractor`,
+        );
+      }
+      // The contractor decides within its SLA; silence after that is followed up.
+      await waitWithFollowUps({
+        done: () => state.priorAuth.status !== 'requested',
+        blockedOn: 'prior-auth',
+        every: toMilliseconds(policy.followUpEvery),
+        escalateAfter: toMilliseconds(policy.escalateAfter),
+        remind: (count) => createTask('reviewer', 'prior-auth-follow-up', `Follow up ${count}: no prior-auth decision yet`),
+        escalate: () => createTask('biller', 'prior-auth-escalation', `No prior-auth decision after ${policy.escalateAfter.days} days`),
+      });
+      if (state.priorAuth.status === 'non-affirmed') {
+        if (state.cancel) throw new OrderCancelled();
+        await createTask('reviewer', 'prior-auth-non-affirmed', 'Prior authorization non-affirmed: add documentation and resubmit');
+      }
+    }
+  }
+
+  /** The day after the affirmation's last valid day, while one is affirmed. */
+  const affirmationLapsesOn = () =>
+    state.priorAuth.status === 'affirmed' && state.priorAuth.expiresOn ? addDays(state.priorAuth.expiresOn, 1) : undefined;
+
+  /** An affirmation that lapses before delivery is asked for again (DOMAIN.md §6). */
+  async function askPriorAuthAgain() {
+    state.priorAuth = { ...state.priorAuth, status: 'expired' };
+    await activities.recordPriorAuthDecision({ orderId, priorAuthId: state.priorAuth.requestId!, status: 'expired', user: 'system', at: nowIso() });
+    await obtainPriorAuth();
+  }
+
+  async function awaitDelivery() {
+    await enterStage('delivery');
+    const policy = followUpPolicy.delivery;
+    const started = Date.now();
+    let escalated = false;
+    let reminders = 0;
+    while (!state.delivery) {
+      const lapsesOn = affirmationLapsesOn();
+      const next = Math.min(toMilliseconds(policy.reminderEvery), lapsesOn ? untilDate(lapsesOn) : Infinity);
+      if (await waitFor(() => state.delivery !== null, next, 'delivery')) break;
+      if (lapsesOn && !isBefore(today(), lapsesOn)) {
+        await askPriorAuthAgain();
+        await enterStage('delivery');
+      } else if (!escalated && Date.now() - started >= toMilliseconds(policy.escalateAfter)) {
+        escalated = true;
+        await createTask('biller', 'delivery-escalation', `Not delivered ${policy.escalateAfter.days} days after the order was ready`);
+      } else {
+        reminders += 1;
+        await createTask('delivery', 'delivery-reminder', `Reminder ${reminders}: schedule and confirm the delivery`);
+      }
+    }
+    const delivery = state.delivery!;
+    const lapsesOn = affirmationLapsesOn();
+    if (lapsesOn && !isBefore(delivery.deliveredOn, lapsesOn)) {
+      // Delivered after the affirmation lapsed: the claim would deny CO-197, so ask again first.
+      await askPriorAuthAgain();
+    }
+    await activities.confirmDelivery({ orderId, deliveredOn: delivery.deliveredOn, user: deliveredBy, at: nowIso(), podDocumentId: uuid4() });
+    const context = state.context!;
+    state.rentals = context.items
+      .filter((item) => item.acquisition === 'rental')
+      .map((item) => startRental({ itemId: item.id, hcpcs: item.hcpcs, firstDateOfService: delivery.deliveredOn, payer: context.payer }));
+  }
+
+  /** Codes, builds and sends one claim, then hands it to its own claimWorkflow. */
+  async function fileClaim(lines: ClaimLine[], rental?: { period: number; month: number }, correctsClaimId?: string): Promise<boolean> {
+    const claimId = uuid4();
+    const prepared = await activities.prepareClaim({
+      claimId,
+      orderId,
+      lines,
+      ...(rental ? { rentalPeriod: rental.period, rentalMonth: rental.month } : {}),
+      ...(state.priorAuth.trackingNumber ? { priorAuthNumber: state.priorAuth.trackingNumber } : {}),
+      ...(correctsClaimId ? { correctsClaimId } : {}),
+      asOf: nowIso(),
+    });
+    const serviceFrom = lines.map((line) => line.serviceFrom).sort()[0];
+    const serviceTo = lines.map((line) => line.serviceTo).sort().slice(-1)[0];
+    if (!prepared.ok) {
+      // Nothing left the building: staff fix the order data, then claimCorrected retries it.
+      const summary = prepared.failures.map((failure) => `${failure.code}: ${failure.message}`).join('; ');
+      state.heldClaims[claimId] = { lines, ...(rental ? { rental } : {}) };
+      state.claims.push({ claimId, claimNumber: '', serviceFrom, serviceTo, ...(rental ? { rentalMonth: rental.month } : {}), status: 'rejected', rejectedReason: `scrubber: ${summary}` });
+      await createTask('biller', 'claim-scrub-failed', `Claim held by the scrubber (${claimId}): ${summary}`);
+      return false;
+    }
+    state.claims.push({
+      claimId,
+      claimNumber: prepared.claimNumber,
+      serviceFrom,
+      serviceTo,
+      ...(rental ? { rentalMonth: rental.month } : {}),
+      status: 'submitted',
+    });
+    await startChild(claimWorkflow, {
+      workflowId: claimWorkflowId(claimId),
+      args: [{ claimId, orderId }],
+      // Claims outlive a continueAsNew of their order; they report back by signal.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    await getExternalWorkflowHandle(MAILBOX_WORKFLOW_ID)
+      .signal(checkMailbox)
+      .catch(() => log.warn('mailbox workflow not running; the claim relies on status inquiries', { orderId }));
+    return true;
+  }
+
+  const documentationComplete = () => state.documents.every((document) => document.status === 'approved');
+
+  /** Every line points at the order's diagnoses, principal first, at most four (837P SV107). */
+  const diagnosisPointers = () => Array.from({ length: Math.min(4, Math.max(1, state.context!.diagnosisCount)) }, (_, index) => index + 1);
+
+  function linesFor(item: OrderItem, event: Parameters<typeof codeClaimLines>[1]): ClaimLine[] {
+    return codeClaimLines(item, event, {
+      documentationComplete: documentationComplete(),
+      ...(state.priorAuth.trackingNumber ? { priorAuthNumber: state.priorAuth.trackingNumber } : {}),
+      diagnosisPointers: diagnosisPointers(),
+    });
+  }
+
+  /**
+   * Bills everything due today: purchases (once), and every rental month already due,
+   * each month its own claim with its own span and modifiers (catch-up after a late
+   * delivery record). Months past timely filing are recorded as lost, never billed.
+   */
+  async function billDueMonths() {
+    const context = state.context!;
+    const purchases = state.purchasesBilled ? [] : context.items.filter((item) => item.acquisition === 'purchase');
+    const byMonth = new Map<string, { period: number; month: number; lines: ClaimLine[] }>();
+    for (let index = 0; index < state.rentals.length; index++) {
+      const rental = state.rentals[index];
+      const item = context.items.find((candidate) => candidate.id === rental.itemId)!;
+      for (const due of dueMonths(rental, today(), context.payer.timelyFilingDays)) {
+        if (due.status === 'lost') {
+          state.lostMonths.push({ itemId: item.id, month: due.month, reason: due.lostReason });
+          await activities.recordAuditEvent({
+            actor: 'system',
+            action: 'rental.month-lost',
+            entityType: 'order',
+            entityId: orderId,
+            detail: { itemId: item.id, hcpcs: item.hcpcs, month: due.month, serviceFrom: due.serviceFrom, reason: due.lostReason },
+          });
+          await createTask('biller', 'rental-month-lost', `${item.hcpcs} month ${due.month} (${due.serviceFrom}) not billed: ${due.lostReason}`);
+        } else {
+          const key = `${due.period}:${due.month}:${due.serviceFrom}`;
+          const group = byMonth.get(key) ?? { period: due.period, month: due.month, lines: [] };
+          group.lines.push(...linesFor(item, due));
+          byMonth.set(key, group);
+        }
+        state.rentals[index] = recordMonthBilled(state.rentals[index], due.month);
+      }
+    }
+    const groups = [...byMonth.values()].sort((a, b) => a.period - b.period || a.month - b.month);
+    if (purchases.length > 0) {
+      const purchaseLines = purchases.flatMap((item) => linesFor(item, { kind: 'purchase', dateOfService: state.delivery!.deliveredOn }));
+      // Purchases share the first claim with rental month 1 when both start on the delivery date.
+      const first = groups.find((group) => group.month === 1 && group.lines[0]?.serviceFrom === state.delivery!.deliveredOn);
+      if (first) first.lines.unshift(...purchaseLines);
+      else groups.unshift({ period: 0, month: 0, lines: purchaseLines });
+      state.purchasesBilled = true;
+    }
+    for (const group of groups) {
+      if (group.lines.length === 0) continue;
+      await fileClaim(group.lines, group.month > 0 ? { period: group.period, month: group.month } : undefined);
+    }
+  }
+
+  async function codeAndSubmit() {
+    await enterStage('coding');
+    await enterStage('submission');
+    await billDueMonths();
+  }
+
+  /** Rejected claims are fixed by staff (claimCorrected) and sent again as new claims. */
+  async function resubmitCorrections() {
+    while (state.pendingCorrections.length > 0) {
+      const { claimId, user } = state.pendingCorrections.shift()!;
+      const claim = state.claims.find((candidate) => candidate.claimId === claimId)!;
+      const held = state.heldClaims[claimId];
+      // The same service periods again; the order data (coverage, documents) is read fresh when it is built.
+      let lines: ClaimLine[];
+      let rental: { period: number; month: number } | undefined;
+      if (held) {
+        ({ lines, rental } = held);
+      } else {
+        const original = await activities.claimLinesOf(claimId);
+        lines = original.lines;
+        rental = original.rentalMonth ? { period: original.rentalPeriod ?? 1, month: original.rentalMonth } : undefined;
+      }
+      lines = lines.map((line) => ({ ...line, diagnosisPointers: diagnosisPointers() }));
+      await activities.recordAuditEvent({ actor: user, action: 'claim.corrected', entityType: 'claim', entityId: claimId, detail: { orderId } });
+      const before = state.claims.length;
+      await fileClaim(lines, rental, held ? undefined : claimId);
+      claim.correctedBy = state.claims[before]?.claimId;
+      delete state.heldClaims[claimId];
+    }
+  }
+
+  const awaitingFix = () => state.claims.some((claim) => claim.status === 'rejected' && !claim.correctedBy);
+  const settled = (status: string) => ['paid', 'partially-paid', 'denied', 'reversed', 'closed'].includes(status);
+
+  async function applyRentalChanges() {
+    while (state.pendingRentalChanges.length > 0) {
+      const change = state.pendingRentalChanges.shift()!;
+      const results = state.rentals.map((rental) => rentalChangeFor(rental, change));
+      const accepted = results.filter((result) => result.accepted);
+      if (accepted.length === 0) {
+        ignore('rentalChanged', change.user, results.map((result) => (result.accepted ? '' : result.reason)).filter(Boolean)[0] ?? 'not applicable');
+        continue;
+      }
+      state.rentals = results.map((result) => result.state);
+      await activities.recordAuditEvent({
+        actor: change.user,
+        action: `rental.${change.change}`,
+        entityType: 'order',
+        entityId: orderId,
+        detail: { effectiveOn: change.effectiveOn, notes: accepted.map((result) => (result.accepted ? result.note : '')) },
+      });
+    }
+  }
+
+  /** The monthly rhythm: bill each anniversary until every rented item is finished. */
+  async function billRentalMonths() {
+    await enterStage('rental');
+    for (;;) {
+      await applyRentalChanges();
+      await resubmitCorrections();
+      if (state.cancel && state.rentals.some((rental) => !rental.endedOn)) {
+        // After a claim left, cancellation stops future months only: the rental ends today.
+        const pickup: RentalChanged = { user: state.cancel.user, change: 'pickup', effectiveOn: today(), reason: state.cancel.reason };
+        state.rentals = state.rentals.map((rental) => {
+          if (rental.endedOn) return rental;
+          const result = rentalChangeFor(rental, pickup);
+          return result.accepted ? result.state : { ...rental, endedOn: today() };
+        });
+        await activities.recordAuditEvent({ actor: state.cancel.user, action: 'rental.stopped', entityType: 'order', entityId: orderId, detail: { reason: state.cancel.reason } });
+      }
+      const events = state.rentals.map((rental) => nextRentalEvent(rental, today()));
+      if (events.some((event) => event.kind === 'bill')) {
+        await billDueMonths();
+        continue;
+      }
+      if (events.every((event) => event.kind === 'finished')) return;
+
+      if (workflowInfo().historyLength > historyLimit) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof dmeOrderWorkflow>({ orderId, carried: state, historyLimit });
+      }
+      const wakeDates = events.flatMap((event) => (event.kind === 'wait' || event.kind === 'furnishing-only' ? [event.kind === 'wait' ? event.until : addDays(event.until, 1)] : []));
+      const awaitingOffer = events.find((event) => event.kind === 'awaiting-purchase-option-offer');
+      if (awaitingOffer && awaitingOffer.kind === 'awaiting-purchase-option-offer') {
+        await createTask('biller', 'purchase-option-offer', `Record the month-10 purchase-option offer: ${awaitingOffer.reason}`);
+      }
+      const wakeMs = wakeDates.length ? Math.min(...wakeDates.map(untilDate)) : undefined;
+      const blocked: BlockedOn | null = awaitingFix() ? 'claim-fix' : null;
+      await setBlocked(blocked, wakeMs);
+      await condition(
+        () => state.pendingRentalChanges.length > 0 || state.pendingCorrections.length > 0 || (state.cancel !== null && state.rentals.some((rental) => !rental.endedOn)),
+        wakeMs ?? followUpPolicyMaxWait,
+      );
+    }
+  }
+
+  /** Waits until every claim reached an outcome, fixing rejected ones on the way. */
+  async function awaitReceivables() {
+    await enterStage('receivables');
+    for (;;) {
+      await resubmitCorrections();
+      if (state.claims.every((claim) => settled(claim.status) || (claim.status === 'rejected' && claim.correctedBy))) return;
+      if (workflowInfo().historyLength > historyLimit) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof dmeOrderWorkflow>({ orderId, carried: state, historyLimit });
+      }
+      await setBlocked(awaitingFix() ? 'claim-fix' : 'remittance');
+      const signature = claimsSignature(state);
+      await condition(() => state.pendingCorrections.length > 0 || claimsSignature(state) !== signature);
+    }
+  }
+
+  // ---- the order, read aloud ----
+
+  try {
+    if (!state.context) {
+      state.context = await activities.loadOrderContext(orderId);
+      upsertSearchAttributes([
+        { key: DmePayer, value: state.context.payerId },
+        { key: DmeHcpcs, value: [...new Set(state.context.items.map((item) => item.hcpcs))] },
+      ]);
+    }
+    const reached = (stage: OrderStage) => stageOrder.indexOf(state.stage) > stageOrder.indexOf(stage);
+    if (!reached('documentation')) await collectDocuments();
+    if (!reached('eligibility')) await verifyEligibility();
+    if (!reached('prior-auth')) await obtainPriorAuth();
+    if (!reached('delivery')) await awaitDelivery();
+    if (!reached('submission')) await codeAndSubmit();
+    if (state.rentals.length > 0 && !reached('rental')) await billRentalMonths();
+    await awaitReceivables();
+    await enterStage('closed');
+    await condition(allHandlersFinished);
+    return { orderId, stage: 'closed', claims: state.claims.length };
+  } catch (error) {
+    if (!(error instanceof OrderCancelled)) throw error;
+    const reason = state.cancel?.reason ?? 'cancelled';
+    await enterStage('cancelled');
+    await activities.recordAuditEvent({ actor: state.cancel?.user ?? 'system', action: 'order.cancelled', entityType: 'order', entityId: orderId, detail: { reason } });
+    await condition(allHandlersFinished);
+    return { orderId, stage: 'cancelled', claims: state.claims.length, reason };
+  }
+}
+
+/** With nothing scheduled (e.g. on hold) the rental loop still wakes once a month to re-check. */
+const followUpPolicyMaxWait = 30 * 86_400_000;
+
+function rentalChangeFor(rental: RentalState, change: RentalChanged): RentalChange {
+  switch (change.change) {
+    case 'hold':
+      return applyHold(rental, { from: change.effectiveOn, reason: change.inpatient ? 'inpatient' : 'break-in-need' });
+    case 'resume':
+      return applyResume(rental, { on: change.effectiveOn, ...(change.newMedicalNeed ? { newOrder: true } : {}) });
+    case 'pickup':
+      return applyPickup(rental, { on: change.effectiveOn });
+    case 'purchase-option-offered':
+      return recordPurchaseOptionOffer(rental, { on: change.effectiveOn });
+  }
+}
+
+function priorAuthDecisionProblem(decision: PriorAuthDecided): string | undefined {
+  if (decision.decision === 'affirmed') {
+    if (!decision.trackingNumber || !isUniqueTrackingNumber(decision.trackingNumber)) return 'an affirmation needs a 14-character unique tracking number';
+    if (!decision.expiresOn) return 'an affirmation needs its expiry date';
+  } else if (!decision.reason) {
+    return 'a non-affirmation needs its reason';
+  }
+  return undefined;
+}
+
+function outstandingDocuments(state: OrderState): string {
+  return state.documents
+    .filter((document) => document.status !== 'approved')
+    .map((document) => `${document.kind} (${document.status})`)
+    .join(', ');
+}
+
+function currentRentalMonth(state: OrderState): number | null {
+  const months = state.claims.map((claim) => claim.rentalMonth ?? 0);
+  const month = months.length ? Math.max(...months) : 0;
+  return month > 0 ? month : null;
+}
+
+function claimsSignature(state: OrderState): string {
+  return state.claims.map((claim) => `${claim.claimId}:${claim.status}:${claim.correctedBy ?? ''}`).join('|');
+}
+
+export function statusView(state: OrderState): OrderStatus {
+  const nextBilling = state.rentals
+    .map((rental) => nextRentalEvent(rental, '9999-12-31'))
+    .flatMap((event) => (event.kind === 'bill' || event.kind === 'wait' ? [event.month.serviceFrom] : []))
+    .sort()[0];
+  return {
+    orderId: state.orderId,
+    stage: state.stage,
+    blockedOn: state.blockedOn,
+    nextFollowUpAt: state.followUpAt,
+    documents: state.documents,
+    eligibility: state.eligibility,
+    priorAuth: {
+      required: state.priorAuth.required,
+      status: state.priorAuth.status,
+      ...(state.priorAuth.trackingNumber ? { trackingNumber: state.priorAuth.trackingNumber } : {}),
+      ...(state.priorAuth.expiresOn ? { expiresOn: state.priorAuth.expiresOn } : {}),
+    },
+    delivery: state.delivery ? { deliveredOn: state.delivery.deliveredOn } : null,
+    claims: state.claims.map(({ claimId, claimNumber, serviceFrom, serviceTo, rentalMonth, status }) => ({
+      claimId,
+      claimNumber,
+      serviceFrom,
+      serviceTo,
+      ...(rentalMonth ? { rentalMonth } : {}),
+      status,
+    })),
+    rental: state.rentals.length
+      ? {
+          month: currentRentalMonth(state),
+          period: Math.max(...state.rentals.map((rental) => rental.period)),
+          status: state.rentals.every((rental) => rental.endedOn || nextRentalEvent(rental, '9999-12-31').kind === 'finished')
+            ? 'finished'
+            : state.rentals.some((rental) => rental.hold)
+              ? 'on-hold'
+              : 'billing',
+          nextBillingDate: nextBilling ?? null,
+          lostMonths: state.lostMonths.length,
+        }
+      : null,
+    ignoredSignals: state.ignoredSignals,
+    ...(state.cancel ? { cancelReason: state.cancel.reason } : {}),
+  };
+}
+
+/** A short summary for the Web UI (markdown, no PHI). */
+function detailsMarkdown(state: OrderState): string {
+  const lines = [`**Stage:** ${state.stage}${state.blockedOn ? ` — waiting for **${state.blockedOn}**` : ''}`];
+  if (state.followUpAt) lines.push(`**Next follow-up:** ${state.followUpAt}`);
+  const missing = state.documents.filter((document) => document.status !== 'approved');
+  if (missing.length) lines.push(`**Documents:** ${missing.map((document) => `${document.kind} (${document.status})`).join(', ')}`);
+  if (state.priorAuth.required) lines.push(`**Prior auth:** ${state.priorAuth.status}`);
+  if (state.delivery) lines.push(`**Delivered:** ${state.delivery.deliveredOn}`);
+  if (state.claims.length) {
+    lines.push(`**Claims:** ${state.claims.length} (${state.claims.filter((claim) => claim.status === 'rejected' && !claim.correctedBy).length} to fix)`);
+  }
+  const month = currentRentalMonth(state);
+  if (month) lines.push(`**Rental month:** ${month}`);
+  return lines.join('\n\n');
 }

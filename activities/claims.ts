@@ -1,0 +1,86 @@
+/**
+ * Claim follow-up activities: asking the payer where a silent claim is (276 → 277).
+ */
+import { eq } from 'drizzle-orm';
+import { ApplicationFailure } from '@temporalio/common';
+import { recordAudit } from '../db/audit';
+import type { Db } from '../db/client';
+import { nextControlNumber, storeEdiFile } from '../db/edi';
+import { claimEvents, claims, coverages, orders, patients, payers } from '../db/schema';
+import { build276, parse277, type ClaimStatusOutcome } from '../domain/x12';
+import type { Clearinghouse } from './clearinghouse/types';
+import type { SupplierIdentity } from './supplier';
+
+export interface ClaimActivityDeps {
+  db: Db;
+  clearinghouse: Clearinghouse;
+  supplier: SupplierIdentity;
+}
+
+export interface ClaimStatusAnswer {
+  outcome: ClaimStatusOutcome;
+  /** Category and status codes as the payer sent them, e.g. `P1:20`. */
+  codes: string[];
+  reason?: string;
+}
+
+export function createClaimActivities({ db, clearinghouse, supplier }: ClaimActivityDeps) {
+  return {
+    async requestClaimStatus(input: { claimId: string; asOf: string }): Promise<ClaimStatusAnswer> {
+      const [row] = await db
+        .select({ claim: claims, coverage: coverages, patient: patients, payer: payers })
+        .from(claims)
+        .innerJoin(orders, eq(orders.id, claims.orderId))
+        .innerJoin(coverages, eq(coverages.id, orders.coverageId))
+        .innerJoin(patients, eq(patients.id, orders.patientId))
+        .innerJoin(payers, eq(payers.id, claims.payerId))
+        .where(eq(claims.id, input.claimId));
+      if (!row) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'ClaimUnknown');
+      const controlNumber = await nextControlNumber(db);
+      const traceNumber = `${row.claim.claimNumber}S${controlNumber}`.slice(0, 30);
+      const request = build276({
+        interchange: supplier.interchange(controlNumber, input.asOf),
+        payer: { name: row.payer.name, id: row.payer.ediPayerId },
+        informationReceiver: { name: supplier.name, id: supplier.submitter.id },
+        provider: { organizationName: supplier.name, npi: supplier.npi },
+        subscriber: {
+          memberId: row.coverage.memberId,
+          lastName: row.patient.lastName,
+          firstName: row.patient.firstName,
+          birthDate: row.patient.birthDate,
+          sex: row.patient.sex,
+        },
+        claim: {
+          traceNumber,
+          patientControlNumber: row.claim.claimNumber,
+          ...(row.claim.payerClaimNumber ? { payerClaimNumber: row.claim.payerClaimNumber } : {}),
+          totalCharge: row.claim.totalCharge,
+          serviceFrom: row.claim.serviceFrom,
+          serviceTo: row.claim.serviceTo,
+        },
+      });
+      const response = await clearinghouse.requestClaimStatus({ controlNumber: String(controlNumber), x12: request }, new Date(input.asOf));
+      await storeEdiFile(db, 'outbound', '276', request);
+      await storeEdiFile(db, 'inbound', '277', response);
+      const answers = parse277(response).flatMap((transaction) => transaction.claims);
+      const answer = answers.find((claim) => claim.patientControlNumber === row.claim.claimNumber) ?? answers[0];
+      const codes = answer?.statuses.flatMap((status) => status.codes.map((code) => `${code.category}:${code.code}`)) ?? [];
+      const outcome: ClaimStatusOutcome = answer?.outcome ?? 'other';
+      await db
+        .insert(claimEvents)
+        .values({ claimId: input.claimId, eventKey: `277:${traceNumber}`, kind: 'status-inquiry', detail: { outcome, codes }, at: new Date(input.asOf) })
+        .onConflictDoNothing();
+      await recordAudit(db, {
+        actor: 'system',
+        action: 'claim.status-inquiry',
+        entityType: 'claim',
+        entityId: input.claimId,
+        detail: { outcome, codes },
+      });
+      const message = answer?.statuses.find((status) => status.message)?.message;
+      return { outcome, codes, ...(message ? { reason: message } : outcome === 'rejected' ? { reason: codes.join(', ') } : {}) };
+    },
+  };
+}
+
+export type ClaimActivities = ReturnType<typeof createClaimActivities>;

@@ -1,0 +1,133 @@
+/**
+ * The clearinghouse mailbox: every inbound file (999, 277CA, 835) is stored as
+ * received, applied to our claims, and only then confirmed to the clearinghouse, so
+ * a crash in between means the file is collected again — never lost. Applying a file
+ * twice changes nothing (claim events are keyed by the file's control numbers), and
+ * the signals it yields are safe to repeat (claim workflows keep the first answer).
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { recordAudit } from '../db/audit';
+import type { Db } from '../db/client';
+import { storeEdiFile } from '../db/edi';
+import { claimEvents, claims } from '../db/schema';
+import { parse277, parse999, parseX12, X12Error } from '../domain/x12';
+import type { Logger } from '../logger';
+import type { ClaimAcknowledged, RemittancePosted } from '../workflows/definitions';
+import type { Clearinghouse, InboundFile } from './clearinghouse/types';
+import { remittanceSignals, type RemittanceActivities } from './remittances';
+
+export interface MailboxActivityDeps {
+  db: Db;
+  clearinghouse: Clearinghouse;
+  remittances: RemittanceActivities;
+  logger: Logger;
+}
+
+export interface MailboxRound {
+  acknowledgements: ClaimAcknowledged[];
+  remittances: RemittancePosted[];
+  /** When to look again (ISO), or null when nothing is pending. */
+  nextCheckAt: string | null;
+  files: number;
+}
+
+const system = 'clearinghouse';
+
+export function createMailboxActivities({ db, clearinghouse, remittances, logger }: MailboxActivityDeps) {
+  async function recordClaimEvent(claimId: string, eventKey: string, kind: string, detail: Record<string, unknown>, at: Date) {
+    await db.insert(claimEvents).values({ claimId, eventKey, kind, detail, at }).onConflictDoNothing();
+  }
+
+  /** 999: a rejected transaction set rejects every claim of the file we sent under that control number. */
+  async function apply999(file: InboundFile, at: Date): Promise<ClaimAcknowledged[]> {
+    const answers: ClaimAcknowledged[] = [];
+    for (const acknowledgment of parse999(file.x12)) {
+      for (const set of acknowledgment.transactionSets) {
+        const controlNumber = String(Number(set.controlNumber));
+        const sent = await db.select({ id: claims.id }).from(claims).where(eq(claims.interchangeControlNumber, controlNumber));
+        for (const claim of sent) {
+          await recordClaimEvent(claim.id, `999:${acknowledgment.controlNumber}:${set.controlNumber}`, '999', { code: set.code, errors: set.errorCodes }, at);
+          if (!set.accepted) {
+            answers.push({
+              user: system,
+              claimId: claim.id,
+              accepted: false,
+              reason: `999 ${set.code}: the file was rejected (${[...set.errorCodes, ...set.segmentErrors.map((error) => `segment ${error.position} ${error.segmentId}${error.errorCode ? ` error ${error.errorCode}` : ''}`)].join(', ') || 'no reason given'})`,
+            });
+          }
+        }
+      }
+    }
+    return answers;
+  }
+
+  /** 277CA: each claim accepted into adjudication (A1/A2) or rejected (A3, A6–A8). */
+  async function apply277(file: InboundFile, at: Date): Promise<ClaimAcknowledged[]> {
+    const answers: ClaimAcknowledged[] = [];
+    for (const response of parse277(file.x12)) {
+      const numbers = response.claims.flatMap((claim) => (claim.patientControlNumber ? [claim.patientControlNumber] : []));
+      const ours = numbers.length ? await db.select().from(claims).where(inArray(claims.claimNumber, numbers)) : [];
+      for (const answer of response.claims) {
+        const claim = ours.find((candidate) => candidate.claimNumber === answer.patientControlNumber);
+        if (!claim) {
+          logger.warn('277 for an unknown claim', { controlNumber: response.controlNumber });
+          continue;
+        }
+        const codes = answer.statuses.flatMap((status) => status.codes.map((code) => `${code.category}:${code.code}${code.entity ? `:${code.entity}` : ''}`));
+        await recordClaimEvent(claim.id, `277:${response.controlNumber}:${answer.traceNumber}`, response.kind === 'acknowledgment' ? '277CA' : '277', { outcome: answer.outcome, codes }, at);
+        if (answer.outcome === 'accepted' || answer.outcome === 'received') {
+          if (answer.payerClaimNumber) await db.update(claims).set({ payerClaimNumber: answer.payerClaimNumber }).where(eq(claims.id, claim.id));
+          if (answer.outcome === 'accepted') {
+            await db.update(claims).set({ status: 'accepted', updatedAt: new Date() }).where(and(eq(claims.id, claim.id), eq(claims.status, 'submitted')));
+            answers.push({ user: system, claimId: claim.id, accepted: true });
+          }
+        } else if (answer.outcome === 'rejected') {
+          const message = answer.statuses.find((status) => status.message)?.message;
+          answers.push({ user: system, claimId: claim.id, accepted: false, reason: `277CA ${codes.join(', ')}${message ? `: ${message}` : ''}` });
+        }
+      }
+    }
+    return answers;
+  }
+
+  return {
+    async collectMailbox(input: { asOf: string }): Promise<MailboxRound> {
+      const at = new Date(input.asOf);
+      const collected = await clearinghouse.collect(at);
+      const round: MailboxRound = { acknowledgements: [], remittances: [], nextCheckAt: collected.nextCheckAt?.toISOString() ?? null, files: 0 };
+      const done: string[] = [];
+      for (const file of collected.files) {
+        let transaction: string;
+        try {
+          transaction = parseX12(file.x12).groups[0]?.transactionSets[0]?.id ?? 'unknown';
+        } catch (error) {
+          await storeEdiFile(db, 'inbound', 'unreadable', file.x12);
+          logger.warn('unreadable inbound file set aside', { file: file.name, error: error instanceof X12Error ? error.code : 'error' });
+          done.push(file.name);
+          continue;
+        }
+        // Eligibility and claim-status answers belong to the request waiting for them.
+        if (transaction === '271' || (transaction === '277' && /BHT\*0010\*08/.test(file.x12))) continue;
+        await storeEdiFile(db, 'inbound', transaction, file.x12);
+        if (transaction === '999') round.acknowledgements.push(...(await apply999(file, at)));
+        else if (transaction === '277') round.acknowledgements.push(...(await apply277(file, at)));
+        else if (transaction === '835') {
+          const posted = await remittances.postRemittance({ content: file.x12, source: 'mailbox', user: system });
+          if (posted.ok) round.remittances.push(...remittanceSignals(posted.remittances, system));
+          else {
+            logger.warn('remittance rejected', { file: file.name, problems: posted.problems.length });
+            await recordAudit(db, { actor: system, action: 'remittance.rejected', entityType: 'edi-file', entityId: file.name, detail: { problems: posted.problems } });
+          }
+        } else {
+          logger.warn('inbound file of an unexpected transaction', { file: file.name, transaction });
+        }
+        done.push(file.name);
+        round.files += 1;
+      }
+      if (done.length) await clearinghouse.confirm(done);
+      return round;
+    },
+  };
+}
+
+export type MailboxActivities = ReturnType<typeof createMailboxActivities>;

@@ -1,0 +1,614 @@
+/**
+ * Activities of the order workflow: everything it needs from the database and the
+ * clearinghouse. Each one is idempotent — Temporal may run it again after a crash —
+ * through keys the workflow chooses (document, check, claim and task ids) and unique
+ * constraints. Results carry ids, codes and dates only: no PHI enters workflow history.
+ */
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { ApplicationFailure } from '@temporalio/common';
+import { recordAudit } from '../db/audit';
+import { nextControlNumber, storeEdiFile } from '../db/edi';
+import type { Db } from '../db/client';
+import {
+  claimLines,
+  claims,
+  coverages,
+  deliveries,
+  documents,
+  eligibilityChecks,
+  orderItems,
+  orders,
+  patients,
+  payers,
+  prescribers,
+  priorAuths,
+  tasks,
+} from '../db/schema';
+import { defaultCatalog, catalogEntry } from '../domain/catalog';
+import { draftClaim } from '../domain/claim';
+import { requiredDocuments } from '../domain/documentation';
+import { payerPolicy, type PayerKind, type PayerPolicy } from '../domain/payer-policy';
+import { scrubClaim, type ScrubFailure } from '../domain/scrubber';
+import type { ClaimLine, DocumentKind, OrderItem } from '../domain/types';
+import { assignLineControlNumbers, build270, build837P, parse271, type ClaimFilingIndicator } from '../domain/x12';
+import type { BlockedOn, OrderStage } from '../workflows/definitions';
+import type { Clearinghouse } from './clearinghouse/types';
+import type { SupplierIdentity } from './supplier';
+
+export interface OrderActivityDeps {
+  db: Db;
+  clearinghouse: Clearinghouse;
+  supplier: SupplierIdentity;
+}
+
+/** What the workflow needs to know about an order: codes, dates and payer rules, never PHI. */
+export interface OrderContext {
+  orderId: string;
+  payerId: string;
+  payerKind: PayerKind;
+  payer: PayerPolicy;
+  orderDate: string;
+  items: OrderItem[];
+  diagnosisCount: number;
+}
+
+export interface TaskInput {
+  /** Idempotency: derived by the workflow, e.g. `order-<id>:documents:reminder:3`. */
+  taskKey: string;
+  taskId: string;
+  orderId?: string;
+  claimId?: string;
+  role: 'intake' | 'reviewer' | 'delivery' | 'biller';
+  kind: string;
+  title: string;
+  dueAt?: string;
+}
+
+export type PrepareClaimResult =
+  | { ok: true; claimId: string; claimNumber: string; totalCharge: number; lineCount: number }
+  | { ok: false; failures: ScrubFailure[] };
+
+/** Our patient control number: `DME` + 17 hex digits of the claim id = 20 characters, what Medicare keeps. */
+export const claimNumberOf = (claimId: string) => `DME${claimId.replace(/-/g, '').slice(0, 17).toUpperCase()}`;
+
+const isoDate = (at: Date | string) => (typeof at === 'string' ? at : at.toISOString()).slice(0, 10);
+
+const dmeServiceTypes = ['12', '18', 'DM'];
+
+/**
+ * What a 271 means for the order: active coverage (EB01 1) that covers DME purchase or
+ * rental (service types 12, 18, DM, or 30 plan coverage), and no non-covered (EB01 I)
+ * DME benefit. The summary keeps the amounts staff need (no PHI).
+ */
+export function eligibilityOutcome(response: string): { active: boolean; coversDme: boolean; summary: Record<string, unknown> } {
+  const [answer] = parse271(response);
+  const member = answer?.members[0];
+  if (!member) return { active: false, coversDme: false, summary: { status: 'no-member-in-271' } };
+  const active = member.status === 'active';
+  const activeBenefits = member.benefits.filter((benefit) => benefit.kind === 'active');
+  const coversDme =
+    active &&
+    activeBenefits.some(
+      (benefit) => benefit.serviceTypes.length === 0 || benefit.serviceTypes.some((type) => [...dmeServiceTypes, '30'].includes(type)),
+    ) &&
+    !member.benefits.some((benefit) => benefit.kind === 'non-covered' && benefit.serviceTypes.some((type) => dmeServiceTypes.includes(type)));
+  const deductible = member.benefits.find((benefit) => benefit.kind === 'deductible' && benefit.timePeriod === '29' && benefit.amount !== undefined);
+  const coinsurance = member.benefits.find((benefit) => benefit.kind === 'coinsurance' && benefit.percent !== undefined);
+  return {
+    active,
+    coversDme,
+    summary: {
+      status: member.status,
+      ...(deductible ? { deductibleRemaining: deductible.amount } : {}),
+      ...(coinsurance ? { coinsurance: coinsurance.percent } : {}),
+      ...(member.rejections.length ? { rejections: member.rejections.map((rejection) => rejection.reason) } : {}),
+    },
+  };
+}
+
+/** Items as stored, back into the domain's OrderItem. */
+function toOrderItem(row: typeof orderItems.$inferSelect): OrderItem {
+  return {
+    ...(row.options as Partial<OrderItem>),
+    id: row.id,
+    hcpcs: row.hcpcs,
+    quantity: row.quantity,
+    acquisition: row.acquisition,
+    ...(row.side ? { side: row.side } : {}),
+    unitCharge: row.unitCharge,
+  };
+}
+
+export function createOrderActivities({ db, clearinghouse, supplier }: OrderActivityDeps) {
+  async function payerPolicyOf(payerId: string): Promise<{ kind: PayerKind; policy: PayerPolicy; row: typeof payers.$inferSelect }> {
+    const [row] = await db.select().from(payers).where(eq(payers.id, payerId));
+    if (!row) throw ApplicationFailure.nonRetryable(`payer ${payerId} is not configured`, 'PayerUnknown');
+    const policy = payerPolicy(row.kind, { ...(row.settings as Partial<PayerPolicy>), timelyFilingDays: row.timelyFilingDays });
+    return { kind: row.kind, policy, row };
+  }
+
+  return {
+    async loadOrderContext(orderId: string): Promise<OrderContext> {
+      const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+      if (!order) throw ApplicationFailure.nonRetryable(`order ${orderId} does not exist`, 'OrderUnknown');
+      const items = await db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(orderItems.lineNumber);
+      const { kind, policy } = await payerPolicyOf(order.payerId);
+      return {
+        orderId,
+        payerId: order.payerId,
+        payerKind: kind,
+        payer: policy,
+        orderDate: order.orderDate,
+        items: items.map(toOrderItem),
+        diagnosisCount: order.diagnoses.length,
+      };
+    },
+
+    /** Mirrors the workflow's stage into the orders table, for lists and filters. */
+    async recordStage(input: { orderId: string; stage: OrderStage; blockedOn: BlockedOn | null; rentalMonth: number | null; cancelReason?: string }): Promise<void> {
+      await db
+        .update(orders)
+        .set({
+          stage: input.stage,
+          blockedOn: input.blockedOn,
+          rentalMonth: input.rentalMonth,
+          ...(input.cancelReason ? { cancelReason: input.cancelReason } : {}),
+          updatedAt: new Date(),
+        })
+        .where(eq(orders.id, input.orderId));
+    },
+
+    async createTask(input: TaskInput): Promise<void> {
+      await db
+        .insert(tasks)
+        .values({
+          id: input.taskId,
+          taskKey: input.taskKey,
+          orderId: input.orderId ?? null,
+          claimId: input.claimId ?? null,
+          role: input.role,
+          kind: input.kind,
+          title: input.title,
+          dueAt: input.dueAt ? new Date(input.dueAt) : null,
+        })
+        .onConflictDoNothing({ target: tasks.taskKey });
+    },
+
+    async recordDocumentReview(input: {
+      orderId: string;
+      documentId: string;
+      decision: 'approved' | 'rejected';
+      reason?: string;
+      user: string;
+      at: string;
+    }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx
+          .update(documents)
+          .set({ status: input.decision, reviewedBy: input.user, reviewedAt: new Date(input.at), rejectReason: input.reason ?? null })
+          .where(and(eq(documents.id, input.documentId), eq(documents.orderId, input.orderId)));
+        await recordAudit(tx, {
+          actor: input.user,
+          action: `document.${input.decision}`,
+          entityType: 'document',
+          entityId: input.documentId,
+          detail: { orderId: input.orderId },
+        });
+      });
+    },
+
+    /** The order now bills a corrected coverage (the API stored it; the signal names it). */
+    async switchCoverage(input: { orderId: string; coverageId: string; user: string }): Promise<{ ok: boolean; reason?: string }> {
+      const [order] = await db.select({ patientId: orders.patientId }).from(orders).where(eq(orders.id, input.orderId));
+      const [coverage] = await db.select().from(coverages).where(eq(coverages.id, input.coverageId));
+      if (!order || !coverage || coverage.patientId !== order.patientId) {
+        return { ok: false, reason: `coverage ${input.coverageId} is not a coverage of this order's patient` };
+      }
+      await db.transaction(async (tx) => {
+        await tx.update(orders).set({ coverageId: coverage.id, payerId: coverage.payerId, updatedAt: new Date() }).where(eq(orders.id, input.orderId));
+        await recordAudit(tx, {
+          actor: input.user,
+          action: 'order.coverage-changed',
+          entityType: 'order',
+          entityId: input.orderId,
+          detail: { coverageId: coverage.id, payerId: coverage.payerId },
+        });
+      });
+      return { ok: true };
+    },
+
+    /**
+     * 270 → 271 through the clearinghouse. A payer's answer (active or not) is a result,
+     * not a failure; only transport errors throw, so Temporal retries those alone.
+     */
+    async checkEligibility(input: { orderId: string; checkId: string; asOf: string }): Promise<{ active: boolean; coversDme: boolean; summary: Record<string, unknown> }> {
+      const [existing] = await db.select().from(eligibilityChecks).where(eq(eligibilityChecks.id, input.checkId));
+      if (existing) return { active: existing.active, coversDme: existing.coversDme, summary: existing.summary };
+
+      const [row] = await db
+        .select({ order: orders, coverage: coverages, patient: patients })
+        .from(orders)
+        .innerJoin(coverages, eq(coverages.id, orders.coverageId))
+        .innerJoin(patients, eq(patients.id, orders.patientId))
+        .where(eq(orders.id, input.orderId));
+      if (!row) throw ApplicationFailure.nonRetryable(`order ${input.orderId} does not exist`, 'OrderUnknown');
+      const { row: payer } = await payerPolicyOf(row.order.payerId);
+      const controlNumber = await nextControlNumber(db);
+      const subscriber = row.coverage.relationship === 'self' || !row.coverage.subscriber
+        ? { firstName: row.patient.firstName, lastName: row.patient.lastName, birthDate: row.patient.birthDate, sex: row.patient.sex }
+        : row.coverage.subscriber;
+      const request = build270({
+        interchange: supplier.interchange(controlNumber, input.asOf),
+        payer: { name: payer.name, id: payer.ediPayerId },
+        provider: { organizationName: supplier.name, npi: supplier.npi, taxId: supplier.taxId },
+        subscriber: {
+          memberId: row.coverage.memberId,
+          lastName: subscriber.lastName,
+          firstName: subscriber.firstName,
+          birthDate: subscriber.birthDate,
+          sex: subscriber.sex as 'M' | 'F' | 'U',
+        },
+        traceNumber: input.checkId.replace(/-/g, '').slice(0, 30),
+        serviceDate: isoDate(input.asOf),
+        serviceTypes: ['12', '18'],
+      });
+      const response = await clearinghouse.checkEligibility({ controlNumber: String(controlNumber), x12: request }, new Date(input.asOf));
+      await storeEdiFile(db, 'outbound', '270', request);
+      await storeEdiFile(db, 'inbound', '271', response);
+      const { active, coversDme, summary } = eligibilityOutcome(response);
+      await db
+        .insert(eligibilityChecks)
+        .values({
+          id: input.checkId,
+          orderId: input.orderId,
+          coverageId: row.coverage.id,
+          controlNumber: String(controlNumber),
+          request,
+          response,
+          active,
+          coversDme,
+          summary,
+          checkedAt: new Date(input.asOf),
+        })
+        .onConflictDoNothing();
+      return { active, coversDme, summary };
+    },
+
+    async recordPriorAuthRequest(input: { orderId: string; priorAuthId: string; hcpcs: string[]; asOf: string; user: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const inserted = await tx
+          .insert(priorAuths)
+          .values({ id: input.priorAuthId, orderId: input.orderId, hcpcs: input.hcpcs, status: 'requested', requestedAt: new Date(input.asOf) })
+          .onConflictDoNothing()
+          .returning({ id: priorAuths.id });
+        if (inserted.length === 0) return;
+        await recordAudit(tx, {
+          actor: input.user,
+          action: 'prior-auth.requested',
+          entityType: 'prior-auth',
+          entityId: input.priorAuthId,
+          detail: { orderId: input.orderId, hcpcs: input.hcpcs },
+        });
+      });
+    },
+
+    async recordPriorAuthDecision(input: {
+      orderId: string;
+      priorAuthId: string;
+      status: 'affirmed' | 'non-affirmed' | 'expired';
+      trackingNumber?: string;
+      expiresOn?: string;
+      reason?: string;
+      user: string;
+      at: string;
+    }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx
+          .update(priorAuths)
+          .set({
+            status: input.status,
+            trackingNumber: input.trackingNumber ?? null,
+            expiresOn: input.expiresOn ?? null,
+            reason: input.reason ?? null,
+            decidedBy: input.user,
+            decidedAt: new Date(input.at),
+          })
+          .where(eq(priorAuths.id, input.priorAuthId));
+        await recordAudit(tx, {
+          actor: input.user,
+          action: `prior-auth.${input.status}`,
+          entityType: 'prior-auth',
+          entityId: input.priorAuthId,
+          detail: { orderId: input.orderId, ...(input.expiresOn ? { expiresOn: input.expiresOn } : {}) },
+        });
+      });
+    },
+
+    /** Confirms the reported delivery and files the proof of delivery as an approved document. */
+    async confirmDelivery(input: { orderId: string; deliveredOn: string; user: string; at: string; podDocumentId: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(deliveries).set({ confirmedAt: new Date(input.at) }).where(eq(deliveries.orderId, input.orderId));
+        await tx
+          .insert(documents)
+          .values({
+            id: input.podDocumentId,
+            orderId: input.orderId,
+            kind: 'proof-of-delivery',
+            status: 'approved',
+            reference: `delivery of ${input.deliveredOn}`,
+            receivedBy: input.user,
+            receivedAt: new Date(input.at),
+            reviewedBy: input.user,
+            reviewedAt: new Date(input.at),
+          })
+          .onConflictDoNothing();
+        await recordAudit(tx, {
+          actor: input.user,
+          action: 'delivery.confirmed',
+          entityType: 'order',
+          entityId: input.orderId,
+          detail: { deliveredOn: input.deliveredOn },
+        });
+      });
+    },
+
+    /**
+     * Builds, scrubs and stores a claim with its 837P exactly as it will be sent.
+     * Idempotent on the claim id; the database refuses a second live line for the same
+     * item and service period, so a period is never billed twice.
+     */
+    async prepareClaim(input: {
+      claimId: string;
+      orderId: string;
+      lines: ClaimLine[];
+      rentalPeriod?: number;
+      rentalMonth?: number;
+      priorAuthNumber?: string;
+      correctsClaimId?: string;
+      narrative?: string;
+      asOf: string;
+    }): Promise<PrepareClaimResult> {
+      const [existing] = await db.select().from(claims).where(eq(claims.id, input.claimId));
+      if (existing) {
+        return { ok: true, claimId: existing.id, claimNumber: existing.claimNumber, totalCharge: existing.totalCharge, lineCount: input.lines.length };
+      }
+      const [row] = await db
+        .select({ order: orders, coverage: coverages, patient: patients, prescriber: prescribers })
+        .from(orders)
+        .innerJoin(coverages, eq(coverages.id, orders.coverageId))
+        .innerJoin(patients, eq(patients.id, orders.patientId))
+        .innerJoin(prescribers, eq(prescribers.npi, orders.prescriberNpi))
+        .where(eq(orders.id, input.orderId));
+      if (!row) throw ApplicationFailure.nonRetryable(`order ${input.orderId} does not exist`, 'OrderUnknown');
+      const { policy, row: payer } = await payerPolicyOf(row.order.payerId);
+      const items = (await db.select().from(orderItems).where(eq(orderItems.orderId, input.orderId))).map(toOrderItem);
+      const approved = await db
+        .select({ kind: documents.kind })
+        .from(documents)
+        .where(and(eq(documents.orderId, input.orderId), eq(documents.status, 'approved')));
+      const billed = await db
+        .select({ hcpcs: claimLines.hcpcs, serviceFrom: claimLines.serviceFrom, serviceTo: claimLines.serviceTo, side: claimLines.side })
+        .from(claimLines)
+        .innerJoin(claims, eq(claims.id, claimLines.claimId))
+        .where(and(eq(claims.orderId, input.orderId), eq(claimLines.voided, false)));
+
+      const claimNumber = claimNumberOf(input.claimId);
+      const lines = assignLineControlNumbers(claimNumber, input.lines);
+      // Power wheelchairs carry the tracking number on their base line, everyone else at claim level.
+      const onBaseLine = lines.some((line) => line.priorAuthNumber);
+      const draft = draftClaim({
+        claimControlNumber: claimNumber,
+        orderId: input.orderId,
+        payerId: payer.id,
+        frequencyCode: '1',
+        billingProviderNpi: supplier.npi,
+        orderingProviderNpi: row.prescriber.npi,
+        placeOfService: '12',
+        diagnoses: row.order.diagnoses,
+        lines,
+        ...(input.priorAuthNumber && !onBaseLine ? { priorAuthNumber: input.priorAuthNumber } : {}),
+        ...(input.narrative ? { narrative: input.narrative } : {}),
+      });
+      const failures = scrubClaim(draft, {
+        today: isoDate(input.asOf),
+        payer: policy,
+        requiredDocuments: requiredDocuments(items, policy),
+        documentsOnFile: approved.map((document) => document.kind as DocumentKind),
+        billedPeriods: billed.map((period) => ({
+          hcpcs: period.hcpcs,
+          serviceFrom: period.serviceFrom,
+          serviceTo: period.serviceTo,
+          ...(period.side === 'LT' || period.side === 'RT' ? { side: period.side } : {}),
+        })),
+      });
+      if (failures.length > 0) return { ok: false, failures };
+
+      const controlNumber = await nextControlNumber(db);
+      const subscriberIsPatient = row.coverage.relationship === 'self' || !row.coverage.subscriber;
+      const patientPerson = {
+        lastName: row.patient.lastName,
+        firstName: row.patient.firstName,
+        ...(row.patient.middleName ? { middleName: row.patient.middleName } : {}),
+        birthDate: row.patient.birthDate,
+        sex: row.patient.sex,
+        address: {
+          line1: row.patient.addressLine1,
+          ...(row.patient.addressLine2 ? { line2: row.patient.addressLine2 } : {}),
+          city: row.patient.city,
+          state: row.patient.state,
+          zip: row.patient.zip,
+        },
+      };
+      const x12 = build837P({
+        interchange: supplier.interchange(controlNumber, input.asOf),
+        submitter: supplier.submitter,
+        receiver: supplier.receiver,
+        billingProvider: supplier.billingProvider,
+        subscriber: subscriberIsPatient
+          ? { ...patientPerson, memberId: row.coverage.memberId, ...(row.coverage.groupNumber ? { groupNumber: row.coverage.groupNumber } : {}) }
+          : {
+              ...patientPerson,
+              ...row.coverage.subscriber!,
+              sex: row.coverage.subscriber!.sex as 'M' | 'F' | 'U',
+              memberId: row.coverage.memberId,
+              ...(row.coverage.groupNumber ? { groupNumber: row.coverage.groupNumber } : {}),
+            },
+        ...(subscriberIsPatient
+          ? {}
+          : { patient: { ...patientPerson, relationshipToSubscriber: row.coverage.relationship === 'spouse' ? '01' : row.coverage.relationship === 'child' ? '19' : 'G8' } }),
+        payer: { name: payer.name, id: payer.ediPayerId, claimFilingIndicator: payer.claimFilingIndicator as ClaimFilingIndicator },
+        claim: {
+          patientControlNumber: claimNumber,
+          totalCharge: draft.totalCharge,
+          frequencyCode: '1',
+          diagnoses: row.order.diagnoses,
+          ...(draft.priorAuthNumber ? { priorAuthNumber: draft.priorAuthNumber } : {}),
+          ...(input.narrative ? { narrative: input.narrative } : {}),
+        },
+        orderingProvider: { npi: row.prescriber.npi, lastName: row.prescriber.lastName, firstName: row.prescriber.firstName },
+        lines,
+      });
+
+      const serviceFrom = lines.map((line) => line.serviceFrom).sort()[0];
+      const serviceTo = lines.map((line) => line.serviceTo).sort().slice(-1)[0];
+      try {
+        await db.transaction(async (tx) => {
+          await tx.insert(claims).values({
+            id: input.claimId,
+            orderId: input.orderId,
+            claimNumber,
+            payerId: payer.id,
+            serviceFrom,
+            serviceTo,
+            rentalPeriod: input.rentalPeriod ?? null,
+            rentalMonth: input.rentalMonth ?? null,
+            totalCharge: draft.totalCharge,
+            frequencyCode: '1',
+            correctsClaimId: input.correctsClaimId ?? null,
+            status: 'built',
+            interchangeControlNumber: String(controlNumber),
+            x12,
+          });
+          await tx.insert(claimLines).values(
+            lines.map((line, index) => ({
+              claimId: input.claimId,
+              lineNumber: index + 1,
+              itemId: line.itemId,
+              hcpcs: line.hcpcs,
+              modifiers: line.modifiers,
+              units: line.units,
+              charge: line.charge,
+              serviceFrom: line.serviceFrom,
+              serviceTo: line.serviceTo,
+              rentalMonth: line.rentalMonth ?? null,
+              lineControlNumber: line.lineControlNumber!,
+              side: line.modifiers.find((modifier) => modifier === 'LT' || modifier === 'RT') ?? '',
+            })),
+          );
+          await recordAudit(tx, {
+            actor: 'system',
+            action: 'claim.built',
+            entityType: 'claim',
+            entityId: input.claimId,
+            detail: { orderId: input.orderId, claimNumber, totalCharge: draft.totalCharge, rentalMonth: input.rentalMonth ?? null },
+          });
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505' && String((error as Error).message).includes('claim_lines_item_period_uq')) {
+          return {
+            ok: false,
+            failures: [
+              {
+                code: 'DUPLICATE_SERVICE_PERIOD',
+                field: 'lines',
+                message: 'A line of this claim bills a service period that another live claim already bills; nothing was stored',
+              },
+            ],
+          };
+        }
+        throw error;
+      }
+      return { ok: true, claimId: input.claimId, claimNumber, totalCharge: draft.totalCharge, lineCount: lines.length };
+    },
+
+    /**
+     * Sends a built claim. A claim already sent is not sent again; the clearinghouse
+     * also ignores a file whose control number it has seen, which covers a crash
+     * between sending and recording it.
+     */
+    async submitClaim(input: { claimId: string; asOf: string }): Promise<{ submitted: boolean; claimNumber: string }> {
+      const [claim] = await db.select().from(claims).where(eq(claims.id, input.claimId));
+      if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'ClaimUnknown');
+      if (claim.status !== 'built') return { submitted: false, claimNumber: claim.claimNumber };
+      await clearinghouse.submitClaims({ controlNumber: claim.interchangeControlNumber, x12: claim.x12 }, new Date(input.asOf));
+      await storeEdiFile(db, 'outbound', '837', claim.x12);
+      await db.transaction(async (tx) => {
+        await tx
+          .update(claims)
+          .set({ status: 'submitted', submittedAt: new Date(input.asOf), updatedAt: new Date() })
+          .where(and(eq(claims.id, input.claimId), eq(claims.status, 'built')));
+        await recordAudit(tx, {
+          actor: 'system',
+          action: 'claim.submitted',
+          entityType: 'claim',
+          entityId: input.claimId,
+          detail: { claimNumber: claim.claimNumber, controlNumber: claim.interchangeControlNumber },
+        });
+      });
+      return { submitted: true, claimNumber: claim.claimNumber };
+    },
+
+    /** A front-end rejection: the claim was never filed, so its service periods are free for the corrected claim. */
+    async voidRejectedClaim(input: { claimId: string; reason: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(claimLines).set({ voided: true }).where(eq(claimLines.claimId, input.claimId));
+        await tx
+          .update(claims)
+          .set({ status: 'rejected', statusReason: input.reason, updatedAt: new Date() })
+          .where(and(eq(claims.id, input.claimId), ne(claims.status, 'rejected')));
+      });
+    },
+
+    /** The lines of a claim, to rebuild a corrected claim from the (corrected) order data. */
+    async claimLinesOf(claimId: string): Promise<{ lines: ClaimLine[]; rentalPeriod?: number; rentalMonth?: number }> {
+      const [claim] = await db.select().from(claims).where(eq(claims.id, claimId));
+      if (!claim) throw ApplicationFailure.nonRetryable(`claim ${claimId} does not exist`, 'ClaimUnknown');
+      const rows = await db.select().from(claimLines).where(eq(claimLines.claimId, claimId)).orderBy(claimLines.lineNumber);
+      return {
+        lines: rows.map((line) => ({
+          itemId: line.itemId,
+          hcpcs: line.hcpcs,
+          modifiers: line.modifiers,
+          units: line.units,
+          charge: line.charge,
+          serviceFrom: line.serviceFrom,
+          serviceTo: line.serviceTo,
+          diagnosisPointers: [1],
+          ...(line.rentalMonth ? { rentalMonth: line.rentalMonth } : {}),
+        })),
+        ...(claim.rentalPeriod ? { rentalPeriod: claim.rentalPeriod } : {}),
+        ...(claim.rentalMonth ? { rentalMonth: claim.rentalMonth } : {}),
+      };
+    },
+
+    async recordAuditEvent(event: { actor: string; action: string; entityType: string; entityId: string; detail?: Record<string, unknown> }): Promise<void> {
+      await recordAudit(db, event);
+    },
+
+    /** Whether the item codes of an order still exist in the catalog (guards against a catalog edit mid-order). */
+    async catalogKnows(hcpcs: string[]): Promise<string[]> {
+      return hcpcs.filter((code) => !catalogEntry(defaultCatalog, code));
+    },
+
+    /** Claims of an order that are not rejected, for the order's status. */
+    async liveClaimIds(orderId: string): Promise<string[]> {
+      const rows = await db
+        .select({ id: claims.id })
+        .from(claims)
+        .where(and(eq(claims.orderId, orderId), inArray(claims.status, ['built', 'submitted', 'accepted'])));
+      return rows.map((row) => row.id);
+    },
+  };
+}
+
+export type OrderActivities = ReturnType<typeof createOrderActivities>;

@@ -1,0 +1,44 @@
+/**
+ * clearinghouseMailboxWorkflow — the one reader of the clearinghouse mailbox. It
+ * collects what came in (999, 277CA, 835), has it stored and applied, and tells each
+ * claim workflow what concerns it. It sleeps until the clearinghouse says the next
+ * answer is due (the sandbox knows; a folder is polled) or until a claim is sent.
+ */
+import { condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { MailboxActivities } from '../activities/mailbox';
+import { checkMailbox, claimAcknowledged, claimWorkflowId, remittancePosted } from './definitions';
+
+const { collectMailbox } = proxyActivities<MailboxActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
+});
+
+/** Nothing pending: look again at least this often anyway (a file may be dropped by hand). */
+const idleCheckEvery = 6 * 3_600_000;
+/** Rounds per run before continuing as new, to keep history bounded. */
+const roundsPerRun = 200;
+
+export async function clearinghouseMailboxWorkflow(): Promise<void> {
+  let woken = false;
+  setHandler(checkMailbox, () => {
+    woken = true;
+  });
+
+  for (let round = 0; round < roundsPerRun; round++) {
+    woken = false;
+    const result = await collectMailbox({ asOf: new Date(Date.now()).toISOString() });
+    for (const ack of result.acknowledgements) {
+      await getExternalWorkflowHandle(claimWorkflowId(ack.claimId))
+        .signal(claimAcknowledged, ack)
+        .catch(() => log.info('claim workflow already closed', { claimId: ack.claimId }));
+    }
+    for (const posted of result.remittances) {
+      await getExternalWorkflowHandle(claimWorkflowId(posted.claimId))
+        .signal(remittancePosted, posted)
+        .catch(() => log.info('claim workflow already closed', { claimId: posted.claimId }));
+    }
+    const waitMs = result.nextCheckAt ? Math.max(1_000, Date.parse(result.nextCheckAt) - Date.now()) : idleCheckEvery;
+    await condition(() => woken, Math.min(waitMs, idleCheckEvery));
+  }
+  await continueAsNew<typeof clearinghouseMailboxWorkflow>();
+}
