@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { sandboxClaims } from '../../db/schema';
 import type { ClaimLine } from '../../domain/types';
@@ -60,6 +62,8 @@ interface ClaimOptions {
   filingIndicator?: ClaimFilingIndicator;
   state?: string;
   payerId?: string;
+  /** A child on the subscriber's commercial plan (2000C). */
+  dependent?: boolean;
 }
 
 /** A complete 837P the way the claim workflow builds it (see x12-837p.test.ts). */
@@ -88,6 +92,9 @@ function claimFile(pcn: string, options: ClaimOptions = {}): { controlNumber: st
     claim: { patientControlNumber: pcn, totalCharge: lines.reduce((t, l) => t + l.charge, 0), frequencyCode: '1', diagnoses: ['G47.33'] },
     orderingProvider: { npi: '1245319599', lastName: 'Smith', firstName: 'John' },
     lines,
+    ...(options.dependent
+      ? { patient: { relationshipToSubscriber: '19' as const, lastName: 'Doe', firstName: 'Tim', birthDate: '2012-07-01', sex: 'M' as const, address: { line1: '5 Elm St', city: 'Austin', state: 'TX', zip: '73301' } } }
+      : {}),
   };
   return { controlNumber: String(controlNumber), x12: build837P(input) };
 }
@@ -501,8 +508,10 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
     expect(filesFor(done.files, 'TRG95')).toEqual([]);
   });
 
-  test('the trigger table documents each trigger once', () => {
+  test('every trigger is in the README table that testers read', () => {
     expect(SANDBOX_TRIGGERS.map((t) => t.memberIdEndsWith)).toEqual(['91', '92', '93', '94', '95', '96']);
+    const readme = readFileSync(join(__dirname, '../../activities/clearinghouse/README.md'), 'utf8');
+    for (const trigger of SANDBOX_TRIGGERS) expect(readme).toContain(`| \`…${trigger.memberIdEndsWith}\` | `);
   });
 });
 
@@ -555,11 +564,30 @@ describe('sandbox claim status (276 → 277)', () => {
   });
 });
 
-describeWithX12Valid('sandbox answers pass pyx12 (999 X231A1, 277CA X214, 835 X221A1)', () => {
-  test.each(['73', '92', '93', '94', '96'])('every file for a member id ending in %s validates', async (suffix) => {
+describe('sandbox claims for a dependent patient (2000C)', () => {
+  test('the 835 names the patient in NM1*QC and the subscriber in NM1*IL, priced in the patient\'s state', async () => {
     const start = startOfTest();
-    const pcn = `VAL${suffix}`;
-    const file = claimFile(pcn, { memberId: `1EG4TE5MK${suffix}`, lines: [cpapMonth1(), line({ hcpcs: 'A7030', modifiers: [], charge: 20_000 })] });
+    await submitAndAcknowledge(start, claimFile('DEP1', { dependent: true, filingIndicator: 'CI', payerId: 'ACME1', lines: [line({ hcpcs: 'E0143', modifiers: ['NU'], charge: 20_000 })] }));
+    const { file, remittance } = await remittanceFor(start, 'DEP1');
+    expect(remittance.claims[0].patient).toEqual({ lastName: 'DOE', firstName: 'TIM' });
+    expect(file.x12).toContain('NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~');
+    // E0143 NU in TX (the child's address), not OH (the subscriber's): $113.85.
+    expect(remittance.claims[0].lines[0].allowed).toBe(11_385);
+  });
+});
+
+describeWithX12Valid('sandbox answers pass pyx12 (999 X231A1, 277CA X214, 835 X221A1)', () => {
+  test.each([
+    { suffix: '73', dependent: false },
+    { suffix: '73', dependent: true },
+    { suffix: '92', dependent: false },
+    { suffix: '93', dependent: false },
+    { suffix: '94', dependent: false },
+    { suffix: '96', dependent: false },
+  ])('every file for a member id ending in $suffix (dependent patient: $dependent) validates', async ({ suffix, dependent }) => {
+    const start = startOfTest();
+    const pcn = `VAL${suffix}${dependent ? 'D' : ''}`;
+    const file = claimFile(pcn, { memberId: `1EG4TE5MK${suffix}`, dependent, lines: [cpapMonth1(), line({ hcpcs: 'A7030', modifiers: [], charge: 20_000 })] });
     await sandbox.submitClaims(file, start);
     const acknowledgements = (await sandbox.collect(after(start, ACK_DELAY))).files.filter((f) => f.name.endsWith(file.controlNumber.padStart(9, '0')));
     const remittances = filesFor(byKind((await sandbox.collect(after(start, REMIT_DELAY))).files, '835'), pcn);
