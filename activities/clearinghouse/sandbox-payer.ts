@@ -549,7 +549,7 @@ export function sampleFeeSchedule(): FeeSchedule {
 }
 
 /** SBR09 → the payer's rules: MB Medicare (20% coinsurance, 2% sequestration), MC Medicaid, anything else commercial. */
-export function payerKindOf(filingIndicator: string): PayerKind {
+function payerKindOf(filingIndicator: string): PayerKind {
   if (filingIndicator === 'MB') return 'medicare';
   if (filingIndicator === 'MC') return 'medicaid';
   return 'commercial';

@@ -57,7 +57,7 @@ export function x12Date(at: Date): string {
   return at.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-export function x12Time(at: Date): string {
+function x12Time(at: Date): string {
   return at.toISOString().slice(11, 16).replace(':', '');
 }
 
@@ -105,7 +105,7 @@ interface TransactionSet {
 const FUNCTIONAL_ID: Record<TransactionSet['id'], string> = { '271': 'HB', '277': 'HN', '835': 'HP', '999': 'FA' };
 
 /** One interchange with one functional group holding the transaction sets, every count and control number filled in. */
-export function interchange(envelope: ResponseEnvelope, controlNumber: number, at: Date, sets: TransactionSet[]): string {
+function interchange(envelope: ResponseEnvelope, controlNumber: number, at: Date, sets: TransactionSet[]): string {
   const isaControl = String(controlNumber).padStart(9, '0');
   const date = x12Date(at);
   const time = x12Time(at);
@@ -131,7 +131,7 @@ export function interchange(envelope: ResponseEnvelope, controlNumber: number, a
 
 // ---------------------------------------------------------------- 999
 
-export const ACKNOWLEDGMENT_VERSION = '005010X231A1';
+const ACKNOWLEDGMENT_VERSION = '005010X231A1';
 
 export interface FileAcknowledgment {
   /** AK1: GS01 and GS06 of the file, GS08 of its claims. */
@@ -164,7 +164,7 @@ export function write999(envelope: ResponseEnvelope, controlNumber: number, at: 
 
 // ---------------------------------------------------------------- 277CA
 
-export const CLAIM_ACKNOWLEDGMENT_VERSION = '005010X214';
+const CLAIM_ACKNOWLEDGMENT_VERSION = '005010X214';
 
 export interface Party {
   name: string;
@@ -269,7 +269,7 @@ export function write277CA(envelope: ResponseEnvelope, controlNumber: number, in
 
 // ---------------------------------------------------------------- 835
 
-export const REMITTANCE_VERSION = '005010X221A1';
+const REMITTANCE_VERSION = '005010X221A1';
 
 /** TRN03: "1" + the payer's EIN; the sandbox payer's is made up. */
 const SANDBOX_PAYER_ORIGINATOR = '1990000001';
@@ -382,7 +382,7 @@ export function write835(envelope: ResponseEnvelope, controlNumber: number, inpu
 
 // ---------------------------------------------------------------- 271
 
-export const ELIGIBILITY_VERSION = '005010X279A1';
+const ELIGIBILITY_VERSION = '005010X279A1';
 
 /** One HL level of the request, answered at the same place in the response. */
 export interface AnsweredLevel {
@@ -404,7 +404,7 @@ export function write271(envelope: ResponseEnvelope, controlNumber: number, at: 
 
 // ---------------------------------------------------------------- 277 (answer to a 276)
 
-export const CLAIM_STATUS_VERSION = '005010X212';
+const CLAIM_STATUS_VERSION = '005010X212';
 
 export function write277(envelope: ResponseEnvelope, controlNumber: number, at: Date, reference: string, levels: AnsweredLevel[]): string {
   // BHT06 DG: response to an inquiry.
