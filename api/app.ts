@@ -4,22 +4,40 @@
  * writes order state itself (DESIGN.md "Layout").
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { SignalDefinition } from '@temporalio/common';
 import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import type { ApiKey } from '../config';
 import type { Database } from '../db/client';
 import type { Logger } from '../logger';
+import type { OrderStatus } from '../workflows/definitions';
 import { authenticate, type AppEnv } from './auth';
 import { ApiError, errorBody } from './errors';
 import { healthRoutes } from './routes/health';
 import { patientRoutes } from './routes/patients';
 import { payerRoutes } from './routes/payers';
 
-/** What the API needs from Temporal; the worker process and tests provide it. */
+/** What starts an order's workflow: ids and codes only, never PHI. */
+export interface OrderStart {
+  orderId: string;
+  payerId: string;
+  /** The order's distinct HCPCS codes. */
+  hcpcs: string[];
+}
+
+/** What the API needs from Temporal (api/temporal.ts over a real client). */
 export interface TemporalPort {
   /** Resolves when the Temporal frontend answers. */
   ping(): Promise<void>;
+  /** Starts `dmeOrderWorkflow` for the order; rejects when Temporal did not start it. */
+  startOrder(order: OrderStart): Promise<{ workflowId: string }>;
+  /** The order workflow's live `orderStatus`; null when it has no workflow; rejects when it does not answer in time. */
+  queryOrder(orderId: string): Promise<OrderStatus | null>;
+  /** Rejects with the SDK's WorkflowNotFoundError when the order's workflow is closed or missing. */
+  signalOrder<T>(orderId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void>;
+  /** 'not-running' when the claim's workflow is closed or missing. */
+  signalClaim<T>(claimId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'sent' | 'not-running'>;
 }
 
 export interface AppDeps {

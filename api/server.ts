@@ -10,8 +10,9 @@ import { loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { seedReferenceData } from '../db/seed';
 import { createLogger } from '../logger';
-import { createApp, type AppDeps } from './app';
+import { createApp } from './app';
 import { resolveApiKeys } from './keys';
+import { temporalPort } from './temporal';
 
 export interface RunningApi {
   port: number;
@@ -35,15 +36,6 @@ export function startApiServer(app: ReturnType<typeof createApp>, port: number, 
   });
 }
 
-/** The Temporal side of the API: a client, and a bounded ping for /healthz. */
-export function temporalPort(client: Client): AppDeps['temporal'] {
-  return {
-    ping: async () => {
-      await client.connection.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({}));
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { process: 'api' });
@@ -53,7 +45,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const { keys, generated } = resolveApiKeys(config);
-  const app = createApp({ database, temporal: temporalPort(client), apiKeys: keys, logger });
+  const app = createApp({ database, temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }), apiKeys: keys, logger });
   const api = await startApiServer(app, config.PORT, config.API_HOST);
   logger.info('api listening', { port: api.port, host: config.API_HOST });
   if (generated) process.stdout.write(`Development API key (admin): ${generated.key}\n`);

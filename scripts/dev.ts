@@ -11,7 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { resolveApiKeys } from '../api/keys';
-import { startApiServer, temporalPort } from '../api/server';
+import { startApiServer } from '../api/server';
+import { temporalPort } from '../api/temporal';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { seedReferenceData } from '../db/seed';
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     });
 
     const { keys, generated } = resolveApiKeys(config);
-    const app = createApp({ database, temporal: temporalPort(client), apiKeys: keys, logger });
+    const app = createApp({ database, temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }), apiKeys: keys, logger });
     const api = await startApiServer(app, config.PORT, config.API_HOST);
     stack.push(() => api.close());
 
