@@ -29,6 +29,12 @@ export class ApiError extends Error {
 
 export const notFound = (what: string, id: string) => new ApiError(404, 'not_found', `${what} ${id} does not exist`);
 
+/** The request is fine but the order (or task) is not in a state where it applies. */
+export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+
+/** A business rule broken by one field: 422 naming the field and the rule. */
+export const ruleBroken = (field: string, message: string) => validationError([{ field, message }], 422);
+
 /** Field problems from a zod error, each naming the field and the rule. */
 export function fieldProblems(error: ZodError, prefix?: string): FieldProblem[] {
   return error.issues.map((issue) => {
