@@ -15,6 +15,7 @@ import type { OrderStatus } from '../workflows/definitions';
 import { authenticate, type AppEnv } from './auth';
 import { ApiError, errorBody } from './errors';
 import { healthRoutes } from './routes/health';
+import { orderRoutes } from './routes/orders';
 import { patientRoutes } from './routes/patients';
 import { payerRoutes } from './routes/payers';
 
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', authenticate(deps.apiKeys));
   app.route('/', payerRoutes(deps));
   app.route('/', patientRoutes(deps));
+  app.route('/', orderRoutes(deps));
 
   app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {

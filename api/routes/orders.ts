@@ -1,0 +1,568 @@
+import { randomUUID } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, asc, count, desc, eq, inArray, notExists, type SQL } from 'drizzle-orm';
+import { claimLines, claims, coverages, deliveries, documents, orderItems, orders, patients, prescribers } from '../../db/schema';
+import { catalogEntry, defaultCatalog, hcpcsPattern } from '../../domain/catalog';
+import { isIcd10Shape, isValidNpi, normalizeIcd10 } from '../../domain/scrubber';
+import type { OrderItem } from '../../domain/types';
+import { blockers, orderStages, orderWorkflowId } from '../../workflows/definitions';
+import type { AppDeps } from '../app';
+import { requireRole } from '../auth';
+import { ApiError, notFound, validationError, type FieldProblem } from '../errors';
+import { calendarDate, personName, todayIso, uuidParam } from '../fields';
+import { auditWithId, commitThenTell, liveStatus } from '../order-workflow';
+import { bearerSecurity, router } from '../router';
+import { errorResponses, pageSchema, pagingQuery } from '../schemas';
+
+const hcpcs = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(hcpcsPattern, 'must be a HCPCS Level II code: a letter A–V and four digits, e.g. E0601');
+
+const diagnosis = z
+  .string()
+  .transform(normalizeIcd10)
+  .refine(isIcd10Shape, 'must be an ICD-10-CM code such as E11.9 or E119');
+
+const flag = z.boolean({ error: 'must be true or false' }).optional();
+
+const newItemSchema = z
+  .object({
+    hcpcs,
+    quantity: z
+      .number({ error: 'must be a whole number from 1 to 9999' })
+      .int('must be a whole number from 1 to 9999')
+      .min(1, 'must be a whole number from 1 to 9999')
+      .max(9999, 'must be a whole number from 1 to 9999'),
+    acquisition: z.enum(['rental', 'purchase'], { message: 'must be rental or purchase' }),
+    side: z.enum(['LT', 'RT', 'bilateral'], { message: 'must be LT, RT or bilateral' }).optional(),
+    used: flag.describe('Used equipment on a purchase (UE instead of NU)'),
+    oxygenFlow: z
+      .enum(['standard', 'under-1-lpm', 'over-4-lpm', 'over-4-lpm-with-portable'], {
+        message: 'must be standard, under-1-lpm, over-4-lpm or over-4-lpm-with-portable',
+      })
+      .optional(),
+    election: z.enum(['purchase', 'rental', 'undecided'], { message: 'must be purchase, rental or undecided' }).optional(),
+    replacement: flag,
+    abnOnFile: flag,
+    denialExpected: flag,
+    insulinTreated: flag,
+    hospiceUnrelated: flag,
+    unitCharge: z
+      .number({ error: 'must be a whole number of cents' })
+      .int('must be a whole number of cents')
+      .min(1, 'must be more than 0 cents')
+      .max(10_000_000, 'must be at most 10000000 cents ($100,000)')
+      .describe('Charge per unit (per month for rentals), in cents'),
+  })
+  .strict();
+
+const newOrderSchema = z
+  .object({
+    patientId: uuidParam,
+    coverageId: uuidParam,
+    prescriber: z
+      .object({
+        npi: z.string().trim().regex(/^\d{10}$/, 'must be a 10-digit NPI'),
+        firstName: personName(35),
+        lastName: personName(60),
+      })
+      .strict(),
+    orderDate: calendarDate,
+    diagnoses: z
+      .array(diagnosis.openapi({ example: 'E11.9' }))
+      .min(1, 'needs at least one ICD-10-CM diagnosis, the principal first')
+      .max(12, 'at most 12 diagnoses fit on a claim')
+      .superRefine((codes, ctx) => {
+        codes.forEach((code, index) => {
+          if (codes.indexOf(code) !== index) ctx.addIssue({ code: 'custom', path: [index], message: `repeats ${code}` });
+        });
+      })
+      .describe('ICD-10-CM codes, principal first, with or without the dot (stored without)'),
+    items: z.array(newItemSchema).min(1, 'needs at least one item').max(50, 'at most 50 items per order'),
+  })
+  .strict()
+  .openapi('NewOrder');
+
+const createdOrder = z.object({ orderId: z.string().uuid(), workflowId: z.string(), stage: z.literal('documentation') });
+
+const listQuery = z.object({
+  stage: z.enum(orderStages, { message: `must be one of ${orderStages.join(', ')}` }).optional(),
+  payerId: z.string().trim().min(1).optional(),
+  blockedOn: z.enum(blockers, { message: `must be one of ${blockers.join(', ')}` }).optional(),
+  patientId: uuidParam.optional(),
+  ...pagingQuery,
+});
+
+const orderSummary = z
+  .object({
+    id: z.string(),
+    patientId: z.string(),
+    payerId: z.string(),
+    orderDate: z.string(),
+    stage: z.enum(orderStages),
+    blockedOn: z.string().nullable(),
+    rentalMonth: z.number().int().nullable(),
+    hcpcs: z.array(z.string()),
+    createdAt: z.string(),
+  })
+  .openapi('OrderSummary');
+
+const orderStatusSchema = z
+  .object({
+    orderId: z.string(),
+    stage: z.enum(orderStages),
+    blockedOn: z.enum(blockers).nullable(),
+    nextFollowUpAt: z.string().nullable(),
+    documents: z.array(
+      z.object({
+        kind: z.string(),
+        reason: z.string(),
+        status: z.enum(['missing', 'received', 'approved', 'rejected']),
+        documentId: z.string().optional(),
+        rejectReason: z.string().optional(),
+      }),
+    ),
+    eligibility: z.object({ active: z.boolean(), coversDme: z.boolean(), checkedAt: z.string() }).nullable(),
+    priorAuth: z.object({
+      required: z.boolean(),
+      status: z.enum(['not-required', 'requested', 'affirmed', 'non-affirmed', 'expired']),
+      trackingNumber: z.string().optional(),
+      expiresOn: z.string().optional(),
+    }),
+    delivery: z.object({ deliveredOn: z.string() }).nullable(),
+    claims: z.array(
+      z.object({
+        claimId: z.string(),
+        claimNumber: z.string(),
+        serviceFrom: z.string(),
+        serviceTo: z.string(),
+        rentalMonth: z.number().int().optional(),
+        status: z.string(),
+      }),
+    ),
+    rental: z
+      .object({
+        month: z.number().int().nullable(),
+        period: z.number().int(),
+        status: z.string(),
+        nextBillingDate: z.string().nullable(),
+        lostMonths: z.number().int(),
+      })
+      .nullable(),
+    ignoredSignals: z.array(z.object({ signal: z.string(), user: z.string(), reason: z.string(), at: z.string() })),
+    cancelReason: z.string().optional(),
+  })
+  .openapi('OrderStatus');
+
+export const claimLineView = z.object({
+  lineNumber: z.number().int(),
+  itemId: z.string(),
+  hcpcs: z.string(),
+  modifiers: z.array(z.string()).describe('In claim order'),
+  units: z.number().int(),
+  charge: z.number().int().describe('Cents'),
+  serviceFrom: z.string(),
+  serviceTo: z.string(),
+  rentalMonth: z.number().int().nullable(),
+  lineControlNumber: z.string(),
+  voided: z.boolean(),
+  paidAmount: z.number().int(),
+  allowedAmount: z.number().int().nullable(),
+});
+
+const orderView = z
+  .object({
+    id: z.string(),
+    patientId: z.string(),
+    coverageId: z.string(),
+    payerId: z.string(),
+    prescriberNpi: z.string(),
+    orderDate: z.string(),
+    diagnoses: z.array(z.string()),
+    workflowId: z.string(),
+    stage: z.enum(orderStages).describe('As last recorded by the workflow; `workflow.status` is the live view'),
+    blockedOn: z.string().nullable(),
+    rentalMonth: z.number().int().nullable(),
+    cancelReason: z.string().nullable(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        lineNumber: z.number().int(),
+        hcpcs: z.string(),
+        quantity: z.number().int(),
+        acquisition: z.enum(['rental', 'purchase']),
+        side: z.enum(['LT', 'RT', 'bilateral']).nullable(),
+        options: z.record(z.string(), z.unknown()),
+        unitCharge: z.number().int(),
+      }),
+    ),
+    documents: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.string(),
+        status: z.enum(['received', 'approved', 'rejected']),
+        reference: z.string(),
+        receivedBy: z.string(),
+        receivedAt: z.string(),
+        reviewedBy: z.string().nullable(),
+        reviewedAt: z.string().nullable(),
+        rejectReason: z.string().nullable(),
+      }),
+    ),
+    delivery: z
+      .object({
+        deliveredOn: z.string(),
+        serialNumbers: z.record(z.string(), z.array(z.string())),
+        reportedBy: z.string(),
+        reportedAt: z.string(),
+        confirmedAt: z.string().nullable(),
+      })
+      .nullable(),
+    claims: z.array(
+      z.object({
+        id: z.string(),
+        claimNumber: z.string(),
+        status: z.string(),
+        statusReason: z.string().nullable(),
+        serviceFrom: z.string(),
+        serviceTo: z.string(),
+        rentalMonth: z.number().int().nullable(),
+        totalCharge: z.number().int(),
+        paidAmount: z.number().int(),
+        lines: z.array(claimLineView),
+      }),
+    ),
+    workflow: z.object({
+      workflowId: z.string(),
+      answered: z.boolean().describe('False when the workflow did not answer the status query; `problem` says why'),
+      status: orderStatusSchema.nullable(),
+      problem: z.string().nullable(),
+    }),
+  })
+  .openapi('Order');
+
+const orderIdParams = z.object({ id: uuidParam.openapi({ param: { name: 'id', in: 'path' } }) });
+
+const createOrder = createRoute({
+  method: 'post',
+  path: '/orders',
+  summary: "Enter an order and start its workflow",
+  description:
+    'Checks the shape (400), then the catalog, the patient, the coverage, the NPI check digit and the order date (422); stores the order and starts `dmeOrderWorkflow` (`order-<id>`).',
+  tags: ['orders'],
+  security: bearerSecurity,
+  middleware: [requireRole('intake')] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: newOrderSchema } } } },
+  responses: {
+    201: { description: 'Stored and started', content: { 'application/json': { schema: createdOrder } } },
+    ...errorResponses(400, 401, 403, 422, 503),
+  },
+});
+
+const listOrders = createRoute({
+  method: 'get',
+  path: '/orders',
+  summary: 'Orders, newest first, from the database',
+  tags: ['orders'],
+  security: bearerSecurity,
+  request: { query: listQuery },
+  responses: {
+    200: { description: 'A page of orders', content: { 'application/json': { schema: z.object({ orders: z.array(orderSummary), page: pageSchema }) } } },
+    ...errorResponses(400, 401),
+  },
+});
+
+const getOrder = createRoute({
+  method: 'get',
+  path: '/orders/{id}',
+  summary: 'One order: items, documents, delivery, claims with lines, and the live workflow status',
+  tags: ['orders'],
+  security: bearerSecurity,
+  request: { params: orderIdParams },
+  responses: {
+    200: { description: 'The order', content: { 'application/json': { schema: orderView } } },
+    ...errorResponses(400, 401, 404),
+  },
+});
+
+type NewItem = z.infer<typeof newItemSchema>;
+
+/** Catalog rules of one item (422): the code exists, the acquisition fits, options fit the item. */
+function itemProblems(item: NewItem, index: number): FieldProblem[] {
+  const field = (name: string) => `items.${index}.${name}`;
+  const entry = catalogEntry(defaultCatalog, item.hcpcs);
+  if (!entry) return [{ field: field('hcpcs'), message: `HCPCS ${item.hcpcs} is not in the catalog` }];
+  const problems: FieldProblem[] = [];
+  if (!entry.acquisitions.includes(item.acquisition)) {
+    problems.push({
+      field: field('acquisition'),
+      message: `${item.hcpcs} (category ${entry.category}) is furnished as ${entry.acquisitions.join(' or ')} only, not ${item.acquisition}`,
+    });
+  }
+  if (item.used && item.acquisition !== 'purchase') problems.push({ field: field('used'), message: 'used equipment is billed on a purchase only' });
+  if (item.oxygenFlow && entry.category !== 'OX') {
+    problems.push({ field: field('oxygenFlow'), message: `an oxygen flow applies to oxygen equipment, not ${item.hcpcs}` });
+  }
+  if (item.election && !entry.purchaseElection) {
+    problems.push({ field: field('election'), message: `${item.hcpcs} has no purchase election (only PEN pumps and complex rehab power wheelchairs do)` });
+  }
+  return problems;
+}
+
+/** The optional OrderItem fields, kept as the item's options. */
+function itemOptions(item: NewItem): Partial<OrderItem> {
+  const { used, oxygenFlow, election, replacement, abnOnFile, denialExpected, insulinTreated, hospiceUnrelated } = item;
+  const options = { used, oxygenFlow, election, replacement, abnOnFile, denialExpected, insulinTreated, hospiceUnrelated };
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+const iso = (at: Date | null) => (at ? at.toISOString() : null);
+
+export function orderRoutes(deps: AppDeps) {
+  const { db } = deps.database;
+
+  return router()
+    .openapi(createOrder, async (c) => {
+      const body = c.req.valid('json');
+      const actor = c.get('actor');
+
+      const problems: FieldProblem[] = [];
+      const [patient] = await db.select({ id: patients.id }).from(patients).where(eq(patients.id, body.patientId));
+      if (!patient) problems.push({ field: 'patientId', message: `patient ${body.patientId} does not exist` });
+      const [coverage] = await db
+        .select({ id: coverages.id, patientId: coverages.patientId, payerId: coverages.payerId })
+        .from(coverages)
+        .where(eq(coverages.id, body.coverageId));
+      if (!coverage) problems.push({ field: 'coverageId', message: `coverage ${body.coverageId} does not exist` });
+      else if (coverage.patientId !== body.patientId) {
+        problems.push({ field: 'coverageId', message: `coverage ${body.coverageId} is not a coverage of patient ${body.patientId}` });
+      }
+      if (!isValidNpi(body.prescriber.npi)) {
+        problems.push({ field: 'prescriber.npi', message: 'fails the NPI check digit: not a valid NPI' });
+      }
+      if (body.orderDate > todayIso()) problems.push({ field: 'orderDate', message: 'must not be in the future' });
+      body.items.forEach((item, index) => problems.push(...itemProblems(item, index)));
+      if (problems.length > 0 || !coverage) throw validationError(problems, 422);
+
+      const orderId = randomUUID();
+      const workflowId = orderWorkflowId(orderId);
+      const codes = [...new Set(body.items.map((item) => item.hcpcs))];
+      const { npi, firstName, lastName } = body.prescriber;
+
+      await commitThenTell(db, deps.logger, {
+        write: async (tx) => {
+          const [previousPrescriber] = await tx.select().from(prescribers).where(eq(prescribers.npi, npi));
+          await tx
+            .insert(prescribers)
+            .values({ npi, firstName, lastName })
+            .onConflictDoUpdate({ target: prescribers.npi, set: { firstName, lastName } });
+          await tx.insert(orders).values({
+            id: orderId,
+            patientId: body.patientId,
+            coverageId: coverage.id,
+            payerId: coverage.payerId,
+            prescriberNpi: npi,
+            orderDate: body.orderDate,
+            diagnoses: body.diagnoses,
+            workflowId,
+            createdBy: actor.user,
+          });
+          await tx.insert(orderItems).values(
+            body.items.map((item, index) => ({
+              id: randomUUID(),
+              orderId,
+              lineNumber: index + 1,
+              hcpcs: item.hcpcs,
+              quantity: item.quantity,
+              acquisition: item.acquisition,
+              side: item.side ?? null,
+              options: itemOptions(item),
+              unitCharge: item.unitCharge,
+            })),
+          );
+          const auditId = await auditWithId(tx, {
+            actor: actor.user,
+            action: 'order.created',
+            entityType: 'order',
+            entityId: orderId,
+            detail: { payerId: coverage.payerId, hcpcs: codes, items: body.items.length },
+          });
+          return { auditIds: [auditId], previousPrescriber };
+        },
+        tell: async () => {
+          try {
+            await deps.temporal.startOrder({ orderId, payerId: coverage.payerId, hcpcs: codes });
+          } catch (error) {
+            deps.logger.warn('order workflow did not start', { orderId, errorName: error instanceof Error ? error.name : 'unknown' });
+            throw new ApiError(503, 'temporal_unavailable', "Temporal did not start the order's workflow; nothing was saved. Try again shortly.");
+          }
+        },
+        undo: async (tx, { previousPrescriber }) => {
+          await tx.delete(orderItems).where(eq(orderItems.orderId, orderId));
+          await tx.delete(orders).where(eq(orders.id, orderId));
+          if (previousPrescriber) {
+            await tx
+              .update(prescribers)
+              .set({ firstName: previousPrescriber.firstName, lastName: previousPrescriber.lastName })
+              .where(eq(prescribers.npi, npi));
+          } else {
+            await tx
+              .delete(prescribers)
+              .where(and(eq(prescribers.npi, npi), notExists(tx.select({ id: orders.id }).from(orders).where(eq(orders.prescriberNpi, npi)))));
+          }
+        },
+      });
+
+      c.header('Location', `/orders/${orderId}`);
+      return c.json({ orderId, workflowId, stage: 'documentation' as const }, 201);
+    })
+    .openapi(listOrders, async (c) => {
+      const query = c.req.valid('query');
+      const filters: SQL[] = [];
+      if (query.stage) filters.push(eq(orders.stage, query.stage));
+      if (query.payerId) filters.push(eq(orders.payerId, query.payerId));
+      if (query.blockedOn) filters.push(eq(orders.blockedOn, query.blockedOn));
+      if (query.patientId) filters.push(eq(orders.patientId, query.patientId));
+      const where = filters.length ? and(...filters) : undefined;
+
+      const [rows, [{ total }]] = await Promise.all([
+        db.select().from(orders).where(where).orderBy(desc(orders.createdAt), desc(orders.id)).limit(query.limit).offset(query.offset),
+        db.select({ total: count() }).from(orders).where(where),
+      ]);
+      const items = rows.length
+        ? await db
+            .select({ orderId: orderItems.orderId, hcpcs: orderItems.hcpcs })
+            .from(orderItems)
+            .where(inArray(orderItems.orderId, rows.map((row) => row.id)))
+            .orderBy(asc(orderItems.lineNumber))
+        : [];
+      return c.json(
+        {
+          orders: rows.map((row) => ({
+            id: row.id,
+            patientId: row.patientId,
+            payerId: row.payerId,
+            orderDate: row.orderDate,
+            stage: row.stage,
+            blockedOn: row.blockedOn,
+            rentalMonth: row.rentalMonth,
+            hcpcs: [...new Set(items.filter((item) => item.orderId === row.id).map((item) => item.hcpcs))],
+            createdAt: row.createdAt.toISOString(),
+          })),
+          page: { limit: query.limit, offset: query.offset, total },
+        },
+        200,
+      );
+    })
+    .openapi(getOrder, async (c) => {
+      const { id } = c.req.valid('param');
+      const [order] = await db.select().from(orders).where(eq(orders.id, id));
+      if (!order) throw notFound('Order', id);
+
+      const [items, docs, [delivery], claimRows, live] = await Promise.all([
+        db.select().from(orderItems).where(eq(orderItems.orderId, id)).orderBy(asc(orderItems.lineNumber)),
+        db.select().from(documents).where(eq(documents.orderId, id)).orderBy(asc(documents.receivedAt)),
+        db.select().from(deliveries).where(eq(deliveries.orderId, id)),
+        db.select().from(claims).where(eq(claims.orderId, id)).orderBy(asc(claims.createdAt)),
+        liveStatus(deps.temporal, id, deps.logger),
+      ]);
+      const lines = claimRows.length
+        ? await db
+            .select()
+            .from(claimLines)
+            .where(inArray(claimLines.claimId, claimRows.map((claim) => claim.id)))
+            .orderBy(asc(claimLines.lineNumber))
+        : [];
+
+      return c.json(
+        {
+          id: order.id,
+          patientId: order.patientId,
+          coverageId: order.coverageId,
+          payerId: order.payerId,
+          prescriberNpi: order.prescriberNpi,
+          orderDate: order.orderDate,
+          diagnoses: order.diagnoses,
+          workflowId: order.workflowId,
+          stage: order.stage,
+          blockedOn: order.blockedOn,
+          rentalMonth: order.rentalMonth,
+          cancelReason: order.cancelReason,
+          createdBy: order.createdBy,
+          createdAt: order.createdAt.toISOString(),
+          items: items.map((item) => ({
+            id: item.id,
+            lineNumber: item.lineNumber,
+            hcpcs: item.hcpcs,
+            quantity: item.quantity,
+            acquisition: item.acquisition,
+            side: item.side,
+            options: item.options,
+            unitCharge: item.unitCharge,
+          })),
+          documents: docs.map((doc) => ({
+            id: doc.id,
+            kind: doc.kind,
+            status: doc.status,
+            reference: doc.reference,
+            receivedBy: doc.receivedBy,
+            receivedAt: doc.receivedAt.toISOString(),
+            reviewedBy: doc.reviewedBy,
+            reviewedAt: iso(doc.reviewedAt),
+            rejectReason: doc.rejectReason,
+          })),
+          // Who signed for the delivery is PHI kept for audits; the order view leaves it out.
+          delivery: delivery
+            ? {
+                deliveredOn: delivery.deliveredOn,
+                serialNumbers: delivery.serialNumbers,
+                reportedBy: delivery.reportedBy,
+                reportedAt: delivery.reportedAt.toISOString(),
+                confirmedAt: iso(delivery.confirmedAt),
+              }
+            : null,
+          claims: claimRows.map((claim) => ({
+            id: claim.id,
+            claimNumber: claim.claimNumber,
+            status: claim.status,
+            statusReason: claim.statusReason,
+            serviceFrom: claim.serviceFrom,
+            serviceTo: claim.serviceTo,
+            rentalMonth: claim.rentalMonth,
+            totalCharge: claim.totalCharge,
+            paidAmount: claim.paidAmount,
+            lines: lines.filter((line) => line.claimId === claim.id).map(claimLineOf),
+          })),
+          workflow: {
+            workflowId: order.workflowId,
+            answered: live.answered,
+            status: live.answered ? live.status : null,
+            problem: live.answered ? null : live.problem,
+          },
+        },
+        200,
+      );
+    });
+}
+
+export function claimLineOf(line: typeof claimLines.$inferSelect): z.infer<typeof claimLineView> {
+  return {
+    lineNumber: line.lineNumber,
+    itemId: line.itemId,
+    hcpcs: line.hcpcs,
+    modifiers: line.modifiers,
+    units: line.units,
+    charge: line.charge,
+    serviceFrom: line.serviceFrom,
+    serviceTo: line.serviceTo,
+    rentalMonth: line.rentalMonth,
+    lineControlNumber: line.lineControlNumber,
+    voided: line.voided,
+    paidAmount: line.paidAmount,
+    allowedAmount: line.allowedAmount,
+  };
+}
