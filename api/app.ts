@@ -15,6 +15,7 @@ import type { OrderStatus } from '../workflows/definitions';
 import { authenticate, type AppEnv } from './auth';
 import { ApiError, errorBody } from './errors';
 import { healthRoutes } from './routes/health';
+import { orderSignalRoutes } from './routes/order-signals';
 import { orderRoutes } from './routes/orders';
 import { patientRoutes } from './routes/patients';
 import { payerRoutes } from './routes/payers';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', payerRoutes(deps));
   app.route('/', patientRoutes(deps));
   app.route('/', orderRoutes(deps));
+  app.route('/', orderSignalRoutes(deps));
 
   app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {
