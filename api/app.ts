@@ -14,11 +14,14 @@ import type { Logger } from '../logger';
 import type { OrderStatus } from '../workflows/definitions';
 import { authenticate, type AppEnv } from './auth';
 import { ApiError, errorBody } from './errors';
+import { claimRoutes } from './routes/claims';
 import { healthRoutes } from './routes/health';
 import { orderSignalRoutes } from './routes/order-signals';
 import { orderRoutes } from './routes/orders';
 import { patientRoutes } from './routes/patients';
 import { payerRoutes } from './routes/payers';
+import { remittanceRoutes } from './routes/remittances';
+import { taskRoutes } from './routes/tasks';
 
 /** What starts an order's workflow: ids and codes only, never PHI. */
 export interface OrderStart {
@@ -82,6 +85,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', patientRoutes(deps));
   app.route('/', orderRoutes(deps));
   app.route('/', orderSignalRoutes(deps));
+  app.route('/', claimRoutes(deps));
+  app.route('/', remittanceRoutes(deps));
+  app.route('/', taskRoutes(deps));
 
   app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {

@@ -1,0 +1,92 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRemittanceActivities, remittanceSignals } from '../../activities/remittances';
+import { remittancePosted } from '../../workflows/definitions';
+import type { AppDeps } from '../app';
+import { requireRole } from '../auth';
+import { ApiError, validationError } from '../errors';
+import { bearerSecurity, router } from '../router';
+import { errorResponses } from '../schemas';
+
+const x12MediaTypes = ['text/plain', 'application/edi-x12'];
+
+const postedRemittance = z.object({
+  remittanceId: z.string(),
+  traceNumber: z.string().describe('TRN02: the check or EFT number'),
+  payerIdentifier: z.string(),
+  paymentAmount: z.number().int().describe('Cents'),
+  duplicate: z.boolean().describe('True when this remittance was posted before: nothing was posted again'),
+  claims: z.array(
+    z.object({
+      claimId: z.string(),
+      claimNumber: z.string(),
+      outcome: z.enum(['paid', 'partially-paid', 'denied', 'reversed']),
+      paid: z.number().int(),
+      patientResponsibility: z.number().int(),
+    }),
+  ),
+  unmatched: z.array(z.object({ patientControlNumber: z.string(), reason: z.string() })).describe('Claims we could not match: each became a biller task'),
+  providerAdjustments: z.number().int(),
+});
+
+const postingResult = z
+  .object({
+    remittances: z.array(postedRemittance),
+    signals: z
+      .array(z.object({ claimId: z.string(), delivery: z.enum(['sent', 'not-running', 'failed']) }))
+      .describe('remittancePosted to each matched claim’s workflow; not-running when the claim workflow has closed'),
+  })
+  .openapi('RemittancePosting');
+
+const postRemittance = createRoute({
+  method: 'post',
+  path: '/remittances',
+  summary: 'Post an 835 file and tell the claims it pays',
+  description:
+    'The body is the raw 835 (text/plain or application/edi-x12). A file that does not parse or balance is rejected whole (422 remittance_rejected, details: the problems) and nothing is posted. A remittance posted before (same payer and trace number) is not posted again: 200 with the first result.',
+  tags: ['remittances'],
+  security: bearerSecurity,
+  middleware: [requireRole('biller')] as const,
+  request: {
+    body: {
+      required: true,
+      content: Object.fromEntries(x12MediaTypes.map((type) => [type, { schema: z.string().openapi({ example: 'ISA*00*…~GS*HP*…~ST*835*0001~…' }) }])),
+    },
+  },
+  responses: {
+    201: { description: 'Posted', content: { 'application/json': { schema: postingResult } } },
+    200: { description: 'Every remittance in the file was posted before: the first result', content: { 'application/json': { schema: postingResult } } },
+    ...errorResponses(400, 401, 403, 415, 422),
+  },
+});
+
+export function remittanceRoutes(deps: AppDeps) {
+  const posting = createRemittanceActivities({ db: deps.database.db });
+
+  return router().openapi(postRemittance, async (c) => {
+    const { user } = c.get('actor');
+    const mediaType = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (!x12MediaTypes.includes(mediaType)) {
+      throw new ApiError(415, 'unsupported_media_type', `Send the 835 as ${x12MediaTypes.join(' or ')}`);
+    }
+    const content = await c.req.text();
+    if (content.trim() === '') throw validationError([{ field: '(body)', message: 'must be the 835 file, starting with ISA' }]);
+
+    const result = await posting.postRemittance({ content, source: 'api', user });
+    if (!result.ok) {
+      throw new ApiError(422, 'remittance_rejected', `The 835 was not posted: ${result.problems.length} problem(s) in the file`, result.problems);
+    }
+
+    const signals: Array<{ claimId: string; delivery: 'sent' | 'not-running' | 'failed' }> = [];
+    for (const signal of remittanceSignals(result.remittances, user)) {
+      try {
+        signals.push({ claimId: signal.claimId, delivery: await deps.temporal.signalClaim(signal.claimId, remittancePosted, signal) });
+      } catch (error) {
+        // The posting stands; uploading the file again posts nothing new but sends the signals again.
+        deps.logger.warn('remittancePosted not delivered', { claimId: signal.claimId, errorName: error instanceof Error ? error.name : 'unknown' });
+        signals.push({ claimId: signal.claimId, delivery: 'failed' });
+      }
+    }
+    const duplicate = result.remittances.every((remittance) => remittance.duplicate);
+    return c.json({ remittances: result.remittances, signals }, duplicate ? 200 : 201);
+  });
+}

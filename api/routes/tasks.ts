@@ -1,0 +1,122 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, asc, count, eq, type SQL } from 'drizzle-orm';
+import { recordAudit } from '../../db/audit';
+import { tasks } from '../../db/schema';
+import type { AppDeps } from '../app';
+import { conflict, notFound } from '../errors';
+import { uuidParam } from '../fields';
+import { bearerSecurity, router } from '../router';
+import { errorResponses, pageSchema, pagingQuery } from '../schemas';
+
+const taskRoles = ['intake', 'reviewer', 'delivery', 'biller'] as const;
+
+const listQuery = z.object({
+  role: z.enum(taskRoles, { message: `must be one of ${taskRoles.join(', ')}` }).optional(),
+  status: z.enum(['open', 'done'], { message: 'must be open or done' }).default('open'),
+  orderId: uuidParam.optional(),
+  ...pagingQuery,
+});
+
+const taskView = z
+  .object({
+    id: z.string(),
+    orderId: z.string().nullable(),
+    claimId: z.string().nullable(),
+    role: z.enum(taskRoles),
+    kind: z.string(),
+    title: z.string(),
+    status: z.enum(['open', 'done']),
+    dueAt: z.string().nullable(),
+    createdAt: z.string(),
+    doneBy: z.string().nullable(),
+    doneAt: z.string().nullable(),
+  })
+  .openapi('Task');
+
+const listTasks = createRoute({
+  method: 'get',
+  path: '/tasks',
+  summary: 'The staff work queue (open tasks unless status says otherwise), oldest first',
+  tags: ['tasks'],
+  security: bearerSecurity,
+  request: { query: listQuery },
+  responses: {
+    200: { description: 'A page of tasks', content: { 'application/json': { schema: z.object({ tasks: z.array(taskView), page: pageSchema }) } } },
+    ...errorResponses(400, 401),
+  },
+});
+
+const completeTask = createRoute({
+  method: 'post',
+  path: '/tasks/{id}/done',
+  summary: 'Mark a task done',
+  tags: ['tasks'],
+  security: bearerSecurity,
+  request: { params: z.object({ id: uuidParam.openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: {
+    200: { description: 'Done: who and when are recorded', content: { 'application/json': { schema: taskView } } },
+    ...errorResponses(400, 401, 404, 409),
+  },
+});
+
+const iso = (at: Date | null) => (at ? at.toISOString() : null);
+
+function viewOf(task: typeof tasks.$inferSelect): z.infer<typeof taskView> {
+  return {
+    id: task.id,
+    orderId: task.orderId,
+    claimId: task.claimId,
+    role: task.role,
+    kind: task.kind,
+    title: task.title,
+    status: task.status,
+    dueAt: iso(task.dueAt),
+    createdAt: task.createdAt.toISOString(),
+    doneBy: task.doneBy,
+    doneAt: iso(task.doneAt),
+  };
+}
+
+export function taskRoutes(deps: AppDeps) {
+  const { db } = deps.database;
+
+  return router()
+    .openapi(listTasks, async (c) => {
+      const query = c.req.valid('query');
+      const filters: SQL[] = [eq(tasks.status, query.status)];
+      if (query.role) filters.push(eq(tasks.role, query.role));
+      if (query.orderId) filters.push(eq(tasks.orderId, query.orderId));
+      const where = and(...filters);
+      const [rows, [{ total }]] = await Promise.all([
+        db.select().from(tasks).where(where).orderBy(asc(tasks.createdAt), asc(tasks.id)).limit(query.limit).offset(query.offset),
+        db.select({ total: count() }).from(tasks).where(where),
+      ]);
+      return c.json({ tasks: rows.map(viewOf), page: { limit: query.limit, offset: query.offset, total } }, 200);
+    })
+    .openapi(completeTask, async (c) => {
+      const { id } = c.req.valid('param');
+      const { user } = c.get('actor');
+      const done = await db.transaction(async (tx) => {
+        // Only an open task changes: of two people finishing it at once, one wins and the other gets 409.
+        const [row] = await tx
+          .update(tasks)
+          .set({ status: 'done', doneBy: user, doneAt: new Date() })
+          .where(and(eq(tasks.id, id), eq(tasks.status, 'open')))
+          .returning();
+        if (!row) {
+          const [existing] = await tx.select({ doneBy: tasks.doneBy, doneAt: tasks.doneAt }).from(tasks).where(eq(tasks.id, id));
+          if (!existing) throw notFound('Task', id);
+          throw conflict(`Task ${id} was already done by ${existing.doneBy} at ${iso(existing.doneAt)}`);
+        }
+        await recordAudit(tx, {
+          actor: user,
+          action: 'task.done',
+          entityType: 'task',
+          entityId: id,
+          detail: { kind: row.kind, ...(row.orderId ? { orderId: row.orderId } : {}), ...(row.claimId ? { claimId: row.claimId } : {}) },
+        });
+        return row;
+      });
+      return c.json(viewOf(done), 200);
+    });
+}
