@@ -60,3 +60,93 @@ export function buildTestApp(database: Database, temporal: TemporalPort = noTemp
   const app = createApp({ database, temporal, apiKeys: testKeys, logger: createLogger('error') });
   return { app, call: apiClient(app) };
 }
+
+// ---- intake and staff steps through the API, for tests that drive an order ----
+
+/** A prescriber with a valid NPI check digit. */
+export const prescriber = { npi: '1987654328', firstName: 'Grace', lastName: 'Hopper' };
+
+export const patientBody = {
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  birthDate: '1948-02-29',
+  sex: 'F',
+  address: { line1: '12 Main St', city: 'Columbus', state: 'OH', zip: '43215' },
+};
+
+/**
+ * A patient with one coverage, through the API. The sandbox payer reads the member id's
+ * last two digits (91 inactive, 92 claim rejected, …); the default triggers nothing.
+ */
+export async function registerPatient(call: ApiCall, coverage: { payerId?: string; memberId?: string } = {}) {
+  const patient = await call('POST', '/patients', { role: 'intake', body: patientBody });
+  if (patient.status !== 201) throw new Error(`patient not registered: ${patient.status} ${patient.text}`);
+  const added = await call('POST', `/patients/${patient.json.id}/coverages`, {
+    role: 'intake',
+    body: { payerId: coverage.payerId ?? 'medicare-jb', memberId: coverage.memberId ?? '1EG4TE5MK73', priority: 'primary' },
+  });
+  if (added.status !== 201) throw new Error(`coverage not added: ${added.status} ${added.text}`);
+  return { patientId: patient.json.id as string, coverageId: added.json.id as string };
+}
+
+export const todayIso = () => new Date().toISOString().slice(0, 10);
+
+/** An order body: a cane (E0100, purchase: only a standard written order needed) unless items say otherwise. */
+export function orderBody(patient: { patientId: string; coverageId: string }, overrides: Record<string, unknown> = {}) {
+  return {
+    patientId: patient.patientId,
+    coverageId: patient.coverageId,
+    prescriber,
+    orderDate: todayIso(),
+    diagnoses: ['M17.11'],
+    items: [{ hcpcs: 'E0100', quantity: 1, acquisition: 'purchase', unitCharge: 4500 }],
+    ...overrides,
+  };
+}
+
+export async function createOrder(call: ApiCall, patient: { patientId: string; coverageId: string }, overrides: Record<string, unknown> = {}) {
+  const response = await call('POST', '/orders', { role: 'intake', body: orderBody(patient, overrides) });
+  if (response.status !== 201) throw new Error(`order not created: ${response.status} ${response.text}`);
+  return response.json.orderId as string;
+}
+
+/** Reads GET /orders/:id until the live status satisfies `done` (the workflow works asynchronously). */
+export async function waitForOrder(call: ApiCall, orderId: string, done: (order: any) => boolean, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: any;
+  while (Date.now() < deadline) {
+    const response = await call('GET', `/orders/${orderId}`, { role: 'admin' });
+    last = response.json;
+    if (response.status === 200 && last.workflow.answered && done(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`order ${orderId}: ${what} did not happen within ${timeoutMs} ms; last: ${JSON.stringify(last?.workflow)}`);
+}
+
+/** Receives and approves every document the order needs, as intake and reviewer would. */
+export async function completeDocuments(call: ApiCall, orderId: string) {
+  const order = await waitForOrder(call, orderId, (o) => o.workflow.status.documents.length > 0, 'required documents known');
+  for (const document of order.workflow.status.documents) {
+    const received = await call('POST', `/orders/${orderId}/documents`, {
+      role: 'intake',
+      body: { kind: document.kind, reference: `dms://orders/${orderId}/${document.kind}.pdf` },
+    });
+    if (received.status !== 202) throw new Error(`${document.kind} not received: ${received.status} ${received.text}`);
+    await waitForOrder(call, orderId, (o) => o.workflow.status.documents.some((d: any) => d.documentId === received.json.documentId), `${document.kind} received`);
+    const reviewed = await call('POST', `/orders/${orderId}/documents/${received.json.documentId}/review`, {
+      role: 'reviewer',
+      body: { decision: 'approved' },
+    });
+    if (reviewed.status !== 202) throw new Error(`${document.kind} not approved: ${reviewed.status} ${reviewed.text}`);
+  }
+}
+
+/** Confirms delivery (today unless said otherwise), once the order waits for it. */
+export async function deliver(call: ApiCall, orderId: string, deliveredOn = todayIso(), serialNumbers: Record<string, string[]> = {}) {
+  await waitForOrder(call, orderId, (o) => o.workflow.status.stage === 'delivery', 'waiting for delivery');
+  const response = await call('POST', `/orders/${orderId}/delivery`, {
+    role: 'delivery',
+    body: { deliveredOn, signedBy: 'Ada Lovelace', relationship: 'self', serialNumbers },
+  });
+  if (response.status !== 202) throw new Error(`delivery not confirmed: ${response.status} ${response.text}`);
+}

@@ -1,0 +1,77 @@
+/**
+ * What the API talks to in API tests, all real: a Temporal dev server (in memory, on
+ * free ports), a worker running the real workflows and activities against the test's
+ * database with the sandbox payer, the clearinghouse mailbox workflow, and the
+ * API's TemporalPort over a real client.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { TemporalPort } from '../../api/app';
+import { temporalPort } from '../../api/temporal';
+import { createClearinghouse, type Clearinghouse } from '../../activities/clearinghouse';
+import { supplierIdentity } from '../../activities/supplier';
+import { loadConfig } from '../../config';
+import type { Database } from '../../db/client';
+import { createLogger } from '../../logger';
+import { createDmeWorker, ensureMailboxWorkflow } from '../../worker';
+import { ORDER_TASK_QUEUE } from '../../workflows/definitions';
+import { quietTemporalRuntime, startDevServerForTests } from './temporal';
+
+export interface TemporalStack {
+  /** A client of the dev server, for looking at workflows the way an operator would. */
+  client: Client;
+  /** What the app under test is given. */
+  temporal: TemporalPort;
+  /** The sandbox payer the worker uses (tests read the answers it will send). */
+  clearinghouse: Clearinghouse;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Sandbox: a claim file's 999 and 277CA arrive this long after it was sent. */
+  acknowledgementDelayMs?: number;
+  /** Sandbox: a claim's 835 arrives this long after it was sent (long by default: tests post 835s through the API). */
+  remittanceDelayMs?: number;
+}
+
+export async function startTemporalStack(database: Database, options: StackOptions = {}): Promise<TemporalStack> {
+  quietTemporalRuntime();
+  const devServer = await startDevServerForTests({ ui: false });
+  const stops: Array<() => Promise<void>> = [() => devServer.stop()];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+  };
+  try {
+    const connection = await Connection.connect({ address: devServer.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: devServer.namespace });
+    const nativeConnection = await NativeConnection.connect({ address: devServer.address });
+    stops.push(() => nativeConnection.close());
+    const clearinghouse = createClearinghouse({
+      kind: 'sandbox',
+      db: database.db,
+      acknowledgementDelayMs: options.acknowledgementDelayMs ?? 1_000,
+      remittanceDelayMs: options.remittanceDelayMs ?? 14 * 86_400_000,
+      outbox: '',
+      inbox: '',
+      pollIntervalMs: 0,
+      responseTimeoutMs: 0,
+    });
+    const worker = await createDmeWorker({
+      connection: nativeConnection,
+      namespace: devServer.namespace,
+      taskQueue: ORDER_TASK_QUEUE,
+      activities: { db: database.db, clearinghouse, supplier: supplierIdentity(loadConfig({})), logger: createLogger('error') },
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    await ensureMailboxWorkflow(client, ORDER_TASK_QUEUE);
+    return { client, temporal: temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }), clearinghouse, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
