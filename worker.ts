@@ -4,11 +4,16 @@
  * alone (a real deployment runs several); `npm start` runs it beside the API and an
  * embedded Temporal dev server.
  */
+import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
-import { loadConfig } from './config';
+import { clearinghouseOptions, createClearinghouse } from './activities/clearinghouse';
+import { supplierIdentity } from './activities/supplier';
+import { loadConfig, type Config } from './config';
+import type { Database } from './db/client';
 import { openDatabase } from './db/client';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
+import { MAILBOX_WORKFLOW_ID } from './workflows/definitions';
 
 export interface DmeWorkerOptions {
   connection: NativeConnection;
@@ -32,18 +37,46 @@ export async function createDmeWorker(options: DmeWorkerOptions): Promise<Worker
   });
 }
 
+/** The activities' real parts, as the configuration chooses them. */
+export function activityDeps(config: Config, database: Database, logger: Logger): ActivityDeps {
+  return {
+    db: database.db,
+    clearinghouse: createClearinghouse(clearinghouseOptions(config, database.db)),
+    supplier: supplierIdentity(config),
+    logger,
+  };
+}
+
+/**
+ * The clearinghouse mailbox is read by one long-running workflow; every worker start
+ * makes sure it runs (starting it again while it runs is a no-op).
+ */
+export async function ensureMailboxWorkflow(client: Client, taskQueue: string): Promise<void> {
+  await client.workflow.start('clearinghouseMailboxWorkflow', {
+    workflowId: MAILBOX_WORKFLOW_ID,
+    taskQueue,
+    args: [],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    staticSummary: 'Reads the clearinghouse mailbox: 999, 277CA and 835 files',
+  });
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { process: 'worker' });
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await database.migrate();
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const address = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const connection = await NativeConnection.connect({ address });
   const worker = await createDmeWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: { db: database.db, logger, clock: () => new Date() },
+    activities: activityDeps(config, database, logger),
   });
+  const clientConnection = await Connection.connect({ address });
+  await ensureMailboxWorkflow(new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), config.TEMPORAL_TASK_QUEUE);
+  await clientConnection.close();
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves after that.
   logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
   await worker.run();

@@ -17,7 +17,7 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { seedReferenceData } from '../db/seed';
 import { createLogger } from '../logger';
-import { createDmeWorker } from '../worker';
+import { activityDeps, createDmeWorker, ensureMailboxWorkflow } from '../worker';
 import { registerSearchAttributes } from './search-attributes';
 import { startDevServer, type DevServer } from './temporal-dev-server';
 
@@ -74,9 +74,10 @@ async function main(): Promise<void> {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: { db: database.db, logger, clock: () => new Date() },
+      activities: activityDeps(config, database, logger),
     });
     const running = worker.run();
+    await ensureMailboxWorkflow(client, config.TEMPORAL_TASK_QUEUE);
     stack.push(async () => {
       worker.shutdown();
       await running;

@@ -16,6 +16,8 @@ import type { ClaimActivities } from '../activities/claims';
 import type { OrderActivities } from '../activities/orders';
 import { followUpPolicy, toMilliseconds } from '../domain/follow-up';
 import {
+  MAILBOX_WORKFLOW_ID,
+  checkMailbox,
   claimAcknowledged,
   claimSettled,
   claimStatus,
@@ -84,6 +86,10 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
 
   await activities.submitClaim({ claimId, asOf: nowIso() });
   status = 'submitted';
+  // Answers to this file will come: have the mailbox look when they fall due.
+  await getExternalWorkflowHandle(MAILBOX_WORKFLOW_ID)
+    .signal(checkMailbox)
+    .catch(() => log.warn('mailbox workflow not running; the claim relies on status inquiries', { claimId }));
 
   const policy = followUpPolicy.claim;
   // Acknowledgements normally come within a day; silence past the wait means the file went astray.

@@ -13,8 +13,11 @@ const { collectMailbox } = proxyActivities<MailboxActivities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
 });
 
-/** Nothing pending: look again at least this often anyway (a file may be dropped by hand). */
-const idleCheckEvery = 6 * 3_600_000;
+/**
+ * Nothing pending: a sent claim wakes the mailbox by signal; look once a week anyway in
+ * case a file was dropped by hand. (A folder-based clearinghouse always names a next check.)
+ */
+const idleCheckEvery = 7 * 86_400_000;
 /** Rounds per run before continuing as new, to keep history bounded. */
 const roundsPerRun = 200;
 

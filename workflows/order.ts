@@ -13,7 +13,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -44,9 +43,7 @@ import {
 import type { ClaimLine, OrderItem } from '../domain/types';
 import { claimWorkflow } from './claim';
 import {
-  MAILBOX_WORKFLOW_ID,
   cancelOrder,
-  checkMailbox,
   claimCorrected,
   claimSettled,
   claimWorkflowId,
@@ -549,9 +546,6 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       // Claims outlive a continueAsNew of their order; they report back by signal.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
-    await getExternalWorkflowHandle(MAILBOX_WORKFLOW_ID)
-      .signal(checkMailbox)
-      .catch(() => log.warn('mailbox workflow not running; the claim relies on status inquiries', { orderId }));
     return true;
   }
 
@@ -646,6 +640,20 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     }
   }
 
+  /**
+   * Keeps history bounded. The switch waits until no claim of this run is still in
+   * flight, so every claim workflow reports to a run that is open (the claims carry on
+   * regardless: they are abandoned, not terminated, when the run closes); past four
+   * times the limit it switches anyway.
+   */
+  async function continueAsNewIfLong() {
+    const length = workflowInfo().historyLength;
+    const inFlight = state.claims.some((claim) => claim.status === 'submitted');
+    if (length <= historyLimit || (inFlight && length <= historyLimit * 4)) return;
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof dmeOrderWorkflow>({ orderId, carried: state, historyLimit });
+  }
+
   const awaitingFix = () => state.claims.some((claim) => claim.status === 'rejected' && !claim.correctedBy);
   const settled = (status: string) => ['paid', 'partially-paid', 'denied', 'reversed', 'closed'].includes(status);
 
@@ -692,10 +700,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       }
       if (events.every((event) => event.kind === 'finished')) return;
 
-      if (workflowInfo().historyLength > historyLimit) {
-        await condition(allHandlersFinished);
-        await continueAsNew<typeof dmeOrderWorkflow>({ orderId, carried: state, historyLimit });
-      }
+      await continueAsNewIfLong();
       const wakeDates = events.flatMap((event) => (event.kind === 'wait' || event.kind === 'furnishing-only' ? [event.kind === 'wait' ? event.until : addDays(event.until, 1)] : []));
       const awaitingOffer = events.find((event) => event.kind === 'awaiting-purchase-option-offer');
       if (awaitingOffer && awaitingOffer.kind === 'awaiting-purchase-option-offer') {
@@ -704,8 +709,14 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       const wakeMs = wakeDates.length ? Math.min(...wakeDates.map(untilDate)) : undefined;
       const blocked: BlockedOn | null = awaitingFix() ? 'claim-fix' : null;
       await setBlocked(blocked, wakeMs);
+      // A claim reporting back also wakes the loop: a rejection blocks the order on claim-fix at once.
+      const signature = claimsSignature(state);
       await condition(
-        () => state.pendingRentalChanges.length > 0 || state.pendingCorrections.length > 0 || (state.cancel !== null && state.rentals.some((rental) => !rental.endedOn)),
+        () =>
+          state.pendingRentalChanges.length > 0 ||
+          state.pendingCorrections.length > 0 ||
+          claimsSignature(state) !== signature ||
+          (state.cancel !== null && state.rentals.some((rental) => !rental.endedOn)),
         wakeMs ?? followUpPolicyMaxWait,
       );
     }
@@ -717,10 +728,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     for (;;) {
       await resubmitCorrections();
       if (state.claims.every((claim) => settled(claim.status) || (claim.status === 'rejected' && claim.correctedBy))) return;
-      if (workflowInfo().historyLength > historyLimit) {
-        await condition(allHandlersFinished);
-        await continueAsNew<typeof dmeOrderWorkflow>({ orderId, carried: state, historyLimit });
-      }
+      await continueAsNewIfLong();
       await setBlocked(awaitingFix() ? 'claim-fix' : 'remittance');
       const signature = claimsSignature(state);
       await condition(() => state.pendingCorrections.length > 0 || claimsSignature(state) !== signature);

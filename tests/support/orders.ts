@@ -1,0 +1,260 @@
+/**
+ * Real parts for workflow tests: the time-skipping test server, a worker running the
+ * real workflows and activities against a fresh database, and the sandbox payer. Plus
+ * helpers that seed an order the way intake would and drive it the way staff would.
+ */
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { createClearinghouse } from '../../activities/clearinghouse';
+import { supplierIdentity } from '../../activities/supplier';
+import { loadConfig } from '../../config';
+import { coverages, deliveries, documents, orderItems, orders, patients, prescribers } from '../../db/schema';
+import type { DocumentKind, OrderItem } from '../../domain/types';
+import { createLogger } from '../../logger';
+import { MAILBOX_WORKFLOW_ID, documentReceived, documentReviewed, orderStatus, orderWorkflowId, type OrderStatus } from '../../workflows/definitions';
+import type { dmeOrderWorkflow, OrderWorkflowInput } from '../../workflows/order';
+import { createTestDatabase, type TestDatabase } from './database';
+import { createTimeSkippingEnv } from './temporal';
+
+export const PRESCRIBER_NPI = '1987654328';
+export const DAY = 86_400_000;
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle is built once per test file (webpack takes a second or two). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger });
+  return bundle;
+}
+const quietBundlerLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => process.stderr.write(`${message}\n`),
+  log: () => undefined,
+};
+
+export interface OrderHarness {
+  env: TestWorkflowEnvironment;
+  database: TestDatabase;
+  deps: ActivityDeps;
+  taskQueue: string;
+  worker: Worker;
+  /** Starts a fresh worker (after `stopWorker`, to simulate a crash and restart). */
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  startOrder(orderId: string, options?: Partial<OrderWorkflowInput>): Promise<WorkflowHandleWithFirstExecutionRunId<typeof dmeOrderWorkflow>>;
+  /**
+   * The workflow clock's calendar date, shifted by whole days. The test server's clock
+   * runs ahead of the wall clock once a test skipped time, and it is shared by the file.
+   */
+  today(offsetDays?: number): Promise<string>;
+  /**
+   * Moves the test server's clock a step at a time until the workflow closes. Needed
+   * across continueAsNew: the test server stops skipping time for a `result()` call
+   * once the run it started on has continued as new.
+   */
+  runToCompletion(workflowId: string, stepDays?: number, maxSteps?: number): Promise<unknown>;
+  teardown(): Promise<void>;
+}
+
+export async function createOrderHarness(options: { acknowledgementDelayMs?: number; remittanceDelayMs?: number } = {}): Promise<OrderHarness> {
+  const [env, database, workflowCode] = await Promise.all([createTimeSkippingEnv(), createTestDatabase(), workflowBundle()]);
+  const deps: ActivityDeps = {
+    db: database.db,
+    clearinghouse: createClearinghouse({
+      kind: 'sandbox',
+      db: database.db,
+      acknowledgementDelayMs: options.acknowledgementDelayMs ?? 3_600_000,
+      remittanceDelayMs: options.remittanceDelayMs ?? 14 * DAY,
+      outbox: '',
+      inbox: '',
+      pollIntervalMs: 0,
+      responseTimeoutMs: 0,
+    }),
+    supplier: supplierIdentity(loadConfig({})),
+    logger: createLogger('error'),
+  };
+  const taskQueue = `orders-${randomUUID()}`;
+  let running: Promise<void> | undefined;
+  const harness: OrderHarness = {
+    env,
+    database,
+    deps,
+    taskQueue,
+    worker: undefined as unknown as Worker,
+    async startWorker() {
+      harness.worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: workflowCode,
+        activities: createActivities(deps),
+      });
+      running = harness.worker.run();
+    },
+    async stopWorker() {
+      harness.worker.shutdown();
+      await running;
+    },
+    async startOrder(orderId, input = {}) {
+      return env.client.workflow.start<typeof dmeOrderWorkflow>('dmeOrderWorkflow', {
+        workflowId: orderWorkflowId(orderId),
+        taskQueue,
+        args: [{ orderId, ...input }],
+      });
+    },
+    async today(offsetDays = 0) {
+      return new Date((await env.currentTimeMs()) + offsetDays * DAY).toISOString().slice(0, 10);
+    },
+    async runToCompletion(workflowId, stepDays = 15, maxSteps = 400) {
+      const handle = env.client.workflow.getHandle(workflowId);
+      for (let step = 0; step < maxSteps; step++) {
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING' && status.name !== 'CONTINUED_AS_NEW') return handle.result();
+        await env.sleep(stepDays * DAY);
+      }
+      throw new Error(`${workflowId} still running after ${maxSteps} steps of ${stepDays} days`);
+    },
+    async teardown() {
+      if (harness.worker && harness.worker.getState() === 'RUNNING') await harness.stopWorker();
+      await env.teardown();
+      await database.drop();
+    },
+  };
+  await harness.startWorker();
+  await env.client.workflow.start('clearinghouseMailboxWorkflow', { workflowId: MAILBOX_WORKFLOW_ID, taskQueue, args: [] });
+  return harness;
+}
+
+export interface SeedItem extends Partial<Omit<OrderItem, 'id'>> {
+  hcpcs: string;
+  acquisition: OrderItem['acquisition'];
+}
+
+export interface SeededOrder {
+  orderId: string;
+  patientId: string;
+  coverageId: string;
+  itemIds: string[];
+}
+
+/** An order as intake enters it (patient, coverage, prescriber, items), written straight to the database. */
+export async function seedOrder(
+  database: TestDatabase,
+  options: { items: SeedItem[]; payerId?: string; memberId?: string; diagnoses?: string[]; orderDate?: string },
+): Promise<SeededOrder> {
+  const db = database.db;
+  const [patient] = await db
+    .insert(patients)
+    .values({
+      firstName: 'Pat',
+      lastName: 'Testcase',
+      birthDate: '1950-04-01',
+      sex: 'F',
+      addressLine1: '1 Elm St',
+      city: 'Columbus',
+      state: 'OH',
+      zip: '43215',
+      createdBy: 'test',
+    })
+    .returning({ id: patients.id });
+  const [coverage] = await db
+    .insert(coverages)
+    .values({
+      patientId: patient.id,
+      payerId: options.payerId ?? 'medicare-jb',
+      memberId: options.memberId ?? '1EG4TE5MK73',
+      priority: 'primary',
+      relationship: 'self',
+      createdBy: 'test',
+    })
+    .returning({ id: coverages.id });
+  await db.insert(prescribers).values({ npi: PRESCRIBER_NPI, firstName: 'Olivia', lastName: 'Ordering' }).onConflictDoNothing();
+  const orderId = randomUUID();
+  await db.insert(orders).values({
+    id: orderId,
+    patientId: patient.id,
+    coverageId: coverage.id,
+    payerId: options.payerId ?? 'medicare-jb',
+    prescriberNpi: PRESCRIBER_NPI,
+    orderDate: options.orderDate ?? new Date().toISOString().slice(0, 10),
+    diagnoses: options.diagnoses ?? ['G4733'],
+    workflowId: orderWorkflowId(orderId),
+    createdBy: 'test',
+  });
+  const itemIds: string[] = [];
+  for (const [index, item] of options.items.entries()) {
+    const id = randomUUID();
+    itemIds.push(id);
+    const { hcpcs, acquisition, quantity, side, unitCharge, ...rest } = item;
+    await db.insert(orderItems).values({
+      id,
+      orderId,
+      lineNumber: index + 1,
+      hcpcs,
+      quantity: quantity ?? 1,
+      acquisition,
+      side: side ?? null,
+      options: rest,
+      unitCharge: unitCharge ?? 10_000,
+    });
+  }
+  return { orderId, patientId: patient.id, coverageId: coverage.id, itemIds };
+}
+
+/** Polls the live query (in real time) until the predicate holds. */
+export async function waitForStatus(
+  handle: WorkflowHandle,
+  predicate: (status: OrderStatus) => boolean,
+  timeoutMs = 20_000,
+): Promise<OrderStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: OrderStatus | undefined;
+  while (Date.now() < deadline) {
+    last = await handle.query(orderStatus);
+    if (predicate(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`status never matched; last: ${JSON.stringify(last)}`);
+}
+
+/** A document arrives (the API stores it) and a reviewer approves it. */
+export async function receiveDocument(database: TestDatabase, handle: WorkflowHandle, orderId: string, kind: DocumentKind): Promise<string> {
+  const documentId = randomUUID();
+  await database.db.insert(documents).values({
+    id: documentId,
+    orderId,
+    kind,
+    status: 'received',
+    reference: `dms://${kind}`,
+    receivedBy: 'ivy.intake',
+    receivedAt: new Date(),
+  });
+  await handle.signal(documentReceived, { user: 'ivy.intake', documentId, kind });
+  return documentId;
+}
+
+export async function approveAllDocuments(database: TestDatabase, handle: WorkflowHandle, orderId: string): Promise<void> {
+  const status = await waitForStatus(handle, (current) => current.documents.length > 0);
+  for (const document of status.documents.filter((candidate) => candidate.status !== 'approved')) {
+    const documentId = await receiveDocument(database, handle, orderId, document.kind);
+    await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId, decision: 'approved' });
+  }
+}
+
+/** The delivery staff's report as the API stores it, before the signal. */
+export async function reportDelivery(database: TestDatabase, orderId: string, deliveredOn: string): Promise<void> {
+  await database.db
+    .insert(deliveries)
+    .values({ orderId, deliveredOn, signedBy: 'Pat Testcase', relationship: 'self', reportedBy: 'dan.delivery', reportedAt: new Date() })
+    .onConflictDoNothing();
+}
+
+export async function orderRow(database: TestDatabase, orderId: string) {
+  const [row] = await database.db.select().from(orders).where(eq(orders.id, orderId));
+  return row;
+}
