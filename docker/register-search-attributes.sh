@@ -28,21 +28,20 @@ until "$cli" operator namespace describe --address "$address" --namespace "$name
   waited=$((waited + 2))
 done
 
-# One call per type: the CLI takes several --name flags but one --type.
+# One call per attribute: CLI versions differ in how they pair several --name flags with
+# --type flags.
 create() {
-  type="$1"
-  shift
-  names="$*"
-  set -- $(printf -- '--name %s ' "$@")
-  if ! "$cli" operator search-attribute create --address "$address" --namespace "$namespace" --type "$type" "$@"; then
-    echo "could not register $names as $type in namespace $namespace (registered with another type?)" >&2
+  if ! "$cli" operator search-attribute create --address "$address" --namespace "$namespace" --name "$1" --type "$2"; then
+    echo "could not register $1 as $2 in namespace $namespace (registered with another type?)" >&2
     exit 1
   fi
 }
 
-create Keyword DmeStage DmeBlockedOn DmePayer
-create KeywordList DmeHcpcs
-create Datetime DmeFollowUpAt
-create Int DmeRentalMonth
+create DmeStage Keyword
+create DmeBlockedOn Keyword
+create DmePayer Keyword
+create DmeHcpcs KeywordList
+create DmeFollowUpAt Datetime
+create DmeRentalMonth Int
 
 echo "Dme* search attributes registered in namespace $namespace at $address"
