@@ -21,6 +21,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { appealLevels } from '../domain/denials';
+import { claimResolutions, type ClaimResolution } from '../domain/posting';
 import { orderStages } from '../workflows/definitions';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -270,8 +272,16 @@ export const claimStatuses = [
   'denied',
   'reversed',
   'closed',
+  /** Denied and under reopening or appeal (DOMAIN.md §12). */
+  'appealing',
+  /** Unprocessable or rejected, fixed and sent again as a new claim (that claim's correctsClaimId). */
+  'corrected',
+  /** The open balance was written off with a reason (statusReason). */
+  'written-off',
 ] as const;
 export type ClaimStatus = (typeof claimStatuses)[number];
+
+export { claimResolutions, type ClaimResolution };
 
 export const claims = pgTable(
   'claims',
@@ -300,6 +310,9 @@ export const claims = pgTable(
     payerClaimNumber: text('payer_claim_number'),
     paidAmount: integer('paid_amount').notNull().default(0),
     patientResponsibility: integer('patient_responsibility').notNull().default(0),
+    /** The claim's final state, once it has one (statusReason says why for write-offs). */
+    resolution: text('resolution', { enum: claimResolutions }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -510,3 +523,134 @@ export const providerAdjustments = pgTable('provider_adjustments', {
   referenceId: text('reference_id'),
   amount: integer('amount').notNull(),
 });
+
+// ---------------------------------------------------------------------------
+// Receivables: the claim ledger, appeals and credit balances (DOMAIN.md §11–§13).
+// ---------------------------------------------------------------------------
+
+export const ledgerParties = ['payer', 'patient'] as const;
+export type LedgerParty = (typeof ledgerParties)[number];
+
+export const ledgerEntryKinds = [
+  /** CLP/SVC paid (negative: the payer's balance goes down; a reversal's comes back up). */
+  'payer-payment',
+  /** CO/OA/PI adjustments that are contractual (CO-45, CO-253…): written off, never billed to the patient. */
+  'contractual',
+  /** PR adjustments move from the payer's balance to the patient's (one entry on each side). */
+  'patient-responsibility',
+  /** PLB WO: the payer took money back from a later payment (referenced by the claim's ICN). */
+  'recoupment',
+  'patient-payment',
+  /** A denial or balance written off with a reason (timely filing, lost appeal…). */
+  'write-off',
+  /** A denied amount the patient owes (PR denial, or billed to the patient by decision). */
+  'transfer-to-patient',
+  /** An overpayment returned (to the payer or the patient). */
+  'refund',
+  /** A patient's credit applied to another of their open balances (with consent). */
+  'applied-credit',
+] as const;
+export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
+
+/**
+ * The claim ledger: every amount that moves a claim's payer or patient balance. The
+ * charge is the claim's totalCharge; balances are charge + Σ payer entries (payer) and
+ * Σ patient entries (patient). Amounts are signed cents: negative lowers the party's
+ * balance. Denied amounts post no entry: they stay open until paid, appealed, billed
+ * to the patient or written off. `entryKey` makes every write idempotent.
+ */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    entryKey: text('entry_key').notNull(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    party: text('party', { enum: ledgerParties }).notNull(),
+    kind: text('kind', { enum: ledgerEntryKinds }).notNull(),
+    amount: integer('amount').notNull(),
+    remittanceId: uuid('remittance_id'),
+    creditBalanceId: uuid('credit_balance_id'),
+    /** CARC codes or the staff reason, for write-offs and transfers. */
+    reason: text('reason'),
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (table) => [uniqueIndex('ledger_entries_key_uq').on(table.entryKey), index('ledger_entries_claim_idx').on(table.claimId)],
+);
+
+export const appealStatuses = ['due', 'filed', 'won', 'lost', 'expired'] as const;
+
+/** A reopening or appeal of a denial, from the determination that started its clock to its decision. */
+export const appeals = pgTable(
+  'appeals',
+  {
+    id: uuid('id').primaryKey(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    level: text('level', { enum: appealLevels }).notNull(),
+    status: text('status', { enum: appealStatuses }).notNull(),
+    /** The denial's group and reason codes and remark codes, e.g. CO-50, N115. */
+    denialCodes: jsonb('denial_codes').$type<string[]>().notNull().default([]),
+    /** The denied amount in dispute (cents). */
+    amount: integer('amount').notNull(),
+    /** What the appeal needs first (prior auth obtained, same-or-similar history checked). */
+    prerequisite: text('prerequisite'),
+    /** The determination (remittance or decision) date the deadline counts from. */
+    determinationOn: date('determination_on', { mode: 'string' }).notNull(),
+    deadlineOn: date('deadline_on', { mode: 'string' }).notNull(),
+    filedOn: date('filed_on', { mode: 'string' }),
+    filedBy: text('filed_by'),
+    /** The contractor's appeal or correspondence number. */
+    reference: text('reference'),
+    decidedOn: date('decided_on', { mode: 'string' }),
+    decidedBy: text('decided_by'),
+    decision: text('decision', { enum: ['won', 'lost'] }),
+    decisionReason: text('decision_reason'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('appeals_claim_idx').on(table.claimId), index('appeals_status_idx').on(table.status)],
+);
+
+export const creditBalanceReasons = ['duplicate-payment', 'payment-after-write-off', 'overpayment', 'patient-overpayment'] as const;
+export const creditBalanceResolutions = ['refund-to-payer', 'refund-to-patient', 'apply-to-balance', 'recouped'] as const;
+export type CreditBalanceResolution = (typeof creditBalanceResolutions)[number];
+
+/**
+ * Payments above what a claim is owed (DOMAIN.md §13), each with its report-and-return
+ * deadline (Medicare: 60 days from identification, payer policy). At most one open
+ * credit balance per claim and party; a later posting updates its amount.
+ */
+export const creditBalances = pgTable(
+  'credit_balances',
+  {
+    id: uuid('id').primaryKey(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    payerId: text('payer_id').notNull(),
+    /** Whose money it is: the payer's (refund to the payer) or the patient's. */
+    party: text('party', { enum: ledgerParties }).notNull(),
+    reason: text('reason', { enum: creditBalanceReasons }).notNull(),
+    amount: integer('amount').notNull(),
+    identifiedAt: timestamp('identified_at', { withTimezone: true }).notNull(),
+    deadlineOn: date('deadline_on', { mode: 'string' }).notNull(),
+    status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
+    resolution: text('resolution', { enum: creditBalanceResolutions }),
+    /** Apply-to-balance: the claim whose open balance received the credit. */
+    targetClaimId: uuid('target_claim_id'),
+    /** Apply-to-balance: the patient consented (required). */
+    consent: boolean('consent'),
+    /** Refund check or EFT number. */
+    reference: text('reference'),
+    resolvedBy: text('resolved_by'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('credit_balances_open_uq').on(table.claimId, table.party).where(sql`status = 'open'`),
+    index('credit_balances_status_idx').on(table.status),
+  ],
+);
