@@ -93,6 +93,12 @@ const environmentSchema = z.object({
   CLEARINGHOUSE_RECEIVER_ID: z.string().trim().min(2).max(15).default('SANDBOXCH'),
   /** ISA15: T while testing with a clearinghouse, P in production. */
   X12_USAGE: z.enum(['T', 'P']).default('T'),
+  /** Posting: a claim paid this many cents or less below the fee schedule's expectation is not flagged as underpaid. */
+  UNDERPAYMENT_TOLERANCE_CENTS: z.coerce
+    .number({ error: 'must be a whole number of cents, 0 or more' })
+    .int('must be a whole number of cents, 0 or more')
+    .min(0, 'must be a whole number of cents, 0 or more')
+    .default(100),
   API_KEYS: optionalText.pipe(
     z
       .string()

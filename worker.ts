@@ -44,6 +44,7 @@ export function activityDeps(config: Config, database: Database, logger: Logger)
     clearinghouse: createClearinghouse(clearinghouseOptions(config, database.db)),
     supplier: supplierIdentity(config),
     logger,
+    underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS,
   };
 }
 

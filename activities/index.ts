@@ -12,7 +12,10 @@ import { createClaimActivities } from './claims';
 import type { Clearinghouse } from './clearinghouse/types';
 import { createMailboxActivities } from './mailbox';
 import { createOrderActivities } from './orders';
+import { createCreditBalanceActivities } from './credit-balances';
+import { createReceivablesActivities } from './receivables';
 import { createRemittanceActivities } from './remittances';
+import type { FeeSchedule } from '../domain/pricing';
 import type { SupplierIdentity } from './supplier';
 
 export interface ActivityDeps {
@@ -20,6 +23,10 @@ export interface ActivityDeps {
   clearinghouse: Clearinghouse;
   supplier: SupplierIdentity;
   logger: Logger;
+  /** Posting: shortfalls against the fee schedule up to this many cents per claim are not flagged (UNDERPAYMENT_TOLERANCE_CENTS, default 100). */
+  underpaymentToleranceCents?: number;
+  /** Posting: the fee schedule expected payments are priced with (the shipped sample by default). */
+  feeSchedule?: FeeSchedule;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -28,6 +35,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createClaimActivities(deps),
     ...remittances,
+    ...createReceivablesActivities(deps),
+    ...createCreditBalanceActivities(deps),
     ...createMailboxActivities({ ...deps, remittances }),
   };
 }

@@ -14,7 +14,7 @@ import { parse277, parse999, parseX12, X12Error } from '../domain/x12';
 import type { Logger } from '../logger';
 import type { ClaimAcknowledged, RemittancePosted } from '../workflows/definitions';
 import type { Clearinghouse, InboundFile } from './clearinghouse/types';
-import { remittanceSignals, type RemittanceActivities } from './remittances';
+import { creditBalanceStarts, remittanceSignals, type RemittanceActivities } from './remittances';
 
 export interface MailboxActivityDeps {
   db: Db;
@@ -26,6 +26,8 @@ export interface MailboxActivityDeps {
 export interface MailboxRound {
   acknowledgements: ClaimAcknowledged[];
   remittances: RemittancePosted[];
+  /** Credit balances the postings found: the mailbox workflow starts a creditBalanceWorkflow for each. */
+  creditBalances: string[];
   /** When to look again (ISO), or null when nothing is pending. */
   nextCheckAt: string | null;
   files: number;
@@ -94,7 +96,7 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
     async collectMailbox(input: { asOf: string }): Promise<MailboxRound> {
       const at = new Date(input.asOf);
       const collected = await clearinghouse.collect(at);
-      const round: MailboxRound = { acknowledgements: [], remittances: [], nextCheckAt: collected.nextCheckAt?.toISOString() ?? null, files: 0 };
+      const round: MailboxRound = { acknowledgements: [], remittances: [], creditBalances: [], nextCheckAt: collected.nextCheckAt?.toISOString() ?? null, files: 0 };
       const done: string[] = [];
       for (const file of collected.files) {
         let transaction: string;
@@ -112,8 +114,11 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
         if (transaction === '999') round.acknowledgements.push(...(await apply999(file, at)));
         else if (transaction === '277') round.acknowledgements.push(...(await apply277(file, at)));
         else if (transaction === '835') {
-          const posted = await remittances.postRemittance({ content: file.x12, source: 'mailbox', user: system });
-          if (posted.ok) round.remittances.push(...remittanceSignals(posted.remittances, system));
+          const posted = await remittances.postRemittance({ content: file.x12, source: 'mailbox', user: system, asOf: input.asOf });
+          if (posted.ok) {
+            round.remittances.push(...remittanceSignals(posted.remittances, system));
+            round.creditBalances.push(...creditBalanceStarts(posted.remittances));
+          }
           else {
             logger.warn('remittance rejected', { file: file.name, problems: posted.problems.length });
             await recordAudit(db, { actor: system, action: 'remittance.rejected', entityType: 'edi-file', entityId: file.name, detail: { problems: posted.problems } });

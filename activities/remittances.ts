@@ -8,18 +8,48 @@
  * - Each CLP is matched to our claim by patient control number and each SVC to our
  *   line by its REF*6R line control number (falling back to code + date); what does
  *   not match goes to the billers' work queue with the reason.
- * - CO amounts are written off, PR amounts are the patient's; PLB adjustments are
- *   posted at provider level.
+ * - Every CAS is kept as sent. The claim ledger gets the money (paid), the contractual
+ *   write-offs (CO-45, CO-253…) and the patient's share (PR); denied amounts stay open
+ *   for the claim workflow to work. PLB adjustments are posted at provider level, and a
+ *   WO recovery naming one of our ICNs also on that claim's ledger.
+ * - Paid lines are compared with the fee schedule; a shortfall above the tolerance
+ *   becomes a biller task. Claims whose payments now exceed what they are owed get a
+ *   credit balance with its report-and-return deadline.
+ *
+ * Rows are written in batches inside one transaction, so a large remittance posts fast
+ * and still posts whole or not at all.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { recordAudit } from '../db/audit';
 import type { Db } from '../db/client';
-import { adjustments, claimLines, claimPayments, claims, linePayments, providerAdjustments, remittances, tasks } from '../db/schema';
+import {
+  adjustments,
+  claimLines,
+  claimPayments,
+  claims,
+  ledgerEntries,
+  linePayments,
+  orders,
+  patients,
+  payers,
+  providerAdjustments,
+  remittances,
+  tasks,
+} from '../db/schema';
+import { payerPolicy, type PayerPolicy } from '../domain/payer-policy';
+import { expectedLinePayment, splitClaimPayment, underpayment } from '../domain/posting';
+import { lineAllowedAmount, type FeeSchedule } from '../domain/pricing';
+import { isDenial } from '../domain/denials';
 import { parse835, X12Error, type Remittance, type RemittanceClaim } from '../domain/x12';
 import type { RemittancePosted } from '../workflows/definitions';
+import { sampleFeeSchedule } from './clearinghouse/sandbox-payer';
+import { chunks, detectCreditBalances, type PostedCreditBalance, type Tx } from './credit-balances';
 
 export type PostingOutcome = 'paid' | 'partially-paid' | 'denied' | 'reversed';
+
+/** Underpayments up to this many cents per claim are rounding, not worth a biller's time (UNDERPAYMENT_TOLERANCE_CENTS). */
+export const DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS = 100;
 
 export interface PostedRemittance {
   remittanceId: string;
@@ -28,9 +58,21 @@ export interface PostedRemittance {
   paymentAmount: number;
   /** True when this remittance had been posted before: nothing was posted this time. */
   duplicate: boolean;
-  claims: Array<{ claimId: string; claimNumber: string; outcome: PostingOutcome; paid: number; patientResponsibility: number }>;
+  claims: Array<{
+    claimId: string;
+    claimNumber: string;
+    outcome: PostingOutcome;
+    paid: number;
+    patientResponsibility: number;
+    /** Part of `paid` that paid lines already paid (a credit balance). */
+    duplicatePayment?: number;
+    /** Shortfall against the fee schedule beyond the tolerance (a biller task). */
+    underpaid?: number;
+  }>;
   unmatched: Array<{ patientControlNumber: string; reason: string }>;
   providerAdjustments: number;
+  /** Credit balances found or changed by this posting: each runs a creditBalanceWorkflow. */
+  creditBalances: PostedCreditBalance[];
 }
 
 export type PostingResult =
@@ -44,7 +86,7 @@ export type PostingResult =
 export function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
   if (claim.status === '22') return 'reversed';
   if (claim.status === '4') return 'denied';
-  const lineDenied = claim.lines.some((line) => line.paid === 0 && line.adjustments.some((adjustment) => adjustment.group !== 'PR'));
+  const lineDenied = claim.lines.some((line) => line.adjustments.some((adjustment) => isDenial(adjustment, line.remarkCodes)));
   if (claim.paid === 0) {
     const all = [...claim.adjustments, ...claim.lines.flatMap((line) => line.adjustments)];
     return all.length > 0 && all.every((adjustment) => adjustment.group === 'PR') ? 'paid' : 'denied';
@@ -54,22 +96,66 @@ export function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
 
 const payerIdentifierOf = (remittance: Remittance) => remittance.payerTraceId || remittance.payer.id || remittance.payer.name;
 
-export function createRemittanceActivities({ db }: { db: Db }) {
-  async function postOne(remittance: Remittance, content: string, source: 'api' | 'mailbox', user: string): Promise<PostedRemittance> {
+
+async function insertAll<T>(tx: Tx, rows: readonly T[], insert: (batch: T[]) => Promise<unknown>) {
+  for (const batch of chunks(rows)) await insert(batch);
+}
+
+export interface RemittanceActivityDeps {
+  db: Db;
+  /** Expected payments are priced with it; the shipped sample of the CMS DMEPOS file by default. */
+  feeSchedule?: FeeSchedule;
+  /** Shortfalls per claim up to this many cents are not flagged (UNDERPAYMENT_TOLERANCE_CENTS). */
+  underpaymentToleranceCents?: number;
+}
+
+export function createRemittanceActivities({ db, feeSchedule, underpaymentToleranceCents = DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS }: RemittanceActivityDeps) {
+  const schedule = () => feeSchedule ?? sampleFeeSchedule();
+
+  /** Our claims by patient control number, their lines, payer rules, patient state and ledger facts. */
+  async function loadClaims(numbers: string[]) {
+    const ours: Array<typeof claims.$inferSelect & { patientState: string; payerKind: PayerPolicy['kind']; payerSettings: Record<string, unknown> }> = [];
+    for (const batch of chunks([...new Set(numbers)], 5_000)) {
+      const rows = await db
+        .select({ claim: claims, patientState: patients.state, payerKind: payers.kind, payerSettings: payers.settings })
+        .from(claims)
+        .innerJoin(orders, eq(orders.id, claims.orderId))
+        .innerJoin(patients, eq(patients.id, orders.patientId))
+        .innerJoin(payers, eq(payers.id, claims.payerId))
+        .where(inArray(claims.claimNumber, batch));
+      ours.push(...rows.map((row) => ({ ...row.claim, patientState: row.patientState, payerKind: row.payerKind, payerSettings: row.payerSettings })));
+    }
+    const ids = ours.map((claim) => claim.id);
+    const lines: Array<typeof claimLines.$inferSelect> = [];
+    const writtenOff = new Map<string, number>();
+    for (const batch of chunks(ids, 5_000)) {
+      lines.push(...(await db.select().from(claimLines).where(inArray(claimLines.claimId, batch))));
+      const offs = await db
+        .select({ claimId: ledgerEntries.claimId, total: sql<number>`sum(${ledgerEntries.amount})::int` })
+        .from(ledgerEntries)
+        .where(and(inArray(ledgerEntries.claimId, batch), eq(ledgerEntries.kind, 'write-off'), eq(ledgerEntries.party, 'payer')))
+        .groupBy(ledgerEntries.claimId);
+      for (const off of offs) if (off.total !== 0) writtenOff.set(off.claimId, off.total);
+    }
+    return { ours, lines, writtenOff };
+  }
+
+  async function postOne(remittance: Remittance, content: string, source: 'api' | 'mailbox', user: string, at: Date): Promise<PostedRemittance> {
     const payerIdentifier = payerIdentifierOf(remittance);
     const [existing] = await db
       .select()
       .from(remittances)
       .where(and(eq(remittances.payerIdentifier, payerIdentifier), eq(remittances.traceNumber, remittance.traceNumber)));
-    if (existing) return { ...(existing.summary as unknown as PostedRemittance), duplicate: true };
+    if (existing) {
+      const first = existing.summary as unknown as PostedRemittance;
+      return { ...first, creditBalances: first.creditBalances ?? [], duplicate: true };
+    }
 
     const remittanceId = randomUUID();
-    const numbers = remittance.claims.map((claim) => claim.patientControlNumber);
-    const ours = numbers.length ? await db.select().from(claims).where(inArray(claims.claimNumber, numbers)) : [];
+    const { ours, lines: ourLines, writtenOff } = await loadClaims(remittance.claims.map((claim) => claim.patientControlNumber));
     const byNumber = new Map(ours.map((claim) => [claim.claimNumber, claim]));
-    const ourLines = ours.length
-      ? await db.select().from(claimLines).where(inArray(claimLines.claimId, ours.map((claim) => claim.id)))
-      : [];
+    const linesByClaim = new Map<string, Array<typeof claimLines.$inferSelect>>();
+    for (const line of ourLines) linesByClaim.set(line.claimId, [...(linesByClaim.get(line.claimId) ?? []), line]);
 
     const result: PostedRemittance = {
       remittanceId,
@@ -80,7 +166,170 @@ export function createRemittanceActivities({ db }: { db: Db }) {
       claims: [],
       unmatched: [],
       providerAdjustments: remittance.providerAdjustments.length,
+      creditBalances: [],
     };
+
+    const claimPaymentRows: Array<typeof claimPayments.$inferInsert> = [];
+    const linePaymentRows: Array<typeof linePayments.$inferInsert> = [];
+    const adjustmentRows: Array<typeof adjustments.$inferInsert> = [];
+    const ledgerRows: Array<typeof ledgerEntries.$inferInsert> = [];
+    const taskRows: Array<typeof tasks.$inferInsert> = [];
+    const lineUpdates = new Map<string, { delta: number; allowed: number | null }>();
+    const claimUpdates = new Map<string, { status: PostingOutcome; paid: number; patientResponsibility: number; payerClaimNumber: string; resolveAsPaid: boolean }>();
+    const duplicatesByClaim = new Map<string, number>();
+    const entry = (claimId: string, key: string, party: 'payer' | 'patient', kind: typeof ledgerEntries.$inferInsert.kind, amount: number, reason?: string) => {
+      if (amount !== 0) ledgerRows.push({ entryKey: key, claimId, party, kind, amount, remittanceId, reason: reason ?? null, actor: user, at });
+    };
+    /** Live paid amounts of our lines and claims as this remittance's CLPs are applied in turn. */
+    const linePaid = new Map(ourLines.map((line) => [line.id, line.paidAmount]));
+    const claimPaid = new Map(ours.map((claim) => [claim.id, claim.paidAmount]));
+
+    // A reversal undoes a payment before the corrected payment of the same claim posts, whatever their order in the file.
+    const ordered = [...remittance.claims].sort(
+      (a, b) => (a.patientControlNumber === b.patientControlNumber ? Number(b.status === '22') - Number(a.status === '22') : 0) || a.position - b.position,
+    );
+    for (const clp of ordered) {
+      const claim = byNumber.get(clp.patientControlNumber);
+      const outcome = claimPaymentOutcome(clp);
+      const claimPaymentId = randomUUID();
+      claimPaymentRows.push({
+        id: claimPaymentId,
+        remittanceId,
+        claimId: claim?.id ?? null,
+        patientControlNumber: clp.patientControlNumber,
+        statusCode: clp.status,
+        outcome: claim ? outcome : 'unmatched',
+        charge: clp.charge,
+        paid: clp.paid,
+        patientResponsibility: clp.patientResponsibility,
+        payerClaimNumber: clp.payerClaimNumber,
+        remarkCodes: clp.remarkCodes,
+        position: clp.position,
+      });
+      for (const adjustment of clp.adjustments) {
+        adjustmentRows.push({
+          claimPaymentId,
+          groupCode: adjustment.group,
+          reasonCode: adjustment.reason,
+          amount: adjustment.amount,
+          quantity: adjustment.quantity !== undefined ? Math.round(adjustment.quantity) : null,
+        });
+      }
+      const linesOfClaim = claim ? (linesByClaim.get(claim.id) ?? []) : [];
+      const matchedLines = clp.lines.map((svc) => {
+        const line =
+          linesOfClaim.find((candidate) => svc.lineControlNumber !== undefined && candidate.lineControlNumber === svc.lineControlNumber) ??
+          linesOfClaim.find((candidate) => candidate.hcpcs === svc.hcpcs && (!svc.serviceFrom || candidate.serviceFrom === svc.serviceFrom));
+        const linePaymentId = randomUUID();
+        linePaymentRows.push({
+          id: linePaymentId,
+          claimPaymentId,
+          claimLineId: line?.id ?? null,
+          hcpcs: svc.hcpcs,
+          modifiers: svc.modifiers,
+          charge: svc.charge,
+          paid: svc.paid,
+          allowed: svc.allowed ?? null,
+          units: Math.round(svc.unitsPaid ?? 1),
+          lineControlNumber: svc.lineControlNumber ?? null,
+          serviceFrom: svc.serviceFrom ?? null,
+          remarkCodes: svc.remarkCodes,
+        });
+        for (const adjustment of svc.adjustments) {
+          adjustmentRows.push({
+            claimPaymentId,
+            linePaymentId,
+            groupCode: adjustment.group,
+            reasonCode: adjustment.reason,
+            amount: adjustment.amount,
+            quantity: adjustment.quantity !== undefined ? Math.round(adjustment.quantity) : null,
+          });
+        }
+        return { svc, line };
+      });
+
+      if (!claim) {
+        const reason = `no claim with patient control number ${clp.patientControlNumber}`;
+        result.unmatched.push({ patientControlNumber: clp.patientControlNumber, reason });
+        taskRows.push({
+          id: randomUUID(),
+          taskKey: `remittance-${remittanceId}:unmatched:${clp.position}`,
+          role: 'biller',
+          kind: 'remittance-unmatched',
+          title: `Remittance ${remittance.traceNumber}: ${reason} (payer claim ${clp.payerClaimNumber}); match it by hand`,
+          createdAt: at,
+        });
+        continue;
+      }
+
+      const split = splitClaimPayment({
+        status: clp.status,
+        paid: clp.paid,
+        adjustments: clp.adjustments,
+        remarkCodes: clp.remarkCodes,
+        alreadyPaid: (claimPaid.get(claim.id) ?? 0) > 0,
+        lines: matchedLines.map(({ svc, line }) => ({
+          paid: svc.paid,
+          adjustments: svc.adjustments,
+          remarkCodes: svc.remarkCodes,
+          alreadyPaid: line !== undefined && (linePaid.get(line.id) ?? 0) > 0,
+        })),
+      });
+      const key = (what: string) => `${claimPaymentId}:${what}`;
+      entry(claim.id, key('payment'), 'payer', 'payer-payment', -split.payerPayment);
+      entry(claim.id, key('contractual'), 'payer', 'contractual', -split.contractual);
+      entry(claim.id, key('pr-payer'), 'payer', 'patient-responsibility', -split.patientResponsibility);
+      entry(claim.id, key('pr-patient'), 'patient', 'patient-responsibility', split.patientResponsibility);
+      const paying = clp.status !== '22' && split.duplicatePayment < clp.paid && clp.paid > 0;
+      const offs = writtenOff.get(claim.id);
+      if (paying && offs) {
+        // The payer paid a balance we had written off (it reopened or reversed its denial): the write-off no longer stands.
+        entry(claim.id, key('write-off-reversed'), 'payer', 'write-off', -offs, 'write-off reversed: the payer paid after all');
+        writtenOff.delete(claim.id);
+      }
+      if (split.duplicatePayment) duplicatesByClaim.set(claim.id, (duplicatesByClaim.get(claim.id) ?? 0) + split.duplicatePayment);
+
+      for (const { svc, line } of matchedLines) {
+        if (!line) continue;
+        const update = lineUpdates.get(line.id) ?? { delta: 0, allowed: null };
+        update.delta += svc.paid;
+        if (svc.allowed !== undefined) update.allowed = svc.allowed;
+        lineUpdates.set(line.id, update);
+        linePaid.set(line.id, (linePaid.get(line.id) ?? 0) + svc.paid);
+      }
+      claimPaid.set(claim.id, (claimPaid.get(claim.id) ?? 0) + clp.paid);
+
+      const underpaid = clp.status === '22' || split.duplicatePayment > 0 ? 0 : underpaymentOf(claim, matchedLines);
+      if (underpaid > 0) {
+        taskRows.push({
+          id: randomUUID(),
+          taskKey: `remittance-${remittanceId}:underpaid:${clp.position}`,
+          orderId: claim.orderId,
+          claimId: claim.id,
+          role: 'biller',
+          kind: 'underpayment',
+          title: `Claim ${claim.claimNumber} paid ${money(underpaid)} less than the fee schedule and payer policy expect (remittance ${remittance.traceNumber}): review and appeal if the payer priced it wrong`,
+          createdAt: at,
+        });
+      }
+      const previous = claimUpdates.get(claim.id);
+      claimUpdates.set(claim.id, {
+        status: outcome,
+        paid: (previous?.paid ?? 0) + clp.paid,
+        patientResponsibility: (previous?.patientResponsibility ?? 0) + split.patientResponsibility,
+        payerClaimNumber: clp.payerClaimNumber,
+        resolveAsPaid: (previous?.resolveAsPaid ?? false) || (paying && offs !== undefined),
+      });
+      result.claims.push({
+        claimId: claim.id,
+        claimNumber: claim.claimNumber,
+        outcome,
+        paid: clp.paid,
+        patientResponsibility: clp.patientResponsibility,
+        ...(split.duplicatePayment ? { duplicatePayment: split.duplicatePayment } : {}),
+        ...(underpaid ? { underpaid } : {}),
+      });
+    }
 
     await db.transaction(async (tx) => {
       const inserted = await tx
@@ -101,109 +350,60 @@ export function createRemittanceActivities({ db }: { db: Db }) {
         .returning({ id: remittances.id });
       if (inserted.length === 0) throw new DuplicateRace();
 
-      for (const clp of remittance.claims) {
-        const claim = byNumber.get(clp.patientControlNumber);
-        const outcome = claimPaymentOutcome(clp);
-        const claimPaymentId = randomUUID();
-        await tx.insert(claimPayments).values({
-          id: claimPaymentId,
-          remittanceId,
-          claimId: claim?.id ?? null,
-          patientControlNumber: clp.patientControlNumber,
-          statusCode: clp.status,
-          outcome: claim ? outcome : 'unmatched',
-          charge: clp.charge,
-          paid: clp.paid,
-          patientResponsibility: clp.patientResponsibility,
-          payerClaimNumber: clp.payerClaimNumber,
-          remarkCodes: clp.remarkCodes,
-          position: clp.position,
-        });
-        for (const adjustment of clp.adjustments) {
-          await tx.insert(adjustments).values({
-            claimPaymentId,
-            groupCode: adjustment.group,
-            reasonCode: adjustment.reason,
-            amount: adjustment.amount,
-            quantity: adjustment.quantity !== undefined ? Math.round(adjustment.quantity) : null,
-          });
-        }
-        const linesOfClaim = claim ? ourLines.filter((line) => line.claimId === claim.id) : [];
-        for (const svc of clp.lines) {
-          const line =
-            linesOfClaim.find((candidate) => svc.lineControlNumber !== undefined && candidate.lineControlNumber === svc.lineControlNumber) ??
-            linesOfClaim.find((candidate) => candidate.hcpcs === svc.hcpcs && (!svc.serviceFrom || candidate.serviceFrom === svc.serviceFrom));
-          const linePaymentId = randomUUID();
-          await tx.insert(linePayments).values({
-            id: linePaymentId,
-            claimPaymentId,
-            claimLineId: line?.id ?? null,
-            hcpcs: svc.hcpcs,
-            modifiers: svc.modifiers,
-            charge: svc.charge,
-            paid: svc.paid,
-            allowed: svc.allowed ?? null,
-            units: Math.round(svc.unitsPaid ?? 1),
-            lineControlNumber: svc.lineControlNumber ?? null,
-            serviceFrom: svc.serviceFrom ?? null,
-            remarkCodes: svc.remarkCodes,
-          });
-          for (const adjustment of svc.adjustments) {
-            await tx.insert(adjustments).values({
-              claimPaymentId,
-              linePaymentId,
-              groupCode: adjustment.group,
-              reasonCode: adjustment.reason,
-              amount: adjustment.amount,
-              quantity: adjustment.quantity !== undefined ? Math.round(adjustment.quantity) : null,
-            });
-          }
-          if (line) {
-            await tx
-              .update(claimLines)
-              .set({ paidAmount: line.paidAmount + svc.paid, ...(svc.allowed !== undefined ? { allowedAmount: svc.allowed } : {}) })
-              .where(eq(claimLines.id, line.id));
-            line.paidAmount += svc.paid;
-          }
-        }
-
-        if (!claim) {
-          const reason = `no claim with patient control number ${clp.patientControlNumber}`;
-          result.unmatched.push({ patientControlNumber: clp.patientControlNumber, reason });
-          await tx
-            .insert(tasks)
-            .values({
-              id: randomUUID(),
-              taskKey: `remittance-${remittanceId}:unmatched:${clp.position}`,
-              role: 'biller',
-              kind: 'remittance-unmatched',
-              title: `Remittance ${remittance.traceNumber}: ${reason} (payer claim ${clp.payerClaimNumber}); match it by hand`,
-            })
-            .onConflictDoNothing();
-          continue;
-        }
-        // Reversals carry negative amounts, so sums over every CLP give the claim's ledger.
-        const paid = claim.paidAmount + clp.paid;
-        const patientResponsibility = claim.patientResponsibility + clp.patientResponsibility;
-        await tx
-          .update(claims)
-          .set({ status: outcome, paidAmount: paid, patientResponsibility, payerClaimNumber: clp.payerClaimNumber, updatedAt: new Date() })
-          .where(eq(claims.id, claim.id));
-        claim.paidAmount = paid;
-        claim.patientResponsibility = patientResponsibility;
-        result.claims.push({ claimId: claim.id, claimNumber: claim.claimNumber, outcome, paid: clp.paid, patientResponsibility: clp.patientResponsibility });
+      await insertAll(tx, claimPaymentRows, (batch) => tx.insert(claimPayments).values(batch));
+      await insertAll(tx, linePaymentRows, (batch) => tx.insert(linePayments).values(batch));
+      await insertAll(tx, adjustmentRows, (batch) => tx.insert(adjustments).values(batch));
+      for (const batch of chunks([...lineUpdates])) {
+        const values = sql.join(
+          batch.map(([id, update]) => sql`(${id}::uuid, ${update.delta}::int, ${update.allowed}::int)`),
+          sql`, `,
+        );
+        await tx.execute(sql`update claim_lines as l set paid_amount = l.paid_amount + v.delta, allowed_amount = coalesce(v.allowed, l.allowed_amount)
+          from (values ${values}) as v(id, delta, allowed) where l.id = v.id`);
+      }
+      for (const batch of chunks([...claimUpdates])) {
+        const values = sql.join(
+          batch.map(
+            ([id, update]) =>
+              sql`(${id}::uuid, ${update.status}, ${update.paid}::int, ${update.patientResponsibility}::int, ${update.payerClaimNumber}, ${update.resolveAsPaid}::boolean)`,
+          ),
+          sql`, `,
+        );
+        await tx.execute(sql`update claims as c set status = v.status, paid_amount = c.paid_amount + v.paid,
+            patient_responsibility = c.patient_responsibility + v.pr, payer_claim_number = v.icn, updated_at = now(),
+            resolution = case when v.resolve then (case when c.patient_responsibility + v.pr > 0 then 'patient-billed' else 'paid' end) else c.resolution end
+          from (values ${values}) as v(id, status, paid, pr, icn, resolve) where c.id = v.id`);
       }
 
-      for (const plb of remittance.providerAdjustments) {
-        await tx.insert(providerAdjustments).values({
+      await insertAll(
+        tx,
+        remittance.providerAdjustments.map((plb) => ({
           remittanceId,
           providerId: plb.providerId,
           fiscalPeriodDate: plb.fiscalPeriodDate,
           reasonCode: plb.reason,
           referenceId: plb.referenceId ?? null,
           amount: plb.amount,
+        })),
+        (batch) => tx.insert(providerAdjustments).values(batch),
+      );
+      // PLB WO recovers an overpayment, usually naming the ICN it recovers: that claim's payer balance goes back up.
+      const recoveries = remittance.providerAdjustments.filter((plb) => plb.reason === 'WO' && plb.referenceId);
+      if (recoveries.length > 0) {
+        const icns = [...new Set(recoveries.map((plb) => plb.referenceId!))];
+        const paidUnder = await tx
+          .selectDistinct({ claimId: claimPayments.claimId, icn: claimPayments.payerClaimNumber })
+          .from(claimPayments)
+          .where(inArray(claimPayments.payerClaimNumber, icns));
+        recoveries.forEach((plb, index) => {
+          const claimId = paidUnder.find((row) => row.icn === plb.referenceId && row.claimId)?.claimId;
+          if (claimId) entry(claimId, `${remittanceId}:plb:${index}`, 'payer', 'recoupment', plb.amount, `PLB WO ${plb.referenceId}`);
         });
       }
+      await insertAll(tx, ledgerRows, (batch) => tx.insert(ledgerEntries).values(batch));
+
+      result.creditBalances = await detectCreditBalances(tx, [...new Set(ledgerRows.map((row) => row.claimId))], duplicatesByClaim, at, user);
+      await insertAll(tx, taskRows, (batch) => tx.insert(tasks).values(batch).onConflictDoNothing());
       await tx.update(remittances).set({ summary: result as unknown as Record<string, unknown> }).where(eq(remittances.id, remittanceId));
       await recordAudit(tx, {
         actor: user,
@@ -216,15 +416,49 @@ export function createRemittanceActivities({ db }: { db: Db }) {
           claims: result.claims.length,
           unmatched: result.unmatched.length,
           providerAdjustments: remittance.providerAdjustments.length,
+          underpaid: result.claims.filter((claim) => claim.underpaid).length,
+          creditBalances: result.creditBalances.length,
         },
       });
     });
     return result;
   }
 
+  /** Shortfall of the paid lines of one CLP against the fee schedule (0 within the tolerance). */
+  function underpaymentOf(
+    claim: { patientState: string; payerKind: PayerPolicy['kind']; payerSettings: Record<string, unknown> },
+    matched: Array<{ svc: RemittanceClaim['lines'][number]; line?: typeof claimLines.$inferSelect }>,
+  ): number {
+    const policy = payerPolicy(claim.payerKind, claim.payerSettings as Partial<PayerPolicy>);
+    const state = claim.patientState.toUpperCase();
+    if (!schedule().states.includes(state)) return 0;
+    const compared = matched.flatMap(({ svc, line }) => {
+      if (svc.paid < 0 || svc.adjustments.some((adjustment) => isDenial(adjustment, svc.remarkCodes))) return [];
+      const fee = lineAllowedAmount(
+        schedule(),
+        {
+          hcpcs: svc.hcpcs,
+          modifiers: line?.modifiers ?? svc.modifiers,
+          units: line?.units ?? Math.round(svc.unitsPaid ?? 1),
+          ...(line?.rentalMonth ? { rentalMonth: line.rentalMonth } : {}),
+        },
+        { state, rural: false },
+      );
+      const expected = expectedLinePayment({
+        charge: svc.charge,
+        feeScheduleAmount: fee,
+        deductibleApplied: svc.adjustments.filter((adjustment) => adjustment.group === 'PR' && adjustment.reason === '1').reduce((total, adjustment) => total + adjustment.amount, 0),
+        coinsuranceRate: policy.coinsuranceRate,
+        sequestrationRate: policy.sequestrationRate,
+      });
+      return expected === undefined ? [] : [{ expected, paid: svc.paid }];
+    });
+    return underpayment(compared, underpaymentToleranceCents);
+  }
+
   return {
-    /** Parses, balances and posts an 835 file (one or more transaction sets). */
-    async postRemittance(input: { content: string; source: 'api' | 'mailbox'; user: string }): Promise<PostingResult> {
+    /** Parses, balances and posts an 835 file (one or more transaction sets). `asOf`: the poster's clock (the workflow's for the mailbox). */
+    async postRemittance(input: { content: string; source: 'api' | 'mailbox'; user: string; asOf?: string }): Promise<PostingResult> {
       let parsed: Remittance[];
       try {
         parsed = parse835(input.content);
@@ -234,14 +468,15 @@ export function createRemittanceActivities({ db }: { db: Db }) {
         }
         throw error;
       }
+      const at = input.asOf ? new Date(input.asOf) : new Date();
       const posted: PostedRemittance[] = [];
       for (const remittance of parsed) {
         try {
-          posted.push(await postOne(remittance, input.content, input.source, input.user));
+          posted.push(await postOne(remittance, input.content, input.source, input.user, at));
         } catch (error) {
           // Two uploads of the same file raced: the other one posted it.
           if (!(error instanceof DuplicateRace)) throw error;
-          posted.push(await postOne(remittance, input.content, input.source, input.user));
+          posted.push(await postOne(remittance, input.content, input.source, input.user, at));
         }
       }
       return { ok: true, remittances: posted };
@@ -250,6 +485,8 @@ export function createRemittanceActivities({ db }: { db: Db }) {
 }
 
 class DuplicateRace extends Error {}
+
+const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** The signals a posting sends to claim workflows (a duplicate posting sends them again; claims ignore repeats). */
 export function remittanceSignals(result: PostedRemittance[], user: string): RemittancePosted[] {
@@ -262,6 +499,11 @@ export function remittanceSignals(result: PostedRemittance[], user: string): Rem
       remittanceId: remittance.remittanceId,
     })),
   );
+}
+
+/** The credit balances a posting found, once each (a claim may appear in several remittances of a file). */
+export function creditBalanceStarts(result: PostedRemittance[]): string[] {
+  return [...new Set(result.flatMap((remittance) => (remittance.creditBalances ?? []).map((credit) => credit.creditBalanceId)))];
 }
 
 export type RemittanceActivities = ReturnType<typeof createRemittanceActivities>;

@@ -43,6 +43,10 @@ export interface TemporalPort {
   signalOrder<T>(orderId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void>;
   /** 'not-running' when the claim's workflow is closed or missing. */
   signalClaim<T>(claimId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'sent' | 'not-running'>;
+  /** Starts `creditBalanceWorkflow` for a credit balance a posting found; a second start is a no-op. */
+  startCreditBalance(creditBalanceId: string): Promise<void>;
+  /** 'not-running' when the credit balance's workflow is closed or missing. */
+  signalCreditBalance<T>(creditBalanceId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'sent' | 'not-running'>;
 }
 
 export interface AppDeps {
@@ -50,6 +54,8 @@ export interface AppDeps {
   temporal: TemporalPort;
   apiKeys: ApiKey[];
   logger: Logger;
+  /** Posting settings (UNDERPAYMENT_TOLERANCE_CENTS); defaults when absent. */
+  posting?: { underpaymentToleranceCents?: number };
 }
 
 export function createApp(deps: AppDeps) {

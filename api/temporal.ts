@@ -4,8 +4,9 @@
  * stages only ever go to Temporal (DESIGN.md "State: who owns what").
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError, type SignalDefinition } from '@temporalio/common';
-import { claimWorkflowId, orderStatus, orderWorkflowId } from '../workflows/definitions';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SignalDefinition } from '@temporalio/common';
+import { claimWorkflowId, creditBalanceWorkflowId, orderStatus, orderWorkflowId } from '../workflows/definitions';
+import type { creditBalanceWorkflow } from '../workflows/credit-balance';
 import type { dmeOrderWorkflow } from '../workflows/order';
 import { DmeHcpcs, DmePayer, DmeStage } from '../workflows/search-attributes';
 import type { OrderStart, TemporalPort } from './app';
@@ -26,6 +27,16 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
       return true;
     } catch {
       return false;
+    }
+  }
+
+  async function signalIfRunning<T>(workflowId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'sent' | 'not-running'> {
+    try {
+      await client.workflow.getHandle(workflowId).signal(signal, payload);
+      return 'sent';
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return 'not-running';
+      throw error;
     }
   }
 
@@ -75,13 +86,28 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
     },
 
     async signalClaim<T>(claimId: string, signal: SignalDefinition<[T]>, payload: T) {
+      return signalIfRunning(claimWorkflowId(claimId), signal, payload);
+    },
+
+    async startCreditBalance(creditBalanceId: string) {
       try {
-        await client.workflow.getHandle(claimWorkflowId(claimId)).signal(signal, payload);
-        return 'sent' as const;
+        await client.workflow.start<typeof creditBalanceWorkflow>('creditBalanceWorkflow', {
+          workflowId: creditBalanceWorkflowId(creditBalanceId),
+          taskQueue: options.taskQueue,
+          args: [{ creditBalanceId }],
+          // The mailbox workflow may have started it already: one workflow per credit balance.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          staticSummary: `Credit balance ${creditBalanceId}: report and return by its deadline`,
+        });
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return 'not-running' as const;
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return;
         throw error;
       }
+    },
+
+    async signalCreditBalance<T>(creditBalanceId: string, signal: SignalDefinition<[T]>, payload: T) {
+      return signalIfRunning(creditBalanceWorkflowId(creditBalanceId), signal, payload);
     },
   };
 }

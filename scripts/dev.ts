@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     });
 
     const { keys, generated } = resolveApiKeys(config);
-    const app = createApp({ database, temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }), apiKeys: keys, logger });
+    const app = createApp({ database, temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }), apiKeys: keys, logger, posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS } });
     const api = await startApiServer(app, config.PORT, config.API_HOST);
     stack.push(() => api.close());
 

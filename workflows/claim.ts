@@ -1,35 +1,56 @@
 /**
  * claimWorkflow — one claim after it is built: send it, wait for the clearinghouse's
  * acknowledgement (999 + 277CA), then for the remittance, asking the payer for the
- * claim's status (276/277) when it stays silent. It tells its order the outcome.
+ * claim's status (276/277) when it stays silent. Then it works the payer's decision
+ * (DOMAIN.md §12) until the claim reaches its final state:
+ *
+ *   paid (or patient-billed)                     → settled
+ *   unprocessable (CO-16 / MA130)                → voided, staff fix it, the order resubmits
+ *   denial to appeal or reopen                   → deadline timers with reminders and an
+ *                                                  escalation; staff file (appealFiled) and
+ *                                                  record the decision (appealDecided): won →
+ *                                                  wait for the new remittance; lost → next
+ *                                                  level or write-off
+ *   denial to write off (timely filing, …)       → written off with the reason
+ *
+ * It tells its order the outcome once, when the claim is settled.
  */
 import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
 } from '@temporalio/workflow';
 import type { ClaimActivities } from '../activities/claims';
 import type { OrderActivities } from '../activities/orders';
-import { followUpPolicy, toMilliseconds } from '../domain/follow-up';
+import type { ReceivablesActivities } from '../activities/receivables';
+import { addDays } from '../domain/calendar';
+import { nextAppealLevel, type AppealLevel, type DenialDecision } from '../domain/denials';
+import { deadlineSteps, followUpPolicy, toMilliseconds } from '../domain/follow-up';
+import type { ClaimResolution } from '../domain/posting';
 import {
   MAILBOX_WORKFLOW_ID,
+  appealDecided,
+  appealFiled,
   checkMailbox,
   claimAcknowledged,
   claimSettled,
   claimStatus,
   orderWorkflowId,
   remittancePosted,
+  type AppealDecided,
   type ClaimAcknowledged,
   type ClaimSettled,
   type ClaimWorkflowStatus,
+  type IgnoredSignal,
   type RemittancePosted,
 } from './definitions';
 
-const activities = proxyActivities<OrderActivities & ClaimActivities>({
+const activities = proxyActivities<OrderActivities & ClaimActivities & ReceivablesActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
 });
@@ -44,16 +65,35 @@ export interface ClaimOutcome {
   outcome: ClaimSettled['outcome'];
   paidAmount: number;
   statusInquiries: number;
+  resolution?: ClaimResolution;
 }
 
 const nowIso = () => new Date(Date.now()).toISOString();
+/** Milliseconds until the start (UTC) of a calendar date; at least one second. */
+const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
+const maxIgnoredSignals = 25;
+
+const levelNames: Record<AppealLevel, string> = { reopening: 'reopening', redetermination: 'redetermination (appeal level 1)', reconsideration: 'reconsideration (appeal level 2)' };
 
 export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): Promise<ClaimOutcome> {
   let acknowledgement: ClaimAcknowledged | undefined;
   let remittance: RemittancePosted | undefined;
+  /** Bumped by every remittance not seen before; `reviewed` is the count already worked. */
+  let remittances = 0;
+  let reviewed = 0;
+  const seenRemittances: string[] = [];
   let status = 'built';
   let statusInquiries = 0;
   let nextFollowUpAt: string | null = null;
+  let appeal: (NonNullable<ClaimWorkflowStatus['appeal']> & { decided?: AppealDecided }) | null = null;
+  let resolution: ClaimResolution | null = null;
+  const ignoredSignals: IgnoredSignal[] = [];
+
+  const ignore = (signal: string, user: string, reason: string) => {
+    ignoredSignals.push({ signal, user, reason, at: nowIso() });
+    if (ignoredSignals.length > maxIgnoredSignals) ignoredSignals.shift();
+    log.warn('signal ignored', { claimId, signal, reason });
+  };
 
   setHandler(claimAcknowledged, (ack) => {
     // A 999 and a 277CA, or the same file collected twice, may both report: the first answer counts.
@@ -62,9 +102,41 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
   });
   setHandler(remittancePosted, (posted) => {
     if (posted.claimId !== claimId) return;
+    const key = `${posted.remittanceId}:${posted.outcome}:${posted.paidAmount}`;
+    if (seenRemittances.includes(key)) return;
+    seenRemittances.push(key);
     remittance = posted;
+    remittances += 1;
   });
-  setHandler(claimStatus, (): ClaimWorkflowStatus => ({ claimId, status, statusInquiries, nextFollowUpAt }));
+  setHandler(appealFiled, async (filed) => {
+    if (!appeal || appeal.appealId !== filed.appealId) return ignore('appealFiled', filed.user, `appeal ${filed.appealId} is not the one this claim waits for`);
+    if (appeal.status !== 'due') return ignore('appealFiled', filed.user, `the ${appeal.level} was already filed`);
+    appeal.status = 'filed';
+    await activities.recordAppealFiled({ appealId: filed.appealId, claimId, filedOn: filed.filedOn, ...(filed.reference ? { reference: filed.reference } : {}), user: filed.user });
+  });
+  setHandler(appealDecided, async (decided) => {
+    if (!appeal || appeal.appealId !== decided.appealId) return ignore('appealDecided', decided.user, `appeal ${decided.appealId} is not the one this claim waits for`);
+    if (appeal.status !== 'filed' || appeal.decided) return ignore('appealDecided', decided.user, `the ${appeal.level} is not waiting for a decision`);
+    if (decided.decision === 'lost' && !decided.next) return ignore('appealDecided', decided.user, 'a lost appeal needs what happens next: next-level or write-off');
+    appeal.decided = decided;
+    await activities.recordAppealDecision({
+      appealId: decided.appealId,
+      claimId,
+      decision: decided.decision,
+      decidedOn: decided.decidedOn,
+      ...(decided.reason ? { reason: decided.reason } : {}),
+      user: decided.user,
+    });
+  });
+  setHandler(claimStatus, (): ClaimWorkflowStatus => ({
+    claimId,
+    status,
+    statusInquiries,
+    nextFollowUpAt,
+    appeal: appeal ? { appealId: appeal.appealId, level: appeal.level, status: appeal.status, deadlineOn: appeal.deadlineOn } : null,
+    resolution,
+    ignoredSignals,
+  }));
 
   const waitUntil = async (done: () => boolean, ms: number) => {
     nextFollowUpAt = new Date(Date.now() + ms).toISOString();
@@ -72,8 +144,18 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     nextFollowUpAt = null;
     return happened;
   };
-  const task = (kind: string, title: string) =>
-    activities.createTask({ taskKey: `claim-${claimId}:${kind}:${statusInquiries}`, taskId: uuid4(), orderId, claimId, role: 'biller', kind, title });
+  const task = (kind: string, title: string, options: { key?: string; dueOn?: string; role?: 'biller' | 'reviewer' } = {}) =>
+    activities.openClaimTask({
+      taskKey: `claim-${claimId}:${kind}:${options.key ?? statusInquiries}`,
+      taskId: uuid4(),
+      orderId,
+      claimId,
+      role: options.role ?? 'biller',
+      kind,
+      title,
+      ...(options.dueOn ? { dueOn: options.dueOn } : {}),
+      asOf: nowIso(),
+    });
 
   const settle = async (outcome: ClaimSettled['outcome'], reason?: string): Promise<ClaimOutcome> => {
     status = outcome;
@@ -81,11 +163,126 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
       .signal(claimSettled, { claimId, outcome, ...(reason ? { reason } : {}) })
       .catch((error: unknown) => log.warn('order workflow not reachable', { claimId, error: String(error) }));
     await condition(allHandlersFinished);
-    return { claimId, outcome, paidAmount: remittance?.paidAmount ?? 0, statusInquiries };
+    return { claimId, outcome, paidAmount: remittance?.paidAmount ?? 0, statusInquiries, ...(resolution ? { resolution } : {}) };
   };
+  const resolve = async (final: ClaimResolution, reason?: string) => {
+    resolution = final;
+    await activities.resolveClaim({ claimId, resolution: final, ...(reason ? { reason } : {}), asOf: nowIso() });
+  };
+  const writeOff = async (key: string, reason: string, final: ClaimResolution) => {
+    resolution = final;
+    status = 'written-off';
+    await activities.writeOffClaimBalance({ claimId, key, reason, resolution: final, user: 'system', asOf: nowIso() });
+  };
+
+  /**
+   * Waits for a remittance newer than the one already worked, asking the payer for the
+   * claim's status on the policy cadence while it is silent. 'rejected' when the claim
+   * was rejected at the front end instead.
+   */
+  async function awaitRemittance(): Promise<'remittance' | 'rejected'> {
+    const policy = followUpPolicy.claim;
+    let wait = toMilliseconds(policy.statusInquiry.firstAfter);
+    while (remittances === reviewed) {
+      if (acknowledgement && !acknowledgement.accepted) return 'rejected';
+      if (acknowledgement?.accepted && status === 'submitted') status = 'accepted';
+      const ackBefore = acknowledgement;
+      if (await waitUntil(() => remittances !== reviewed || acknowledgement !== ackBefore, wait)) continue;
+      // Silence: ask the payer where the claim is (276/277), then keep asking on the cadence.
+      statusInquiries += 1;
+      const answer = await activities.requestClaimStatus({ claimId, asOf: nowIso() });
+      if (answer.outcome === 'rejected' && !acknowledgement) {
+        acknowledgement = { user: 'payer', claimId, accepted: false, reason: answer.reason ?? 'the payer reports the claim rejected' };
+        continue;
+      }
+      if (answer.outcome === 'not-found') {
+        await task('claim-not-found', 'The payer has no record of this claim: check the acknowledgements and resend if needed');
+      }
+      wait = toMilliseconds(policy.statusInquiry.thenEvery);
+    }
+    return 'remittance';
+  }
+
+  /**
+   * A reopening or appeal, level by level: the filing deadline counts from the
+   * determination, with reminders and an escalation before it (the policy table's
+   * deadline steps); a deadline passed with nothing filed writes the balance off. A new
+   * remittance meanwhile (the payer reprocessed the claim itself) ends it like a win.
+   */
+  async function pursueAppeal(decision: DenialDecision, determinationOn: string): Promise<{ result: 'won' } | { result: 'written-off'; reason: string }> {
+    const repaid = () => remittances !== reviewed;
+    let level: AppealLevel = decision.action === 'reopening' ? 'reopening' : 'redetermination';
+    let clockStart = determinationOn;
+    for (let round = 1; ; round++) {
+      const rule = followUpPolicy.appeals[level];
+      const deadlineOn = addDays(clockStart, rule.deadline.days);
+      const appealId = uuid4();
+      appeal = { appealId, level, status: 'due', deadlineOn };
+      status = 'appealing';
+      await activities.openAppeal({
+        appealId,
+        claimId,
+        level,
+        codes: decision.codes,
+        amount: decision.amount,
+        ...(decision.prerequisite ? { prerequisite: decision.prerequisite } : {}),
+        determinationOn: clockStart,
+        deadlineOn,
+        asOf: nowIso(),
+      });
+      const key = (step: string) => `${level}:${round}:${step}`;
+      const first = decision.prerequisite === 'obtain-prior-auth' ? 'Obtain the prior authorization first. ' : decision.prerequisite === 'check-same-or-similar' ? "Check the patient's same-or-similar history first. " : '';
+      await task(`${level}-due`, `${first}File a ${levelNames[level]} by ${deadlineOn} (${decision.codes.join(', ')}): ${decision.explanation}. Record it with POST /claims/${claimId}/appeal`, {
+        key: key('due'),
+        dueOn: deadlineOn,
+      });
+
+      let reminders = 0;
+      for (const step of deadlineSteps(rule)) {
+        const at = addDays(clockStart, step.after.days);
+        if (await waitUntil(() => appeal!.status !== 'due' || repaid(), untilDate(at))) break;
+        if (step.action === 'remind') {
+          reminders += 1;
+          await task(`${level}-reminder`, `Reminder ${reminders}: the ${levelNames[level]} is due by ${deadlineOn}, not filed yet`, { key: key(`reminder:${reminders}`), dueOn: deadlineOn });
+        } else if (step.action === 'escalate') {
+          await task(`${level}-escalation`, `The ${levelNames[level]} is due by ${deadlineOn} and still not filed: file it or decide to write the balance off`, {
+            key: key('escalation'),
+            dueOn: deadlineOn,
+            role: 'reviewer',
+          });
+        } else {
+          await activities.expireAppeal({ appealId, claimId });
+          appeal = null;
+          const reason = `${level} deadline ${deadlineOn} passed without a filing (${decision.codes.join(', ')})`;
+          await writeOff(key('expired'), reason, 'written-off');
+          await task('appeal-deadline-passed', `Written off: ${reason}`, { key: key('expired') });
+          return { result: 'written-off', reason };
+        }
+      }
+
+      // Filed: the contractor decides (redetermination and reconsideration within 60 days); staff record it.
+      await condition(() => appeal!.decided !== undefined || repaid());
+      const decided = appeal.decided;
+      appeal = null;
+      if (!decided || decided.decision === 'won') return { result: 'won' };
+      const next = nextAppealLevel(level);
+      if (decided.next === 'next-level' && next) {
+        level = next;
+        clockStart = decided.decidedOn;
+        continue;
+      }
+      const reason = `${level} lost on ${decided.decidedOn}${decided.reason ? `: ${decided.reason}` : ''} (${decision.codes.join(', ')})`;
+      await writeOff(key('lost'), reason, 'appealed-written-off');
+      return { result: 'written-off', reason };
+    }
+  }
+
+  // ---- the claim, read aloud ----
 
   await activities.submitClaim({ claimId, asOf: nowIso() });
   status = 'submitted';
+  // A corrected claim replaces the one it corrects: that one is closed as corrected and resubmitted.
+  if (patched('corrected-claim-closes-original')) await activities.closeCorrectedOriginal({ claimId, asOf: nowIso() });
   // Answers to this file will come: have the mailbox look when they fall due.
   await getExternalWorkflowHandle(MAILBOX_WORKFLOW_ID)
     .signal(checkMailbox)
@@ -97,28 +294,50 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     await task('acknowledgement-missing', `No 999/277CA ${policy.acknowledgementWait.days} days after sending: check the clearinghouse`);
   }
 
-  let wait = toMilliseconds(policy.statusInquiry.firstAfter);
-  while (!remittance) {
-    if (acknowledgement && !acknowledgement.accepted) {
-      await activities.voidRejectedClaim({ claimId, reason: acknowledgement.reason ?? 'rejected at the front end' });
-      await task('claim-rejected', `Claim rejected at the front end: ${acknowledgement.reason ?? 'see the 277CA'}. Fix the order data and send claimCorrected`);
-      return settle('rejected', acknowledgement.reason);
+  let appealWon = false;
+  for (;;) {
+    if ((await awaitRemittance()) === 'rejected') {
+      const reason = acknowledgement?.reason ?? 'rejected at the front end';
+      await activities.voidRejectedClaim({ claimId, reason });
+      await task('claim-rejected', `Claim rejected at the front end: ${acknowledgement?.reason ?? 'see the 277CA'}. Fix the order data and send claimCorrected`);
+      return settle('rejected', acknowledgement?.reason);
     }
-    if (acknowledgement?.accepted) status = 'accepted';
-    const ackBefore = acknowledgement;
-    if (await waitUntil(() => remittance !== undefined || acknowledgement !== ackBefore, wait)) continue;
-    // Silence: ask the payer where the claim is (276/277), then keep asking on the cadence.
-    statusInquiries += 1;
-    const answer = await activities.requestClaimStatus({ claimId, asOf: nowIso() });
-    if (answer.outcome === 'rejected' && !acknowledgement) {
-      acknowledgement = { user: 'payer', claimId, accepted: false, reason: answer.reason ?? 'the payer reports the claim rejected' };
+    reviewed = remittances;
+    const review = await activities.reviewClaimRemittance({ claimId, asOf: nowIso() });
+    status = review.outcome;
+    if (review.outcome === 'reversed') {
+      await task('payment-reversed', `The payer reversed its payment (balance ${review.payerBalance} cents open again): watch for the corrected remittance`, { key: `reversed:${remittances}` });
       continue;
     }
-    if (answer.outcome === 'not-found') {
-      await task('claim-not-found', 'The payer has no record of this claim: check the acknowledgements and resend if needed');
+    for (const billing of review.decisions.filter((decision) => decision.action === 'patient-billing')) {
+      await task('bill-patient', `Bill the patient ${billing.amount} cents (${billing.codes.join(', ')}): ${billing.explanation}`, { key: `bill-patient:${remittances}` });
     }
-    wait = toMilliseconds(policy.statusInquiry.thenEvery);
+    const lead = review.decisions.find((decision) => decision.action !== 'patient-billing');
+    if (!lead) {
+      await resolve(appealWon ? 'appealed-paid' : review.patientBalance > 0 ? 'patient-billed' : 'paid');
+      return settle(review.outcome);
+    }
+    switch (lead.action) {
+      case 'fix-and-resubmit': {
+        // Unprocessable claims were never filed (no appeal rights): the order sends a corrected one.
+        const reason = `unprocessable (${lead.codes.join(', ')}): ${lead.explanation}`;
+        await activities.voidRejectedClaim({ claimId, reason });
+        await task('claim-unprocessable', `Claim returned unprocessable (${lead.codes.join(', ')}): fix the order data and send claimCorrected`, { key: `unprocessable:${remittances}` });
+        return settle('rejected', reason);
+      }
+      case 'write-off': {
+        const reason = `${lead.codes.join(', ')}: ${lead.explanation}`;
+        await writeOff(`denial:${remittances}`, reason, 'written-off');
+        await task('denial-written-off', `Written off ${lead.amount} cents: ${reason}`, { key: `written-off:${remittances}` });
+        return settle('closed', reason);
+      }
+      default: {
+        const appealed = await pursueAppeal(lead, review.determinationOn);
+        if (appealed.result === 'written-off') return settle('closed', appealed.reason);
+        // Won: the payer pays through a new remittance, which posts the new payment.
+        appealWon = true;
+        status = 'appeal-won';
+      }
+    }
   }
-  status = remittance.outcome;
-  return settle(remittance.outcome);
 }

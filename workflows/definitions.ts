@@ -7,11 +7,13 @@
  * `YYYY-MM-DD`, money is cents. No signal payload is ever logged.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AppealLevel } from '../domain/denials';
 import type { DocumentKind } from '../domain/types';
 
 export const ORDER_TASK_QUEUE = 'dme-orders';
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 export const claimWorkflowId = (claimId: string) => `claim-${claimId}`;
+export const creditBalanceWorkflowId = (creditBalanceId: string) => `credit-balance-${creditBalanceId}`;
 
 export const orderStages = [
   'documentation',
@@ -108,6 +110,40 @@ export interface ClaimSettled {
   reason?: string;
 }
 
+/** Staff filed the reopening or appeal the claim waits for (DOMAIN.md §12). */
+export interface AppealFiled extends Acting {
+  claimId: string;
+  /** The appeal the claim workflow opened (GET /claims/:id shows it). */
+  appealId: string;
+  level: AppealLevel;
+  filedOn: string;
+  /** The contractor's appeal or correspondence number. */
+  reference?: string;
+}
+
+/** The contractor decided a filed reopening or appeal. */
+export interface AppealDecided extends Acting {
+  claimId: string;
+  appealId: string;
+  decision: 'won' | 'lost';
+  decidedOn: string;
+  /** Lost: appeal at the next level (its deadline counts from this decision) or write the balance off. */
+  next?: 'next-level' | 'write-off';
+  reason?: string;
+}
+
+/** How staff resolved a credit balance (DOMAIN.md §13). */
+export interface CreditBalanceResolved extends Acting {
+  creditBalanceId: string;
+  resolution: 'refund-to-payer' | 'refund-to-patient' | 'apply-to-balance';
+  /** Refund check or EFT number. */
+  reference?: string;
+  /** Apply-to-balance: the patient's claim whose open balance receives the credit. */
+  targetClaimId?: string;
+  /** Apply-to-balance: the patient consented (required). */
+  consent?: boolean;
+}
+
 export const documentReceived = defineSignal<[DocumentReceived]>('documentReceived');
 export const documentReviewed = defineSignal<[DocumentReviewed]>('documentReviewed');
 export const coverageUpdated = defineSignal<[CoverageUpdated]>('coverageUpdated');
@@ -122,6 +158,12 @@ export const remittancePosted = defineSignal<[RemittancePosted]>('remittancePost
 export const claimAcknowledged = defineSignal<[ClaimAcknowledged]>('claimAcknowledged');
 /** Sent by a claimWorkflow to its order workflow. */
 export const claimSettled = defineSignal<[ClaimSettled]>('claimSettled');
+/** Sent to a claimWorkflow when staff filed its reopening or appeal. */
+export const appealFiled = defineSignal<[AppealFiled]>('appealFiled');
+/** Sent to a claimWorkflow with the contractor's decision on its reopening or appeal. */
+export const appealDecided = defineSignal<[AppealDecided]>('appealDecided');
+/** Sent to a creditBalanceWorkflow when staff refunded or applied the credit. */
+export const creditBalanceResolved = defineSignal<[CreditBalanceResolved]>('creditBalanceResolved');
 /** Wakes the mailbox workflow (a claim was just sent, so answers will come). */
 export const checkMailbox = defineSignal<[]>('checkMailbox');
 
@@ -180,5 +222,19 @@ export interface ClaimWorkflowStatus {
   status: string;
   statusInquiries: number;
   nextFollowUpAt: string | null;
+  /** The reopening or appeal under way, if any. */
+  appeal: { appealId: string; level: AppealLevel; status: 'due' | 'filed'; deadlineOn: string } | null;
+  /** The claim's final state once reached (claims.resolution). */
+  resolution: string | null;
+  ignoredSignals: IgnoredSignal[];
 }
 export const claimStatus = defineQuery<ClaimWorkflowStatus>('claimStatus');
+
+export interface CreditBalanceWorkflowStatus {
+  creditBalanceId: string;
+  status: 'open' | 'resolved';
+  deadlineOn: string | null;
+  nextFollowUpAt: string | null;
+  escalated: boolean;
+}
+export const creditBalanceStatus = defineQuery<CreditBalanceWorkflowStatus>('creditBalanceStatus');

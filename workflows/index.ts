@@ -2,3 +2,4 @@
 export { dmeOrderWorkflow } from './order';
 export { claimWorkflow } from './claim';
 export { clearinghouseMailboxWorkflow } from './mailbox';
+export { creditBalanceWorkflow } from './credit-balance';

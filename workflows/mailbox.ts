@@ -4,9 +4,21 @@
  * claim workflow what concerns it. It sleeps until the clearinghouse says the next
  * answer is due (the sandbox knows; a folder is polled) or until a claim is sent.
  */
-import { condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { MailboxActivities } from '../activities/mailbox';
-import { checkMailbox, claimAcknowledged, claimWorkflowId, remittancePosted } from './definitions';
+import { creditBalanceWorkflow } from './credit-balance';
+import { checkMailbox, claimAcknowledged, claimWorkflowId, creditBalanceWorkflowId, remittancePosted } from './definitions';
 
 const { collectMailbox } = proxyActivities<MailboxActivities>({
   startToCloseTimeout: '5 minutes',
@@ -39,6 +51,17 @@ export async function clearinghouseMailboxWorkflow(): Promise<void> {
       await getExternalWorkflowHandle(claimWorkflowId(posted.claimId))
         .signal(remittancePosted, posted)
         .catch(() => log.info('claim workflow already closed', { claimId: posted.claimId }));
+    }
+    // Each credit balance a posting found is worked by its own workflow, which outlives this one.
+    for (const creditBalanceId of result.creditBalances ?? []) {
+      await startChild(creditBalanceWorkflow, {
+        workflowId: creditBalanceWorkflowId(creditBalanceId),
+        args: [{ creditBalanceId }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      }).catch((error: unknown) => {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      });
     }
     const waitMs = result.nextCheckAt ? Math.max(1_000, Date.parse(result.nextCheckAt) - Date.now()) : idleCheckEvery;
     await condition(() => woken, Math.min(waitMs, idleCheckEvery));

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRemittanceActivities, remittanceSignals } from '../../activities/remittances';
+import { createRemittanceActivities, creditBalanceStarts, remittanceSignals } from '../../activities/remittances';
 import { remittancePosted } from '../../workflows/definitions';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
@@ -22,8 +22,13 @@ const postedRemittance = z.object({
       outcome: z.enum(['paid', 'partially-paid', 'denied', 'reversed']),
       paid: z.number().int(),
       patientResponsibility: z.number().int(),
+      duplicatePayment: z.number().int().optional().describe('Part of paid that paid lines already paid: a credit balance'),
+      underpaid: z.number().int().optional().describe('Shortfall against the fee schedule beyond the tolerance: a biller task'),
     }),
   ),
+  creditBalances: z
+    .array(z.object({ creditBalanceId: z.string(), claimId: z.string(), party: z.enum(['payer', 'patient']), amount: z.number().int(), reason: z.string() }))
+    .describe('Credit balances this posting found or changed; each runs a creditBalanceWorkflow'),
   unmatched: z.array(z.object({ patientControlNumber: z.string(), reason: z.string() })).describe('Claims we could not match: each became a biller task'),
   providerAdjustments: z.number().int(),
 });
@@ -34,6 +39,9 @@ const postingResult = z
     signals: z
       .array(z.object({ claimId: z.string(), delivery: z.enum(['sent', 'not-running', 'failed']) }))
       .describe('remittancePosted to each matched claim’s workflow; not-running when the claim workflow has closed'),
+    creditBalanceWorkflows: z
+      .array(z.object({ creditBalanceId: z.string(), start: z.enum(['started', 'failed']) }))
+      .describe('creditBalanceWorkflow started for each credit balance found (posting the file again retries a failed start)'),
   })
   .openapi('RemittancePosting');
 
@@ -60,7 +68,7 @@ const postRemittance = createRoute({
 });
 
 export function remittanceRoutes(deps: AppDeps) {
-  const posting = createRemittanceActivities({ db: deps.database.db });
+  const posting = createRemittanceActivities({ db: deps.database.db, ...(deps.posting ?? {}) });
 
   return router().openapi(postRemittance, async (c) => {
     const { user } = c.get('actor');
@@ -86,7 +94,17 @@ export function remittanceRoutes(deps: AppDeps) {
         signals.push({ claimId: signal.claimId, delivery: 'failed' });
       }
     }
+    const creditBalanceWorkflows: Array<{ creditBalanceId: string; start: 'started' | 'failed' }> = [];
+    for (const creditBalanceId of creditBalanceStarts(result.remittances)) {
+      try {
+        await deps.temporal.startCreditBalance(creditBalanceId);
+        creditBalanceWorkflows.push({ creditBalanceId, start: 'started' });
+      } catch (error) {
+        deps.logger.warn('creditBalanceWorkflow not started', { creditBalanceId, errorName: error instanceof Error ? error.name : 'unknown' });
+        creditBalanceWorkflows.push({ creditBalanceId, start: 'failed' });
+      }
+    }
     const duplicate = result.remittances.every((remittance) => remittance.duplicate);
-    return c.json({ remittances: result.remittances, signals }, duplicate ? 200 : 201);
+    return c.json({ remittances: result.remittances, signals, creditBalanceWorkflows }, duplicate ? 200 : 201);
   });
 }

@@ -54,6 +54,8 @@ const noTemporal: TemporalPort = {
   queryOrder: withoutTemporal('queryOrder'),
   signalOrder: withoutTemporal('signalOrder'),
   signalClaim: withoutTemporal('signalClaim'),
+  startCreditBalance: withoutTemporal('startCreditBalance'),
+  signalCreditBalance: withoutTemporal('signalCreditBalance'),
 };
 
 export function buildTestApp(database: Database, temporal: TemporalPort = noTemporal) {

@@ -1,0 +1,232 @@
+/**
+ * Credit balances (DOMAIN.md §13): found after every posting (an 835, a patient's
+ * payment), each worked by its own creditBalanceWorkflow up to the report-and-return
+ * deadline, and resolved by staff — a refund to the payer or the patient, or, with the
+ * patient's consent, the credit applied to another of their open balances. Every step
+ * is audited; every write is idempotent.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { recordAudit } from '../db/audit';
+import type { Db } from '../db/client';
+import { claims, creditBalances, ledgerEntries, payers } from '../db/schema';
+import { addDays } from '../domain/calendar';
+import { payerPolicy, type PayerPolicy } from '../domain/payer-policy';
+import { claimBalances, creditBalancesOf } from '../domain/posting';
+import type { CreditBalanceResolved } from '../workflows/definitions';
+
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Rows per statement: well under Postgres's 65,535 bind parameters for every table here. */
+export function chunks<T>(rows: readonly T[], size = 1_000): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < rows.length; start += size) out.push(rows.slice(start, start + size));
+  return out;
+}
+
+export interface PostedCreditBalance {
+  creditBalanceId: string;
+  claimId: string;
+  party: 'payer' | 'patient';
+  amount: number;
+  reason: string;
+}
+
+/** Open balances of claims straight from the ledger. */
+export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
+  const out = new Map<string, { payer: number; patient: number; charge: number; writeOffs: number }>();
+  for (const batch of chunks(claimIds, 5_000)) {
+    const [rows, sums] = await Promise.all([
+      db.select({ id: claims.id, totalCharge: claims.totalCharge }).from(claims).where(inArray(claims.id, batch)),
+      db
+        .select({
+          claimId: ledgerEntries.claimId,
+          party: ledgerEntries.party,
+          total: sql<number>`sum(${ledgerEntries.amount})::int`,
+          writeOffs: sql<number>`count(*) filter (where ${ledgerEntries.kind} = 'write-off')::int`,
+        })
+        .from(ledgerEntries)
+        .where(inArray(ledgerEntries.claimId, batch))
+        .groupBy(ledgerEntries.claimId, ledgerEntries.party),
+    ]);
+    for (const row of rows) {
+      const own = sums.filter((sum) => sum.claimId === row.id);
+      const balances = claimBalances(row.totalCharge, own.map((sum) => ({ party: sum.party, amount: sum.total })));
+      out.set(row.id, { ...balances, charge: row.totalCharge, writeOffs: own.reduce((total, sum) => total + sum.writeOffs, 0) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Credit balances of the claims a posting touched: a new one for each claim side paid
+ * beyond what it owes, the amount of an open one brought up to date, and an open one
+ * whose overpayment a later posting took back (reversal, PLB recovery) closed as
+ * recouped. Runs inside the posting's transaction.
+ */
+export async function detectCreditBalances(tx: Tx, claimIds: string[], duplicates: Map<string, number>, at: Date, user: string): Promise<PostedCreditBalance[]> {
+  const found: PostedCreditBalance[] = [];
+  const balances = await balancesOf(tx, claimIds);
+  for (const batch of chunks(claimIds, 5_000)) {
+    const [rows, open] = await Promise.all([
+      tx
+        .select({ id: claims.id, payerId: claims.payerId, payerKind: payers.kind, payerSettings: payers.settings })
+        .from(claims)
+        .innerJoin(payers, eq(payers.id, claims.payerId))
+        .where(inArray(claims.id, batch)),
+      tx.select().from(creditBalances).where(and(inArray(creditBalances.claimId, batch), eq(creditBalances.status, 'open'))),
+    ]);
+    for (const claim of rows) {
+      const balance = balances.get(claim.id)!;
+      const findings = creditBalancesOf(balance, { duplicatePayments: duplicates.get(claim.id) ?? 0, writtenOff: balance.writeOffs > 0 });
+      for (const party of ['payer', 'patient'] as const) {
+        const finding = findings.find((candidate) => candidate.party === party);
+        const current = open.find((row) => row.claimId === claim.id && row.party === party);
+        if (!finding && current) {
+          await tx.update(creditBalances).set({ status: 'resolved', resolution: 'recouped', resolvedBy: user, resolvedAt: at }).where(eq(creditBalances.id, current.id));
+          await recordAudit(tx, { actor: user, action: 'credit-balance.recouped', entityType: 'credit-balance', entityId: current.id, detail: { claimId: claim.id, amount: current.amount } });
+        } else if (finding && current) {
+          if (current.amount !== finding.amount) {
+            await tx.update(creditBalances).set({ amount: finding.amount }).where(eq(creditBalances.id, current.id));
+            await recordAudit(tx, { actor: user, action: 'credit-balance.changed', entityType: 'credit-balance', entityId: current.id, detail: { claimId: claim.id, from: current.amount, to: finding.amount } });
+          }
+          found.push({ creditBalanceId: current.id, claimId: claim.id, party, amount: finding.amount, reason: current.reason });
+        } else if (finding) {
+          const id = randomUUID();
+          const policy = payerPolicy(claim.payerKind, claim.payerSettings as Partial<PayerPolicy>);
+          await tx.insert(creditBalances).values({
+            id,
+            claimId: claim.id,
+            payerId: claim.payerId,
+            party,
+            reason: finding.reason,
+            amount: finding.amount,
+            identifiedAt: at,
+            deadlineOn: addDays(at.toISOString().slice(0, 10), policy.creditBalanceDeadlineDays),
+          });
+          await recordAudit(tx, { actor: user, action: 'credit-balance.identified', entityType: 'credit-balance', entityId: id, detail: { claimId: claim.id, party, reason: finding.reason, amount: finding.amount } });
+          found.push({ creditBalanceId: id, claimId: claim.id, party, amount: finding.amount, reason: finding.reason });
+        }
+      }
+    }
+  }
+  return found;
+}
+
+export interface CreditBalanceFacts {
+  creditBalanceId: string;
+  claimId: string;
+  orderId: string;
+  party: 'payer' | 'patient';
+  status: 'open' | 'resolved';
+  amount: number;
+  identifiedOn: string;
+  deadlineOn: string;
+  /** Days from identification to the deadline (the payer's creditBalanceDeadlineDays when it was found). */
+  deadlineDays: number;
+}
+
+export function createCreditBalanceActivities({ db }: { db: Db }) {
+  return {
+    /** What the workflow needs to set its timers: ids, dates and amounts only. */
+    async loadCreditBalance(input: { creditBalanceId: string }): Promise<CreditBalanceFacts> {
+      const [found] = await db
+        .select({ credit: creditBalances, orderId: claims.orderId })
+        .from(creditBalances)
+        .innerJoin(claims, eq(claims.id, creditBalances.claimId))
+        .where(eq(creditBalances.id, input.creditBalanceId));
+      if (!found) throw ApplicationFailure.nonRetryable(`credit balance ${input.creditBalanceId} does not exist`, 'CreditBalanceUnknown');
+      const row = found.credit;
+      const identifiedOn = row.identifiedAt.toISOString().slice(0, 10);
+      return {
+        creditBalanceId: row.id,
+        claimId: row.claimId,
+        orderId: found.orderId,
+        party: row.party,
+        status: row.status,
+        amount: row.amount,
+        identifiedOn,
+        deadlineOn: row.deadlineOn,
+        deadlineDays: Math.round((Date.parse(`${row.deadlineOn}T00:00:00Z`) - Date.parse(`${identifiedOn}T00:00:00Z`)) / 86_400_000),
+      };
+    },
+
+    /**
+     * Records the resolution staff chose: a refund puts the money back on the side that
+     * overpaid (its balance returns to zero), an application moves the patient's credit
+     * onto another of their claims. Resolving twice changes nothing.
+     */
+    async resolveCreditBalance(input: CreditBalanceResolved & { asOf: string }): Promise<{ resolved: boolean }> {
+      const at = new Date(input.asOf);
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(creditBalances)
+          .set({
+            status: 'resolved',
+            resolution: input.resolution,
+            resolvedBy: input.user,
+            resolvedAt: at,
+            reference: input.reference ?? null,
+            targetClaimId: input.targetClaimId ?? null,
+            consent: input.consent ?? null,
+          })
+          .where(and(eq(creditBalances.id, input.creditBalanceId), eq(creditBalances.status, 'open')))
+          .returning();
+        if (!row) return { resolved: false };
+        const entry = { remittanceId: null, creditBalanceId: row.id, actor: input.user, at };
+        if (input.resolution === 'apply-to-balance') {
+          await tx.insert(ledgerEntries).values([
+            { ...entry, entryKey: `${row.id}:applied-from`, claimId: row.claimId, party: 'patient', kind: 'applied-credit', amount: row.amount, reason: `applied to claim ${input.targetClaimId}` },
+            { ...entry, entryKey: `${row.id}:applied-to`, claimId: input.targetClaimId!, party: 'patient', kind: 'applied-credit', amount: -row.amount, reason: `credit from claim ${row.claimId}` },
+          ]);
+        } else {
+          await tx.insert(ledgerEntries).values({ ...entry, entryKey: `${row.id}:refund`, claimId: row.claimId, party: row.party, kind: 'refund', amount: row.amount, reason: input.reference ? `refund ${input.reference}` : 'refund' });
+          await tx.update(claims).set({ resolution: 'refunded', resolvedAt: at, updatedAt: new Date() }).where(eq(claims.id, row.claimId));
+        }
+        await recordAudit(tx, {
+          actor: input.user,
+          action: 'credit-balance.resolved',
+          entityType: 'credit-balance',
+          entityId: row.id,
+          detail: { claimId: row.claimId, resolution: input.resolution, amount: row.amount, ...(input.targetClaimId ? { targetClaimId: input.targetClaimId, consent: input.consent === true } : {}) },
+        });
+        return { resolved: true };
+      });
+    },
+
+    /** The workflow's deadline steps, audited as they happen (reminders, escalation, missed deadline). */
+    async recordCreditBalanceStep(input: { creditBalanceId: string; step: 'remind' | 'escalate' | 'deadline'; asOf: string }): Promise<void> {
+      await recordAudit(db, { actor: 'system', action: `credit-balance.${input.step}`, entityType: 'credit-balance', entityId: input.creditBalanceId, detail: { at: input.asOf } });
+    },
+  };
+}
+
+/**
+ * A patient's payment on a claim, entered by staff (API): it lowers the patient's
+ * balance, and paying more than owed leaves a patient credit balance.
+ */
+export async function recordPatientPayment(
+  db: Db,
+  input: { claimId: string; amount: number; receivedOn: string; reference?: string; user: string },
+): Promise<{ paymentKey: string; creditBalances: PostedCreditBalance[] }> {
+  const paymentKey = `patient-payment:${randomUUID()}`;
+  const at = new Date();
+  const found = await db.transaction(async (tx) => {
+    await tx.insert(ledgerEntries).values({
+      entryKey: paymentKey,
+      claimId: input.claimId,
+      party: 'patient',
+      kind: 'patient-payment',
+      amount: -input.amount,
+      reason: input.reference ? `patient payment ${input.reference} received ${input.receivedOn}` : `patient payment received ${input.receivedOn}`,
+      actor: input.user,
+      at,
+    });
+    await recordAudit(tx, { actor: input.user, action: 'claim.patient-payment', entityType: 'claim', entityId: input.claimId, detail: { amount: input.amount, receivedOn: input.receivedOn } });
+    return detectCreditBalances(tx, [input.claimId], new Map(), at, input.user);
+  });
+  return { paymentKey, creditBalances: found };
+}
+
+export type CreditBalanceActivities = ReturnType<typeof createCreditBalanceActivities>;
