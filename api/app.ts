@@ -14,13 +14,16 @@ import type { Logger } from '../logger';
 import type { OrderStatus } from '../workflows/definitions';
 import { authenticate, type AppEnv } from './auth';
 import { ApiError, errorBody } from './errors';
+import { appealRoutes } from './routes/appeals';
 import { claimRoutes } from './routes/claims';
+import { creditBalanceRoutes } from './routes/credit-balances';
 import { healthRoutes } from './routes/health';
 import { orderSignalRoutes } from './routes/order-signals';
 import { orderRoutes } from './routes/orders';
 import { patientRoutes } from './routes/patients';
 import { payerRoutes } from './routes/payers';
 import { remittanceRoutes } from './routes/remittances';
+import { reportRoutes } from './routes/reports';
 import { taskRoutes } from './routes/tasks';
 
 /** What starts an order's workflow: ids and codes only, never PHI. */
@@ -92,7 +95,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', orderRoutes(deps));
   app.route('/', orderSignalRoutes(deps));
   app.route('/', claimRoutes(deps));
+  app.route('/', appealRoutes(deps));
   app.route('/', remittanceRoutes(deps));
+  app.route('/', creditBalanceRoutes(deps));
+  app.route('/', reportRoutes(deps));
   app.route('/', taskRoutes(deps));
 
   app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`), 404));

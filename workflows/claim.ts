@@ -144,6 +144,9 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     nextFollowUpAt = null;
     return happened;
   };
+  /** The follow-up tasks claims had before outcomes were worked (kept as they were: running claims replay them). */
+  const followUpTask = (kind: string, title: string) =>
+    activities.createTask({ taskKey: `claim-${claimId}:${kind}:${statusInquiries}`, taskId: uuid4(), orderId, claimId, role: 'biller', kind, title });
   const task = (kind: string, title: string, options: { key?: string; dueOn?: string; role?: 'biller' | 'reviewer' } = {}) =>
     activities.openClaimTask({
       taskKey: `claim-${claimId}:${kind}:${options.key ?? statusInquiries}`,
@@ -196,7 +199,7 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
         continue;
       }
       if (answer.outcome === 'not-found') {
-        await task('claim-not-found', 'The payer has no record of this claim: check the acknowledgements and resend if needed');
+        await followUpTask('claim-not-found', 'The payer has no record of this claim: check the acknowledgements and resend if needed');
       }
       wait = toMilliseconds(policy.statusInquiry.thenEvery);
     }
@@ -291,7 +294,7 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
   const policy = followUpPolicy.claim;
   // Acknowledgements normally come within a day; silence past the wait means the file went astray.
   if (!(await waitUntil(() => acknowledgement !== undefined || remittance !== undefined, toMilliseconds(policy.acknowledgementWait)))) {
-    await task('acknowledgement-missing', `No 999/277CA ${policy.acknowledgementWait.days} days after sending: check the clearinghouse`);
+    await followUpTask('acknowledgement-missing', `No 999/277CA ${policy.acknowledgementWait.days} days after sending: check the clearinghouse`);
   }
 
   let appealWon = false;
@@ -299,8 +302,13 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     if ((await awaitRemittance()) === 'rejected') {
       const reason = acknowledgement?.reason ?? 'rejected at the front end';
       await activities.voidRejectedClaim({ claimId, reason });
-      await task('claim-rejected', `Claim rejected at the front end: ${acknowledgement?.reason ?? 'see the 277CA'}. Fix the order data and send claimCorrected`);
+      await followUpTask('claim-rejected', `Claim rejected at the front end: ${acknowledgement?.reason ?? 'see the 277CA'}. Fix the order data and send claimCorrected`);
       return settle('rejected', acknowledgement?.reason);
+    }
+    // Claims started before outcomes were worked settle on the remittance's outcome, as they did.
+    if (!patched('claim-outcomes-worked')) {
+      status = remittance!.outcome;
+      return settle(remittance!.outcome);
     }
     reviewed = remittances;
     const review = await activities.reviewClaimRemittance({ claimId, asOf: nowIso() });

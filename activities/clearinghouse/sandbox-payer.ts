@@ -19,7 +19,8 @@ export type SandboxOutcome =
   | 'denied-medical-necessity'
   | 'partially-paid'
   | 'duplicate-payment'
-  | 'denied-no-prior-auth';
+  | 'denied-no-prior-auth'
+  | 'unprocessable';
 
 /**
  * The test triggers: the last two characters of the member id (NM1*IL NM109 of the
@@ -57,6 +58,11 @@ export const SANDBOX_TRIGGERS: readonly { memberIdEndsWith: string; outcome: San
     memberIdEndsWith: '96',
     outcome: 'denied-no-prior-auth',
     answer: '835: CLP02 4 (denied), every line CAS CO-197 (prior authorization absent) for its charge, paid 0; a 276 answers F2',
+  },
+  {
+    memberIdEndsWith: '97',
+    outcome: 'unprocessable',
+    answer: '835: CLP02 4, every line CAS CO-16 (missing or invalid information) for its charge with remark MA130 (unprocessable, no appeal rights), paid 0; a 276 answers F2',
   },
 ];
 
@@ -638,6 +644,9 @@ export function adjudicate(claim: PayerClaim, schedule: FeeSchedule): Adjudicati
     lines = claim.lines.map((line) => denied(line, '50', ['N115']));
   } else if (outcome === 'denied-no-prior-auth') {
     lines = claim.lines.map((line) => denied(line, '197'));
+  } else if (outcome === 'unprocessable') {
+    // MA130: the claim is unprocessable and has no appeal rights: fix it and send a new claim.
+    lines = claim.lines.map((line) => denied(line, '16', ['MA130']));
   } else if (outcome === 'partially-paid') {
     lines =
       claim.lines.length > 1
@@ -648,7 +657,7 @@ export function adjudicate(claim: PayerClaim, schedule: FeeSchedule): Adjudicati
   }
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const patientResponsibility = sum(lines.flatMap((l) => l.adjustments.filter((a) => a.group === 'PR').map((a) => a.amount)));
-  const isDenial = outcome === 'denied-medical-necessity' || outcome === 'denied-no-prior-auth';
+  const isDenial = outcome === 'denied-medical-necessity' || outcome === 'denied-no-prior-auth' || outcome === 'unprocessable';
   return {
     status: isDenial ? '4' : '1',
     charge: sum(claim.lines.map((l) => l.charge)),

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import { adjustments, claimEvents, claimLines, claimPayments, claims, claimStatuses, linePayments, remittances } from '../../db/schema';
+import { adjustments, appeals, claimEvents, claimLines, claimPayments, claimResolutions, claims, claimStatuses, linePayments, remittances } from '../../db/schema';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { notFound } from '../errors';
@@ -11,6 +11,7 @@ import { claimLineOf, claimLineView } from './orders';
 
 const listQuery = z.object({
   status: z.enum(claimStatuses, { message: `must be one of ${claimStatuses.join(', ')}` }).optional(),
+  resolution: z.enum(claimResolutions, { message: `must be one of ${claimResolutions.join(', ')}` }).optional(),
   orderId: uuidParam.optional(),
   payerId: z.string().trim().min(1).optional(),
   ...pagingQuery,
@@ -24,6 +25,8 @@ const claimSummary = z
     payerId: z.string(),
     status: z.enum(claimStatuses),
     statusReason: z.string().nullable(),
+    resolution: z.enum(claimResolutions).nullable().describe('The final state, once reached'),
+    resolvedAt: z.string().nullable(),
     serviceFrom: z.string(),
     serviceTo: z.string(),
     rentalPeriod: z.number().int().nullable(),
@@ -51,6 +54,22 @@ const claimView = claimSummary
   .extend({
     lines: z.array(claimLineView),
     events: z.array(z.object({ kind: z.string(), eventKey: z.string(), detail: z.record(z.string(), z.unknown()), at: z.string() })),
+    appeals: z.array(
+      z.object({
+        id: z.string(),
+        level: z.string(),
+        status: z.string(),
+        denialCodes: z.array(z.string()),
+        amount: z.number().int(),
+        prerequisite: z.string().nullable(),
+        determinationOn: z.string(),
+        deadlineOn: z.string(),
+        filedOn: z.string().nullable(),
+        reference: z.string().nullable(),
+        decidedOn: z.string().nullable(),
+        decision: z.string().nullable(),
+      }),
+    ),
     payments: z.array(
       z.object({
         remittanceId: z.string(),
@@ -138,6 +157,8 @@ function summaryOf(claim: typeof claims.$inferSelect): z.infer<typeof claimSumma
     payerId: claim.payerId,
     status: claim.status,
     statusReason: claim.statusReason,
+    resolution: claim.resolution,
+    resolvedAt: iso(claim.resolvedAt),
     serviceFrom: claim.serviceFrom,
     serviceTo: claim.serviceTo,
     rentalPeriod: claim.rentalPeriod,
@@ -169,6 +190,7 @@ export function claimRoutes(deps: AppDeps) {
       const query = c.req.valid('query');
       const filters: SQL[] = [];
       if (query.status) filters.push(eq(claims.status, query.status));
+      if (query.resolution) filters.push(eq(claims.resolution, query.resolution));
       if (query.orderId) filters.push(eq(claims.orderId, query.orderId));
       if (query.payerId) filters.push(eq(claims.payerId, query.payerId));
       const where = filters.length ? and(...filters) : undefined;
@@ -182,7 +204,7 @@ export function claimRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const [claim] = await db.select().from(claims).where(eq(claims.id, id));
       if (!claim) throw notFound('Claim', id);
-      const [lines, events, payments] = await Promise.all([
+      const [lines, events, payments, appealRows] = await Promise.all([
         db.select().from(claimLines).where(eq(claimLines.claimId, id)).orderBy(asc(claimLines.lineNumber)),
         db.select().from(claimEvents).where(eq(claimEvents.claimId, id)).orderBy(asc(claimEvents.at), asc(claimEvents.id)),
         db
@@ -191,6 +213,7 @@ export function claimRoutes(deps: AppDeps) {
           .innerJoin(remittances, eq(remittances.id, claimPayments.remittanceId))
           .where(eq(claimPayments.claimId, id))
           .orderBy(asc(remittances.receivedAt), asc(claimPayments.position)),
+        db.select().from(appeals).where(eq(appeals.claimId, id)).orderBy(asc(appeals.createdAt)),
       ]);
       const paymentIds = payments.map(({ payment }) => payment.id);
       const [paidLines, adjusted] = paymentIds.length
@@ -205,6 +228,20 @@ export function claimRoutes(deps: AppDeps) {
           ...summaryOf(claim),
           lines: lines.map(claimLineOf),
           events: events.map((event) => ({ kind: event.kind, eventKey: event.eventKey, detail: event.detail, at: event.at.toISOString() })),
+          appeals: appealRows.map((appeal) => ({
+            id: appeal.id,
+            level: appeal.level,
+            status: appeal.status,
+            denialCodes: appeal.denialCodes,
+            amount: appeal.amount,
+            prerequisite: appeal.prerequisite,
+            determinationOn: appeal.determinationOn,
+            deadlineOn: appeal.deadlineOn,
+            filedOn: appeal.filedOn,
+            reference: appeal.reference,
+            decidedOn: appeal.decidedOn,
+            decision: appeal.decision,
+          })),
           payments: payments.map(({ payment, remittance }) => ({
             remittanceId: payment.remittanceId,
             traceNumber: remittance.traceNumber,

@@ -6,6 +6,7 @@ import { requireRole } from '../auth';
 import { ApiError, validationError } from '../errors';
 import { bearerSecurity, router } from '../router';
 import { errorResponses } from '../schemas';
+import { startCreditBalanceWorkflows } from './credit-balances';
 
 const x12MediaTypes = ['text/plain', 'application/edi-x12'];
 
@@ -94,16 +95,7 @@ export function remittanceRoutes(deps: AppDeps) {
         signals.push({ claimId: signal.claimId, delivery: 'failed' });
       }
     }
-    const creditBalanceWorkflows: Array<{ creditBalanceId: string; start: 'started' | 'failed' }> = [];
-    for (const creditBalanceId of creditBalanceStarts(result.remittances)) {
-      try {
-        await deps.temporal.startCreditBalance(creditBalanceId);
-        creditBalanceWorkflows.push({ creditBalanceId, start: 'started' });
-      } catch (error) {
-        deps.logger.warn('creditBalanceWorkflow not started', { creditBalanceId, errorName: error instanceof Error ? error.name : 'unknown' });
-        creditBalanceWorkflows.push({ creditBalanceId, start: 'failed' });
-      }
-    }
+    const creditBalanceWorkflows = await startCreditBalanceWorkflows(deps, creditBalanceStarts(result.remittances));
     const duplicate = result.remittances.every((remittance) => remittance.duplicate);
     return c.json({ remittances: result.remittances, signals, creditBalanceWorkflows }, duplicate ? 200 : 201);
   });

@@ -468,6 +468,15 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
       adjustments: [[{ group: 'CO', reason: '197', amount: 15_000 }]],
       remarks: [[]],
     },
+    {
+      trigger: '97',
+      outcome: 'returned unprocessable: CO-16 on every line, remark MA130',
+      lines: () => [cpapMonth1()],
+      status: '4',
+      paid: 0,
+      adjustments: [[{ group: 'CO', reason: '16', amount: 15_000 }]],
+      remarks: [['MA130']],
+    },
   ])('a member id ending in $trigger is $outcome', async ({ trigger, lines, status, paid, adjustments, remarks }) => {
     const start = startOfTest();
     const pcn = `TRG${trigger}${lines().length}`;
@@ -509,7 +518,7 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
   });
 
   test('every trigger is in the README table that testers read', () => {
-    expect(SANDBOX_TRIGGERS.map((t) => t.memberIdEndsWith)).toEqual(['91', '92', '93', '94', '95', '96']);
+    expect(SANDBOX_TRIGGERS.map((t) => t.memberIdEndsWith)).toEqual(['91', '92', '93', '94', '95', '96', '97']);
     const readme = readFileSync(join(__dirname, '../../activities/clearinghouse/README.md'), 'utf8');
     for (const trigger of SANDBOX_TRIGGERS) expect(readme).toContain(`| \`…${trigger.memberIdEndsWith}\` | `);
   });

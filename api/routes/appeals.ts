@@ -1,0 +1,196 @@
+/**
+ * What billers tell a claim after its remittance: a reopening or appeal filed, the
+ * contractor's decision (signals appealFiled / appealDecided to the claim's workflow),
+ * and a patient's payment. Like the order signal routes, each checks the claim's state
+ * first and answers 404, 409 or 422 with the reason; an accepted signal answers 202.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, desc, eq } from 'drizzle-orm';
+import { recordPatientPayment } from '../../activities/credit-balances';
+import { appeals, claims } from '../../db/schema';
+import { nextAppealLevel } from '../../domain/denials';
+import { appealDecided, appealFiled } from '../../workflows/definitions';
+import type { AppDeps } from '../app';
+import { requireRole } from '../auth';
+import { ApiError, conflict, notFound, validationError, type FieldProblem } from '../errors';
+import { calendarDate, todayIso, uuidParam } from '../fields';
+import { bearerSecurity, router } from '../router';
+import { errorResponses } from '../schemas';
+import { startCreditBalanceWorkflows } from './credit-balances';
+
+const note = (maxLength: number) => z.string().trim().min(1, 'must not be empty').max(maxLength, `must be at most ${maxLength} characters`);
+
+const claimParams = z.object({ id: uuidParam.openapi({ param: { name: 'id', in: 'path' } }) });
+
+const filedSchema = z
+  .object({
+    filedOn: calendarDate.describe('The day the reopening or appeal was sent to the contractor'),
+    reference: note(50).optional().describe('The contractor’s appeal or correspondence number'),
+  })
+  .strict()
+  .openapi('AppealFiled');
+
+const decisionSchema = z
+  .object({
+    decision: z.enum(['won', 'lost'], { message: 'must be won or lost' }),
+    decidedOn: calendarDate,
+    next: z.enum(['next-level', 'write-off'], { message: 'must be next-level or write-off' }).optional().describe('Lost: appeal at the next level, or write the balance off'),
+    reason: note(300).optional(),
+  })
+  .strict()
+  .openapi('AppealDecision');
+
+const patientPaymentSchema = z
+  .object({
+    amount: z.number({ error: 'must be a whole number of cents' }).int('must be a whole number of cents').min(1, 'must be at least 1 cent').describe('Cents'),
+    receivedOn: calendarDate,
+    reference: note(50).optional().describe('Check number or card transaction id'),
+  })
+  .strict()
+  .openapi('PatientPayment');
+
+const accepted = z.object({ accepted: z.literal(true), signal: z.string(), appealId: z.string() }).openapi('AppealSignalAccepted');
+
+function claimRoute<B extends z.ZodType>(spec: { path: string; summary: string; description: string; body: B; responses: Parameters<typeof createRoute>[0]['responses'] }) {
+  return createRoute({
+    method: 'post',
+    path: spec.path,
+    summary: spec.summary,
+    description: spec.description,
+    tags: ['claims'],
+    security: bearerSecurity,
+    middleware: [requireRole('biller')] as const,
+    request: { params: claimParams, body: { required: true, content: { 'application/json': { schema: spec.body } } } },
+    responses: spec.responses,
+  });
+}
+
+const signalResponses = {
+  202: { description: 'The signal was delivered; the claim workflow applies it', content: { 'application/json': { schema: accepted } } },
+  ...errorResponses(400, 401, 403, 404, 409, 422, 503),
+};
+
+const fileAppeal = claimRoute({
+  path: '/claims/{id}/appeal',
+  summary: 'Record that the reopening or appeal the claim waits for was filed (signal appealFiled)',
+  description: '409 unless the claim has a reopening or appeal waiting to be filed; 422 for a filing date in the future or before the determination.',
+  body: filedSchema,
+  responses: signalResponses,
+});
+const decideAppeal = claimRoute({
+  path: '/claims/{id}/appeal/decision',
+  summary: 'Record the contractor’s decision on the filed reopening or appeal (signal appealDecided)',
+  description:
+    'Won: the claim waits for the new remittance. Lost: next (next-level or write-off) is required; after a reconsideration the later levels are a human decision, so only write-off. 409 unless an appeal was filed and waits for its decision.',
+  body: decisionSchema,
+  responses: signalResponses,
+});
+const payByPatient = claimRoute({
+  path: '/claims/{id}/patient-payments',
+  summary: 'Record a patient’s payment on the claim',
+  description: 'Lowers the patient balance; paying more than owed leaves a patient credit balance (its workflow starts).',
+  body: patientPaymentSchema,
+  responses: {
+    201: {
+      description: 'Recorded',
+      content: {
+        'application/json': {
+          schema: z.object({
+            creditBalances: z.array(z.object({ creditBalanceId: z.string(), party: z.enum(['payer', 'patient']), amount: z.number().int(), reason: z.string() })),
+            creditBalanceWorkflows: z.array(z.object({ creditBalanceId: z.string(), start: z.enum(['started', 'failed']) })),
+          }),
+        },
+      },
+    },
+    ...errorResponses(400, 401, 403, 404, 409, 422),
+  },
+});
+
+export function appealRoutes(deps: AppDeps) {
+  const { db } = deps.database;
+  const { temporal, logger } = deps;
+
+  async function claimOf(id: string) {
+    const [claim] = await db.select().from(claims).where(eq(claims.id, id));
+    if (!claim) throw notFound('Claim', id);
+    return claim;
+  }
+  async function latestAppeal(claimId: string, status: 'due' | 'filed') {
+    const [appeal] = await db
+      .select()
+      .from(appeals)
+      .where(and(eq(appeals.claimId, claimId), eq(appeals.status, status)))
+      .orderBy(desc(appeals.createdAt));
+    return appeal;
+  }
+  async function signal<T>(claimId: string, definition: Parameters<typeof temporal.signalClaim<T>>[1], payload: T) {
+    let delivery: 'sent' | 'not-running';
+    try {
+      delivery = await temporal.signalClaim(claimId, definition, payload);
+    } catch (error) {
+      logger.warn('signal failed', { claimId, signal: definition.name, errorName: error instanceof Error ? error.name : 'unknown' });
+      throw new ApiError(503, 'temporal_unavailable', "The claim's workflow did not answer in time; nothing was changed. Try again shortly.");
+    }
+    if (delivery === 'not-running') throw conflict(`Claim ${claimId}'s workflow is no longer running`);
+  }
+
+  const routes = router();
+  routes.openapi(fileAppeal, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { user } = c.get('actor');
+    await claimOf(id);
+    const appeal = await latestAppeal(id, 'due');
+    if (!appeal) throw conflict(`Claim ${id} has no reopening or appeal waiting to be filed`);
+    const problems: FieldProblem[] = [];
+    if (body.filedOn > todayIso()) problems.push({ field: 'filedOn', message: 'must not be in the future' });
+    else if (body.filedOn < appeal.determinationOn) problems.push({ field: 'filedOn', message: `must not be before the determination on ${appeal.determinationOn}` });
+    if (problems.length) throw validationError(problems, 422);
+    await signal(id, appealFiled, { user, claimId: id, appealId: appeal.id, level: appeal.level, filedOn: body.filedOn, ...(body.reference ? { reference: body.reference } : {}) });
+    return c.json({ accepted: true as const, signal: appealFiled.name, appealId: appeal.id }, 202);
+  });
+  routes.openapi(decideAppeal, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { user } = c.get('actor');
+    await claimOf(id);
+    const appeal = await latestAppeal(id, 'filed');
+    if (!appeal) throw conflict(`Claim ${id} has no filed reopening or appeal waiting for a decision`);
+    const problems: FieldProblem[] = [];
+    if (body.decidedOn > todayIso()) problems.push({ field: 'decidedOn', message: 'must not be in the future' });
+    else if (appeal.filedOn && body.decidedOn < appeal.filedOn) problems.push({ field: 'decidedOn', message: `must not be before the filing on ${appeal.filedOn}` });
+    if (body.decision === 'won' && body.next) problems.push({ field: 'next', message: 'applies to a lost appeal only' });
+    if (body.decision === 'lost' && !body.next) problems.push({ field: 'next', message: 'a lost appeal needs what happens next: next-level or write-off' });
+    if (body.next === 'next-level' && !nextAppealLevel(appeal.level)) {
+      problems.push({ field: 'next', message: `after a ${appeal.level} the later levels (ALJ, Council, court) are a human decision outside this workflow: write off, or pursue it by hand` });
+    }
+    if (problems.length) throw validationError(problems, 422);
+    await signal(id, appealDecided, {
+      user,
+      claimId: id,
+      appealId: appeal.id,
+      decision: body.decision,
+      decidedOn: body.decidedOn,
+      ...(body.next ? { next: body.next } : {}),
+      ...(body.reason ? { reason: body.reason } : {}),
+    });
+    return c.json({ accepted: true as const, signal: appealDecided.name, appealId: appeal.id }, 202);
+  });
+  routes.openapi(payByPatient, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { user } = c.get('actor');
+    const claim = await claimOf(id);
+    if (!claim.submittedAt || claim.status === 'rejected' || claim.status === 'corrected') {
+      throw conflict(`Claim ${id} is ${claim.status}: it was never filed, so it has no patient balance`);
+    }
+    if (body.receivedOn > todayIso()) throw validationError([{ field: 'receivedOn', message: 'must not be in the future' }], 422);
+    const recorded = await recordPatientPayment(db, { claimId: id, amount: body.amount, receivedOn: body.receivedOn, ...(body.reference ? { reference: body.reference } : {}), user });
+    const creditBalanceWorkflows = await startCreditBalanceWorkflows(deps, recorded.creditBalances.map((credit) => credit.creditBalanceId));
+    return c.json(
+      { creditBalances: recorded.creditBalances.map(({ creditBalanceId, party, amount, reason }) => ({ creditBalanceId, party, amount, reason })), creditBalanceWorkflows },
+      201,
+    );
+  });
+  return routes;
+}

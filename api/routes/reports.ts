@@ -1,0 +1,221 @@
+/**
+ * A/R aging (DOMAIN.md §1 step 10): the open balances of filed claims by payer and
+ * age bucket, split into what the payer still owes and what the patient owes. Age
+ * counts from the claim's FIRST submission — a corrected claim from its original's —
+ * so resubmitting never makes a receivable look young. The totals reconcile to the
+ * claim ledger: charges − payments − contractual adjustments − write-offs
+ * + recoupments + refunds = payer balance + patient balance.
+ *
+ * Claims rejected at the front end or returned unprocessable were never filed: their
+ * corrections carry the charge, so they are left out.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import { daysBetween } from '../../domain/calendar';
+import { agingBucket, agingBuckets, type AgingBucket } from '../../domain/posting';
+import type { AppDeps } from '../app';
+import { requireRole } from '../auth';
+import { calendarDate, todayIso } from '../fields';
+import { bearerSecurity, router } from '../router';
+import { errorResponses } from '../schemas';
+
+const money = z.number().int().describe('Cents');
+
+const bucketView = z.object({ claims: z.number().int(), payerBalance: money, patientBalance: money });
+
+const ledgerTotals = z
+  .object({
+    claims: z.number().int().describe('Filed claims'),
+    openClaims: z.number().int().describe('Filed claims with a payer or patient balance'),
+    charges: money,
+    payerPayments: money,
+    patientPayments: money,
+    contractualAdjustments: money.describe('CO/OA/PI contractual adjustments written off at posting'),
+    writeOffs: money.describe('Denials and balances written off with a reason'),
+    recoupments: money.describe('Overpayments the payer took back (PLB WO)'),
+    refunds: money.describe('Overpayments we returned'),
+    payerBalance: money,
+    patientBalance: money,
+  })
+  .openapi('LedgerTotals');
+
+const report = z
+  .object({
+    asOf: z.string(),
+    buckets: z.array(z.enum(agingBuckets)),
+    payers: z.array(
+      z.object({
+        payerId: z.string(),
+        payerName: z.string(),
+        buckets: z.record(z.enum(agingBuckets), bucketView),
+        totals: ledgerTotals,
+      }),
+    ),
+    totals: ledgerTotals,
+    openClaims: z
+      .array(
+        z.object({
+          claimId: z.string(),
+          claimNumber: z.string(),
+          payerId: z.string(),
+          status: z.string(),
+          firstSubmittedOn: z.string(),
+          ageDays: z.number().int(),
+          bucket: z.enum(agingBuckets),
+          payerBalance: money,
+          patientBalance: money,
+        }),
+      )
+      .describe('The oldest open claims first, at most `limit`'),
+  })
+  .openapi('ArAging');
+
+const agingRoute = createRoute({
+  method: 'get',
+  path: '/reports/ar-aging',
+  summary: 'Open balances by payer and age bucket (0–30 … >120 days from first submission), payer and patient shares, reconciled to the ledger',
+  tags: ['reports'],
+  security: bearerSecurity,
+  middleware: [requireRole('biller')] as const,
+  request: {
+    query: z.object({
+      asOf: calendarDate.optional().describe('Age balances as of this day (default today)'),
+      limit: z.coerce
+        .number({ error: 'must be a whole number from 0 to 1000' })
+        .int('must be a whole number from 0 to 1000')
+        .min(0, 'must be a whole number from 0 to 1000')
+        .max(1000, 'must be a whole number from 0 to 1000')
+        .default(100),
+    }),
+  },
+  responses: {
+    200: { description: 'The report', content: { 'application/json': { schema: report } } },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+interface ClaimRow {
+  id: string;
+  claim_number: string;
+  payer_id: string;
+  payer_name: string;
+  status: string;
+  total_charge: number;
+  first_submitted_at: string | Date;
+  payer_sum: number;
+  patient_sum: number;
+  payer_payments: number;
+  patient_payments: number;
+  contractual: number;
+  write_offs: number;
+  recoupments: number;
+  refunds: number;
+}
+
+type Totals = z.infer<typeof ledgerTotals>;
+const emptyTotals = (): Totals => ({
+  claims: 0,
+  openClaims: 0,
+  charges: 0,
+  payerPayments: 0,
+  patientPayments: 0,
+  contractualAdjustments: 0,
+  writeOffs: 0,
+  recoupments: 0,
+  refunds: 0,
+  payerBalance: 0,
+  patientBalance: 0,
+});
+
+export function reportRoutes(deps: AppDeps) {
+  const { db } = deps.database;
+
+  return router().openapi(agingRoute, async (c) => {
+    const { asOf = todayIso(), limit } = c.req.valid('query');
+    const result = await db.execute(sql`
+      with recursive lineage(claim_id, ancestor_id) as (
+        select id, id from claims
+        union all
+        select l.claim_id, c.corrects_claim_id from lineage l join claims c on c.id = l.ancestor_id where c.corrects_claim_id is not null
+      ),
+      first_submission as (
+        select l.claim_id, min(a.submitted_at) as first_submitted_at
+        from lineage l join claims a on a.id = l.ancestor_id group by l.claim_id
+      ),
+      ledger as (
+        select claim_id,
+          coalesce(sum(amount) filter (where party = 'payer'), 0)::int as payer_sum,
+          coalesce(sum(amount) filter (where party = 'patient'), 0)::int as patient_sum,
+          coalesce(-sum(amount) filter (where kind = 'payer-payment'), 0)::int as payer_payments,
+          coalesce(-sum(amount) filter (where kind = 'patient-payment'), 0)::int as patient_payments,
+          coalesce(-sum(amount) filter (where kind = 'contractual'), 0)::int as contractual,
+          coalesce(-sum(amount) filter (where kind = 'write-off'), 0)::int as write_offs,
+          coalesce(sum(amount) filter (where kind = 'recoupment'), 0)::int as recoupments,
+          coalesce(sum(amount) filter (where kind = 'refund'), 0)::int as refunds
+        from ledger_entries group by claim_id
+      )
+      select c.id, c.claim_number, c.payer_id, p.name as payer_name, c.status, c.total_charge, f.first_submitted_at,
+        coalesce(l.payer_sum, 0) as payer_sum, coalesce(l.patient_sum, 0) as patient_sum,
+        coalesce(l.payer_payments, 0) as payer_payments, coalesce(l.patient_payments, 0) as patient_payments,
+        coalesce(l.contractual, 0) as contractual, coalesce(l.write_offs, 0) as write_offs,
+        coalesce(l.recoupments, 0) as recoupments, coalesce(l.refunds, 0) as refunds
+      from claims c
+      join payers p on p.id = c.payer_id
+      join first_submission f on f.claim_id = c.id
+      left join ledger l on l.claim_id = c.id
+      where c.submitted_at is not null and c.status not in ('rejected', 'corrected')`);
+    const rows = ((result as { rows?: ClaimRow[] }).rows ?? (result as unknown as ClaimRow[])).map((row) => ({
+      ...row,
+      firstSubmittedOn: new Date(row.first_submitted_at).toISOString().slice(0, 10),
+    }));
+
+    const totals = emptyTotals();
+    const payers = new Map<string, { payerId: string; payerName: string; buckets: Record<AgingBucket, z.infer<typeof bucketView>>; totals: Totals }>();
+    const open: z.infer<typeof report>['openClaims'] = [];
+    for (const row of rows) {
+      const payerBalance = Number(row.total_charge) + Number(row.payer_sum);
+      const patientBalance = Number(row.patient_sum);
+      const ageDays = Math.max(0, daysBetween(row.firstSubmittedOn, asOf));
+      const bucket = agingBucket(ageDays);
+      const payer =
+        payers.get(row.payer_id) ??
+        {
+          payerId: row.payer_id,
+          payerName: row.payer_name,
+          buckets: Object.fromEntries(agingBuckets.map((name) => [name, { claims: 0, payerBalance: 0, patientBalance: 0 }])) as Record<AgingBucket, z.infer<typeof bucketView>>,
+          totals: emptyTotals(),
+        };
+      payers.set(row.payer_id, payer);
+      const isOpen = payerBalance !== 0 || patientBalance !== 0;
+      for (const sums of [totals, payer.totals]) {
+        sums.claims += 1;
+        sums.openClaims += isOpen ? 1 : 0;
+        sums.charges += Number(row.total_charge);
+        sums.payerPayments += Number(row.payer_payments);
+        sums.patientPayments += Number(row.patient_payments);
+        sums.contractualAdjustments += Number(row.contractual);
+        sums.writeOffs += Number(row.write_offs);
+        sums.recoupments += Number(row.recoupments);
+        sums.refunds += Number(row.refunds);
+        sums.payerBalance += payerBalance;
+        sums.patientBalance += patientBalance;
+      }
+      if (!isOpen) continue;
+      payer.buckets[bucket].claims += 1;
+      payer.buckets[bucket].payerBalance += payerBalance;
+      payer.buckets[bucket].patientBalance += patientBalance;
+      open.push({ claimId: row.id, claimNumber: row.claim_number, payerId: row.payer_id, status: row.status, firstSubmittedOn: row.firstSubmittedOn, ageDays, bucket, payerBalance, patientBalance });
+    }
+    open.sort((a, b) => b.ageDays - a.ageDays || a.claimNumber.localeCompare(b.claimNumber));
+    return c.json(
+      {
+        asOf,
+        buckets: [...agingBuckets],
+        payers: [...payers.values()].sort((a, b) => a.payerId.localeCompare(b.payerId)),
+        totals,
+        openClaims: open.slice(0, limit),
+      },
+      200,
+    );
+  });
+}
