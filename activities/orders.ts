@@ -307,9 +307,10 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
           .update(priorAuths)
           .set({
             status: input.status,
-            trackingNumber: input.trackingNumber ?? null,
-            expiresOn: input.expiresOn ?? null,
-            reason: input.reason ?? null,
+            // An expiry keeps the tracking number and dates of the affirmation it ends.
+            ...(input.trackingNumber ? { trackingNumber: input.trackingNumber } : {}),
+            ...(input.expiresOn ? { expiresOn: input.expiresOn } : {}),
+            ...(input.reason ? { reason: input.reason } : {}),
             decidedBy: input.user,
             decidedAt: new Date(input.at),
           })

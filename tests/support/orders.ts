@@ -62,7 +62,17 @@ export interface OrderHarness {
   teardown(): Promise<void>;
 }
 
-export async function createOrderHarness(options: { acknowledgementDelayMs?: number; remittanceDelayMs?: number } = {}): Promise<OrderHarness> {
+export async function createOrderHarness(
+  options: {
+    acknowledgementDelayMs?: number;
+    remittanceDelayMs?: number;
+    /**
+     * 0 turns off the sticky cache. Needed where a test stops a worker: the test server
+     * keeps a dead worker's sticky queue, and time skipping waits on it.
+     */
+    maxCachedWorkflows?: number;
+  } = {},
+): Promise<OrderHarness> {
   const [env, database, workflowCode] = await Promise.all([createTimeSkippingEnv(), createTestDatabase(), workflowBundle()]);
   const deps: ActivityDeps = {
     db: database.db,
@@ -93,6 +103,7 @@ export async function createOrderHarness(options: { acknowledgementDelayMs?: num
         taskQueue,
         workflowBundle: workflowCode,
         activities: createActivities(deps),
+        ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
       });
       running = harness.worker.run();
     },

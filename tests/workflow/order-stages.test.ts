@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { and, count, eq, like } from 'drizzle-orm';
+import { createActivities } from '../../activities';
+import { auditEvents, claimLines, claims, coverages, priorAuths, sandboxClaims, tasks } from '../../db/schema';
+import {
+  cancelOrder,
+  coverageUpdated,
+  deliveryConfirmed,
+  documentReceived,
+  documentReviewed,
+  priorAuthDecided,
+} from '../../workflows/definitions';
+import {
+  DAY,
+  approveAllDocuments,
+  createOrderHarness,
+  receiveDocument,
+  reportDelivery,
+  seedOrder,
+  waitForStatus,
+  type OrderHarness,
+} from '../support/orders';
+
+jest.setTimeout(120_000);
+
+// Each test moves the shared test-server clock, so each gets its own server, worker and database.
+let harness: OrderHarness;
+beforeEach(async () => {
+  harness = await createOrderHarness();
+});
+afterEach(() => harness?.teardown());
+
+async function tasksOf(orderId: string, kind: string) {
+  return harness.database.db.select().from(tasks).where(and(eq(tasks.orderId, orderId), eq(tasks.kind, kind)));
+}
+
+async function newOrder(options: Partial<Parameters<typeof seedOrder>[1]> = {}) {
+  const seeded = await seedOrder(harness.database, {
+    items: [{ hcpcs: 'E0143', acquisition: 'purchase' }],
+    orderDate: await harness.today(-1),
+    ...options,
+  });
+  return { ...seeded, handle: await harness.startOrder(seeded.orderId) };
+}
+
+test('missing documents: reminders every 3 days, one escalation at day 14, auto-cancel at day 60', async () => {
+  const { orderId, handle } = await newOrder();
+  await waitForStatus(handle, (status) => status.blockedOn === 'documents');
+  const outcome = await handle.result();
+  expect(outcome).toMatchObject({ stage: 'cancelled', reason: expect.stringContaining('documentation window of 60 days closed') });
+  // Days 3, 6, 9, 12, then 17, 20 … 59 after the escalation on day 14.
+  expect(await tasksOf(orderId, 'document-reminder')).toHaveLength(4 + 15);
+  expect(await tasksOf(orderId, 'document-escalation')).toHaveLength(1);
+  const [cancelled] = await harness.database.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entityId, orderId), eq(auditEvents.action, 'order.cancelled')));
+  expect(cancelled.actor).toBe('system');
+});
+
+test('a rejected document is asked for again; the order goes on once a new one is approved', async () => {
+  const { orderId, handle } = await newOrder();
+  await waitForStatus(handle, (status) => status.blockedOn === 'documents');
+  const first = await receiveDocument(harness.database, handle, orderId, 'standard-written-order');
+  await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId: first, decision: 'rejected', reason: 'unsigned' });
+  const rejected = await waitForStatus(handle, (status) => status.documents[0].status === 'rejected');
+  expect(rejected.documents[0].rejectReason).toBe('unsigned');
+  await waitForTask(orderId, 'document-rejected');
+  const second = await receiveDocument(harness.database, handle, orderId, 'standard-written-order');
+  await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId: second, decision: 'approved' });
+  await waitForStatus(handle, (status) => status.stage === 'delivery');
+});
+
+test('inactive coverage blocks the order on coverage until staff correct it; the new coverage is checked and the order goes on', async () => {
+  // Sandbox trigger: a member id ending in 91 answers the 270 with inactive coverage.
+  const { orderId, patientId, handle } = await newOrder({ memberId: '1EG4TE5MK91' });
+  await approveAllDocuments(harness.database, handle, orderId);
+  const blocked = await waitForStatus(handle, (status) => status.blockedOn === 'coverage');
+  expect(blocked).toMatchObject({ stage: 'eligibility', eligibility: { active: false } });
+  await waitForTask(orderId, 'coverage-problem');
+
+  // Two follow-up cadences pass: staff get reminders.
+  await harness.env.sleep(4 * DAY);
+  expect((await tasksOf(orderId, 'coverage-reminder')).length).toBeGreaterThanOrEqual(1);
+
+  const [corrected] = await harness.database.db
+    .insert(coverages)
+    .values({ patientId, payerId: 'medicare-jb', memberId: '1EG4TE5MK73', priority: 'primary', relationship: 'self', createdBy: 'ivy.intake' })
+    .returning({ id: coverages.id });
+  await handle.signal(coverageUpdated, { user: 'ivy.intake', coverageId: corrected.id });
+  const after = await waitForStatus(handle, (status) => status.stage === 'delivery');
+  expect(after.eligibility).toMatchObject({ active: true, coversDme: true });
+});
+
+test('prior auth non-affirmed, resubmitted, then affirmed: the tracking number goes on the claim', async () => {
+  const { orderId, handle } = await newOrder({ items: [{ hcpcs: 'L1851', acquisition: 'purchase', side: 'bilateral' }] });
+  await approveAllDocuments(harness.database, handle, orderId);
+  await waitForStatus(handle, (status) => status.stage === 'prior-auth' && status.priorAuth.status === 'requested');
+  await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'non-affirmed', reason: 'insufficient documentation', next: 'resubmit' });
+  await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
+  await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: await harness.today(60) });
+  await waitForStatus(handle, (status) => status.stage === 'delivery' && status.priorAuth.status === 'affirmed');
+
+  // The decision is written by an activity the signal handler runs: wait for it.
+  await waitForDatabase(async () => {
+    const requests = await harness.database.db.select().from(priorAuths).where(eq(priorAuths.orderId, orderId));
+    return requests.map((request) => request.status).sort().join() === 'affirmed,non-affirmed';
+  });
+
+  const deliveredOn = await harness.today();
+  await reportDelivery(harness.database, orderId, deliveredOn);
+  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  const withClaim = await waitForStatus(handle, (status) => status.claims.length === 1);
+  const [claim] = await harness.database.db.select().from(claims).where(eq(claims.id, withClaim.claims[0].claimId));
+  expect(claim.x12).toContain('REF*G1*A1B2C3D4E5F6G7~');
+  await handle.terminate('test done');
+});
+
+test('silence on prior auth is followed up after the decision SLA, and an affirmation that lapses before delivery is requested again', async () => {
+  const { orderId, handle } = await newOrder({ items: [{ hcpcs: 'L1851', acquisition: 'purchase' }] });
+  await approveAllDocuments(harness.database, handle, orderId);
+  await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
+  await harness.env.sleep(8 * DAY);
+  expect((await tasksOf(orderId, 'prior-auth-follow-up')).length).toBeGreaterThanOrEqual(1);
+  await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'ZZZZ1111YYYY22', expiresOn: await harness.today(5) });
+  await waitForStatus(handle, (status) => status.stage === 'delivery');
+  await harness.env.sleep(7 * DAY);
+  const asked = await waitForStatus(handle, (status) => status.stage === 'prior-auth' && status.priorAuth.status === 'requested');
+  expect(asked.priorAuth.trackingNumber).toBeUndefined();
+  await waitForDatabase(async () => (await harness.database.db.select().from(priorAuths).where(eq(priorAuths.orderId, orderId))).length === 2);
+  const requests = await harness.database.db.select().from(priorAuths).where(eq(priorAuths.orderId, orderId));
+  expect(requests.map((request) => [request.status, request.trackingNumber]).sort()).toEqual([
+    ['expired', 'ZZZZ1111YYYY22'],
+    ['requested', null],
+  ]);
+  await handle.terminate('test done');
+});
+
+test.each(['documentation', 'eligibility', 'prior-auth', 'delivery'] as const)('cancelOrder in %s ends the order as cancelled before any claim', async (stage) => {
+  const coverageStage = stage === 'eligibility';
+  const { orderId, handle } = await newOrder({
+    items: [{ hcpcs: stage === 'prior-auth' ? 'L1851' : 'E0143', acquisition: 'purchase' }],
+    ...(coverageStage ? { memberId: '1EG4TE5MK91' } : {}),
+  });
+  if (stage !== 'documentation') await approveAllDocuments(harness.database, handle, orderId);
+  await waitForStatus(handle, (status) => status.stage === stage);
+  await handle.signal(cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
+  const outcome = await handle.result();
+  expect(outcome).toEqual({ orderId, stage: 'cancelled', claims: 0, reason: 'patient declined' });
+  const [{ n }] = await harness.database.db.select({ n: count() }).from(claims).where(eq(claims.orderId, orderId));
+  expect(n).toBe(0);
+});
+
+test('duplicate and invalid signals change nothing, are recorded, and never fail the workflow', async () => {
+  const { orderId, handle } = await newOrder();
+  await waitForStatus(handle, (status) => status.blockedOn === 'documents');
+  await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId: randomUUID(), decision: 'approved' });
+  await handle.signal(documentReceived, { user: 'ivy.intake', documentId: randomUUID(), kind: 'oxygen-test' });
+  await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2030-01-01' });
+  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn: await harness.today(), serialNumbers: {} });
+  const ignored = await waitForStatus(handle, (status) => status.ignoredSignals.length === 4);
+  expect(ignored.ignoredSignals.map((entry) => entry.signal)).toEqual(['documentReviewed', 'documentReceived', 'priorAuthDecided', 'deliveryConfirmed']);
+  expect(ignored).toMatchObject({ stage: 'documentation', delivery: null, priorAuth: { status: 'not-required' } });
+  expect(ignored.documents.every((document) => document.status === 'missing')).toBe(true);
+
+  await approveAllDocuments(harness.database, handle, orderId);
+  await waitForStatus(handle, (status) => status.stage === 'delivery');
+  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn: await harness.today(3), serialNumbers: {} });
+  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn: await harness.today(), serialNumbers: { 'not-an-item': ['SN1'] } });
+  const future = await waitForStatus(handle, (status) => status.ignoredSignals.length === 6);
+  expect(future.ignoredSignals.slice(-2).map((entry) => entry.reason)).toEqual([
+    expect.stringContaining('is in the future'),
+    expect.stringContaining('not on the order'),
+  ]);
+  expect(future.delivery).toBeNull();
+
+  const deliveredOn = await harness.today();
+  await reportDelivery(harness.database, orderId, deliveredOn);
+  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  const outcome = await handle.result();
+  expect(outcome).toMatchObject({ stage: 'closed', claims: 1 });
+  const recorded = await harness.database.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entityId, orderId), eq(auditEvents.action, 'signal.ignored')));
+  expect(recorded.length).toBeGreaterThanOrEqual(7);
+  expect(JSON.stringify(recorded)).not.toContain('Testcase');
+});
+
+test('a worker that dies mid-order and is restarted does not bill or submit a claim twice', async () => {
+  await harness.teardown();
+  harness = await createOrderHarness({ maxCachedWorkflows: 0 });
+  const { orderId, handle } = await newOrder({ items: [{ hcpcs: 'E0601', acquisition: 'rental' }] });
+  await approveAllDocuments(harness.database, handle, orderId);
+  await waitForStatus(handle, (status) => status.stage === 'delivery');
+  const deliveredOn = await harness.today();
+  await reportDelivery(harness.database, orderId, deliveredOn);
+  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  // Kill the worker as soon as the claim row exists (building done, submission under way or next).
+  await waitForDatabase(async () => (await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId))).length > 0);
+  await harness.stopWorker();
+  await harness.startWorker();
+  // The acknowledgement and the remittance come on the sandbox payer's clock: move it on.
+  await harness.env.sleep(15 * DAY);
+  await waitForStatus(handle, (status) => status.claims[0]?.status === 'paid');
+
+  // Temporal may also run an activity again after a crash: run submission again by hand.
+  const [claim] = await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId));
+  const [line] = await harness.database.db.select().from(claimLines).where(eq(claimLines.claimId, claim.id));
+  const activities = createActivities(harness.deps);
+  expect(await activities.submitClaim({ claimId: claim.id, asOf: new Date().toISOString() })).toEqual({ submitted: false, claimNumber: claim.claimNumber });
+  // A second claim for the same month (a retried workflow step with a new claim id) is refused.
+  const duplicate = await activities.prepareClaim({
+    claimId: randomUUID(),
+    orderId,
+    lines: [{ itemId: line.itemId, hcpcs: 'E0601', modifiers: line.modifiers, units: 1, charge: line.charge, serviceFrom: line.serviceFrom, serviceTo: line.serviceTo, diagnosisPointers: [1], rentalMonth: 1 }],
+    rentalPeriod: 1,
+    rentalMonth: 1,
+    asOf: new Date().toISOString(),
+  });
+  expect(duplicate).toMatchObject({ ok: false, failures: [expect.objectContaining({ code: 'DUPLICATE_SERVICE_PERIOD' })] });
+
+  const claimRows = await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId));
+  expect(claimRows).toHaveLength(1);
+  // The sandbox payer keys claims by its own claim number; ours is CLM01 inside what it received.
+  const received = await harness.database.db.select().from(sandboxClaims).where(like(sandboxClaims.x12, `%CLM*${claim.claimNumber}*%`));
+  expect(received).toHaveLength(1);
+  await handle.terminate('test done');
+});
+
+async function waitForTask(orderId: string, kind: string) {
+  await waitForDatabase(async () => (await tasksOf(orderId, kind)).length > 0);
+}
+
+async function waitForDatabase(check: () => Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the database never reached the expected state');
+}
