@@ -4,6 +4,7 @@
  * that alters the commands of a running order, claim or mailbox workflow fails here; the
  * fix is `patched()` around the change, not a new recording (see the script's header).
  */
+import Long from 'long';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { readRecordedHistories, scenarios, historyFromJson, historyToJson } from '../../scripts/record-histories';
 import { quietTemporalRuntime } from '../support/temporal';
@@ -63,7 +64,7 @@ describe('the replay would notice a change', () => {
       eventId: event.eventId,
       eventTime: event.eventTime,
       eventType: 17, // EVENT_TYPE_TIMER_STARTED
-      timerStartedEventAttributes: { timerId: 'not-from-this-code', startToFireTimeout: { seconds: 60 }, workflowTaskCompletedEventId: event.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId },
+      timerStartedEventAttributes: { timerId: 'not-from-this-code', startToFireTimeout: { seconds: Long.fromNumber(60) }, workflowTaskCompletedEventId: event.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId },
     };
     await expect(replay(tampered, recorded.workflowId)).rejects.toMatchObject({ name: 'DeterminismViolationError' });
   });
