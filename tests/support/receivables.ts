@@ -1,0 +1,246 @@
+/**
+ * Receivables fixtures: claims written straight to the database the way the order
+ * workflow's activities store them (an order, its patient and coverage, the claim and
+ * its lines, submitted), and real 835 text built from a compact description — CLPs with
+ * their CAS, SVC lines with REF*6R and AMT*B6, PLB — so posting tests and the posting
+ * benchmark exercise parse, balance and post exactly as a payer's file would.
+ */
+import { randomUUID } from 'node:crypto';
+import { claimLines, claims, coverages, orderItems, orders, patients, prescribers } from '../../db/schema';
+import type { Db } from '../../db/client';
+
+export interface SeededPatientOrder {
+  orderId: string;
+  patientId: string;
+  itemId: string;
+}
+
+/** A patient in `state` with a coverage and one order of one item. */
+export async function seedPatientOrder(db: Db, options: { payerId?: string; state?: string; patientId?: string } = {}): Promise<SeededPatientOrder> {
+  let patientId = options.patientId;
+  if (!patientId) {
+    const [patient] = await db
+      .insert(patients)
+      .values({ firstName: 'Pat', lastName: 'Ledger', birthDate: '1950-04-01', sex: 'F', addressLine1: '1 Elm St', city: 'Columbus', state: options.state ?? 'OH', zip: '43215', createdBy: 'test' })
+      .returning({ id: patients.id });
+    patientId = patient.id;
+  }
+  const [coverage] = await db
+    .insert(coverages)
+    .values({ patientId, payerId: options.payerId ?? 'medicare-jb', memberId: `M${randomUUID().slice(0, 8)}`, priority: 'primary', relationship: 'self', createdBy: 'test' })
+    .returning({ id: coverages.id });
+  await db.insert(prescribers).values({ npi: '1987654328', firstName: 'Olivia', lastName: 'Ordering' }).onConflictDoNothing();
+  const orderId = randomUUID();
+  await db.insert(orders).values({
+    id: orderId,
+    patientId,
+    coverageId: coverage.id,
+    payerId: options.payerId ?? 'medicare-jb',
+    prescriberNpi: '1987654328',
+    orderDate: '2026-01-02',
+    diagnoses: ['G4733'],
+    workflowId: `order-${orderId}`,
+    createdBy: 'test',
+  });
+  const itemId = randomUUID();
+  await db.insert(orderItems).values({ id: itemId, orderId, lineNumber: 1, hcpcs: 'E0601', quantity: 1, acquisition: 'rental', unitCharge: 15_000 });
+  return { orderId, patientId, itemId };
+}
+
+export interface ClaimLineSpec {
+  hcpcs: string;
+  modifiers: string[];
+  charge: number;
+  units?: number;
+  rentalMonth?: number;
+  serviceFrom?: string;
+}
+
+export interface StoredClaim {
+  claimId: string;
+  claimNumber: string;
+  orderId: string;
+  totalCharge: number;
+  lines: Array<ClaimLineSpec & { id: string; lineControlNumber: string; serviceFrom: string }>;
+}
+
+const claimNumberOf = (claimId: string) => `DME${claimId.replace(/-/g, '').slice(0, 17).toUpperCase()}`;
+
+/** Claims as prepareClaim and submitClaim leave them: submitted, with line control numbers; rows inserted in batches. */
+export async function insertClaims(
+  db: Db,
+  specs: Array<{ order: SeededPatientOrder; lines: ClaimLineSpec[]; payerId?: string; submittedAt?: Date; correctsClaimId?: string; status?: 'submitted' | 'accepted' }>,
+): Promise<StoredClaim[]> {
+  const stored: StoredClaim[] = specs.map((spec, index) => {
+    const claimId = randomUUID();
+    const claimNumber = claimNumberOf(claimId);
+    return {
+      claimId,
+      claimNumber,
+      orderId: spec.order.orderId,
+      totalCharge: spec.lines.reduce((total, line) => total + line.charge, 0),
+      lines: spec.lines.map((line, lineIndex) => ({
+        ...line,
+        id: randomUUID(),
+        lineControlNumber: `${claimNumber}-${lineIndex + 1}`,
+        // Each claim bills its own period of the item: the database refuses a period billed twice.
+        serviceFrom: line.serviceFrom ?? dayAfter('2026-01-05', index * 10 + lineIndex),
+      })),
+    };
+  });
+  for (let start = 0; start < stored.length; start += 1_000) {
+    const batch = stored.slice(start, start + 1_000);
+    await db.insert(claims).values(
+      batch.map((claim, offset) => {
+        const spec = specs[start + offset];
+        const from = claim.lines.map((line) => line.serviceFrom).sort()[0];
+        return {
+          id: claim.claimId,
+          orderId: claim.orderId,
+          claimNumber: claim.claimNumber,
+          payerId: spec.payerId ?? 'medicare-jb',
+          serviceFrom: from,
+          serviceTo: from,
+          totalCharge: claim.totalCharge,
+          correctsClaimId: spec.correctsClaimId ?? null,
+          status: spec.status ?? 'accepted',
+          interchangeControlNumber: String(start + offset + 1),
+          x12: 'ISA*…',
+          submittedAt: spec.submittedAt ?? new Date('2026-01-10T12:00:00Z'),
+        };
+      }),
+    );
+    await db.insert(claimLines).values(
+      batch.flatMap((claim, offset) =>
+        claim.lines.map((line, lineIndex) => ({
+          id: line.id,
+          claimId: claim.claimId,
+          lineNumber: lineIndex + 1,
+          itemId: specs[start + offset].order.itemId,
+          hcpcs: line.hcpcs,
+          modifiers: line.modifiers,
+          units: line.units ?? 1,
+          charge: line.charge,
+          serviceFrom: line.serviceFrom,
+          serviceTo: line.serviceFrom,
+          rentalMonth: line.rentalMonth ?? null,
+          lineControlNumber: line.lineControlNumber,
+          side: `${start + offset}:${lineIndex}`,
+        })),
+      ),
+    );
+  }
+  return stored;
+}
+
+function dayAfter(date: string, days: number): string {
+  const at = new Date(`${date}T00:00:00Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 10);
+}
+
+export interface Cas {
+  group: 'CO' | 'PR' | 'OA' | 'PI';
+  reason: string;
+  amount: number;
+}
+
+export interface SvcSpec {
+  hcpcs: string;
+  modifiers?: string[];
+  charge: number;
+  paid: number;
+  units?: number;
+  lineControlNumber?: string;
+  serviceDate?: string;
+  allowed?: number;
+  adjustments: Cas[];
+  remarks?: string[];
+}
+
+export interface ClpSpec {
+  pcn: string;
+  /** CLP02: 1 paid as primary, 4 denied, 22 reversal. */
+  status?: string;
+  charge: number;
+  paid: number;
+  /** CLP05; the sum of the PR adjustments unless given. */
+  patientResponsibility?: number;
+  icn: string;
+  adjustments?: Cas[];
+  remarks?: string[];
+  lines: SvcSpec[];
+}
+
+export interface RemittanceSpec {
+  trace: string;
+  paidOn?: string;
+  claims: ClpSpec[];
+  plb?: Array<{ reason: string; reference: string; amount: number }>;
+  /** BPR02; Σ paid − Σ PLB unless given (give it wrong to build an unbalanced file). */
+  paymentAmount?: number;
+}
+
+const dollars = (cents: number) => {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const whole = Math.floor(abs / 100);
+  const rest = abs % 100;
+  return `${sign}${whole}${rest ? `.${String(rest).padStart(2, '0').replace(/0$/, '')}` : ''}`;
+};
+
+function casSegments(adjustments: Cas[]): string[] {
+  const out: string[] = [];
+  for (const group of ['CO', 'PR', 'OA', 'PI'] as const) {
+    const mine = adjustments.filter((adjustment) => adjustment.group === group);
+    for (let start = 0; start < mine.length; start += 6) {
+      out.push(['CAS', group, ...mine.slice(start, start + 6).flatMap((adjustment) => [adjustment.reason, dollars(adjustment.amount), ''])].join('*').replace(/\*+$/, ''));
+    }
+  }
+  return out;
+}
+
+/** A balanced (unless told otherwise) 005010X221A1 835 as a payer sends it. */
+export function build835(spec: RemittanceSpec): string {
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const payment = spec.paymentAmount ?? sum(spec.claims.map((claim) => claim.paid)) - sum((spec.plb ?? []).map((plb) => plb.amount));
+  const paidOn = (spec.paidOn ?? '2026-02-13').replace(/-/g, '');
+  const body: string[] = [
+    `BPR*I*${dollars(payment)}*C*ACH*CCP*01*041000124*DA*1234567890*1123456789**01*044000037*DA*9876543210*${paidOn}`,
+    `TRN*1*${spec.trace}*1123456789`,
+    'N1*PR*CGS JURISDICTION B',
+    'N3*PO BOX 20010',
+    'N4*NASHVILLE*TN*372020010',
+    'PER*BL*EDI SUPPORT*TE*8665909598',
+    'N1*PE*DURABLE DME SUPPLY LLC*XX*1234567893',
+    'REF*TJ*123456789',
+    'LX*1',
+  ];
+  for (const clp of spec.claims) {
+    const pr = clp.patientResponsibility ?? sum([...(clp.adjustments ?? []), ...clp.lines.flatMap((line) => line.adjustments)].filter((a) => a.group === 'PR').map((a) => a.amount));
+    body.push(`CLP*${clp.pcn}*${clp.status ?? '1'}*${dollars(clp.charge)}*${dollars(clp.paid)}*${dollars(pr)}*MB*${clp.icn}*12*1`);
+    body.push(...casSegments(clp.adjustments ?? []));
+    body.push('NM1*QC*1*LEDGER*PAT****MI*1EG4TE5MK73');
+    if (clp.remarks?.length) body.push(`MOA***${clp.remarks.join('*')}`);
+    for (const svc of clp.lines) {
+      body.push(`SVC*HC:${[svc.hcpcs, ...(svc.modifiers ?? [])].join(':')}*${dollars(svc.charge)}*${dollars(svc.paid)}**${svc.units ?? 1}`);
+      body.push(`DTM*472*${(svc.serviceDate ?? '2026-01-05').replace(/-/g, '')}`);
+      body.push(...casSegments(svc.adjustments));
+      if (svc.lineControlNumber) body.push(`REF*6R*${svc.lineControlNumber}`);
+      if (svc.allowed !== undefined) body.push(`AMT*B6*${dollars(svc.allowed)}`);
+      if (svc.remarks?.length) body.push(`LQ*HE*${svc.remarks.join('~LQ*HE*')}`);
+    }
+  }
+  if (spec.plb?.length) body.push(['PLB', '1234567893', '20261231', ...spec.plb.flatMap((plb) => [`${plb.reason}:${plb.reference}`, dollars(plb.amount)])].join('*'));
+  const segments = ['ST*835*0001', ...body];
+  segments.push(`SE*${segments.length + 1}*0001`);
+  return [
+    'ISA*00*          *00*          *ZZ*CGSJB17013     *ZZ*DURABLEDME     *260213*0600*^*00501*000000452*0*T*:',
+    'GS*HP*CGSJB17013*DURABLEDME*20260213*0600*452*X*005010X221A1',
+    ...segments,
+    'GE*1*452',
+    'IEA*1*000000452',
+  ]
+    .map((segment) => `${segment}~`)
+    .join('\n');
+}
