@@ -53,12 +53,6 @@ export interface OrderHarness {
    * runs ahead of the wall clock once a test skipped time, and it is shared by the file.
    */
   today(offsetDays?: number): Promise<string>;
-  /**
-   * Moves the test server's clock a step at a time until the workflow closes. Needed
-   * across continueAsNew: the test server stops skipping time for a `result()` call
-   * once the run it started on has continued as new.
-   */
-  runToCompletion(workflowId: string, stepDays?: number, maxSteps?: number): Promise<unknown>;
   teardown(): Promise<void>;
 }
 
@@ -67,8 +61,9 @@ export async function createOrderHarness(
     acknowledgementDelayMs?: number;
     remittanceDelayMs?: number;
     /**
-     * 0 turns off the sticky cache. Needed where a test stops a worker: the test server
-     * keeps a dead worker's sticky queue, and time skipping waits on it.
+     * 0 turns off the sticky cache. Needed where a test stops a worker or continues a
+     * workflow as new: the test server keeps the old sticky queue, and time skipping
+     * then stalls waiting on it.
      */
     maxCachedWorkflows?: number;
   } = {},
@@ -120,15 +115,6 @@ export async function createOrderHarness(
     },
     async today(offsetDays = 0) {
       return new Date((await env.currentTimeMs()) + offsetDays * DAY).toISOString().slice(0, 10);
-    },
-    async runToCompletion(workflowId, stepDays = 15, maxSteps = 400) {
-      const handle = env.client.workflow.getHandle(workflowId);
-      for (let step = 0; step < maxSteps; step++) {
-        const { status } = await handle.describe();
-        if (status.name !== 'RUNNING' && status.name !== 'CONTINUED_AS_NEW') return handle.result();
-        await env.sleep(stepDays * DAY);
-      }
-      throw new Error(`${workflowId} still running after ${maxSteps} steps of ${stepDays} days`);
     },
     async teardown() {
       if (harness.worker && harness.worker.getState() === 'RUNNING') await harness.stopWorker();
