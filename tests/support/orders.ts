@@ -53,6 +53,8 @@ export interface OrderHarness {
    * runs ahead of the wall clock once a test skipped time, and it is shared by the file.
    */
   today(offsetDays?: number): Promise<string>;
+  /** Moves the test server's clock a step at a time until the workflow closes. */
+  runToCompletion(workflowId: string, stepDays?: number, maxSteps?: number): Promise<unknown>;
   teardown(): Promise<void>;
 }
 
@@ -115,6 +117,15 @@ export async function createOrderHarness(
     },
     async today(offsetDays = 0) {
       return new Date((await env.currentTimeMs()) + offsetDays * DAY).toISOString().slice(0, 10);
+    },
+    async runToCompletion(workflowId, stepDays = 15, maxSteps = 400) {
+      const handle = env.client.workflow.getHandle(workflowId);
+      for (let step = 0; step < maxSteps; step++) {
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING') return handle.result();
+        await env.sleep(stepDays * DAY);
+      }
+      throw new Error(`${workflowId} still running after ${maxSteps} steps of ${stepDays} days`);
     },
     async teardown() {
       if (harness.worker && harness.worker.getState() === 'RUNNING') await harness.stopWorker();
