@@ -12,6 +12,7 @@
  * - A CPAP rental (E0601) reaches its first submitted claim: month 1, RR KH KX.
  */
 import { spawnSync } from 'node:child_process';
+import type { Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { startApiServer, type RunningApi } from '../../api/server';
 import { createLogger } from '../../logger';
@@ -35,7 +36,8 @@ beforeAll(async () => {
   database = await createTestDatabase();
   // The payer acknowledges in a second and remits in two weeks: claims stay submitted.
   stack = await startTemporalStack(database, { acknowledgementDelayMs: 1_000 });
-  temporalAddress = stack.client.connection.options.address;
+  // The stack's client is over a real Connection; its address is the dev server's.
+  temporalAddress = (stack.client.connection as Connection).options.address;
   const app = createApp({ database, temporal: stack.temporal, apiKeys: testKeys, logger: createLogger('error') });
   api = await startApiServer(app, 0, '127.0.0.1');
   call = httpClient(`http://127.0.0.1:${api.port}`, { byRole: Object.fromEntries(testKeys.map((entry) => [entry.role, entry.key])) });
