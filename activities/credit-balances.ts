@@ -50,8 +50,10 @@ export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
         .where(inArray(ledgerEntries.claimId, batch))
         .groupBy(ledgerEntries.claimId, ledgerEntries.party),
     ]);
+    const byClaim = new Map<string, typeof sums>();
+    for (const sum of sums) byClaim.set(sum.claimId, [...(byClaim.get(sum.claimId) ?? []), sum]);
     for (const row of rows) {
-      const own = sums.filter((sum) => sum.claimId === row.id);
+      const own = byClaim.get(row.id) ?? [];
       const balances = claimBalances(row.totalCharge, own.map((sum) => ({ party: sum.party, amount: sum.total })));
       out.set(row.id, { ...balances, charge: row.totalCharge, writeOffs: own.reduce((total, sum) => total + sum.writeOffs, 0) });
     }
@@ -77,12 +79,13 @@ export async function detectCreditBalances(tx: Tx, claimIds: string[], duplicate
         .where(inArray(claims.id, batch)),
       tx.select().from(creditBalances).where(and(inArray(creditBalances.claimId, batch), eq(creditBalances.status, 'open'))),
     ]);
+    const openByClaim = new Map(open.map((row) => [`${row.claimId}:${row.party}`, row]));
     for (const claim of rows) {
       const balance = balances.get(claim.id)!;
       const findings = creditBalancesOf(balance, { duplicatePayments: duplicates.get(claim.id) ?? 0, writtenOff: balance.writeOffs > 0 });
       for (const party of ['payer', 'patient'] as const) {
         const finding = findings.find((candidate) => candidate.party === party);
-        const current = open.find((row) => row.claimId === claim.id && row.party === party);
+          const current = openByClaim.get(`${claim.id}:${party}`);
         if (!finding && current) {
           await tx.update(creditBalances).set({ status: 'resolved', resolution: 'recouped', resolvedBy: user, resolvedAt: at }).where(eq(creditBalances.id, current.id));
           await recordAudit(tx, { actor: user, action: 'credit-balance.recouped', entityType: 'credit-balance', entityId: current.id, detail: { claimId: claim.id, amount: current.amount } });

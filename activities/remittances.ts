@@ -96,10 +96,76 @@ export function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
 
 const payerIdentifierOf = (remittance: Remittance) => remittance.payerTraceId || remittance.payer.id || remittance.payer.name;
 
-
 async function insertAll<T>(tx: Tx, rows: readonly T[], insert: (batch: T[]) => Promise<unknown>) {
   for (const batch of chunks(rows)) await insert(batch);
 }
+
+type Column<T> = readonly [name: string, type: string, value: (row: T) => unknown];
+
+/**
+ * INSERT … SELECT FROM unnest(…): one array parameter per column, so a batch of
+ * thousands of rows is one short statement (building a VALUES list row by row costs
+ * more than the database's work at these volumes).
+ */
+async function insertUnnested<T>(tx: Tx, table: string, columns: ReadonlyArray<Column<T>>, rows: readonly T[]) {
+  for (const batch of chunks(rows, 5_000)) {
+    const arrays = columns.map(([, type, value]) => sql`${sql.param(batch.map(value))}::${sql.raw(type)}[]`);
+    await tx.execute(
+      sql`insert into ${sql.identifier(table)} (${sql.raw(columns.map(([name]) => `"${name}"`).join(', '))}) select * from unnest(${sql.join(arrays, sql`, `)})`,
+    );
+  }
+}
+
+const json = (value: unknown) => JSON.stringify(value ?? []);
+
+const claimPaymentColumns: ReadonlyArray<Column<typeof claimPayments.$inferInsert>> = [
+  ['id', 'uuid', (row) => row.id],
+  ['remittance_id', 'uuid', (row) => row.remittanceId],
+  ['claim_id', 'uuid', (row) => row.claimId ?? null],
+  ['patient_control_number', 'text', (row) => row.patientControlNumber],
+  ['status_code', 'text', (row) => row.statusCode],
+  ['outcome', 'text', (row) => row.outcome],
+  ['charge', 'int', (row) => row.charge],
+  ['paid', 'int', (row) => row.paid],
+  ['patient_responsibility', 'int', (row) => row.patientResponsibility],
+  ['payer_claim_number', 'text', (row) => row.payerClaimNumber],
+  ['remark_codes', 'jsonb', (row) => json(row.remarkCodes)],
+  ['position', 'int', (row) => row.position],
+];
+const linePaymentColumns: ReadonlyArray<Column<typeof linePayments.$inferInsert>> = [
+  ['id', 'uuid', (row) => row.id],
+  ['claim_payment_id', 'uuid', (row) => row.claimPaymentId],
+  ['claim_line_id', 'uuid', (row) => row.claimLineId ?? null],
+  ['hcpcs', 'text', (row) => row.hcpcs],
+  ['modifiers', 'jsonb', (row) => json(row.modifiers)],
+  ['charge', 'int', (row) => row.charge],
+  ['paid', 'int', (row) => row.paid],
+  ['allowed', 'int', (row) => row.allowed ?? null],
+  ['units', 'int', (row) => row.units],
+  ['line_control_number', 'text', (row) => row.lineControlNumber ?? null],
+  ['service_from', 'date', (row) => row.serviceFrom ?? null],
+  ['remark_codes', 'jsonb', (row) => json(row.remarkCodes)],
+];
+const adjustmentColumns: ReadonlyArray<Column<typeof adjustments.$inferInsert>> = [
+  ['claim_payment_id', 'uuid', (row) => row.claimPaymentId],
+  ['line_payment_id', 'uuid', (row) => row.linePaymentId ?? null],
+  ['group_code', 'text', (row) => row.groupCode],
+  ['reason_code', 'text', (row) => row.reasonCode],
+  ['amount', 'int', (row) => row.amount],
+  ['quantity', 'int', (row) => row.quantity ?? null],
+];
+const ledgerColumns: ReadonlyArray<Column<typeof ledgerEntries.$inferInsert>> = [
+  ['entry_key', 'text', (row) => row.entryKey],
+  ['claim_id', 'uuid', (row) => row.claimId],
+  ['party', 'text', (row) => row.party],
+  ['kind', 'text', (row) => row.kind],
+  ['amount', 'int', (row) => row.amount],
+  ['remittance_id', 'uuid', (row) => row.remittanceId ?? null],
+  ['credit_balance_id', 'uuid', (row) => row.creditBalanceId ?? null],
+  ['reason', 'text', (row) => row.reason ?? null],
+  ['actor', 'text', (row) => row.actor],
+  ['at', 'timestamptz', (row) => (row.at as Date).toISOString()],
+];
 
 export interface RemittanceActivityDeps {
   db: Db;
@@ -350,29 +416,23 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
         .returning({ id: remittances.id });
       if (inserted.length === 0) throw new DuplicateRace();
 
-      await insertAll(tx, claimPaymentRows, (batch) => tx.insert(claimPayments).values(batch));
-      await insertAll(tx, linePaymentRows, (batch) => tx.insert(linePayments).values(batch));
-      await insertAll(tx, adjustmentRows, (batch) => tx.insert(adjustments).values(batch));
-      for (const batch of chunks([...lineUpdates])) {
-        const values = sql.join(
-          batch.map(([id, update]) => sql`(${id}::uuid, ${update.delta}::int, ${update.allowed}::int)`),
-          sql`, `,
-        );
+      await insertUnnested(tx, 'claim_payments', claimPaymentColumns, claimPaymentRows);
+      await insertUnnested(tx, 'line_payments', linePaymentColumns, linePaymentRows);
+      await insertUnnested(tx, 'adjustments', adjustmentColumns, adjustmentRows);
+      const array = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+      for (const batch of chunks([...lineUpdates], 5_000)) {
         await tx.execute(sql`update claim_lines as l set paid_amount = l.paid_amount + v.delta, allowed_amount = coalesce(v.allowed, l.allowed_amount)
-          from (values ${values}) as v(id, delta, allowed) where l.id = v.id`);
+          from unnest(${array(batch.map(([id]) => id), 'uuid')}, ${array(batch.map(([, update]) => update.delta), 'int')}, ${array(batch.map(([, update]) => update.allowed), 'int')}) as v(id, delta, allowed)
+          where l.id = v.id`);
       }
-      for (const batch of chunks([...claimUpdates])) {
-        const values = sql.join(
-          batch.map(
-            ([id, update]) =>
-              sql`(${id}::uuid, ${update.status}, ${update.paid}::int, ${update.patientResponsibility}::int, ${update.payerClaimNumber}, ${update.resolveAsPaid}::boolean)`,
-          ),
-          sql`, `,
-        );
+      for (const batch of chunks([...claimUpdates], 5_000)) {
+        const column = <K extends keyof (typeof batch)[number][1]>(key: K) => batch.map(([, update]) => update[key]);
         await tx.execute(sql`update claims as c set status = v.status, paid_amount = c.paid_amount + v.paid,
             patient_responsibility = c.patient_responsibility + v.pr, payer_claim_number = v.icn, updated_at = now(),
             resolution = case when v.resolve then (case when c.patient_responsibility + v.pr > 0 then 'patient-billed' else 'paid' end) else c.resolution end
-          from (values ${values}) as v(id, status, paid, pr, icn, resolve) where c.id = v.id`);
+          from unnest(${array(batch.map(([id]) => id), 'uuid')}, ${array(column('status'), 'text')}, ${array(column('paid'), 'int')}, ${array(column('patientResponsibility'), 'int')},
+            ${array(column('payerClaimNumber'), 'text')}, ${array(column('resolveAsPaid'), 'boolean')}) as v(id, status, paid, pr, icn, resolve)
+          where c.id = v.id`);
       }
 
       await insertAll(
@@ -400,7 +460,7 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
           if (claimId) entry(claimId, `${remittanceId}:plb:${index}`, 'payer', 'recoupment', plb.amount, `PLB WO ${plb.referenceId}`);
         });
       }
-      await insertAll(tx, ledgerRows, (batch) => tx.insert(ledgerEntries).values(batch));
+      await insertUnnested(tx, 'ledger_entries', ledgerColumns, ledgerRows);
 
       result.creditBalances = await detectCreditBalances(tx, [...new Set(ledgerRows.map((row) => row.claimId))], duplicatesByClaim, at, user);
       await insertAll(tx, taskRows, (batch) => tx.insert(tasks).values(batch).onConflictDoNothing());
