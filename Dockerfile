@@ -23,11 +23,12 @@ COPY . .
 # (the SQL and meta/_journal.json), and the sandbox payer reads the fee-schedule CSV
 # from domain/data.
 RUN npm run build \
- && cp -R db/migrations dist/db/migrations \
- && mkdir -p dist/domain/data \
+ && mkdir -p dist/db/migrations dist/domain/data \
+ && cp -R db/migrations/. dist/db/migrations/ \
  && cp -R domain/data/. dist/domain/data/ \
  && test -f dist/worker.js \
  && test -f dist/api/server.js \
+ && test -f dist/scripts/migrate.js \
  && test -f dist/workflows/index.js \
  && test -f dist/db/migrations/meta/_journal.json
 

@@ -19,7 +19,7 @@ import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker
 import { loadConfig } from '../../config';
 import type { DevServer } from '../../scripts/temporal-dev-server';
 import { dmeSearchAttributes } from '../../workflows/search-attributes';
-import { startDevServerForTests } from '../support/temporal';
+import { quietTemporalRuntime, startDevServerForTests } from '../support/temporal';
 import type { waitForever } from '../support/workflows/timers';
 
 jest.setTimeout(60_000);
@@ -114,8 +114,11 @@ describeWithCompose('docker-compose.yml', () => {
       // What the app itself would make of this environment.
       expect(() => loadConfig(service.environment)).not.toThrow();
     }
+    // What `npm run build` emits for worker.ts, api/server.ts and scripts/migrate.ts.
     expect(api.command).toEqual(['node', 'dist/api/server.js']);
     expect(worker.command).toEqual(['node', 'dist/worker.js']);
+    expect(migrate.command).toEqual(['node', 'dist/scripts/migrate.js']);
+    for (const source of ['api/server.ts', 'worker.ts', 'scripts/migrate.ts']) expect(fs.existsSync(path.join(repo, source))).toBe(true);
     expect(api.environment).toMatchObject({ API_HOST: '0.0.0.0', PORT: '3000' });
     expect(api.ports).toEqual([expect.objectContaining({ target: 3000, host_ip: '127.0.0.1', published: '3000' })]);
   });
@@ -149,6 +152,7 @@ describe('docker/register-search-attributes.sh', () => {
   const cli = () => process.env.TEMPORAL_CLI_PATH ?? server.cliPath;
 
   beforeAll(async () => {
+    quietTemporalRuntime();
     server = await startDevServerForTests({ ui: false });
     connection = await Connection.connect({ address: server.address });
   }, 60_000);
