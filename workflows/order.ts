@@ -51,6 +51,7 @@ import {
   deliveryConfirmed,
   documentReceived,
   documentReviewed,
+  orderStages,
   orderStatus,
   priorAuthDecided,
   rentalChanged,
@@ -121,18 +122,6 @@ export interface OrderOutcome {
 /** Thrown inside the workflow to unwind from any wait when the order is cancelled. */
 class OrderCancelled extends Error {}
 
-const stageOrder: OrderStage[] = [
-  'documentation',
-  'eligibility',
-  'prior-auth',
-  'delivery',
-  'coding',
-  'submission',
-  'rental',
-  'receivables',
-  'closed',
-  'cancelled',
-];
 const maxIgnoredSignals = 25;
 const defaultHistoryLimit = 8_000;
 
@@ -745,7 +734,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
         { key: DmeHcpcs, value: [...new Set(state.context.items.map((item) => item.hcpcs))] },
       ]);
     }
-    const reached = (stage: OrderStage) => stageOrder.indexOf(state.stage) > stageOrder.indexOf(stage);
+    const reached = (stage: OrderStage) => orderStages.indexOf(state.stage) > orderStages.indexOf(stage);
     if (!reached('documentation')) await collectDocuments();
     if (!reached('eligibility')) await verifyEligibility();
     if (!reached('prior-auth')) await obtainPriorAuth();
