@@ -88,7 +88,7 @@ describeWithCompose('docker-compose.yml', () => {
     expect(temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'temporal-postgres' });
     expect(temporal.depends_on['temporal-postgres'].condition).toBe('service_healthy');
     expect(ui.image).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
-    expect(ui.ports).toEqual([expect.objectContaining({ target: 8080, host_ip: '127.0.0.1', published: '8233' })]);
+    expect(ui.ports).toEqual([expect.objectContaining({ target: 8080, host_ip: '127.0.0.1', published: '8080' })]);
     expect(attributes.image).toMatch(/^temporalio\/admin-tools:\d+\.\d+\.\d+/);
     expect(attributes.depends_on.temporal.condition).toBe('service_healthy');
     expect(attributes.volumes).toEqual([expect.objectContaining({ type: 'bind', source: registerScript, read_only: true })]);
