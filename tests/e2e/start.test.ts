@@ -266,10 +266,8 @@ linuxOnly('npm start (scripts/dev.ts)', () => {
     expect(await openPorts(ports)).toEqual([]);
   });
 
-  // Known bug, marked so: passes while dev.ts listens with process.once('SIGINT'), and
-  // starts failing once it listens with process.on (its stop() is already idempotent) —
-  // then turn test.failing into test.
-  test.failing('Ctrl-C pressed twice in a terminal still stops in order and exits 0', async () => {
+  // dev.ts listens with process.on, so the second signal finds the stop already under way.
+  test('Ctrl-C pressed twice in a terminal still stops in order and exits 0', async () => {
     const stack = await startStack(env);
     stacks.push(stack);
     const tree = processTree(stack.child.pid!);
