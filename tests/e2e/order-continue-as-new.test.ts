@@ -27,7 +27,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-test('an order continues as new once its claims are settled, and the new run carries on billing from the carried state', async () => {
+test('an order continues as new and the new run carries on from the carried state: claims report to it, a pickup closes it', async () => {
   const today = new Date().toISOString().slice(0, 10);
   const deliveredOn = addMonths(today, -5);
   const { orderId } = await seedOrder(database, { items: [{ hcpcs: 'E0601', acquisition: 'rental' }], orderDate: addDays(deliveredOn, -7) });
@@ -49,7 +49,9 @@ test('an order continues as new once its claims are settled, and the new run car
   }
   const carried = await latest.query(orderStatus);
   expect(carried).toMatchObject({ stage: 'rental', delivery: { deliveredOn }, rental: { month: 6, period: 1 } });
-  expect(carried.claims.map((claim) => [claim.rentalMonth, claim.status])).toEqual([1, 2, 3, 4, 5, 6].map((month) => [month, 'paid']));
+  // Claims usually settle before the switch; past four times the limit the order switches anyway.
+  expect(carried.claims.map((claim) => claim.rentalMonth)).toEqual([1, 2, 3, 4, 5, 6]);
+  expect(carried.claims.every((claim) => ['submitted', 'paid'].includes(claim.status))).toBe(true);
   expect(carried.documents.every((document) => document.status === 'approved')).toBe(true);
 
   // The new run takes signals: a pickup today ends the rental after month 6 and the order closes.
