@@ -6,6 +6,7 @@
  * what to do.
  */
 import { addMonths, daysBetween, isAfter, isIsoDate } from './calendar';
+import { isValidNpi } from './x12/values';
 import {
   type Catalog,
   type CatalogEntry,
@@ -83,22 +84,8 @@ const maxLinesPerClaim = 50;
 const maxDiagnoses = 12;
 const maxPointersPerLine = 4;
 
-/**
- * NPI check digit: Luhn over the 9 identifier digits prefixed with 80840 (the
- * ISO health-industry prefix for the United States), compared with the 10th digit.
- */
-export function isValidNpi(npi: string): boolean {
-  if (!/^\d{10}$/.test(npi)) return false;
-  const payload = `80840${npi.slice(0, 9)}`;
-  let sum = 0;
-  // Rightmost payload digit is doubled, as if the check digit were already appended.
-  for (let i = payload.length - 1, doubled = true; i >= 0; i--, doubled = !doubled) {
-    let digit = Number(payload[i]);
-    if (doubled) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-    sum += digit;
-  }
-  return (10 - (sum % 10)) % 10 === Number(npi[9]);
-}
+/** NPI check digit (Luhn with the 80840 prefix): one implementation, in the X12 layer that sends NPIs. */
+export { isValidNpi };
 
 /** ICD-10-CM as claims carry it: upper case, no dot ("e11.9" → "E119"). */
 export function normalizeIcd10(code: string): string {

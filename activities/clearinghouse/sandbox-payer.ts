@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { components, X12Error, type X12Delimiters, type X12Interchange, type X12Segment, type X12TransactionSet } from '../../domain/x12';
+import { components, dollars, X12Error, type X12Delimiters, type X12Interchange, type X12Segment, type X12TransactionSet } from '../../domain/x12';
 import { expectedPayment, lineAllowedAmount, parseFeeScheduleCsv, type FeeSchedule } from '../../domain/pricing';
 import { payerPolicy, type PayerKind } from '../../domain/payer-policy';
 import { readX12 } from './read-x12';
-import { amount, ccyymmdd, dateSpan, x12Date, type AnsweredLevel, type RemittanceAdjustment, type Segment } from './sandbox-x12';
+import { ccyymmdd, dateSpan, x12Date, type AnsweredLevel, type RemittanceAdjustment, type Segment } from './sandbox-x12';
 
 // ---------------------------------------------------------------- triggers
 
@@ -416,7 +416,7 @@ export function eligibilityLevels(inquiry: Inquiry, asOf: Date): AnsweredLevel[]
         const repeated = { repeats: types };
         // EB06 23 calendar year amount, 29 remaining; EB08 the coinsurance as a fraction.
         segments.push(
-          ['EB', 'C', 'IND', repeated, undefined, undefined, '23', amount(ANNUAL_DEDUCTIBLE_CENTS)],
+          ['EB', 'C', 'IND', repeated, undefined, undefined, '23', dollars(ANNUAL_DEDUCTIBLE_CENTS)],
           ['EB', 'C', 'IND', repeated, undefined, undefined, '29', '0'],
           ['EB', 'A', 'IND', repeated, undefined, undefined, undefined, undefined, '.2'],
         );
@@ -480,19 +480,19 @@ function statusSegment(answer: ClaimStatusAnswer, asOf: Date): Segment {
       return ['STC', ['A4', '35'], today];
     case 'received':
       // A1:19:PR — received by the payer, not yet accepted into adjudication.
-      return ['STC', ['A1', '19', 'PR'], today, undefined, amount(answer.claim.charge)];
+      return ['STC', ['A1', '19', 'PR'], today, undefined, dollars(answer.claim.charge)];
     case 'pending':
       // P1:20 — in process: accepted for processing.
-      return ['STC', ['P1', '20'], today, undefined, amount(answer.claim.charge)];
+      return ['STC', ['P1', '20'], today, undefined, dollars(answer.claim.charge)];
     case 'rejected':
-      return ['STC', ['A7', '164', 'IL'], today, undefined, amount(answer.claim.charge)];
+      return ['STC', ['A7', '164', 'IL'], today, undefined, dollars(answer.claim.charge)];
     case 'finalized': {
       const on = x12Date(answer.adjudicatedOn);
       const { adjudication } = answer;
       // F1:65 paid, with the check date and number; F2:1 denied, "see the remittance advice".
       return adjudication.paid > 0
-        ? ['STC', ['F1', '65'], on, undefined, amount(adjudication.charge), amount(adjudication.paid), on, undefined, on, answer.checkNumber]
-        : ['STC', ['F2', '1'], on, undefined, amount(adjudication.charge), '0', on];
+        ? ['STC', ['F1', '65'], on, undefined, dollars(adjudication.charge), dollars(adjudication.paid), on, undefined, on, answer.checkNumber]
+        : ['STC', ['F2', '1'], on, undefined, dollars(adjudication.charge), '0', on];
     }
   }
 }
@@ -529,7 +529,7 @@ export function claimStatusLevels(inquiry: Inquiry, answers: Map<string, ClaimSt
         const on = x12Date(answer.adjudicatedOn);
         for (const line of answer.adjudication.lines) {
           segments.push(
-            ['SVC', ['HC', line.line.hcpcs, ...line.line.modifiers], amount(line.line.charge), amount(line.paid), undefined, undefined, undefined, String(line.line.units)],
+            ['SVC', ['HC', line.line.hcpcs, ...line.line.modifiers], dollars(line.line.charge), dollars(line.paid), undefined, undefined, undefined, String(line.line.units)],
             ['STC', line.paid > 0 ? ['F1', '65'] : ['F2', '1'], on],
           );
           if (line.line.lineControlNumber) segments.push(['REF', 'FJ', line.line.lineControlNumber]);

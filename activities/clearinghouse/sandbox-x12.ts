@@ -9,6 +9,7 @@
  * receiver and carries functional groups FA, HB, HN and HP.
  */
 import { createHash } from 'node:crypto';
+import { dollars } from '../../domain/x12';
 
 const DELIMITERS = { segment: '~', element: '*', component: ':', repetition: '^' } as const;
 
@@ -40,16 +41,6 @@ function elementText(value: Element): string {
 /** X12 drops trailing empty elements ("NM1*41*2*ACME*****46*X", never a trailing "*"). */
 function segmentText([id, ...elements]: Segment): string {
   return [id, ...trimTrailingEmpty(elements.map(elementText))].join(DELIMITERS.element) + DELIMITERS.segment;
-}
-
-/** 15050 → "150.5": the X12 R type without trailing zeros. */
-export function amount(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const whole = Math.floor(abs / 100);
-  const fraction = abs % 100;
-  if (fraction === 0) return `${sign}${whole}`;
-  return `${sign}${whole}.${String(fraction).padStart(2, '0').replace(/0$/, '')}`;
 }
 
 /** A Date as the UTC CCYYMMDD and HHMM an interchange carries. */
@@ -222,13 +213,13 @@ export function write277CA(envelope: ResponseEnvelope, controlNumber: number, in
     ['NM1', '41', '2', input.submitter.name, undefined, undefined, undefined, undefined, '46', input.submitter.id],
     ['TRN', '2', input.batchReference],
     // A1:19:PR — the batch was received ("entity acknowledges receipt"), whatever happens to each claim.
-    ['STC', ['A1', '19', 'PR'], processed, 'WQ', amount(all.total)],
+    ['STC', ['A1', '19', 'PR'], processed, 'WQ', dollars(all.total)],
   ];
   // QTY/AMT: 90 and YU accepted, AA and YY rejected (receiver level); QA/QC at the provider level.
   if (all.accepted.length > 0) body.push(['QTY', '90', String(all.accepted.length)]);
   if (all.rejected.length > 0) body.push(['QTY', 'AA', String(all.rejected.length)]);
-  if (all.accepted.length > 0) body.push(['AMT', 'YU', amount(all.acceptedAmount)]);
-  if (all.rejected.length > 0) body.push(['AMT', 'YY', amount(all.rejectedAmount)]);
+  if (all.accepted.length > 0) body.push(['AMT', 'YU', dollars(all.acceptedAmount)]);
+  if (all.rejected.length > 0) body.push(['AMT', 'YY', dollars(all.rejectedAmount)]);
 
   let hl = 2;
   const providers = new Map<string, AcknowledgedClaim[]>();
@@ -243,12 +234,12 @@ export function write277CA(envelope: ResponseEnvelope, controlNumber: number, in
       // TRN02 "0": the provider level has no trace of its own in an 837P.
       ['TRN', '1', '0'],
       // 2200C STC02 is not used: the effective date is stated once, at the receiver level.
-      ['STC', ['A1', '19', 'PR'], undefined, 'WQ', amount(providerTotals.total)],
+      ['STC', ['A1', '19', 'PR'], undefined, 'WQ', dollars(providerTotals.total)],
     );
     if (providerTotals.accepted.length > 0) body.push(['QTY', 'QA', String(providerTotals.accepted.length)]);
     if (providerTotals.rejected.length > 0) body.push(['QTY', 'QC', String(providerTotals.rejected.length)]);
-    if (providerTotals.accepted.length > 0) body.push(['AMT', 'YU', amount(providerTotals.acceptedAmount)]);
-    if (providerTotals.rejected.length > 0) body.push(['AMT', 'YY', amount(providerTotals.rejectedAmount)]);
+    if (providerTotals.accepted.length > 0) body.push(['AMT', 'YU', dollars(providerTotals.acceptedAmount)]);
+    if (providerTotals.rejected.length > 0) body.push(['AMT', 'YY', dollars(providerTotals.rejectedAmount)]);
     for (const claim of claims) {
       body.push(
         ['HL', String(++hl), String(providerHl), 'PT'],
@@ -256,10 +247,10 @@ export function write277CA(envelope: ResponseEnvelope, controlNumber: number, in
         ['TRN', '2', claim.patientControlNumber],
       );
       if (claim.status.accepted) {
-        body.push(['STC', ['A2', '20'], processed, 'WQ', amount(claim.charge)], ['REF', '1K', claim.payerClaimNumber]);
+        body.push(['STC', ['A2', '20'], processed, 'WQ', dollars(claim.charge)], ['REF', '1K', claim.payerClaimNumber]);
       } else {
         const [category, code, entity] = claim.status.code.split(':');
-        body.push(['STC', [category, code, entity], processed, 'U', amount(claim.charge), undefined, undefined, undefined, undefined, undefined, undefined, undefined, claim.status.message]);
+        body.push(['STC', [category, code, entity], processed, 'U', dollars(claim.charge), undefined, undefined, undefined, undefined, undefined, undefined, undefined, claim.status.message]);
       }
       body.push(['DTP', '472', ...dateSpan(claim.serviceFrom, claim.serviceTo)]);
     }
@@ -329,7 +320,7 @@ function casSegments(adjustments: RemittanceAdjustment[]): Segment[] {
   for (const group of ['CO', 'PR', 'OA', 'PI'] as const) {
     const ofGroup = adjustments.filter((a) => a.group === group && a.amount !== 0);
     for (let i = 0; i < ofGroup.length; i += 6) {
-      const triples = ofGroup.slice(i, i + 6).flatMap((a) => [a.reason, amount(a.amount), undefined]);
+      const triples = ofGroup.slice(i, i + 6).flatMap((a) => [a.reason, dollars(a.amount), undefined]);
       segments.push(['CAS', group, ...triples]);
     }
   }
@@ -348,7 +339,7 @@ export function write835(envelope: ResponseEnvelope, controlNumber: number, inpu
   const none = undefined;
   const body: Segment[] = [
     total > 0
-      ? ['BPR', 'I', amount(total), 'C', 'CHK', none, none, none, none, none, none, none, none, none, none, none, paidOn]
+      ? ['BPR', 'I', dollars(total), 'C', 'CHK', none, none, none, none, none, none, none, none, none, none, none, paidOn]
       : ['BPR', 'H', '0', 'C', 'NON', none, none, none, none, none, none, none, none, none, none, none, paidOn],
     ['TRN', '1', input.traceNumber, SANDBOX_PAYER_ORIGINATOR],
     ['DTM', '405', paidOn],
@@ -361,19 +352,19 @@ export function write835(envelope: ResponseEnvelope, controlNumber: number, inpu
   ];
   for (const claim of input.claims) {
     body.push(
-      ['CLP', claim.patientControlNumber, claim.status, amount(claim.charge), amount(claim.paid), amount(claim.patientResponsibility), claim.filingIndicator, claim.payerClaimNumber, claim.placeOfService, claim.frequencyCode],
+      ['CLP', claim.patientControlNumber, claim.status, dollars(claim.charge), dollars(claim.paid), dollars(claim.patientResponsibility), claim.filingIndicator, claim.payerClaimNumber, claim.placeOfService, claim.frequencyCode],
       ['NM1', 'QC', '1', claim.patient.lastName, claim.patient.firstName, none, none, none, claim.patient.memberId ? 'MI' : none, claim.patient.memberId],
     );
     if (claim.insured) body.push(['NM1', 'IL', '1', claim.insured.lastName, claim.insured.firstName, none, none, none, 'MI', claim.insured.memberId]);
     body.push(['DTM', '050', ccyymmdd(claim.receivedOn)]);
     for (const line of claim.lines) {
-      body.push(['SVC', ['HC', line.hcpcs, ...line.modifiers], amount(line.charge), amount(line.paid), none, String(line.units)]);
+      body.push(['SVC', ['HC', line.hcpcs, ...line.modifiers], dollars(line.charge), dollars(line.paid), none, String(line.units)]);
       // A rental month is a span: DTM*150/151; a purchase one day: DTM*472.
       if (line.serviceFrom === line.serviceTo) body.push(['DTM', '472', ccyymmdd(line.serviceFrom)]);
       else body.push(['DTM', '150', ccyymmdd(line.serviceFrom)], ['DTM', '151', ccyymmdd(line.serviceTo)]);
       body.push(...casSegments(line.adjustments));
       if (line.lineControlNumber) body.push(['REF', '6R', line.lineControlNumber]);
-      if (line.allowed !== undefined) body.push(['AMT', 'B6', amount(line.allowed)]);
+      if (line.allowed !== undefined) body.push(['AMT', 'B6', dollars(line.allowed)]);
       for (const remark of line.remarkCodes) body.push(['LQ', 'HE', remark]);
     }
   }

@@ -66,4 +66,4 @@ export {
   type X12Segment,
   type X12Delimiters,
 } from './parse';
-export { isValidNpi } from './values';
+export { dollars, isValidNpi } from './values';

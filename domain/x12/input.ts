@@ -4,7 +4,8 @@
  * throws one X12Error naming every field that is wrong.
  */
 import { X12Error, type X12Issue } from './errors';
-import { isIsoDate, isValidNpi, normalizeEin } from './values';
+import { isIsoDate } from '../calendar';
+import { isValidNpi, normalizeEin } from './values';
 
 /** ISA/GS envelope data. One control number drives ISA13, GS06 and ST02. */
 export interface InterchangeInput {

@@ -86,10 +86,6 @@ function digitsAt(value: string, from: number, count: number): number {
   return n;
 }
 
-export function isIsoDate(value: string): boolean {
-  if (typeof value !== 'string' || value.length !== 10 || value[4] !== '-' || value[7] !== '-') return false;
-  return isCalendarDate(digitsAt(value, 0, 4), digitsAt(value, 5, 2), digitsAt(value, 8, 2));
-}
 
 /** "2024-01-15" → "20240115". Callers validate first; this only reformats. */
 export function ccyymmdd(isoDate: string): string {
