@@ -13,15 +13,25 @@ export const testKeys: ApiKey[] = [
 
 export const keyFor = (role: ApiKey['role']) => testKeys.find((entry) => entry.role === role)!.key;
 
-/** Calls the app as a client would, with JSON in and out (or raw text with a content type). */
-export function apiClient(app: ReturnType<typeof createApp>) {
-  return async (
-    method: string,
-    path: string,
-    options: { role?: ApiKey['role']; body?: unknown; key?: string; text?: string; contentType?: string } = {},
-  ) => {
+export interface CallOptions {
+  role?: ApiKey['role'];
+  body?: unknown;
+  key?: string;
+  text?: string;
+  contentType?: string;
+}
+
+/**
+ * One request shape for every way a test reaches the API (in process or over a
+ * socket): JSON in and out, or raw text with a content type; `role` picks the key.
+ */
+export function callerOver(
+  send: (path: string, init: RequestInit) => Response | Promise<Response>,
+  keyOfRole: (role?: ApiKey['role']) => string | undefined,
+) {
+  return async (method: string, path: string, options: CallOptions = {}) => {
     const headers: Record<string, string> = {};
-    const key = options.key ?? (options.role ? keyFor(options.role) : undefined);
+    const key = options.key ?? keyOfRole(options.role);
     if (key) headers.authorization = `Bearer ${key}`;
     let body: string | undefined;
     if (options.text !== undefined) {
@@ -31,7 +41,7 @@ export function apiClient(app: ReturnType<typeof createApp>) {
       body = JSON.stringify(options.body);
       headers['content-type'] = options.contentType ?? 'application/json';
     }
-    const response = await app.request(path, { method, headers, body });
+    const response = await send(path, { method, headers, body });
     const text = await response.text();
     let json: any;
     try {
@@ -41,6 +51,11 @@ export function apiClient(app: ReturnType<typeof createApp>) {
     }
     return { status: response.status, json, text, headers: response.headers };
   };
+}
+
+/** Calls the app in process, as a client would. */
+export function apiClient(app: ReturnType<typeof createApp>) {
+  return callerOver((path, init) => app.request(path, init), (role) => (role ? keyFor(role) : undefined));
 }
 
 export type ApiCall = ReturnType<typeof apiClient>;
