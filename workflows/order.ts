@@ -682,6 +682,9 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
         });
         await activities.recordAuditEvent({ actor: state.cancel.user, action: 'rental.stopped', entityType: 'order', entityId: orderId, detail: { reason: state.cancel.reason } });
       }
+      // What the claims looked like when this pass decided: a claim reporting back during
+      // any await below (a task, the stage record) must still wake the wait.
+      const seen = claimsSignature(state);
       const events = state.rentals.map((rental) => nextRentalEvent(rental, today()));
       if (events.some((event) => event.kind === 'bill')) {
         await billDueMonths();
@@ -699,12 +702,11 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       const blocked: BlockedOn | null = awaitingFix() ? 'claim-fix' : null;
       await setBlocked(blocked, wakeMs);
       // A claim reporting back also wakes the loop: a rejection blocks the order on claim-fix at once.
-      const signature = claimsSignature(state);
       await condition(
         () =>
           state.pendingRentalChanges.length > 0 ||
           state.pendingCorrections.length > 0 ||
-          claimsSignature(state) !== signature ||
+          claimsSignature(state) !== seen ||
           (state.cancel !== null && state.rentals.some((rental) => !rental.endedOn)),
         wakeMs ?? followUpPolicyMaxWait,
       );
@@ -716,11 +718,12 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     await enterStage('receivables');
     for (;;) {
       await resubmitCorrections();
+      // Taken before the awaits below, so a claim settling during them is never folded into it.
+      const seen = claimsSignature(state);
       if (state.claims.every((claim) => settled(claim.status) || (claim.status === 'rejected' && claim.correctedBy))) return;
       await continueAsNewIfLong();
       await setBlocked(awaitingFix() ? 'claim-fix' : 'remittance');
-      const signature = claimsSignature(state);
-      await condition(() => state.pendingCorrections.length > 0 || claimsSignature(state) !== signature);
+      await condition(() => state.pendingCorrections.length > 0 || claimsSignature(state) !== seen);
     }
   }
 

@@ -68,6 +68,8 @@ export async function createOrderHarness(
      * then stalls waiting on it.
      */
     maxCachedWorkflows?: number;
+    /** Wraps the real activities, e.g. to hold one of them while a test sends a message. */
+    wrapActivities?: (activities: ReturnType<typeof createActivities>, env: TestWorkflowEnvironment) => ReturnType<typeof createActivities>;
   } = {},
 ): Promise<OrderHarness> {
   const [env, database, workflowCode] = await Promise.all([createTimeSkippingEnv(), createTestDatabase(), workflowBundle()]);
@@ -99,7 +101,7 @@ export async function createOrderHarness(
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: workflowCode,
-        activities: createActivities(deps),
+        activities: options.wrapActivities ? options.wrapActivities(createActivities(deps), env) : createActivities(deps),
         ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
       });
       running = harness.worker.run();
