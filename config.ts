@@ -4,6 +4,7 @@
  * process at start with a message naming each bad variable and the rule it broke.
  */
 import { z } from 'zod';
+import { inquiryStartToCloseMs } from './workflows/activity-options';
 
 export const roles = ['intake', 'reviewer', 'delivery', 'biller', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -77,7 +78,10 @@ const environmentSchema = z.object({
   SANDBOX_ACKNOWLEDGEMENT_DELAY: duration.prefault('1h'),
   SANDBOX_REMITTANCE_DELAY: duration.prefault('14d'),
   FILE_DROP_POLL_INTERVAL: duration.prefault('5m'),
-  FILE_DROP_RESPONSE_TIMEOUT: duration.prefault('2m'),
+  /** Kept a minute below the inquiry activity's budget (workflows/activity-options.ts), so a try ends by its own timeout. */
+  FILE_DROP_RESPONSE_TIMEOUT: duration
+    .refine((ms) => ms >= 1_000 && ms <= inquiryStartToCloseMs - 60_000, `must be from 1s to ${(inquiryStartToCloseMs - 60_000) / 60_000}m: an inquiry try may last ${inquiryStartToCloseMs / 60_000}m`)
+    .prefault('2m'),
   SUPPLIER_NAME: z.string().trim().min(1).max(60).default('Durable DME Demo Supply'),
   SUPPLIER_NPI: z.string().trim().regex(/^\d{10}$/, 'must be a 10-digit NPI').default('1234567893'),
   SUPPLIER_TAX_ID: z.string().trim().regex(/^\d{2}-?\d{7}$/, 'must be a 9-digit EIN (12-3456789)').default('12-3456789'),

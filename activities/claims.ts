@@ -5,9 +5,10 @@ import { eq } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import { recordAudit } from '../db/audit';
 import type { Db } from '../db/client';
-import { nextControlNumber, storeEdiFile } from '../db/edi';
+import { inquiryControlNumber, storeEdiFile } from '../db/edi';
 import { claimEvents, claims, coverages, orders, patients, payers } from '../db/schema';
 import { build276, parse277, type ClaimStatusOutcome } from '../domain/x12';
+import { currentInquiryWait } from './clearinghouse/inquiry-wait';
 import type { Clearinghouse } from './clearinghouse/types';
 import type { SupplierIdentity } from './supplier';
 
@@ -36,7 +37,8 @@ export function createClaimActivities({ db, clearinghouse, supplier }: ClaimActi
         .innerJoin(payers, eq(payers.id, claims.payerId))
         .where(eq(claims.id, input.claimId));
       if (!row) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'ClaimUnknown');
-      const controlNumber = await nextControlNumber(db);
+      // The workflow asks once per date: a retry of that inquiry rebuilds the same 276.
+      const controlNumber = await inquiryControlNumber(db, `276:${input.claimId}:${input.asOf}`);
       const traceNumber = `${row.claim.claimNumber}S${controlNumber}`.slice(0, 30);
       const request = build276({
         interchange: supplier.interchange(controlNumber, input.asOf),
@@ -59,7 +61,7 @@ export function createClaimActivities({ db, clearinghouse, supplier }: ClaimActi
           serviceTo: row.claim.serviceTo,
         },
       });
-      const response = await clearinghouse.requestClaimStatus({ controlNumber: String(controlNumber), x12: request }, new Date(input.asOf));
+      const response = await clearinghouse.requestClaimStatus({ controlNumber: String(controlNumber), x12: request }, new Date(input.asOf), currentInquiryWait());
       await storeEdiFile(db, 'outbound', '276', request);
       await storeEdiFile(db, 'inbound', '277', response);
       const answers = parse277(response).flatMap((transaction) => transaction.claims);

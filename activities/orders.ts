@@ -7,7 +7,8 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import { recordAudit } from '../db/audit';
-import { nextControlNumber, storeEdiFile } from '../db/edi';
+import { inquiryControlNumber, nextControlNumber, storeEdiFile } from '../db/edi';
+import { currentInquiryWait } from './clearinghouse/inquiry-wait';
 import type { Db } from '../db/client';
 import {
   claimLines,
@@ -233,7 +234,8 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         .where(eq(orders.id, input.orderId));
       if (!row) throw ApplicationFailure.nonRetryable(`order ${input.orderId} does not exist`, 'OrderUnknown');
       const { row: payer } = await payerPolicyOf(row.order.payerId);
-      const controlNumber = await nextControlNumber(db);
+      // One number per check: a retry rebuilds the same 270 instead of sending another.
+      const controlNumber = await inquiryControlNumber(db, `270:${input.checkId}`);
       const subscriber = row.coverage.relationship === 'self' || !row.coverage.subscriber
         ? { firstName: row.patient.firstName, lastName: row.patient.lastName, birthDate: row.patient.birthDate, sex: row.patient.sex }
         : row.coverage.subscriber;
@@ -252,7 +254,7 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         serviceDate: isoDate(input.asOf),
         serviceTypes: ['12', '18'],
       });
-      const response = await clearinghouse.checkEligibility({ controlNumber: String(controlNumber), x12: request }, new Date(input.asOf));
+      const response = await clearinghouse.checkEligibility({ controlNumber: String(controlNumber), x12: request }, new Date(input.asOf), currentInquiryWait());
       await storeEdiFile(db, 'outbound', '270', request);
       await storeEdiFile(db, 'inbound', '271', response);
       const { active, coversDme, summary } = eligibilityOutcome(response);

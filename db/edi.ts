@@ -1,13 +1,27 @@
 /** X12 bookkeeping shared by every activity that sends or receives a file. */
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { ediFiles } from './schema';
+import { ediFiles, inquiryControlNumbers } from './schema';
 
 /** The next ISA13 / GS06 / ST02: a Postgres sequence, so concurrent workers never share one. */
 export async function nextControlNumber(db: Db): Promise<number> {
   const result = await db.execute(sql`select nextval('interchange_control_number_seq') as value`);
   return Number((result as unknown as { rows: Array<{ value: string | number }> }).rows[0].value);
+}
+
+/**
+ * The control number of one inquiry: reserved the first time, the same one on every
+ * retry (two concurrent attempts agree on whichever row was written first).
+ */
+export async function inquiryControlNumber(db: Db, inquiryKey: string): Promise<number> {
+  const known = async () => (await db.select().from(inquiryControlNumbers).where(eq(inquiryControlNumbers.inquiryKey, inquiryKey)))[0];
+  const existing = await known();
+  if (existing) return existing.controlNumber;
+  await db.insert(inquiryControlNumbers).values({ inquiryKey, controlNumber: await nextControlNumber(db) }).onConflictDoNothing();
+  const reserved = await known();
+  if (!reserved) throw new Error(`no control number could be reserved for inquiry ${inquiryKey}`);
+  return reserved.controlNumber;
 }
 
 export const digestOf = (content: string) => createHash('sha256').update(content).digest('hex');

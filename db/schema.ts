@@ -390,6 +390,17 @@ export const ediFiles = pgTable(
 );
 
 /**
+ * The ISA13 of each clearinghouse inquiry (270, 276), keyed by what identifies the
+ * inquiry (its check id, or claim and date). A retried activity finds its number here and
+ * builds the same file again, so the file-drop outbox gets one file per inquiry.
+ */
+export const inquiryControlNumbers = pgTable('inquiry_control_numbers', {
+  inquiryKey: text('inquiry_key').primaryKey(),
+  controlNumber: integer('control_number').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
  * Claims the sandbox payer has received, so it answers the same way after a restart
  * and hands out each answer once (acknowledgements, then the remittance).
  */

@@ -25,6 +25,7 @@ import {
   setHandler,
   uuid4,
 } from '@temporalio/workflow';
+import { clearinghouseInquiry, standardActivity } from './activity-options';
 import type { ClaimActivities } from '../activities/claims';
 import type { OrderActivities } from '../activities/orders';
 import type { ReceivablesActivities } from '../activities/receivables';
@@ -50,10 +51,8 @@ import {
   type RemittancePosted,
 } from './definitions';
 
-const activities = proxyActivities<OrderActivities & ClaimActivities & ReceivablesActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
-});
+const activities = proxyActivities<OrderActivities & ClaimActivities & ReceivablesActivities>(standardActivity);
+const inquiries = proxyActivities<Pick<ClaimActivities, 'requestClaimStatus'>>(clearinghouseInquiry);
 
 export interface ClaimWorkflowInput {
   claimId: string;
@@ -193,7 +192,7 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
       if (await waitUntil(() => remittances !== reviewed || acknowledgement !== ackBefore, wait)) continue;
       // Silence: ask the payer where the claim is (276/277), then keep asking on the cadence.
       statusInquiries += 1;
-      const answer = await activities.requestClaimStatus({ claimId, asOf: nowIso() });
+      const answer = await inquiries.requestClaimStatus({ claimId, asOf: nowIso() });
       if (answer.outcome === 'rejected' && !acknowledgement) {
         acknowledgement = { user: 'payer', claimId, accepted: false, reason: answer.reason ?? 'the payer reports the claim rejected' };
         continue;

@@ -12,16 +12,14 @@
  * abandoned child, the API with its client; the id makes a second start a no-op.
  */
 import { allHandlersFinished, condition, log, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
+import { standardActivity } from './activity-options';
 import type { CreditBalanceActivities } from '../activities/credit-balances';
 import type { ReceivablesActivities } from '../activities/receivables';
 import { addDays } from '../domain/calendar';
 import { deadlineSteps, followUpPolicy } from '../domain/follow-up';
 import { creditBalanceResolved, creditBalanceStatus, type CreditBalanceResolved, type CreditBalanceWorkflowStatus } from './definitions';
 
-const activities = proxyActivities<CreditBalanceActivities & ReceivablesActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
-});
+const activities = proxyActivities<CreditBalanceActivities & ReceivablesActivities>(standardActivity);
 
 export interface CreditBalanceWorkflowInput {
   creditBalanceId: string;

@@ -22,6 +22,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import { clearinghouseInquiry, standardActivity } from './activity-options';
 import type { OrderActivities, OrderContext } from '../activities/orders';
 import { addDays, isAfter, isBefore } from '../domain/calendar';
 import { codeClaimLines } from '../domain/coding';
@@ -67,10 +68,8 @@ import {
 } from './definitions';
 import { DmeBlockedOn, DmeFollowUpAt, DmeHcpcs, DmePayer, DmeRentalMonth, DmeStage } from './search-attributes';
 
-const activities = proxyActivities<OrderActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
-});
+const activities = proxyActivities<OrderActivities>(standardActivity);
+const inquiries = proxyActivities<Pick<OrderActivities, 'checkEligibility'>>(clearinghouseInquiry);
 
 /** Everything the order carries across `continueAsNew`: plain JSON only. */
 export interface OrderState {
@@ -394,7 +393,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     await enterStage('eligibility');
     const policy = followUpPolicy.eligibility;
     for (;;) {
-      const result = await activities.checkEligibility({ orderId, checkId: uuid4(), asOf: nowIso() });
+      const result = await inquiries.checkEligibility({ orderId, checkId: uuid4(), asOf: nowIso() });
       state.eligibility = { active: result.active, coversDme: result.coversDme, checkedAt: nowIso() };
       if (result.active && result.coversDme) return;
       await createTask('intake', 'coverage-problem', result.active ? 'Coverage does not include DME: correct the coverage' : 'Coverage is inactive: correct the coverage');

@@ -4,7 +4,9 @@
  * many real clearinghouses exchange files (their SFTP agent moves them).
  *
  * Real-time inquiries (270, 276) become files too: the activity waits for the answer
- * whose TRN echoes ours, and fails after the response timeout so Temporal retries it.
+ * whose TRN echoes ours, beating its heartbeat while it polls, and fails after the
+ * response timeout so Temporal retries it. A retry carries the same control number, so
+ * it finds its file already in the outbox and waits again instead of sending another.
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs, mkdirSync } from 'node:fs';
@@ -12,7 +14,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseX12, type X12Interchange } from '../../domain/x12';
 import { readX12 } from './read-x12';
-import type { Clearinghouse, CollectResult, InboundFile, OutboundFile } from './types';
+import type { Clearinghouse, CollectResult, InboundFile, InquiryWait, OutboundFile } from './types';
 
 export interface FileDropOptions {
   outbox: string;
@@ -133,13 +135,14 @@ export function createFileDropClearinghouse(options: FileDropOptions): Clearingh
   }
 
   /** Sends an inquiry and waits for the answer echoing its trace, then takes it out of the inbox. */
-  async function inquire(request: OutboundFile, extension: '270' | '276', answerId: '271' | '277'): Promise<string> {
+  async function inquire(request: OutboundFile, extension: '270' | '276', answerId: '271' | '277', wait?: InquiryWait): Promise<string> {
     const traces = tracesOf(readX12(`${extension} request`, request.x12));
     if (traces.length === 0) throw new Error(`the ${extension} with control number ${request.controlNumber} has no TRN*1 trace number to match an answer by`);
     await send(request, extension);
     // Waiting is real I/O against another system, so it runs on the real clock (unlike the sandbox).
     const deadline = Date.now() + responseTimeoutMs;
     for (;;) {
+      wait?.heartbeat();
       for (const file of await inboxFiles()) {
         const parsed = readable(file.x12);
         if (parsed && answers(parsed, answerId, traces)) {
@@ -152,20 +155,21 @@ export function createFileDropClearinghouse(options: FileDropOptions): Clearingh
           `no ${answerId} answered ${extension} ${request.controlNumber} within ${responseTimeoutMs / 1000} s (FILE_DROP_RESPONSE_TIMEOUT); the inquiry is in ${outbox} and the activity will retry`,
         );
       }
-      await sleep(Math.min(responsePollMs, Math.max(0, deadline - Date.now())));
+      // A cancelled activity stops waiting at once (the sleep rejects with an AbortError).
+      await sleep(Math.min(responsePollMs, Math.max(0, deadline - Date.now())), undefined, wait?.signal ? { signal: wait.signal } : undefined);
     }
   }
 
   return {
     name: 'file-drop',
 
-    checkEligibility: (request) => inquire(request, '270', '271'),
+    checkEligibility: (request, _asOf, wait) => inquire(request, '270', '271', wait),
 
     async submitClaims(file: OutboundFile): Promise<void> {
       await send(file, '837');
     },
 
-    requestClaimStatus: (request) => inquire(request, '276', '277'),
+    requestClaimStatus: (request, _asOf, wait) => inquire(request, '276', '277', wait),
 
     async collect(asOf: Date): Promise<CollectResult> {
       const files = (await inboxFiles()).filter((file) => {

@@ -31,14 +31,24 @@ export interface CollectResult {
   nextCheckAt: Date | null;
 }
 
+/**
+ * How a real-time inquiry waits for its answer inside an activity: it beats the
+ * activity's heartbeat while it polls, and stops when the activity is cancelled
+ * (the workflow gave up, or the heartbeat timed out and Temporal retried elsewhere).
+ */
+export interface InquiryWait {
+  heartbeat(): void;
+  signal?: AbortSignal;
+}
+
 export interface Clearinghouse {
   readonly name: 'sandbox' | 'file-drop';
   /** Real-time eligibility: a 270 in, the payer's 271 out. */
-  checkEligibility(request: OutboundFile, asOf: Date): Promise<string>;
+  checkEligibility(request: OutboundFile, asOf: Date, wait?: InquiryWait): Promise<string>;
   /** A claim file (837P) out; answers arrive later through `collect`. */
   submitClaims(file: OutboundFile, asOf: Date): Promise<void>;
   /** Real-time claim status: a 276 in, the payer's 277 out. */
-  requestClaimStatus(request: OutboundFile, asOf: Date): Promise<string>;
+  requestClaimStatus(request: OutboundFile, asOf: Date, wait?: InquiryWait): Promise<string>;
   /**
    * Everything that arrived for us up to `asOf` and was not confirmed yet. Collecting
    * twice returns the same files: nothing is lost if we crash before storing them.

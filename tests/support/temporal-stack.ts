@@ -32,6 +32,8 @@ export interface StackOptions {
   acknowledgementDelayMs?: number;
   /** Sandbox: a claim's 835 arrives this long after it was sent (long by default: tests post 835s through the API). */
   remittanceDelayMs?: number;
+  /** Another clearinghouse for the worker (e.g. a file drop); the sandbox otherwise. */
+  clearinghouse?: Clearinghouse;
 }
 
 export async function startTemporalStack(database: Database, options: StackOptions = {}): Promise<TemporalStack> {
@@ -47,7 +49,7 @@ export async function startTemporalStack(database: Database, options: StackOptio
     const client = new Client({ connection, namespace: devServer.namespace });
     const nativeConnection = await NativeConnection.connect({ address: devServer.address });
     stops.push(() => nativeConnection.close());
-    const clearinghouse = createClearinghouse({
+    const clearinghouse = options.clearinghouse ?? createClearinghouse({
       kind: 'sandbox',
       db: database.db,
       acknowledgementDelayMs: options.acknowledgementDelayMs ?? 1_000,

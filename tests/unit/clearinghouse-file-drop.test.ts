@@ -180,3 +180,18 @@ describe('createClearinghouse', () => {
     expect(existsSync(elsewhere)).toBe(false);
   });
 });
+
+describe('file-drop: an inquiry waits as an activity should', () => {
+  test('it beats the heartbeat while it polls and stops at once when the activity is cancelled', async () => {
+    const waiting = createFileDropClearinghouse({ outbox, inbox, pollIntervalMs: 60_000, responseTimeoutMs: 60_000, responsePollMs: 20 });
+    const cancel = new AbortController();
+    let beats = 0;
+    const inquiry = waiting.checkEligibility(eligibilityRequest('TRACECANCEL1', 31), asOf, { heartbeat: () => (beats += 1), signal: cancel.signal });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    cancel.abort();
+    await expect(inquiry).rejects.toMatchObject({ name: 'AbortError' });
+    expect(beats).toBeGreaterThan(1);
+    // The request stays in the outbox: a retry finds it there and sends nothing new.
+    expect(visible(outbox)).toEqual(['31.270']);
+  });
+});
