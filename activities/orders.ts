@@ -34,6 +34,7 @@ import type { ClaimLine, DocumentKind, OrderItem } from '../domain/types';
 import { assignLineControlNumbers, build270, build837P, parse271, type ClaimFilingIndicator } from '../domain/x12';
 import type { BlockedOn, OrderStage } from '../workflows/definitions';
 import type { Clearinghouse } from './clearinghouse/types';
+import { routeToPayer } from './dme-mac';
 import type { SupplierIdentity } from './supplier';
 
 export interface OrderActivityDeps {
@@ -233,7 +234,10 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         .innerJoin(patients, eq(patients.id, orders.patientId))
         .where(eq(orders.id, input.orderId));
       if (!row) throw ApplicationFailure.nonRetryable(`order ${input.orderId} does not exist`, 'OrderUnknown');
-      const { row: payer } = await payerPolicyOf(row.order.payerId);
+      const { row: orderPayer } = await payerPolicyOf(row.order.payerId);
+      const routed = await routeToPayer(db, orderPayer, row.patient, isoDate(input.asOf));
+      // Without a DME MAC for the address the order's own payer is asked; the claim builder holds the claim.
+      const payer = routed.ok ? routed.payer : orderPayer;
       // One number per check: a retry rebuilds the same 270 instead of sending another.
       const controlNumber = await inquiryControlNumber(db, `270:${input.checkId}`);
       const subscriber = row.coverage.relationship === 'self' || !row.coverage.subscriber
@@ -383,7 +387,11 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         .innerJoin(prescribers, eq(prescribers.npi, orders.prescriberNpi))
         .where(eq(orders.id, input.orderId));
       if (!row) throw ApplicationFailure.nonRetryable(`order ${input.orderId} does not exist`, 'OrderUnknown');
-      const { policy, row: payer } = await payerPolicyOf(row.order.payerId);
+      const { policy, row: orderPayer } = await payerPolicyOf(row.order.payerId);
+      const dateOfService = input.lines.map((line) => line.serviceFrom).sort()[0];
+      const routed = await routeToPayer(db, orderPayer, row.patient, dateOfService);
+      if (!routed.ok) return { ok: false, failures: [routed.failure] };
+      const { payer, address: patientAddress } = routed;
       const items = (await db.select().from(orderItems).where(eq(orderItems.orderId, input.orderId))).map(toOrderItem);
       const approved = await db
         .select({ kind: documents.kind })
@@ -434,13 +442,7 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         ...(row.patient.middleName ? { middleName: row.patient.middleName } : {}),
         birthDate: row.patient.birthDate,
         sex: row.patient.sex,
-        address: {
-          line1: row.patient.addressLine1,
-          ...(row.patient.addressLine2 ? { line2: row.patient.addressLine2 } : {}),
-          city: row.patient.city,
-          state: row.patient.state,
-          zip: row.patient.zip,
-        },
+        address: patientAddress,
       };
       const x12 = build837P({
         interchange: supplier.interchange(controlNumber, input.asOf),

@@ -65,6 +65,31 @@ export const patients = pgTable(
   (table) => [index('patients_last_name_idx').on(table.lastName)],
 );
 
+/**
+ * The permanent addresses of a patient over time. The DME MAC of a Medicare claim is
+ * the one of the address in effect on its date of service (domain/jurisdiction.ts);
+ * the patient row keeps the current address for everything else.
+ */
+export const patientAddresses = pgTable(
+  'patient_addresses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    patientId: uuid('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    line1: text('line1').notNull(),
+    line2: text('line2'),
+    city: text('city').notNull(),
+    state: text('state').notNull(),
+    zip: text('zip').notNull(),
+    /** First day the patient lives here; null for the address given at registration. */
+    effectiveOn: date('effective_on', { mode: 'string' }),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('patient_addresses_patient_effective_uq').on(table.patientId, table.effectiveOn)],
+);
+
 export const coverages = pgTable(
   'coverages',
   {

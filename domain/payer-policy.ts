@@ -99,26 +99,25 @@ export type DmeMacJurisdiction = 'JA' | 'JB' | 'JC' | 'JD';
 
 /**
  * Medicare DME claims go through CEDI to the DME MAC of the patient's permanent
- * address (DOMAIN.md §9). `confirmed: false` marks the jurisdiction whose state
- * list was not checked against a primary source (verify).
+ * address (DOMAIN.md §9). State lists checked against the contractors' award notices:
+ * JA, JB, JC, JD as CMS named them when the DME MACs were set up (HomeCare, "CMS
+ * Announces DMEPOS MACs", 2006) and unchanged since: JC in CGS's 2020 re-award notice
+ * (cgsmedicare.com/jc/transition.html), JD in CMS's 2024 award (cms.gov, MACs "What's
+ * New" archive: "Contract Award for DME MAC Jurisdiction D"), JB in NGS's supplier
+ * manual ch. 11 before CGS took it over. Every USPS state, DC and territory code we
+ * accept maps to exactly one (tests/unit/jurisdiction.test.ts).
  */
-export const dmeMacJurisdictions: Record<DmeMacJurisdiction, { contractor: string; states: string[]; confirmed: boolean }> = {
-  JA: {
-    contractor: 'Noridian',
-    states: ['CT', 'DE', 'DC', 'ME', 'MD', 'MA', 'NH', 'NJ', 'NY', 'PA', 'RI', 'VT'],
-    confirmed: false,
-  },
-  JB: { contractor: 'CGS', states: ['IL', 'IN', 'KY', 'MI', 'MN', 'OH', 'WI'], confirmed: true },
+export const dmeMacJurisdictions: Record<DmeMacJurisdiction, { contractor: string; states: string[] }> = {
+  JA: { contractor: 'Noridian', states: ['CT', 'DE', 'DC', 'ME', 'MD', 'MA', 'NH', 'NJ', 'NY', 'PA', 'RI', 'VT'] },
+  JB: { contractor: 'CGS', states: ['IL', 'IN', 'KY', 'MI', 'MN', 'OH', 'WI'] },
   JC: {
     contractor: 'CGS',
     states: ['AL', 'AR', 'CO', 'FL', 'GA', 'LA', 'MS', 'NM', 'NC', 'OK', 'SC', 'TN', 'TX', 'VA', 'WV', 'PR', 'VI'],
-    confirmed: true,
   },
   JD: {
     contractor: 'Noridian',
     // GU, AS, MP: the Pacific territories (Guam, American Samoa, Northern Mariana Islands).
     states: ['AK', 'AZ', 'CA', 'HI', 'ID', 'IA', 'KS', 'MO', 'MT', 'NE', 'NV', 'ND', 'OR', 'SD', 'UT', 'WA', 'WY', 'GU', 'AS', 'MP'],
-    confirmed: true,
   },
 };
 

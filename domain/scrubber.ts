@@ -49,7 +49,9 @@ export type ScrubCode =
   | 'PRIOR_AUTH_MISSING'
   | 'PRIOR_AUTH_NUMBER_SHAPE'
   | 'TIMELY_FILING'
-  | 'DUPLICATE_SERVICE_PERIOD';
+  | 'DUPLICATE_SERVICE_PERIOD'
+  // Set by the claim builder, not the scrubber: no DME MAC for the patient's permanent address (DOMAIN.md §9).
+  | 'DME_MAC_UNKNOWN';
 
 export interface ScrubFailure {
   code: ScrubCode;

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, inArray, notExists, type SQL } from 'drizzle-orm';
-import { claimLines, claims, coverages, deliveries, documents, orderItems, orders, patients, prescribers } from '../../db/schema';
+import { claimLines, claims, coverages, deliveries, documents, orderItems, orders, patients, payers, prescribers } from '../../db/schema';
 import { catalogEntry, defaultCatalog, hcpcsPattern } from '../../domain/catalog';
 import { isIcd10Shape, isValidNpi, normalizeIcd10 } from '../../domain/scrubber';
 import type { OrderItem } from '../../domain/types';
 import { blockers, orderStages, orderWorkflowId } from '../../workflows/definitions';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
+import { contractorProblem } from '../dme-mac';
 import { ApiError, notFound, validationError, type FieldProblem } from '../errors';
 import { calendarDate, personName, todayIso, uuidParam } from '../fields';
 import { auditWithId, commitThenTell, liveStatus } from '../order-workflow';
@@ -331,7 +332,7 @@ export function orderRoutes(deps: AppDeps) {
       const actor = c.get('actor');
 
       const problems: FieldProblem[] = [];
-      const [patient] = await db.select({ id: patients.id }).from(patients).where(eq(patients.id, body.patientId));
+      const [patient] = await db.select({ id: patients.id, state: patients.state }).from(patients).where(eq(patients.id, body.patientId));
       if (!patient) problems.push({ field: 'patientId', message: `patient ${body.patientId} does not exist` });
       const [coverage] = await db
         .select({ id: coverages.id, patientId: coverages.patientId, payerId: coverages.payerId })
@@ -340,6 +341,10 @@ export function orderRoutes(deps: AppDeps) {
       if (!coverage) problems.push({ field: 'coverageId', message: `coverage ${body.coverageId} does not exist` });
       else if (coverage.patientId !== body.patientId) {
         problems.push({ field: 'coverageId', message: `coverage ${body.coverageId} is not a coverage of patient ${body.patientId}` });
+      } else if (patient) {
+        const [payer] = await db.select().from(payers).where(eq(payers.id, coverage.payerId));
+        const wrongContractor = payer && (await contractorProblem(db, 'coverageId', payer, patient.state));
+        if (wrongContractor) problems.push(wrongContractor);
       }
       if (!isValidNpi(body.prescriber.npi)) {
         problems.push({ field: 'prescriber.npi', message: 'fails the NPI check digit: not a valid NPI' });

@@ -1,10 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { asc, eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, notInArray } from 'drizzle-orm';
 import { recordAudit } from '../../db/audit';
-import { coverages, patients, payers } from '../../db/schema';
+import { coverages, orders, patientAddresses, patients, payers, tasks } from '../../db/schema';
+import { contractorChange, moveRefusal } from '../../domain/jurisdiction';
+import { dmeMacForState } from '../../domain/payer-policy';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
-import { ApiError, notFound, validationError } from '../errors';
+import { contractorProblem } from '../dme-mac';
+import { ApiError, notFound, ruleBroken, validationError } from '../errors';
 import {
   addressLine,
   birthDate,
@@ -14,6 +18,7 @@ import {
   phone,
   sex,
   stateCode,
+  todayIso,
   uuidParam,
   zipCode,
 } from '../fields';
@@ -40,6 +45,11 @@ export const newPatientSchema = z
   })
   .strict()
   .openapi('NewPatient');
+
+export const newAddressSchema = address
+  .extend({ effectiveOn: calendarDate.describe('first day the patient lives at this address') })
+  .strict()
+  .openapi('NewAddress');
 
 const subscriberSchema = z
   .object({ firstName: personName(35), lastName: personName(60), birthDate, sex })
@@ -104,6 +114,8 @@ const patientView = z
       zip: z.string(),
     }),
     phone: z.string().nullable(),
+    /** The Medicare DME MAC of the current permanent address (DOMAIN.md §9). */
+    dmeMacJurisdiction: z.enum(['JA', 'JB', 'JC', 'JD']).nullable(),
     coverages: z.array(coverageView),
   })
   .openapi('Patient');
@@ -152,6 +164,25 @@ const addCoverage = createRoute({
   },
 });
 
+const addAddress = createRoute({
+  method: 'post',
+  path: '/patients/{id}/addresses',
+  summary: 'Record a move: the new permanent address and the day it takes effect',
+  description:
+    'Medicare DME claims with dates of service from `effectiveOn` go to the DME MAC of the new address. A move into another jurisdiction opens a biller task on each open Medicare order.',
+  tags: ['patients'],
+  security: bearerSecurity,
+  middleware: [requireRole('intake')] as const,
+  request: {
+    params: patientIdParams,
+    body: { required: true, content: { 'application/json': { schema: newAddressSchema } } },
+  },
+  responses: {
+    201: { description: 'Recorded', content: { 'application/json': { schema: created } } },
+    ...errorResponses(400, 401, 403, 404, 422),
+  },
+});
+
 export function patientRoutes(deps: AppDeps) {
   const { db } = deps.database;
 
@@ -177,6 +208,16 @@ export function patientRoutes(deps: AppDeps) {
             createdBy: actor.user,
           })
           .returning({ id: patients.id });
+        await tx.insert(patientAddresses).values({
+          patientId: row.id,
+          line1: body.address.line1,
+          line2: body.address.line2 ?? null,
+          city: body.address.city,
+          state: body.address.state,
+          zip: body.address.zip,
+          effectiveOn: null,
+          createdBy: actor.user,
+        });
         await recordAudit(tx, { actor: actor.user, action: 'patient.created', entityType: 'patient', entityId: row.id });
         return row.id;
       });
@@ -208,6 +249,7 @@ export function patientRoutes(deps: AppDeps) {
             zip: patient.zip,
           },
           phone: patient.phone,
+          dmeMacJurisdiction: dmeMacForState(patient.state) ?? null,
           coverages: rows.map((coverage) => ({
             id: coverage.id,
             payerId: coverage.payerId,
@@ -227,7 +269,10 @@ export function patientRoutes(deps: AppDeps) {
       const body = c.req.valid('json');
       const actor = c.get('actor');
 
-      const [payer] = await db.select({ id: payers.id, kind: payers.kind }).from(payers).where(eq(payers.id, body.payerId));
+      const [payer] = await db
+        .select({ id: payers.id, kind: payers.kind, dmeMacJurisdiction: payers.dmeMacJurisdiction })
+        .from(payers)
+        .where(eq(payers.id, body.payerId));
       if (!payer) {
         throw validationError([{ field: 'payerId', message: `payer ${body.payerId} is not configured (see GET /payers)` }], 422);
       }
@@ -235,8 +280,10 @@ export function patientRoutes(deps: AppDeps) {
       if (!rule.pattern.test(body.memberId)) {
         throw validationError([{ field: 'memberId', message: rule.message }]);
       }
-      const [patient] = await db.select({ id: patients.id }).from(patients).where(eq(patients.id, patientId));
+      const [patient] = await db.select({ id: patients.id, state: patients.state }).from(patients).where(eq(patients.id, patientId));
       if (!patient) throw notFound('Patient', patientId);
+      const wrongContractor = await contractorProblem(db, 'payerId', payer, patient.state);
+      if (wrongContractor) throw validationError([wrongContractor], 422);
 
       const id = await db.transaction(async (tx) => {
         const [row] = await tx
@@ -264,6 +311,72 @@ export function patientRoutes(deps: AppDeps) {
           entityType: 'coverage',
           entityId: row.id,
           detail: { patientId, payerId: payer.id, priority: body.priority },
+        });
+        return row.id;
+      });
+      c.header('Location', `/patients/${patientId}`);
+      return c.json({ id }, 201);
+    })
+    .openapi(addAddress, async (c) => {
+      const { id: patientId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const actor = c.get('actor');
+      const [patient] = await db.select({ id: patients.id, state: patients.state }).from(patients).where(eq(patients.id, patientId));
+      if (!patient) throw notFound('Patient', patientId);
+      const history = await db
+        .select({ state: patientAddresses.state, effectiveOn: patientAddresses.effectiveOn })
+        .from(patientAddresses)
+        .where(eq(patientAddresses.patientId, patientId));
+      const refusal = moveRefusal(history, body.effectiveOn, todayIso());
+      if (refusal) throw ruleBroken('effectiveOn', refusal);
+      const change = contractorChange(patient.state, body.state);
+
+      const id = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(patientAddresses)
+          .values({
+            patientId,
+            line1: body.line1,
+            line2: body.line2 ?? null,
+            city: body.city,
+            state: body.state,
+            zip: body.zip,
+            effectiveOn: body.effectiveOn,
+            createdBy: actor.user,
+          })
+          .returning({ id: patientAddresses.id });
+        // The patient row is the current address (moves are never future-dated).
+        await tx
+          .update(patients)
+          .set({ addressLine1: body.line1, addressLine2: body.line2 ?? null, city: body.city, state: body.state, zip: body.zip })
+          .where(eq(patients.id, patientId));
+        if (change) {
+          const openMedicareOrders = await tx
+            .select({ id: orders.id })
+            .from(orders)
+            .innerJoin(payers, eq(payers.id, orders.payerId))
+            .where(and(eq(orders.patientId, patientId), eq(payers.kind, 'medicare'), notInArray(orders.stage, ['closed', 'cancelled'])));
+          // A new contractor means its own coverage records and prior-auth decisions: billers check before its first claim.
+          for (const order of openMedicareOrders) {
+            await tx
+              .insert(tasks)
+              .values({
+                id: randomUUID(),
+                taskKey: `address-${row.id}:order-${order.id}:dme-mac-changed`,
+                orderId: order.id,
+                role: 'biller',
+                kind: 'dme-mac-changed',
+                title: `The patient moved from DME MAC jurisdiction ${change.from} to ${change.to}: claims from the move go to ${change.to}; check coverage and any prior authorization with the new contractor`,
+              })
+              .onConflictDoNothing({ target: tasks.taskKey });
+          }
+        }
+        await recordAudit(tx, {
+          actor: actor.user,
+          action: 'patient.address-changed',
+          entityType: 'patient',
+          entityId: patientId,
+          detail: { addressId: row.id, ...(change ? { dmeMacFrom: change.from, dmeMacTo: change.to } : {}) },
         });
         return row.id;
       });

@@ -1,6 +1,6 @@
 import { requiredDocuments } from '../../domain/documentation';
 import { deadlineSteps, followUpPolicy, toMilliseconds } from '../../domain/follow-up';
-import { dmeMacForState, payerPolicy, timelyFilingDeadline } from '../../domain/payer-policy';
+import { payerPolicy, timelyFilingDeadline } from '../../domain/payer-policy';
 import { isUniqueTrackingNumber, priorAuthRequired, priorAuthValidity, priorAuthValidThrough } from '../../domain/prior-auth';
 import type { OrderItem } from '../../domain/types';
 
@@ -49,27 +49,6 @@ describe('payer policy defaults', () => {
     ['2024-01-31', 90, '2024-04-30'],
   ])('a claim for %s with %i days to file is due by %s', (dateOfService, days, deadline) => {
     expect(timelyFilingDeadline(dateOfService, { timelyFilingDays: days })).toBe(deadline);
-  });
-});
-
-describe('the DME MAC of the patient’s state (DOMAIN.md §9)', () => {
-  test.each([
-    ['NY', 'JA'],
-    ['PA', 'JA'],
-    ['DC', 'JA'],
-    ['OH', 'JB'],
-    ['IL', 'JB'],
-    ['TX', 'JC'],
-    ['FL', 'JC'],
-    ['PR', 'JC'],
-    ['VI', 'JC'],
-    ['CA', 'JD'],
-    ['AK', 'JD'],
-    ['GU', 'JD'],
-    ['ca', 'JD'],
-    ['XX', undefined],
-  ])('%s → %p', (state, jurisdiction) => {
-    expect(dmeMacForState(state)).toBe(jurisdiction);
   });
 });
 

@@ -1,0 +1,24 @@
+CREATE TABLE "inquiry_control_numbers" (
+	"inquiry_key" text PRIMARY KEY NOT NULL,
+	"control_number" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "patient_addresses" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"patient_id" uuid NOT NULL,
+	"line1" text NOT NULL,
+	"line2" text,
+	"city" text NOT NULL,
+	"state" text NOT NULL,
+	"zip" text NOT NULL,
+	"effective_on" date,
+	"created_by" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "patient_addresses" ADD CONSTRAINT "patient_addresses_patient_id_patients_id_fk" FOREIGN KEY ("patient_id") REFERENCES "public"."patients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "patient_addresses_patient_effective_uq" ON "patient_addresses" USING btree ("patient_id","effective_on");--> statement-breakpoint
+-- Hand-added: patients registered before address history keep their address as the registration one.
+INSERT INTO "patient_addresses" ("patient_id", "line1", "line2", "city", "state", "zip", "effective_on", "created_by")
+SELECT "id", "address_line1", "address_line2", "city", "state", "zip", NULL, "created_by" FROM "patients";
