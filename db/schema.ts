@@ -37,6 +37,12 @@ export const payers = pgTable('payers', {
   name: text('name').notNull(),
   kind: text('kind', { enum: ['medicare', 'medicaid', 'commercial'] }).notNull(),
   ediPayerId: text('edi_payer_id').notNull(),
+  /**
+   * What this payer's 835s carry to identify it when that is not `ediPayerId`: the
+   * 1000A N104 (XV) or REF*2U id, or its TRN03 ("1" + EIN) if its 835s send neither.
+   * Remittances are matched to claims only through these (domain/remittance-matching.ts).
+   */
+  remittancePayerIds: jsonb('remittance_payer_ids').$type<string[]>().notNull().default([]),
   claimFilingIndicator: text('claim_filing_indicator').notNull(),
   dmeMacJurisdiction: text('dme_mac_jurisdiction', { enum: ['JA', 'JB', 'JC', 'JD'] }),
   timelyFilingDays: integer('timely_filing_days').notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE "payers" ADD COLUMN "remittance_payer_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;
