@@ -94,7 +94,8 @@ export function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
   return lineDenied ? 'partially-paid' : 'paid';
 }
 
-const payerIdentifierOf = (remittance: Remittance) => remittance.payerTraceId || remittance.payer.id || remittance.payer.name;
+/** With TRN02, the remittance's identity (TRN03 is required and TRN02 unique per payer and payee: 005010X221A1 TRN). */
+const payerIdentifierOf = (remittance: Remittance) => remittance.payerTraceId;
 
 async function insertAll<T>(tx: Tx, rows: readonly T[], insert: (batch: T[]) => Promise<unknown>) {
   for (const batch of chunks(rows)) await insert(batch);
