@@ -440,7 +440,7 @@ export const remittances = pgTable(
   'remittances',
   {
     id: uuid('id').primaryKey(),
-    /** TRN03 (the payer's "1" + EIN), or the N1*PR id when TRN03 is absent. */
+    /** TRN03 (the payer's "1" + EIN, required by 005010X221A1); with the trace number, the remittance's identity. */
     payerIdentifier: text('payer_identifier').notNull(),
     traceNumber: text('trace_number').notNull(),
     payerName: text('payer_name').notNull(),
@@ -457,7 +457,7 @@ export const remittances = pgTable(
   (table) => [uniqueIndex('remittances_payer_trace_uq').on(table.payerIdentifier, table.traceNumber)],
 );
 
-/** One CLP of a remittance, matched to our claim by patient control number (or not: unmatched). */
+/** One CLP of a remittance, matched to our claim by control number, payer and charge (or not: unmatched, claim_id null). */
 export const claimPayments = pgTable(
   'claim_payments',
   {
