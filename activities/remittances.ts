@@ -5,9 +5,13 @@
  * - A file that does not parse or balance is rejected whole: nothing is posted.
  * - A remittance is identified by payer + TRN trace number: posting the same one
  *   again changes nothing and answers with the first result.
- * - Each CLP is matched to our claim by patient control number and each SVC to our
- *   line by its REF*6R line control number (falling back to code + date); what does
- *   not match goes to the billers' work queue with the reason.
+ * - Each CLP is matched to our claim only when its patient control number, the payer
+ *   the claim was sent to (the 835's payer identification resolved against our payer
+ *   table) and the claim charge agree (domain/remittance-matching.ts); each SVC to our
+ *   line by its REF*6R line control number (falling back to code + date). A CLP that
+ *   does not match changes no claim: it is kept as unmatched and goes to the billers'
+ *   work queue saying which part disagreed. The file as a whole must still parse and
+ *   balance; its matching CLPs post, its mismatching ones wait for a biller.
  * - Every CAS is kept as sent. The claim ledger gets the money (paid), the contractual
  *   write-offs (CO-45, CO-253…) and the patient's share (PR); denied amounts stay open
  *   for the claim workflow to work. PLB adjustments are posted at provider level, and a
@@ -39,6 +43,7 @@ import {
 } from '../db/schema';
 import { payerPolicy, type PayerPolicy } from '../domain/payer-policy';
 import { expectedLinePayment, splitClaimPayment, underpayment } from '../domain/posting';
+import { matchRemittanceClaim, resolveRemittancePayer, type ClaimMismatch } from '../domain/remittance-matching';
 import { lineAllowedAmount, type FeeSchedule } from '../domain/pricing';
 import { isDenial } from '../domain/denials';
 import { parse835, X12Error, type Remittance, type RemittanceClaim } from '../domain/x12';
@@ -55,6 +60,8 @@ export interface PostedRemittance {
   remittanceId: string;
   traceNumber: string;
   payerIdentifier: string;
+  /** Our payer the 835 was recognised as, or null when it names none of ours (every CLP is then unmatched). */
+  payerId: string | null;
   paymentAmount: number;
   /** True when this remittance had been posted before: nothing was posted this time. */
   duplicate: boolean;
@@ -69,7 +76,8 @@ export interface PostedRemittance {
     /** Shortfall against the fee schedule beyond the tolerance (a biller task). */
     underpaid?: number;
   }>;
-  unmatched: Array<{ patientControlNumber: string; reason: string }>;
+  /** CLPs posted to no claim: which part disagreed, and our claim when CLP01 named one (left untouched). */
+  unmatched: Array<{ patientControlNumber: string; disagrees: ClaimMismatch; reason: string; claimId?: string }>;
   providerAdjustments: number;
   /** Credit balances found or changed by this posting: each runs a creditBalanceWorkflow. */
   creditBalances: PostedCreditBalance[];
@@ -94,7 +102,8 @@ export function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
   return lineDenied ? 'partially-paid' : 'paid';
 }
 
-const payerIdentifierOf = (remittance: Remittance) => remittance.payerTraceId || remittance.payer.id || remittance.payer.name;
+/** With TRN02, the remittance's identity (TRN03 is required and TRN02 unique per payer and payee: 005010X221A1 TRN). */
+const payerIdentifierOf = (remittance: Remittance) => remittance.payerTraceId;
 
 async function insertAll<T>(tx: Tx, rows: readonly T[], insert: (batch: T[]) => Promise<unknown>) {
   for (const batch of chunks(rows)) await insert(batch);
@@ -218,6 +227,11 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
     }
 
     const remittanceId = randomUUID();
+    const payerRows = await db.select({ id: payers.id, ediPayerId: payers.ediPayerId, remittancePayerIds: payers.remittancePayerIds }).from(payers);
+    const payer = resolveRemittancePayer(
+      { nationalPlanId: remittance.payer.nationalPlanId, payerIdNumber: remittance.payer.payerIdNumber, originatingCompanyId: remittance.payerTraceId },
+      payerRows,
+    );
     const { ours, lines: ourLines, writtenOff } = await loadClaims(remittance.claims.map((claim) => claim.patientControlNumber));
     const byNumber = new Map(ours.map((claim) => [claim.claimNumber, claim]));
     const linesByClaim = new Map<string, Array<typeof claimLines.$inferSelect>>();
@@ -227,6 +241,7 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
       remittanceId,
       traceNumber: remittance.traceNumber,
       payerIdentifier,
+      payerId: payer.resolved ? payer.payerId : null,
       paymentAmount: remittance.paymentAmount,
       duplicate: false,
       claims: [],
@@ -255,7 +270,9 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
       (a, b) => (a.patientControlNumber === b.patientControlNumber ? Number(b.status === '22') - Number(a.status === '22') : 0) || a.position - b.position,
     );
     for (const clp of ordered) {
-      const claim = byNumber.get(clp.patientControlNumber);
+      const named = byNumber.get(clp.patientControlNumber);
+      const match = matchRemittanceClaim(clp, named, payer);
+      const claim = match.matched ? named : undefined;
       const outcome = claimPaymentOutcome(clp);
       const claimPaymentId = randomUUID();
       claimPaymentRows.push({
@@ -315,14 +332,15 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
       });
 
       if (!claim) {
-        const reason = `no claim with patient control number ${clp.patientControlNumber}`;
-        result.unmatched.push({ patientControlNumber: clp.patientControlNumber, reason });
+        const { disagrees, reason } = match as Extract<typeof match, { matched: false }>;
+        result.unmatched.push({ patientControlNumber: clp.patientControlNumber, disagrees, reason, ...(named ? { claimId: named.id } : {}) });
         taskRows.push({
           id: randomUUID(),
           taskKey: `remittance-${remittanceId}:unmatched:${clp.position}`,
+          ...(named ? { orderId: named.orderId, claimId: named.id } : {}),
           role: 'biller',
           kind: 'remittance-unmatched',
-          title: `Remittance ${remittance.traceNumber}: ${reason} (payer claim ${clp.payerClaimNumber}); match it by hand`,
+          title: `Remittance ${remittance.traceNumber}: CLP at segment ${clp.position} not posted, ${disagrees} disagrees: ${reason} (payer claim ${clp.payerClaimNumber}); no claim was changed: check the file and match it by hand`,
           createdAt: at,
         });
         continue;

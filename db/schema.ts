@@ -37,6 +37,12 @@ export const payers = pgTable('payers', {
   name: text('name').notNull(),
   kind: text('kind', { enum: ['medicare', 'medicaid', 'commercial'] }).notNull(),
   ediPayerId: text('edi_payer_id').notNull(),
+  /**
+   * What this payer's 835s carry to identify it when that is not `ediPayerId`: the
+   * 1000A N104 (XV) or REF*2U id, or its TRN03 ("1" + EIN) if its 835s send neither.
+   * Remittances are matched to claims only through these (domain/remittance-matching.ts).
+   */
+  remittancePayerIds: jsonb('remittance_payer_ids').$type<string[]>().notNull().default([]),
   claimFilingIndicator: text('claim_filing_indicator').notNull(),
   dmeMacJurisdiction: text('dme_mac_jurisdiction', { enum: ['JA', 'JB', 'JC', 'JD'] }),
   timelyFilingDays: integer('timely_filing_days').notNull(),
@@ -470,7 +476,7 @@ export const remittances = pgTable(
   'remittances',
   {
     id: uuid('id').primaryKey(),
-    /** TRN03 (the payer's "1" + EIN), or the N1*PR id when TRN03 is absent. */
+    /** TRN03 (the payer's "1" + EIN, required by 005010X221A1); with the trace number, the remittance's identity. */
     payerIdentifier: text('payer_identifier').notNull(),
     traceNumber: text('trace_number').notNull(),
     payerName: text('payer_name').notNull(),
@@ -487,7 +493,7 @@ export const remittances = pgTable(
   (table) => [uniqueIndex('remittances_payer_trace_uq').on(table.payerIdentifier, table.traceNumber)],
 );
 
-/** One CLP of a remittance, matched to our claim by patient control number (or not: unmatched). */
+/** One CLP of a remittance, matched to our claim by control number, payer and charge (or not: unmatched, claim_id null). */
 export const claimPayments = pgTable(
   'claim_payments',
   {

@@ -9,7 +9,7 @@
  * receiver and carries functional groups FA, HB, HN and HP.
  */
 import { createHash } from 'node:crypto';
-import { dollars } from '../../domain/x12';
+import { dollars, REMITTANCE_VERSION } from '../../domain/x12';
 
 const DELIMITERS = { segment: '~', element: '*', component: ':', repetition: '^' } as const;
 
@@ -260,8 +260,6 @@ export function write277CA(envelope: ResponseEnvelope, controlNumber: number, in
 
 // ---------------------------------------------------------------- 835
 
-const REMITTANCE_VERSION = '005010X221A1';
-
 /** TRN03: "1" + the payer's EIN; the sandbox payer's is made up. */
 const SANDBOX_PAYER_ORIGINATOR = '1990000001';
 
@@ -343,9 +341,12 @@ export function write835(envelope: ResponseEnvelope, controlNumber: number, inpu
       : ['BPR', 'H', '0', 'C', 'NON', none, none, none, none, none, none, none, none, none, none, none, paidOn],
     ['TRN', '1', input.traceNumber, SANDBOX_PAYER_ORIGINATOR],
     ['DTM', '405', paidOn],
-    ['N1', 'PR', input.payer.name, 'XV', input.payer.id],
+    // 1000A: N103/N104 carry only a National Plan ID (not mandated: not sent); the payer id
+    // goes in REF*2U, the same id the 837 was sent to, so the supplier recognises its payer.
+    ['N1', 'PR', input.payer.name],
     ['N3', 'PO BOX 1000'],
     ['N4', 'COLUMBUS', 'OH', '432151000'],
+    ['REF', '2U', input.payer.id],
     ['PER', 'BL', 'SANDBOX EDI SUPPORT', 'TE', '8005550199'],
     ['N1', 'PE', input.payee.name, 'XX', input.payee.npi],
     ['LX', '1'],

@@ -13,7 +13,8 @@ const x12MediaTypes = ['text/plain', 'application/edi-x12'];
 const postedRemittance = z.object({
   remittanceId: z.string(),
   traceNumber: z.string().describe('TRN02: the check or EFT number'),
-  payerIdentifier: z.string(),
+  payerIdentifier: z.string().describe('TRN03: with the trace number, identifies the remittance'),
+  payerId: z.string().nullable().describe('Our payer the 835 identifies (1000A N104/REF*2U, else TRN03); null when none of ours: every CLP is then unmatched'),
   paymentAmount: z.number().int().describe('Cents'),
   duplicate: z.boolean().describe('True when this remittance was posted before: nothing was posted again'),
   claims: z.array(
@@ -30,7 +31,16 @@ const postedRemittance = z.object({
   creditBalances: z
     .array(z.object({ creditBalanceId: z.string(), claimId: z.string(), party: z.enum(['payer', 'patient']), amount: z.number().int(), reason: z.string() }))
     .describe('Credit balances this posting found or changed; each runs a creditBalanceWorkflow'),
-  unmatched: z.array(z.object({ patientControlNumber: z.string(), reason: z.string() })).describe('Claims we could not match: each became a biller task'),
+  unmatched: z
+    .array(
+      z.object({
+        patientControlNumber: z.string(),
+        disagrees: z.enum(['control-number', 'payer', 'charge']).describe('The first part that disagreed: no claim with CLP01, another payer than the claim was sent to, or CLP03 ≠ our charge'),
+        reason: z.string(),
+        claimId: z.string().optional().describe('Our claim CLP01 names, when there is one: left untouched'),
+      }),
+    )
+    .describe('CLPs posted to no claim: each became a biller task'),
   providerAdjustments: z.number().int(),
 });
 
@@ -51,7 +61,7 @@ const postRemittance = createRoute({
   path: '/remittances',
   summary: 'Post an 835 file and tell the claims it pays',
   description:
-    'The body is the raw 835 (text/plain or application/edi-x12). A file that does not parse or balance is rejected whole (422 remittance_rejected, details: the problems) and nothing is posted. A remittance posted before (same payer and trace number) is not posted again: 200 with the first result.',
+    'The body is the raw 835 (text/plain or application/edi-x12). Only 005010X221A1 (GS01 HP, GS08) is read. A file that does not parse, breaks a TR3 limit or does not balance is rejected whole (422 remittance_rejected, details: the problems) and nothing is posted. A CLP posts only to the claim whose patient control number, payer and charge it matches; the others are listed as unmatched (with the part that disagreed) and become biller tasks. A remittance posted before (same payer and trace number) is not posted again: 200 with the first result.',
   tags: ['remittances'],
   security: bearerSecurity,
   middleware: [requireRole('biller')] as const,

@@ -21,6 +21,8 @@ export type X12ErrorCode =
   | 'structure'
   /** The file holds a different transaction set than the parser reads (an 837 given to parse835). */
   | 'wrong-transaction'
+  /** The right transaction set in a version we do not take (a 4010 835: only 005010X221A1 is HIPAA's). */
+  | 'unsupported-version'
   /** An 835 whose claim, line or payment arithmetic does not add up. */
   | 'unbalanced'
   /** A builder input breaks a rule (missing field, invalid NPI, charges that do not add up). */

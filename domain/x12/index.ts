@@ -47,7 +47,7 @@ export {
 } from './acknowledgment999';
 export {
   parse835,
-  balance835,
+  REMITTANCE_VERSION,
   type Remittance,
   type RemittanceClaim,
   type RemittanceLine,
@@ -56,6 +56,7 @@ export {
   type AdjustmentGroup,
   type ProviderAdjustment,
 } from './remittance835';
+export { balance835 } from './remittance835-balance';
 export {
   parseX12,
   components,

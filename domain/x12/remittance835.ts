@@ -1,13 +1,15 @@
 /**
  * The 835 remittance advice (005010X221A1): what the payer paid, adjusted and why,
  * per claim and per line, in cents. A remittance is posted whole or not at all
- * (DOMAIN.md §11), so `parse835` checks the balancing rules and throws an X12Error
- * listing every imbalance instead of returning numbers that do not add up.
+ * (DOMAIN.md §11), so `parse835` refuses what the TR3 does not allow — another
+ * version, a segment longer than the guide's repeat limits, a missing TRN03 — and
+ * checks the balancing rules, throwing one X12Error listing every problem instead of
+ * returning a file cut short or numbers that do not add up.
  */
-import { fail, X12Error, type X12Issue } from './errors';
+import { fail, X12Error } from './errors';
 import { cents, date, optionalCents, optionalDecimal, optionalText, required, text } from './fields';
-import { components, parseX12, transactionSetsOf, type X12Delimiters, type X12Segment, type X12TransactionSet } from './parse';
-import { money } from './values';
+import { components, parseX12, transactionSetsOf, type X12Delimiters, type X12Interchange, type X12Segment, type X12TransactionSet } from './parse';
+import { balance835 } from './remittance835-balance';
 
 /**
  * CLP02: 1/2/3 processed as primary/secondary/tertiary, 4 denied, 19/20/21 processed
@@ -109,16 +111,40 @@ export interface Remittance {
   paymentDate: string;
   /** TRN02: check or EFT number. With the payer, identifies the remittance. */
   traceNumber: string;
-  /** TRN03: the payer's identifier, "1" + EIN usually. */
+  /** TRN03 (required): "1" + the EIN of the company that initiated the payment. */
   payerTraceId: string;
   productionDate?: string;
-  payer: { name: string; id?: string };
+  /**
+   * 1000A. N104 is the payer identifier only with N103 XV (the CMS National Plan ID,
+   * sent once its use is mandated); REF*2U carries the payer identification number
+   * (a Medicare contractor or plan id) — X12 RFI 2245 on 005010X221.
+   */
+  payer: { name: string; nationalPlanId?: string; payerIdNumber?: string };
   payee: { name: string; idQualifier?: string; id?: string; taxId?: string };
   claims: RemittanceClaim[];
   providerAdjustments: ProviderAdjustment[];
 }
 
+/**
+ * The TR3's element limits, checked before anything is read so an over-long segment is
+ * refused, never cut short: CAS holds six reason triples (CAS02–CAS19) and PLB six
+ * adjustment pairs (PLB03–PLB14) — 005010X221A1 segments 2100/2110 CAS and PLB.
+ * More adjustments go in another CAS of the same group or another PLB.
+ */
+const LAST_ELEMENT: Readonly<Record<string, { last: number; what: string }>> = {
+  CAS: { last: 19, what: 'six reason/amount/quantity triples (CAS02–CAS19); send the others in another CAS of the group' },
+  PLB: { last: 14, what: 'six adjustment identifier/amount pairs (PLB03–PLB14); send the others in another PLB' },
+};
+
+function checkElementLimit(seg: X12Segment): void {
+  const limit = LAST_ELEMENT[seg.id];
+  if (limit && seg.elements.length - 1 > limit.last) {
+    fail('structure', `${seg.id} has ${seg.elements.length - 1} elements; the 005010X221A1 ${seg.id} holds at most ${limit.what}`, seg);
+  }
+}
+
 function adjustments(seg: X12Segment): Adjustment[] {
+  checkElementLimit(seg);
   const group = required(seg, 1);
   if (!GROUPS.includes(group)) fail('invalid-value', `CAS01 "${group}" is not a claim adjustment group (CO, PR, OA, PI)`, seg);
   const result: Adjustment[] = [];
@@ -134,6 +160,16 @@ function adjustments(seg: X12Segment): Adjustment[] {
   }
   if (result.length === 0) fail('structure', 'CAS without any reason code', seg);
   return result;
+}
+
+/** 1000A N103/N104: both or neither (syntax P0304), and XV is the only qualifier the TR3 lists. */
+function payerPlanId(seg: X12Segment): { nationalPlanId?: string } {
+  const qualifier = optionalText(seg, 3);
+  const id = optionalText(seg, 4);
+  if (qualifier === undefined && id === undefined) return {};
+  if (qualifier === undefined || id === undefined) fail('structure', 'N103 and N104 of the payer come together (both or neither)', seg);
+  if (qualifier !== 'XV') fail('invalid-value', `N103 "${qualifier}" is not XV (CMS National Plan ID), the only payer identifier qualifier of 005010X221A1`, seg);
+  return { nationalPlanId: id };
 }
 
 function procedure(value: string, d: X12Delimiters, seg: X12Segment): { qualifier: string; hcpcs: string; modifiers: string[] } {
@@ -169,7 +205,8 @@ function readRemittance(set: X12TransactionSet, d: X12Delimiters): Remittance {
         break;
       case 'TRN':
         remittance.traceNumber = required(seg, 2);
-        remittance.payerTraceId = text(seg, 3);
+        // TRN03 is required in 005010X221A1 (the payer's "1" + EIN); it is half of the remittance's identity.
+        remittance.payerTraceId = required(seg, 3);
         break;
       case 'DTM':
         if (line) {
@@ -188,7 +225,7 @@ function readRemittance(set: X12TransactionSet, d: X12Delimiters): Remittance {
         if (claim) fail('structure', 'N1 inside a claim: the payer (N1*PR) and payee (N1*PE) come before the first CLP', seg);
         if (text(seg, 1) === 'PR') {
           party = 'payer';
-          remittance.payer = { name: text(seg, 2), ...(optionalText(seg, 4) ? { id: text(seg, 4) } : {}) };
+          remittance.payer = { name: text(seg, 2), ...payerPlanId(seg) };
         } else if (text(seg, 1) === 'PE') {
           party = 'payee';
           remittance.payee = { name: text(seg, 2), idQualifier: optionalText(seg, 3), id: optionalText(seg, 4) };
@@ -198,8 +235,8 @@ function readRemittance(set: X12TransactionSet, d: X12Delimiters): Remittance {
         const qualifier = text(seg, 1);
         if (line) {
           if (qualifier === '6R') line.lineControlNumber = required(seg, 2);
-        } else if (!claim && party === 'payer' && qualifier === '2U' && !remittance.payer?.id) {
-          remittance.payer = { ...remittance.payer!, id: required(seg, 2) };
+        } else if (!claim && party === 'payer' && qualifier === '2U' && !remittance.payer?.payerIdNumber) {
+          remittance.payer = { ...remittance.payer!, payerIdNumber: required(seg, 2) };
         } else if (!claim && party === 'payee' && qualifier === 'TJ') {
           remittance.payee = { ...remittance.payee!, taxId: required(seg, 2) };
         }
@@ -273,6 +310,7 @@ function readRemittance(set: X12TransactionSet, d: X12Delimiters): Remittance {
         if (text(seg, 1) === 'HE') line.remarkCodes.push(required(seg, 2));
         break;
       case 'PLB': {
+        checkElementLimit(seg);
         claim = undefined;
         line = undefined;
         const providerId = required(seg, 1);
@@ -299,58 +337,41 @@ function readRemittance(set: X12TransactionSet, d: X12Delimiters): Remittance {
   return remittance as Remittance;
 }
 
-const sum = (amounts: number[]): number => amounts.reduce((a, b) => a + b, 0);
-const adjusted = (list: Adjustment[]): number => sum(list.map((a) => a.amount));
+/** The 835 HIPAA requires since 2012 (45 CFR 162.1602; 4010 was allowed only until 2011): ASC X12 005010X221A1. */
+export const REMITTANCE_VERSION = '005010X221A1';
 
 /**
- * The 835 balancing rules (005010X221A1 section 1.10.2), every violation listed:
- *   line:  SVC02 − line CAS = SVC03
- *   claim: CLP03 − (claim CAS + all line CAS) = CLP04
- *   transaction: BPR02 = Σ CLP04 − Σ PLB amounts
- * Reversals (CLP02 = 22) carry negative amounts and balance by the same rules.
+ * Only HIPAA's 835 is read: GS01 HP (health care claim payment/advice) and GS08
+ * 005010X221A1. The TR3 marks ST03 "not used", so GS08 is what names the version; an
+ * ST03 that is sent anyway must agree with it. A 4010 (004010X091A1) file is refused
+ * here, before anything is read or looked up.
  */
-export function balance835(remittance: Remittance): X12Issue[] {
-  const issues: X12Issue[] = [];
-  const unbalanced = (message: string, position: number, id: string) =>
-    issues.push({ code: 'unbalanced', message: `segment ${position} (${id}): ${message}`, segment: { position, id } });
-
-  for (const claim of remittance.claims) {
-    const pcn = claim.patientControlNumber;
-    for (const line of claim.lines) {
-      const expected = line.charge - adjusted(line.adjustments);
-      if (expected !== line.paid) {
-        unbalanced(
-          `claim ${pcn} line ${line.hcpcs}${line.lineControlNumber ? ` (${line.lineControlNumber})` : ''}: charge ${money(line.charge)} − adjustments ${money(adjusted(line.adjustments))} = ${money(expected)}, but paid ${money(line.paid)}`,
-          line.position,
-          'SVC',
-        );
+function checkVersion(interchange: X12Interchange): void {
+  for (const group of interchange.groups) {
+    // The GS is the segment before its first ST (parseX12 keeps no GS segment of its own).
+    const first = group.transactionSets[0]?.segments[0];
+    const gs = first ? { position: first.position - 1, id: 'GS' } : undefined;
+    if (group.functionalId !== 'HP') {
+      fail('wrong-transaction', `GS01 "${group.functionalId}" is not HP (health care claim payment/advice): not an 835 functional group`, gs);
+    }
+    if (group.version !== REMITTANCE_VERSION) {
+      fail('unsupported-version', `GS08 "${group.version}" is not ${REMITTANCE_VERSION}: only the HIPAA 5010 835 is accepted`, gs);
+    }
+    for (const set of group.transactionSets) {
+      const st03 = set.segments[0].elements[3];
+      if (st03 && st03 !== REMITTANCE_VERSION) {
+        fail('unsupported-version', `ST03 "${st03}" is not ${REMITTANCE_VERSION} (GS08 says ${group.version})`, set.segments[0]);
       }
     }
-    const allAdjustments = adjusted(claim.adjustments) + sum(claim.lines.map((l) => adjusted(l.adjustments)));
-    const expected = claim.charge - allAdjustments;
-    if (expected !== claim.paid) {
-      unbalanced(
-        `claim ${pcn}: charge ${money(claim.charge)} − adjustments ${money(allAdjustments)} (claim and lines) = ${money(expected)}, but paid ${money(claim.paid)}`,
-        claim.position,
-        'CLP',
-      );
-    }
   }
-  const claimsPaid = sum(remittance.claims.map((c) => c.paid));
-  const providerAdjusted = sum(remittance.providerAdjustments.map((p) => p.amount));
-  if (claimsPaid - providerAdjusted !== remittance.paymentAmount) {
-    issues.push({
-      code: 'unbalanced',
-      message: `transaction set ${remittance.controlNumber}: BPR02 ${money(remittance.paymentAmount)} ≠ claims paid ${money(claimsPaid)} − provider adjustments ${money(providerAdjusted)} = ${money(claimsPaid - providerAdjusted)}`,
-    });
-  }
-  return issues;
 }
 
-/** Parses every 835 in the file and checks the balancing of each; throws X12Error on any imbalance. */
+/** Parses every 835 in the file and checks the version, the TR3's limits and the balancing of each; throws X12Error on any problem. */
 export function parse835(x12: string): Remittance[] {
   const interchange = parseX12(x12);
-  const remittances = transactionSetsOf(interchange, '835').map((set) => readRemittance(set, interchange.delimiters));
+  const sets = transactionSetsOf(interchange, '835');
+  checkVersion(interchange);
+  const remittances = sets.map((set) => readRemittance(set, interchange.delimiters));
   const issues = remittances.flatMap(balance835);
   if (issues.length > 0) throw new X12Error(issues);
   return remittances;

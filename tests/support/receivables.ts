@@ -174,6 +174,10 @@ export interface ClpSpec {
 
 export interface RemittanceSpec {
   trace: string;
+  /** 1000A REF*2U; CGS Jurisdiction B's EDI payer id (the payer insertClaims sends to) unless given; null sends none. */
+  payerIdNumber?: string | null;
+  /** 1000A N102. */
+  payerName?: string;
   paidOn?: string;
   claims: ClpSpec[];
   plb?: Array<{ reason: string; reference: string; amount: number }>;
@@ -208,9 +212,10 @@ export function build835(spec: RemittanceSpec): string {
   const body: string[] = [
     `BPR*I*${dollars(payment)}*C*ACH*CCP*01*041000124*DA*1234567890*1123456789**01*044000037*DA*9876543210*${paidOn}`,
     `TRN*1*${spec.trace}*1123456789`,
-    'N1*PR*CGS JURISDICTION B',
+    `N1*PR*${spec.payerName ?? 'CGS JURISDICTION B'}`,
     'N3*PO BOX 20010',
     'N4*NASHVILLE*TN*372020010',
+    ...(spec.payerIdNumber === null ? [] : [`REF*2U*${spec.payerIdNumber ?? '17003'}`]),
     'PER*BL*EDI SUPPORT*TE*8665909598',
     'N1*PE*DURABLE DME SUPPLY LLC*XX*1234567893',
     'REF*TJ*123456789',

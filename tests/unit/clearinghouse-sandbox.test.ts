@@ -324,7 +324,8 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
       paymentMethod: 'CHK',
       paymentDate: after(start, REMIT_DELAY).toISOString().slice(0, 10),
       traceNumber: `SBX1${file.controlNumber.padStart(9, '0')}0001`,
-      payer: { name: 'CGS JURISDICTION B', id: '17003' },
+      // The 837's payer id comes back in 1000A REF*2U (no National Plan ID in N104): what posting recognises the payer by.
+      payer: { name: 'CGS JURISDICTION B', payerIdNumber: '17003' },
       payee: { name: 'DURABLE DME SUPPLY LLC', idQualifier: 'XX', id: '1234567893' },
     });
     expect(remittance.claims).toHaveLength(1);
@@ -399,7 +400,7 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
     await submitAndAcknowledge(start, first, second, other);
     const { files } = await sandbox.collect(after(start, REMIT_DELAY));
     const remittances = filesFor(byKind(files, '835'), 'BAT1', 'BAT2', 'BAT3').map((f) => parse835(f.x12)[0]);
-    expect(remittances.map((r) => [r.payer.id, r.claims.map((c) => c.patientControlNumber), r.paymentAmount])).toEqual([
+    expect(remittances.map((r) => [r.payer.payerIdNumber, r.claims.map((c) => c.patientControlNumber), r.paymentAmount])).toEqual([
       ['17003', ['BAT1', 'BAT2'], 5_247 + 7_840],
       ['18003', ['BAT3'], 5_247],
     ]);

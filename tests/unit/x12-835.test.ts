@@ -169,8 +169,10 @@ describe('835 balancing: a remittance that does not add up is rejected whole', (
     const tampered: Remittance = structuredClone(remittance);
     tampered.claims[1].lines[1].paid -= 1;
     tampered.claims[2].paid += 500;
+    // The short line also leaves its claim's lines summing to less than CLP04 (segment 27).
     expect(balance835(tampered).map((i) => [i.segment?.position, i.segment?.id, i.code])).toEqual([
       [35, 'SVC', 'unbalanced'],
+      [27, 'CLP', 'unbalanced'],
       [41, 'CLP', 'unbalanced'],
       [undefined, undefined, 'unbalanced'],
     ]);
