@@ -19,7 +19,7 @@
  *   1 LPM halves the stationary fee.
  */
 import { addDays, isAfter, isBefore } from './calendar';
-import type { CatalogEntry } from './catalog';
+import { type Catalog, type CatalogEntry, catalogEntry } from './catalog';
 import type { PayerKind } from './payer-policy';
 
 export type OxygenGroup = 'I' | 'II' | 'III';
@@ -217,6 +217,51 @@ export function oxygenLineProblems(
         `Medicare oxygen from ${groupModifiersFrom} carries N1, N2 or N3 (group I, II or III criteria met): ` +
         "record the order's oxygen qualification and approve its documents, or bill GA / GZ when the criteria are not met",
     });
+  }
+  return problems;
+}
+
+/**
+ * The order's oxygen block against its items (intake, 422): the prescription belongs to
+ * an order with oxygen equipment and every such order has one; `portable` says whether
+ * a portable system is ordered, and the items agree. Then the qualification itself.
+ * Fields are paths in the order, e.g. `oxygen.portable`.
+ */
+export function oxygenOrderProblems(
+  items: ReadonlyArray<{ hcpcs: string }>,
+  oxygen: OxygenPrescription | undefined,
+  orderDate: string,
+  catalog: Catalog,
+): OxygenProblem[] {
+  const systems = items.map((item, index) => ({ index, hcpcs: item.hcpcs, system: catalogEntry(catalog, item.hcpcs)?.oxygenSystem }));
+  const oxygenItems = systems.filter((item) => item.system);
+  const portableCodes = Object.values(catalog.entries)
+    .filter((entry) => entry.oxygenSystem === 'portable')
+    .map((entry) => entry.hcpcs);
+  if (!oxygen) {
+    return oxygenItems.map(({ index, hcpcs }) => ({
+      field: 'oxygen',
+      message: `items.${index} (${hcpcs}) is oxygen equipment: the order needs its oxygen prescription (flowLpm, portable) and qualification`,
+    }));
+  }
+  if (oxygenItems.length === 0) {
+    return [{ field: 'oxygen', message: 'an oxygen prescription belongs to an order with oxygen equipment, and this order has none: leave oxygen out' }];
+  }
+  const problems: OxygenProblem[] = [];
+  const portables = oxygenItems.filter((item) => item.system === 'portable');
+  if (oxygen.portable && portables.length === 0) {
+    problems.push({
+      field: 'oxygen.portable',
+      message: `a portable system is prescribed but no portable item (${portableCodes.join(', ')}) is ordered: add it, or set portable to false`,
+    });
+  }
+  if (!oxygen.portable) {
+    for (const { index, hcpcs } of portables) {
+      problems.push({ field: 'oxygen.portable', message: `items.${index} (${hcpcs}) is a portable system but the prescription says portable: false` });
+    }
+  }
+  for (const problem of qualificationProblems(oxygen.qualification, orderDate)) {
+    problems.push({ field: `oxygen.${problem.field}`, message: problem.message });
   }
   return problems;
 }
