@@ -28,6 +28,7 @@ import {
 import { defaultCatalog, catalogEntry } from '../domain/catalog';
 import { draftClaim } from '../domain/claim';
 import { requiredDocuments } from '../domain/documentation';
+import type { OxygenPrescription } from '../domain/oxygen';
 import { payerPolicy, type PayerKind, type PayerPolicy } from '../domain/payer-policy';
 import { scrubClaim, type ScrubFailure } from '../domain/scrubber';
 import type { ClaimLine, DocumentKind, OrderItem } from '../domain/types';
@@ -52,6 +53,8 @@ export interface OrderContext {
   orderDate: string;
   items: OrderItem[];
   diagnosisCount: number;
+  /** The oxygen prescription and qualification, on orders with oxygen equipment (no PHI: flow, group, test values). */
+  oxygen?: OxygenPrescription;
 }
 
 export interface TaskInput {
@@ -143,6 +146,7 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         orderDate: order.orderDate,
         items: items.map(toOrderItem),
         diagnosisCount: order.diagnoses.length,
+        ...(order.oxygen ? { oxygen: order.oxygen } : {}),
       };
     },
 

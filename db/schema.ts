@@ -22,6 +22,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { appealLevels } from '../domain/denials';
+import type { OxygenPrescription } from '../domain/oxygen';
 import { claimResolutions, type ClaimResolution } from '../domain/posting';
 import { orderStages } from '../workflows/definitions';
 
@@ -173,6 +174,8 @@ export const orders = pgTable(
     orderDate: date('order_date', { mode: 'string' }).notNull(),
     /** ICD-10-CM codes without the dot, principal first. */
     diagnoses: jsonb('diagnoses').$type<string[]>().notNull(),
+    /** The oxygen prescription and qualification (domain/oxygen.ts), on orders with oxygen equipment. */
+    oxygen: jsonb('oxygen').$type<OxygenPrescription>(),
     workflowId: text('workflow_id').notNull(),
     /** Mirrors of the workflow's stage and blocker for list queries; the workflow is the authority. */
     stage: text('stage', { enum: orderStages }).notNull().default('documentation'),

@@ -65,6 +65,21 @@ export interface CatalogEntry {
   glucoseMonitoring: boolean;
   /** Paid per day of use (continuous passive motion E0935): one unit per day of the billed span. */
   paidDaily: boolean;
+  /**
+   * Oxygen equipment (category OX): a stationary system, whose fee the flow modifiers
+   * QE / QG adjust, or a portable one (the add-on). Oxygen policy article A52514 and
+   * CMS CR 9848 name the codes of each.
+   */
+  oxygenSystem?: 'stationary' | 'portable';
+  /**
+   * Units one side (LT or RT) may carry on a date of service, for items billed by side.
+   * The DME MACs' joint publication "Correct Coding – RT and LT Modifier Usage Change"
+   * (Dec 2018, reminded Feb 2023) bills a bilateral pair as two lines, RT and LT, of one
+   * unit each; the DME MUE of the knee, ankle-foot and lower-limb prosthesis codes is 2,
+   * one per side. Orthoses and prostheses (PO) default to 1; others are not sided unless
+   * the catalog says so.
+   */
+  perSideMaximum?: number;
   note?: string;
 }
 
@@ -114,6 +129,7 @@ function completeEntry(input: CatalogEntryInput): CatalogEntry {
     policyDocuments: input.policyDocuments ?? [],
     glucoseMonitoring: input.glucoseMonitoring ?? false,
     paidDaily: input.paidDaily ?? false,
+    ...(input.perSideMaximum !== undefined || input.category === 'PO' ? { perSideMaximum: input.perSideMaximum ?? 1 } : {}),
   };
 }
 
@@ -143,6 +159,13 @@ function entryProblems(entry: CatalogEntry): string[] {
   }
   if (entry.usualMaximum && !(entry.usualMaximum.quantity > 0 && entry.usualMaximum.months > 0)) {
     problems.push(`${where}: usualMaximum needs a positive quantity and number of months`);
+  }
+  if (entry.category === 'OX' && !entry.oxygenSystem) {
+    problems.push(`${where}: oxygen equipment is a stationary or a portable system (oxygenSystem)`);
+  }
+  if (entry.oxygenSystem && entry.category !== 'OX') problems.push(`${where}: oxygenSystem applies to oxygen equipment (category OX) only`);
+  if (entry.perSideMaximum !== undefined && !(Number.isInteger(entry.perSideMaximum) && entry.perSideMaximum > 0)) {
+    problems.push(`${where}: perSideMaximum must be a positive whole number of units per side`);
   }
   for (const document of entry.policyDocuments) {
     if (!policyDocumentKinds.includes(document.kind)) {

@@ -4,12 +4,14 @@
  *
  * Modifier order on a line: the pricing modifier (RR / NU / UE) first, then the
  * payment-adjusting ones that travel with it (oxygen flow, purchase election), then
- * the rental sequence (KH / KI / KJ), then KX (or KS), then the liability and
+ * the rental sequence (KH / KI / KJ), then KX (or KS, or an oxygen line's N1–N3), then the liability and
  * informational ones. At most four fit on a line: when more are needed the fourth is
  * 99 and the rest go into the line narrative.
  */
 import { daysBetween } from './calendar';
 import { type Catalog, type CatalogEntry, catalogEntry, categoriesWithPricingModifier, defaultCatalog } from './catalog';
+import { flowModifier, groupModifiers, type OxygenPrescription, usesGroupModifier } from './oxygen';
+import type { PayerKind } from './payer-policy';
 import type { ClaimLine, OrderItem, PaymentCategory } from './types';
 
 export interface PurchaseEvent {
@@ -40,6 +42,10 @@ export interface CodingOptions {
   /** Prior-auth tracking number, carried on a power wheelchair's base line (837P 2400 `REF*G1`). */
   priorAuthNumber?: string;
   catalog?: Catalog;
+  /** The order's oxygen prescription: flow modifiers and the coverage group (N1–N3) of oxygen lines. */
+  oxygen?: OxygenPrescription;
+  /** Medicare oxygen lines from 2023-04-01 carry N1–N3 instead of KX. */
+  payerKind?: PayerKind;
 }
 
 type ModifierGroup =
@@ -78,6 +84,9 @@ export const knownModifiers: Record<string, { group: ModifierGroup; meaning: str
   KJ: { group: 'rental-sequence', meaning: 'capped rental months 4–13, PEN pump months 4–15' },
   KX: { group: 'policy', meaning: "the medical policy's requirements are met" },
   KS: { group: 'policy', meaning: 'glucose monitor or supplies, patient not insulin-treated' },
+  N1: { group: 'policy', meaning: 'oxygen: group I coverage criteria met' },
+  N2: { group: 'policy', meaning: 'oxygen: group II coverage criteria met' },
+  N3: { group: 'policy', meaning: 'oxygen: group III coverage criteria met' },
   CG: { group: 'policy', meaning: 'policy criteria met' },
   GA: { group: 'liability', meaning: 'ABN on file: the patient is liable if denied' },
   GZ: { group: 'liability', meaning: 'denial expected, no ABN: the supplier is liable' },
@@ -139,20 +148,29 @@ export function rentalSequenceModifier(
   return 'KJ';
 }
 
-const oxygenFlowModifiers = { 'under-1-lpm': 'QE', 'over-4-lpm': 'QG', 'over-4-lpm-with-portable': 'QF' } as const;
 const electionModifiers = { purchase: 'BP', rental: 'BR', undecided: 'BU' } as const;
+
+/**
+ * KX, or on Medicare oxygen from 2023-04-01 the coverage group's N1 / N2 / N3 in its
+ * place (DOMAIN.md §3; DME MAC oxygen modifier billing reminder, Nov 2023). Without a
+ * recorded qualification an oxygen line there gets neither and the scrubber holds it.
+ */
+function policyModifier(entry: CatalogEntry | undefined, dateOfService: string, options: CodingOptions) {
+  if (entry?.category !== 'OX' || !usesGroupModifier(options.payerKind, dateOfService)) return 'KX';
+  return options.oxygen ? groupModifiers[options.oxygen.qualification.group] : undefined;
+}
 
 function lineModifiers(item: OrderItem, event: BillingEvent, entry: CatalogEntry | undefined, options: CodingOptions) {
   const modifiers: string[] = [];
+  const dateOfService = event.kind === 'purchase' ? event.dateOfService : event.serviceFrom;
   const firstClaim = event.kind === 'purchase' || event.month === 1;
 
   // Unknown codes still get the acquisition's pricing modifier; the scrubber reports the code.
   if (!entry || categoriesWithPricingModifier.includes(entry.category)) {
     modifiers.push(event.kind === 'rental-month' ? 'RR' : item.used ? 'UE' : 'NU');
   }
-  if (entry?.category === 'OX' && item.oxygenFlow && item.oxygenFlow !== 'standard') {
-    modifiers.push(oxygenFlowModifiers[item.oxygenFlow]);
-  }
+  const flow = entry?.oxygenSystem && options.oxygen ? flowModifier(entry.oxygenSystem, options.oxygen) : undefined;
+  if (flow) modifiers.push(flow);
   if (entry?.purchaseElection) {
     // Without a recorded election the acquisition is the patient's choice.
     modifiers.push(electionModifiers[item.election ?? (event.kind === 'purchase' ? 'purchase' : 'rental')]);
@@ -169,7 +187,8 @@ function lineModifiers(item: OrderItem, event: BillingEvent, entry: CatalogEntry
   if (entry?.glucoseMonitoring && !item.insulinTreated) {
     modifiers.push('KS');
   } else if (options.documentationComplete && !liability) {
-    modifiers.push('KX');
+    const policy = policyModifier(entry, dateOfService, options);
+    if (policy) modifiers.push(policy);
   }
   if (liability) modifiers.push(liability);
 

@@ -221,10 +221,12 @@ export function rentalMonthAllowed(
 
 /**
  * Oxygen flow adjustments (DOMAIN.md §3): QE pays 50% of the stationary fee, QG 150%.
- * QF (over 4 LPM with portable) is paid here like QG (verify: CMS pays the higher of
- * that and the portable add-on).
+ * QF (over 4 LPM with portable) goes on both lines and, since CR 9848 (Apr 2017), pays
+ * the stationary line at 100% and the portable line the higher of 50% of the stationary
+ * fee and the portable add-on; a line alone does not know its stationary fee, so the
+ * portable line is priced at its own fee here, the lower bound (verify against the 835).
  */
-const oxygenFlowPercent: Record<string, number> = { QE: 50, QG: 150, QF: 150 };
+const oxygenFlowPercent: Record<string, number> = { QE: 50, QG: 150 };
 
 /**
  * What the fee schedule allows for a whole claim line (per-unit fee × units), in cents;

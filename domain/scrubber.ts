@@ -19,6 +19,7 @@ import {
 import { type ClaimDraft, sumOfLineCharges } from './claim';
 import { knownModifiers, maxModifiersPerLine, modifierRank, orderModifiers, rentalSequenceModifier } from './coding';
 import { documentLabels, type RequiredDocument } from './documentation';
+import { oxygenLineProblems } from './oxygen';
 import { type PayerPolicy, timelyFilingDeadline } from './payer-policy';
 import { isUniqueTrackingNumber, priorAuthRequired } from './prior-auth';
 import type { ClaimLine, DocumentKind } from './types';
@@ -43,6 +44,10 @@ export type ScrubCode =
   | 'RENTAL_MONTH_MODIFIER'
   | 'RENTAL_CAP_EXCEEDED'
   | 'QUANTITY_OVER_USUAL_MAXIMUM'
+  | 'UNITS_OVER_PER_SIDE_MAXIMUM'
+  | 'OXYGEN_GROUP_MODIFIER'
+  | 'OXYGEN_KX_NOT_USED'
+  | 'OXYGEN_MODIFIER_MISPLACED'
   | 'DIAGNOSIS_POINTER'
   | 'LINE_AMOUNT'
   | 'SERVICE_DATE'
@@ -309,9 +314,30 @@ function scrubModifiers(line: ClaimLine, index: number, failures: ScrubFailure[]
   }
 }
 
-function scrubAgainstCatalog(line: ClaimLine, index: number, entry: CatalogEntry, failures: ScrubFailure[]) {
+/**
+ * A sided line bills one side: its units may not exceed the code's per-side maximum
+ * (catalog.ts `perSideMaximum`; DME MAC RT/LT correct-coding publication). Checked on
+ * every claim, not only at intake, for rental months, corrections and catalog edits.
+ */
+function scrubSidedUnits(line: ClaimLine, index: number, entry: CatalogEntry, failures: ScrubFailure[]) {
+  const side = sideOf(line.modifiers);
+  if (!side || entry.perSideMaximum === undefined || line.units <= entry.perSideMaximum) return;
+  failures.push({
+    code: 'UNITS_OVER_PER_SIDE_MAXIMUM',
+    field: `lines[${index}].units`,
+    message:
+      `${lineLabel(line, index)}: ${line.units} units on the ${side} line exceed the per-side maximum of ` +
+      `${entry.perSideMaximum} for ${entry.hcpcs}: a bilateral pair is two lines, LT and RT, of ${entry.perSideMaximum} unit(s) each`,
+  });
+}
+
+function scrubAgainstCatalog(line: ClaimLine, index: number, entry: CatalogEntry, payer: PayerPolicy, failures: ScrubFailure[]) {
   const field = `lines[${index}].modifiers`;
   const label = lineLabel(line, index);
+  for (const problem of oxygenLineProblems(line, entry, payer.kind)) {
+    failures.push({ code: problem.code, field, message: `${label}: ${problem.message}` });
+  }
+  scrubSidedUnits(line, index, entry, failures);
   const rental = line.modifiers.includes('RR');
   const purchase = line.modifiers.includes('NU') || line.modifiers.includes('UE');
 
@@ -539,7 +565,7 @@ export function scrubClaim(claim: ClaimDraft, context: ScrubContext): ScrubFailu
     }
     scrubModifiers(line, index, failures);
     const datesValid = scrubLineBasics(line, index, claim, context.today, failures);
-    if (entry && datesValid) scrubAgainstCatalog(line, index, entry, failures);
+    if (entry && datesValid) scrubAgainstCatalog(line, index, entry, context.payer, failures);
     scrubPriorAuth(line, index, claim, context, catalog, failures);
     if (datesValid) {
       scrubTimelyFiling(line, index, context, failures);

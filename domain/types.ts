@@ -19,11 +19,11 @@ export type PaymentCategory =
 
 export type Acquisition = 'rental' | 'purchase';
 
-/** LT / RT for one side; `bilateral` becomes two lines of one unit each (LT and RT). */
+/**
+ * LT / RT for one side; `bilateral` becomes two lines, LT and RT, each of `quantity`
+ * units: quantity counts per side, so a pair is quantity 1.
+ */
 export type Side = 'LT' | 'RT' | 'bilateral';
-
-/** Oxygen flow band: QE < 1 LPM, QG > 4 LPM, QF > 4 LPM with portable. */
-export type OxygenFlow = 'standard' | 'under-1-lpm' | 'over-4-lpm' | 'over-4-lpm-with-portable';
 
 /** BP / BR / BU for complex rehab power wheelchairs and PEN pumps. */
 export type PurchaseElection = 'purchase' | 'rental' | 'undecided';
@@ -43,12 +43,12 @@ export interface OrderItem {
   /** Our id for the item (stable across the order's life). */
   id: string;
   hcpcs: string;
+  /** Units billed; for a sided item, per side (a bilateral pair of knee orthoses is 1). */
   quantity: number;
   acquisition: Acquisition;
   side?: Side;
   /** Used equipment on a purchase (UE instead of NU). */
   used?: boolean;
-  oxygenFlow?: OxygenFlow;
   election?: PurchaseElection;
   /** Replacement of an item (RA on the first claim). */
   replacement?: boolean;

@@ -545,6 +545,8 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
   function linesFor(item: OrderItem, event: Parameters<typeof codeClaimLines>[1]): ClaimLine[] {
     return codeClaimLines(item, event, {
       documentationComplete: documentationComplete(),
+      payerKind: state.context!.payerKind,
+      ...(state.context!.oxygen ? { oxygen: state.context!.oxygen } : {}),
       ...(state.priorAuth.trackingNumber ? { priorAuthNumber: state.priorAuth.trackingNumber } : {}),
       diagnosisPointers: diagnosisPointers(),
     });

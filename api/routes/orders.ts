@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, inArray, notExists, type SQL } from 'drizzle-orm';
 import { claimLines, claims, coverages, deliveries, documents, orderItems, orders, patients, payers, prescribers } from '../../db/schema';
 import { catalogEntry, defaultCatalog, hcpcsPattern } from '../../domain/catalog';
+import { groupIIConditions, groupIIIConditions, oxygenOrderProblems } from '../../domain/oxygen';
 import { isIcd10Shape, isValidNpi, normalizeIcd10 } from '../../domain/scrubber';
 import type { OrderItem } from '../../domain/types';
 import { blockers, orderStages, orderWorkflowId } from '../../workflows/definitions';
@@ -35,15 +36,26 @@ const newItemSchema = z
       .number({ error: 'must be a whole number from 1 to 9999' })
       .int('must be a whole number from 1 to 9999')
       .min(1, 'must be a whole number from 1 to 9999')
-      .max(9999, 'must be a whole number from 1 to 9999'),
+      .max(9999, 'must be a whole number from 1 to 9999')
+      .describe(
+        'Units of the item per claim (per month for rentals). For an item with a side (LT, RT or bilateral) quantity counts PER SIDE: ' +
+          'a pair of knee orthoses is side bilateral, quantity 1, billed as two lines, LT 1 unit and RT 1 unit. ' +
+          "A sided item's quantity may not exceed the code's per-side maximum (422).",
+      ),
     acquisition: z.enum(['rental', 'purchase'], { message: 'must be rental or purchase' }),
-    side: z.enum(['LT', 'RT', 'bilateral'], { message: 'must be LT, RT or bilateral' }).optional(),
+    side: z
+      .enum(['LT', 'RT', 'bilateral'], { message: 'must be LT, RT or bilateral' })
+      .optional()
+      .describe('LT or RT for one side; bilateral for both, billed as two lines (LT and RT) of `quantity` units each'),
     used: flag.describe('Used equipment on a purchase (UE instead of NU)'),
     oxygenFlow: z
-      .enum(['standard', 'under-1-lpm', 'over-4-lpm', 'over-4-lpm-with-portable'], {
-        message: 'must be standard, under-1-lpm, over-4-lpm or over-4-lpm-with-portable',
-      })
-      .optional(),
+      .unknown()
+      .refine(
+        (value) => value === undefined,
+        'per-item oxygen flow was removed: the flow is one fact of the prescription — send it once for the order as oxygen.flowLpm (litres per minute) with oxygen.portable',
+      )
+      .optional()
+      .describe('Removed: send the order-level oxygen.flowLpm and oxygen.portable instead'),
     election: z.enum(['purchase', 'rental', 'undecided'], { message: 'must be purchase, rental or undecided' }).optional(),
     replacement: flag,
     abnOnFile: flag,
@@ -58,6 +70,50 @@ const newItemSchema = z
       .describe('Charge per unit (per month for rentals), in cents'),
   })
   .strict();
+
+const wholeNumber = (min: number, max: number, unit: string) =>
+  z
+    .number({ error: `must be a whole number from ${min} to ${max} ${unit}` })
+    .int(`must be a whole number from ${min} to ${max} ${unit}`)
+    .min(min, `must be a whole number from ${min} to ${max} ${unit}`)
+    .max(max, `must be a whole number from ${min} to ${max} ${unit}`);
+
+/** The order's oxygen prescription and the patient's qualification (domain/oxygen.ts, LCD L33797). */
+const oxygenSchema = z
+  .object({
+    flowLpm: z
+      .number({ error: 'must be a number of litres per minute' })
+      .gt(0, 'must be more than 0 litres per minute')
+      .max(15, 'must be at most 15 litres per minute (the most a home oxygen regulator delivers)')
+      .describe(
+        'Prescribed stationary flow at rest, litres per minute, decimals allowed; where day and night flows differ, their average ' +
+          '(42 CFR 414.226(e)). Decides QE (below 1), QG (above 4) or QF (above 4 with a portable).',
+      ),
+    portable: z.boolean({ error: 'must be true or false' }).describe('A portable system is prescribed (E0431 or E0434 must then be ordered)'),
+    qualification: z
+      .object({
+        group: z.enum(['I', 'II', 'III'], { message: 'must be I, II or III' }).describe('Coverage group of LCD L33797: N1, N2 or N3 on Medicare claims'),
+        testType: z.enum(['arterial-blood-gas', 'oximetry'], { message: 'must be arterial-blood-gas or oximetry' }),
+        testDate: calendarDate.describe('Date of the qualifying study: on or before the order date'),
+        result: z
+          .object({
+            pao2MmHg: wholeNumber(20, 700, 'mm Hg').optional().describe('Arterial PO2 (blood gas)'),
+            saturationPercent: wholeNumber(50, 100, 'percent').optional().describe('Oxygen saturation (SaO2 or SpO2)'),
+          })
+          .strict()
+          .refine((result) => result.pao2MmHg !== undefined || result.saturationPercent !== undefined, 'needs pao2MmHg or saturationPercent'),
+        condition: z
+          .enum([...groupIIConditions, ...groupIIIConditions], {
+            message: `must be one of ${[...groupIIConditions, ...groupIIIConditions].join(', ')}`,
+          })
+          .optional()
+          .describe(`Group II: ${groupIIConditions.join(', ')}; group III: ${groupIIIConditions.join(', ')}`),
+        inpatientDischargeDate: calendarDate.optional().describe('Study taken in hospital: the discharge date (the study must be within 2 days before it)'),
+      })
+      .strict(),
+  })
+  .strict()
+  .openapi('OxygenPrescription');
 
 const newOrderSchema = z
   .object({
@@ -82,6 +138,9 @@ const newOrderSchema = z
       })
       .describe('ICD-10-CM codes, principal first, with or without the dot (stored without)'),
     items: z.array(newItemSchema).min(1, 'needs at least one item').max(50, 'at most 50 items per order'),
+    oxygen: oxygenSchema
+      .optional()
+      .describe('Required with oxygen equipment (E0424, E0439, E1390, E0431, E0434), refused without: the prescribed flow and the qualification'),
   })
   .strict()
   .openapi('NewOrder');
@@ -182,6 +241,7 @@ const orderView = z
     prescriberNpi: z.string(),
     orderDate: z.string(),
     diagnoses: z.array(z.string()),
+    oxygen: oxygenSchema.nullable(),
     workflowId: z.string(),
     stage: z.enum(orderStages).describe('As last recorded by the workflow; `workflow.status` is the live view'),
     blockedOn: z.string().nullable(),
@@ -253,7 +313,7 @@ const createOrder = createRoute({
   path: '/orders',
   summary: "Enter an order and start its workflow",
   description:
-    'Checks the shape (400), then the catalog, the patient, the coverage, the NPI check digit and the order date (422); stores the order and starts `dmeOrderWorkflow` (`order-<id>`).',
+    'Checks the shape (400), then the catalog, the patient, the coverage, the NPI check digit, the order date, per-side quantities and the oxygen prescription against the items and LCD L33797 (422); stores the order and starts `dmeOrderWorkflow` (`order-<id>`).',
   tags: ['orders'],
   security: bearerSecurity,
   middleware: [requireRole('intake')] as const,
@@ -305,8 +365,13 @@ function itemProblems(item: NewItem, index: number): FieldProblem[] {
     });
   }
   if (item.used && item.acquisition !== 'purchase') problems.push({ field: field('used'), message: 'used equipment is billed on a purchase only' });
-  if (item.oxygenFlow && entry.category !== 'OX') {
-    problems.push({ field: field('oxygenFlow'), message: `an oxygen flow applies to oxygen equipment, not ${item.hcpcs}` });
+  if (item.side && entry.perSideMaximum !== undefined && item.quantity > entry.perSideMaximum) {
+    problems.push({
+      field: field('quantity'),
+      message:
+        `${item.hcpcs} allows at most ${entry.perSideMaximum} per side and quantity counts per side: ` +
+        'a pair is side bilateral, quantity 1 (two lines, LT and RT, of 1 unit each)',
+    });
   }
   if (item.election && !entry.purchaseElection) {
     problems.push({ field: field('election'), message: `${item.hcpcs} has no purchase election (only PEN pumps and complex rehab power wheelchairs do)` });
@@ -316,8 +381,8 @@ function itemProblems(item: NewItem, index: number): FieldProblem[] {
 
 /** The optional OrderItem fields, kept as the item's options. */
 function itemOptions(item: NewItem): Partial<OrderItem> {
-  const { used, oxygenFlow, election, replacement, abnOnFile, denialExpected, insulinTreated, hospiceUnrelated } = item;
-  const options = { used, oxygenFlow, election, replacement, abnOnFile, denialExpected, insulinTreated, hospiceUnrelated };
+  const { used, election, replacement, abnOnFile, denialExpected, insulinTreated, hospiceUnrelated } = item;
+  const options = { used, election, replacement, abnOnFile, denialExpected, insulinTreated, hospiceUnrelated };
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
@@ -351,6 +416,7 @@ export function orderRoutes(deps: AppDeps) {
       }
       if (body.orderDate > todayIso()) problems.push({ field: 'orderDate', message: 'must not be in the future' });
       body.items.forEach((item, index) => problems.push(...itemProblems(item, index)));
+      problems.push(...oxygenOrderProblems(body.items, body.oxygen, body.orderDate, defaultCatalog));
       if (problems.length > 0 || !coverage) throw validationError(problems, 422);
 
       const orderId = randomUUID();
@@ -373,6 +439,7 @@ export function orderRoutes(deps: AppDeps) {
             prescriberNpi: npi,
             orderDate: body.orderDate,
             diagnoses: body.diagnoses,
+            oxygen: body.oxygen ?? null,
             workflowId,
             createdBy: actor.user,
           });
@@ -492,6 +559,7 @@ export function orderRoutes(deps: AppDeps) {
           prescriberNpi: order.prescriberNpi,
           orderDate: order.orderDate,
           diagnoses: order.diagnoses,
+          oxygen: order.oxygen,
           workflowId: order.workflowId,
           stage: order.stage,
           blockedOn: order.blockedOn,

@@ -13,6 +13,8 @@ import { createClearinghouse } from '../../activities/clearinghouse';
 import { supplierIdentity } from '../../activities/supplier';
 import { loadConfig } from '../../config';
 import { coverages, deliveries, documents, orderItems, orders, patients, prescribers } from '../../db/schema';
+import { catalogEntry, defaultCatalog } from '../../domain/catalog';
+import type { OxygenPrescription } from '../../domain/oxygen';
 import type { DocumentKind, OrderItem } from '../../domain/types';
 import { createLogger } from '../../logger';
 import { MAILBOX_WORKFLOW_ID, documentReceived, documentReviewed, orderStatus, orderWorkflowId, type OrderStatus } from '../../workflows/definitions';
@@ -152,10 +154,20 @@ export interface SeededOrder {
   itemIds: string[];
 }
 
-/** An order as intake enters it (patient, coverage, prescriber, items), written straight to the database. */
+/** What intake requires with oxygen equipment when a test does not say: group I on oximetry, 2 LPM, no portable. */
+export const groupIOxygen = (orderDate: string): OxygenPrescription => ({
+  flowLpm: 2,
+  portable: false,
+  qualification: { group: 'I', testType: 'oximetry', testDate: orderDate, result: { saturationPercent: 87 } },
+});
+
+/**
+ * An order as intake enters it (patient, coverage, prescriber, items, and the oxygen
+ * prescription intake requires with oxygen equipment), written straight to the database.
+ */
 export async function seedOrder(
   database: TestDatabase,
-  options: { items: SeedItem[]; payerId?: string; memberId?: string; diagnoses?: string[]; orderDate?: string },
+  options: { items: SeedItem[]; payerId?: string; memberId?: string; diagnoses?: string[]; orderDate?: string; oxygen?: OxygenPrescription },
 ): Promise<SeededOrder> {
   const db = database.db;
   const [patient] = await db
@@ -185,14 +197,17 @@ export async function seedOrder(
     .returning({ id: coverages.id });
   await db.insert(prescribers).values({ npi: PRESCRIBER_NPI, firstName: 'Olivia', lastName: 'Ordering' }).onConflictDoNothing();
   const orderId = randomUUID();
+  const orderDate = options.orderDate ?? new Date().toISOString().slice(0, 10);
+  const withOxygen = options.items.some((item) => catalogEntry(defaultCatalog, item.hcpcs)?.category === 'OX');
   await db.insert(orders).values({
     id: orderId,
     patientId: patient.id,
     coverageId: coverage.id,
     payerId: options.payerId ?? 'medicare-jb',
     prescriberNpi: PRESCRIBER_NPI,
-    orderDate: options.orderDate ?? new Date().toISOString().slice(0, 10),
+    orderDate,
     diagnoses: options.diagnoses ?? ['G4733'],
+    oxygen: options.oxygen ?? (withOxygen ? groupIOxygen(orderDate) : null),
     workflowId: orderWorkflowId(orderId),
     createdBy: 'test',
   });

@@ -6,6 +6,7 @@ import {
   rentalSequenceModifier,
 } from '../../domain/coding';
 import { requireCatalogEntry, defaultCatalog } from '../../domain/catalog';
+import type { OxygenPrescription } from '../../domain/oxygen';
 import type { ClaimLine, OrderItem } from '../../domain/types';
 
 function item(hcpcs: string, extra: Partial<OrderItem> = {}): OrderItem {
@@ -18,6 +19,15 @@ function rentalMonth(month: number, serviceFrom = '2024-06-10', serviceTo = '202
 
 const purchase: BillingEvent = { kind: 'purchase', dateOfService: '2024-06-10' };
 const complete = { documentationComplete: true };
+
+/** The order's oxygen prescription: a group I patient (SpO2 86% on room air). */
+function oxygen(flowLpm: number, portable: boolean): OxygenPrescription {
+  return {
+    flowLpm,
+    portable,
+    qualification: { group: 'I', testType: 'oximetry', testDate: '2024-06-01', result: { saturationPercent: 86 } },
+  };
+}
 const incomplete = { documentationComplete: false };
 
 /** A rental line of 1 unit at 15 000 cents for the June 10 – July 9 span. */
@@ -69,24 +79,18 @@ describe('codeClaimLines: one row per rule, the expected claim line written out'
     ['oxygen month 36 is billable', item('E1390'), rentalMonth(36), complete, [rentalLine('E1390', 36, ['RR', 'KX'])]],
     ['oxygen month 37 is not billable', item('E1390'), rentalMonth(37), complete, []],
     [
-      'oxygen above 4 LPM is QG after RR',
-      item('E1390', { oxygenFlow: 'over-4-lpm' }),
+      'oxygen above 4 LPM is QG after RR (a commercial payer keeps KX)',
+      item('E1390'),
       rentalMonth(5),
-      complete,
+      { ...complete, oxygen: oxygen(5, false) },
       [rentalLine('E1390', 5, ['RR', 'QG', 'KX'])],
     ],
-    [
-      'oxygen below 1 LPM is QE',
-      item('E1390', { oxygenFlow: 'under-1-lpm' }),
-      rentalMonth(5),
-      complete,
-      [rentalLine('E1390', 5, ['RR', 'QE', 'KX'])],
-    ],
+    ['oxygen below 1 LPM is QE', item('E1390'), rentalMonth(5), { ...complete, oxygen: oxygen(0.5, false) }, [rentalLine('E1390', 5, ['RR', 'QE', 'KX'])]],
     [
       'oxygen above 4 LPM with portable is QF',
-      item('E0439', { oxygenFlow: 'over-4-lpm-with-portable' }),
+      item('E0439'),
       rentalMonth(5),
-      complete,
+      { ...complete, oxygen: oxygen(5, true) },
       [rentalLine('E0439', 5, ['RR', 'QF', 'KX'])],
     ],
     ['a frequent-and-substantial-servicing item bills RR with no cap', item('E0465'), rentalMonth(40), complete, [rentalLine('E0465', 40, ['RR', 'KX'])]],

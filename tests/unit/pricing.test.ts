@@ -170,6 +170,9 @@ describe('allowed amount of a claim line', () => {
     ['three full face masks', 50_544, { hcpcs: 'A7030', modifiers: ['KX'], units: 3 }],
     ['oxygen below 1 LPM pays 50%', 9_620, { hcpcs: 'E1390', modifiers: ['RR', 'QE'], units: 1, rentalMonth: 2 }],
     ['oxygen above 4 LPM pays 150%', 28_860, { hcpcs: 'E1390', modifiers: ['RR', 'QG'], units: 1, rentalMonth: 2 }],
+    // CR 9848: with a portable prescribed (QF on both lines) the stationary line pays its standard fee.
+    ['oxygen above 4 LPM with portable: the stationary line pays 100%', 19_240, { hcpcs: 'E1390', modifiers: ['RR', 'QF', 'N1'], units: 1, rentalMonth: 2 }],
+    ['oxygen above 4 LPM with portable: the portable line at least its own fee', 3_276, { hcpcs: 'E0431', modifiers: ['RR', 'QF', 'N1'], units: 1, rentalMonth: 2 }],
     ['a code missing from the schedule', undefined, { hcpcs: 'A7031', modifiers: ['KX'], units: 1 }],
     ['a code missing from the catalog', undefined, { hcpcs: 'E9999', modifiers: ['NU'], units: 1 }],
   ])('%s: %p cents in CA', (_name, cents, line) => {

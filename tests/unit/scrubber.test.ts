@@ -140,12 +140,12 @@ describe('scrubClaim', () => {
     ],
     [
       'KH on oxygen',
-      withLine({ hcpcs: 'E1390', modifiers: ['RR', 'KH', 'KX'] }),
+      withLine({ hcpcs: 'E1390', modifiers: ['RR', 'KH', 'N1'] }),
       {},
       {
         code: 'RENTAL_MONTH_MODIFIER',
         field: 'lines[0].modifiers',
-        message: 'Line 1 (E1390 RR KH KX, 2024-06-01): KH/KI/KJ are for capped rentals and PEN pumps; OX items bill without them',
+        message: 'Line 1 (E1390 RR KH N1, 2024-06-01): KH/KI/KJ are for capped rentals and PEN pumps; OX items bill without them',
       },
     ],
     [

@@ -77,6 +77,8 @@ test('oxygen bills 36 months and nothing after, though furnishing continues to m
   const lines = await claimLinesOfOrder(orderId);
   expect(lines.map((line) => line.rentalMonth)).toEqual(Array.from({ length: 36 }, (_, index) => index + 1));
   expect(lines.every((line) => line.modifiers[0] === 'RR' && !line.modifiers.some((modifier) => ['KH', 'KI', 'KJ'].includes(modifier)))).toBe(true);
+  // Medicare oxygen from 2023-04-01: the group I modifier in KX's place on every month.
+  expect(lines.every((line) => line.modifiers.includes('N1') && !line.modifiers.includes('KX'))).toBe(true);
 });
 
 test('catch-up: a delivery recorded five months late bills every month already due at once, in order, each with its own span', async () => {
