@@ -563,7 +563,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     for (let index = 0; index < state.rentals.length; index++) {
       const rental = state.rentals[index];
       const item = context.items.find((candidate) => candidate.id === rental.itemId)!;
-      for (const due of dueMonths(rental, today(), context.payer.timelyFilingDays)) {
+      for (const due of dueMonths(rental, today(), context.payer)) {
         if (due.status === 'lost') {
           state.lostMonths.push({ itemId: item.id, month: due.month, reason: due.lostReason });
           await activities.recordAuditEvent({

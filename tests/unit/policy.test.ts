@@ -1,6 +1,6 @@
 import { requiredDocuments } from '../../domain/documentation';
 import { deadlineSteps, followUpPolicy, toMilliseconds } from '../../domain/follow-up';
-import { dmeMacForState, payerPolicy, timelyFilingDeadline } from '../../domain/payer-policy';
+import { dmeMacForState, payerPolicy } from '../../domain/payer-policy';
 import { isUniqueTrackingNumber, priorAuthRequired, priorAuthValidity, priorAuthValidThrough } from '../../domain/prior-auth';
 import type { OrderItem } from '../../domain/types';
 
@@ -42,14 +42,6 @@ describe('payer policy defaults', () => {
     });
   });
 
-  test.each([
-    // date of service, timely filing days, last day to file
-    ['2024-03-10', 365, '2025-03-10'],
-    ['2023-03-10', 365, '2024-03-09'],
-    ['2024-01-31', 90, '2024-04-30'],
-  ])('a claim for %s with %i days to file is due by %s', (dateOfService, days, deadline) => {
-    expect(timelyFilingDeadline(dateOfService, { timelyFilingDays: days })).toBe(deadline);
-  });
 });
 
 describe('the DME MAC of the patient’s state (DOMAIN.md §9)', () => {
