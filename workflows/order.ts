@@ -27,6 +27,7 @@ import { addDays, isAfter, isBefore } from '../domain/calendar';
 import { codeClaimLines } from '../domain/coding';
 import { requiredDocuments } from '../domain/documentation';
 import { followUpPolicy, toMilliseconds } from '../domain/follow-up';
+import { lostRentalMonths, lostRentalMonthsTaskTitle, type LostItemMonth, type LostRentalMonth } from '../domain/lost-rental-months';
 import { priorAuthRequired, isUniqueTrackingNumber } from '../domain/prior-auth';
 import {
   applyHold,
@@ -94,7 +95,8 @@ export interface OrderState {
   /** Purchase items are billed on the first claim; true once that claim exists. */
   purchasesBilled: boolean;
   rentals: RentalState[];
-  lostMonths: Array<{ itemId: string; month: number; reason: string }>;
+  /** One entry per month lost to timely filing (not per item: the month's claim would carry every item). */
+  lostMonths: LostRentalMonth[];
   /** Rental changes received but not yet applied (applied in order by the rental loop). */
   pendingRentalChanges: RentalChanged[];
   pendingCorrections: Array<{ claimId: string; user: string }>;
@@ -560,20 +562,13 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const context = state.context!;
     const purchases = state.purchasesBilled ? [] : context.items.filter((item) => item.acquisition === 'purchase');
     const byMonth = new Map<string, { period: number; month: number; lines: ClaimLine[] }>();
+    const lostLines: LostItemMonth[] = [];
     for (let index = 0; index < state.rentals.length; index++) {
       const rental = state.rentals[index];
       const item = context.items.find((candidate) => candidate.id === rental.itemId)!;
       for (const due of dueMonths(rental, today(), context.payer)) {
         if (due.status === 'lost') {
-          state.lostMonths.push({ itemId: item.id, month: due.month, reason: due.lostReason });
-          await activities.recordAuditEvent({
-            actor: 'system',
-            action: 'rental.month-lost',
-            entityType: 'order',
-            entityId: orderId,
-            detail: { itemId: item.id, hcpcs: item.hcpcs, month: due.month, serviceFrom: due.serviceFrom, reason: due.lostReason },
-          });
-          await createTask('biller', 'rental-month-lost', `${item.hcpcs} month ${due.month} (${due.serviceFrom}) not billed: ${due.lostReason}`);
+          lostLines.push({ hcpcs: item.hcpcs, month: due });
         } else {
           const key = `${due.period}:${due.month}:${due.serviceFrom}`;
           const group = byMonth.get(key) ?? { period: due.period, month: due.month, lines: [] };
@@ -582,6 +577,20 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
         }
         state.rentals[index] = recordMonthBilled(state.rentals[index], due.month);
       }
+    }
+    const lost = lostRentalMonths(lostLines);
+    if (lost.length > 0) {
+      state.lostMonths.push(...lost);
+      for (const month of lost) {
+        await activities.recordAuditEvent({
+          actor: 'system',
+          action: 'rental.month-lost',
+          entityType: 'order',
+          entityId: orderId,
+          detail: { period: month.period, month: month.month, serviceFrom: month.serviceFrom, hcpcs: month.hcpcs, reason: month.reason },
+        });
+      }
+      await createTask('biller', 'rental-months-lost', lostRentalMonthsTaskTitle(lost));
     }
     const groups = [...byMonth.values()].sort((a, b) => a.period - b.period || a.month - b.month);
     if (purchases.length > 0) {
