@@ -28,7 +28,7 @@ import { codeClaimLines } from '../domain/coding';
 import { requiredDocuments } from '../domain/documentation';
 import { followUpPolicy, toMilliseconds } from '../domain/follow-up';
 import { lostRentalMonths, lostRentalMonthsTaskTitle, type LostItemMonth, type LostRentalMonth } from '../domain/lost-rental-months';
-import { priorAuthRequired, isUniqueTrackingNumber } from '../domain/prior-auth';
+import { affirmationLatestExpiry, priorAuthRequired, isUniqueTrackingNumber } from '../domain/prior-auth';
 import {
   applyHold,
   applyPickup,
@@ -218,18 +218,32 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const problem = priorAuthDecisionProblem(decision);
     if (problem) return ignore('priorAuthDecided', user, problem);
     const requestId = state.priorAuth.requestId;
+    let cappedFrom: string | undefined;
     if (decision.decision === 'affirmed') {
-      state.priorAuth = { ...state.priorAuth, status: 'affirmed', trackingNumber: decision.trackingNumber!.toUpperCase(), expiresOn: decision.expiresOn! };
+      // Never honour more than the program allows from the decision: the API refuses it, a signal sent around the API is capped.
+      const latest = affirmationLatestExpiry(today(), priorAuthItems().map((item) => item.hcpcs));
+      const expiresOn = latest !== undefined && isAfter(decision.expiresOn!, latest) ? latest : decision.expiresOn!;
+      if (expiresOn !== decision.expiresOn) cappedFrom = decision.expiresOn;
+      state.priorAuth = { ...state.priorAuth, status: 'affirmed', trackingNumber: decision.trackingNumber!.toUpperCase(), expiresOn };
     } else {
       state.priorAuth = { ...state.priorAuth, status: 'non-affirmed' };
       if (decision.next === 'cancel') state.cancel = { user, reason: `prior authorization non-affirmed: ${decision.reason}` };
+    }
+    if (cappedFrom) {
+      await activities.recordAuditEvent({
+        actor: 'system',
+        action: 'prior-auth.expiry-capped',
+        entityType: 'order',
+        entityId: orderId,
+        detail: { requested: cappedFrom, honoured: state.priorAuth.expiresOn },
+      });
     }
     await activities.recordPriorAuthDecision({
       orderId,
       priorAuthId: requestId,
       status: decision.decision,
       ...(decision.trackingNumber ? { trackingNumber: decision.trackingNumber.toUpperCase() } : {}),
-      ...(decision.expiresOn ? { expiresOn: decision.expiresOn } : {}),
+      ...(decision.decision === 'affirmed' ? { expiresOn: state.priorAuth.expiresOn! } : {}),
       ...(decision.reason ? { reason: decision.reason } : {}),
       user,
       at: nowIso(),
@@ -414,9 +428,13 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     }
   }
 
+  /** The order's items on the payer's prior-authorization list. */
+  function priorAuthItems(): OrderItem[] {
+    return state.context!.items.filter((item) => priorAuthRequired(item, state.context!.payer));
+  }
+
   async function obtainPriorAuth() {
-    const context = state.context!;
-    const needing = context.items.filter((item) => priorAuthRequired(item, context.payer));
+    const needing = priorAuthItems();
     if (needing.length === 0) {
       state.priorAuth = { ...state.priorAuth, required: false, status: 'not-required' };
       return;

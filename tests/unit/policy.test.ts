@@ -93,11 +93,11 @@ describe('prior authorization (DOMAIN.md §6)', () => {
   });
 
   test.each([
-    // decided on, code, last date of service covered
-    ['2025-01-15', 'K0823', '2025-07-14'],
-    ['2025-01-31', 'E0277', '2025-02-27'],
-    ['2025-01-01', 'L5973', '2025-04-30'],
-    ['2025-01-01', 'L0648', '2025-03-01'],
+    // decided on, code, last date of service covered (counted from the day after the decision)
+    ['2025-01-15', 'K0823', '2025-07-15'],
+    ['2025-01-31', 'E0277', '2025-02-28'],
+    ['2025-01-01', 'L5973', '2025-05-01'],
+    ['2025-01-01', 'L0648', '2025-03-02'],
   ])('affirmed on %s, %s is covered through %s', (decidedOn, hcpcs, through) => {
     expect(priorAuthValidThrough(decidedOn, hcpcs)).toBe(through);
   });
