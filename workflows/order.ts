@@ -14,6 +14,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -26,7 +27,7 @@ import type { OrderActivities, OrderContext } from '../activities/orders';
 import { addDays, isAfter, isBefore } from '../domain/calendar';
 import { codeClaimLines } from '../domain/coding';
 import { requiredDocuments } from '../domain/documentation';
-import { followUpPolicy, toMilliseconds } from '../domain/follow-up';
+import { closableTaskKinds, followUpPolicy, staleTasks, toMilliseconds } from '../domain/follow-up';
 import { lostRentalMonths, lostRentalMonthsTaskTitle, type LostItemMonth, type LostRentalMonth } from '../domain/lost-rental-months';
 import { affirmationLatestExpiry, priorAuthRequired, isUniqueTrackingNumber } from '../domain/prior-auth';
 import {
@@ -104,6 +105,8 @@ export interface OrderState {
   cancel: { user: string; reason: string } | null;
   /** Counter for idempotent task keys. */
   taskSequence: number;
+  /** Tasks of the kinds the system closes when their reason is gone (domain/follow-up.ts `staleTasks`), not yet closed. */
+  openTasks: Array<{ taskKey: string; kind: string }>;
 }
 
 export interface OrderWorkflowInput {
@@ -125,6 +128,8 @@ export interface OrderOutcome {
 class OrderCancelled extends Error {}
 
 const maxIgnoredSignals = 25;
+/** Closing stale tasks added activities to running orders: histories from before it replay without them. */
+const closeStaleTasksPatch = 'close-stale-tasks';
 const defaultHistoryLimit = 8_000;
 
 const today = () => new Date(Date.now()).toISOString().slice(0, 10);
@@ -154,6 +159,7 @@ export function initialOrderState(orderId: string): OrderState {
     ignoredSignals: [],
     cancel: null,
     taskSequence: 0,
+    openTasks: [],
   };
 }
 
@@ -161,6 +167,8 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
   const state: OrderState = input.carried ?? initialOrderState(input.orderId);
   const historyLimit = input.historyLimit ?? defaultHistoryLimit;
   const orderId = state.orderId;
+  /** Tasks whose row is being written right now (closing waits for them; never in flight across continueAsNew). */
+  let tasksBeingCreated = 0;
   /** Who confirmed the delivery (used right after it, so not carried across continueAsNew). */
   let deliveredBy = 'system';
 
@@ -248,6 +256,10 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       user,
       at: nowIso(),
     });
+    await closeStaleTasks(
+      decision.decision === 'affirmed' ? [...staleTasks.priorAuthDecided, ...staleTasks.priorAuthAffirmed] : staleTasks.priorAuthDecided,
+      `the prior-authorization decision was recorded (${decision.decision}) on ${today()}`,
+    );
   });
 
   setHandler(deliveryConfirmed, ({ user, deliveredOn, serialNumbers }) => {
@@ -303,16 +315,28 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
 
   async function createTask(role: 'intake' | 'reviewer' | 'delivery' | 'biller', kind: string, title: string, claimId?: string) {
     state.taskSequence += 1;
-    await activities.createTask({
-      taskKey: `order-${orderId}:${state.taskSequence}:${kind}`,
-      taskId: uuid4(),
-      orderId,
-      ...(claimId ? { claimId } : {}),
-      role,
-      kind,
-      title,
-    });
+    const taskKey = `order-${orderId}:${state.taskSequence}:${kind}`;
+    if (closableTaskKinds.includes(kind)) state.openTasks.push({ taskKey, kind });
+    tasksBeingCreated += 1;
+    try {
+      await activities.createTask({ taskKey, taskId: uuid4(), orderId, ...(claimId ? { claimId } : {}), role, kind, title });
+    } finally {
+      tasksBeingCreated -= 1;
+    }
     await activities.recordAuditEvent({ actor: 'system', action: `task.${kind}`, entityType: 'order', entityId: orderId, detail: { role } });
+  }
+
+  /**
+   * Closes the open tasks of these kinds, by key — a task of the same kind opened while
+   * this runs is a new reason and stays open — with the note saying why.
+   */
+  async function closeStaleTasks(kinds: readonly string[], note: string) {
+    const stale = state.openTasks.filter((task) => kinds.includes(task.kind));
+    if (stale.length === 0 || !patched(closeStaleTasksPatch)) return;
+    // A task still being written would be missed by the update and stay open: let it land first.
+    if (tasksBeingCreated > 0) await condition(() => tasksBeingCreated === 0);
+    state.openTasks = state.openTasks.filter((task) => !stale.includes(task));
+    await activities.closeTasks({ orderId, taskKeys: stale.map((task) => task.taskKey), note: `Closed by the system: ${note}`, at: nowIso() });
   }
 
   async function enterStage(stage: OrderStage, blockedOn: BlockedOn | null = null) {
@@ -404,6 +428,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       remind: (count) => createTask('intake', 'document-reminder', `Reminder ${count}: ${outstandingDocuments(state)} still needed`),
       escalate: () => createTask('reviewer', 'document-escalation', `Documents outstanding for ${policy.escalateAfter.days} days: ${outstandingDocuments(state)}`),
     });
+    await closeStaleTasks(staleTasks.documentsApproved, `every required document was approved by ${today()}`);
   }
 
   async function verifyEligibility() {
@@ -412,7 +437,10 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     for (;;) {
       const result = await activities.checkEligibility({ orderId, checkId: uuid4(), asOf: nowIso() });
       state.eligibility = { active: result.active, coversDme: result.coversDme, checkedAt: nowIso() };
-      if (result.active && result.coversDme) return;
+      if (result.active && result.coversDme) {
+        await closeStaleTasks(staleTasks.coverageVerified, `eligibility checked on ${today()}: the coverage is active and covers DME`);
+        return;
+      }
       await createTask('intake', 'coverage-problem', result.active ? 'Coverage does not include DME: correct the coverage' : 'Coverage is inactive: correct the coverage');
       const checkedVersion = state.coverageVersion;
       await waitWithFollowUps({
@@ -513,6 +541,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       await askPriorAuthAgain();
     }
     await activities.confirmDelivery({ orderId, deliveredOn: delivery.deliveredOn, user: deliveredBy, at: nowIso(), podDocumentId: uuid4() });
+    await closeStaleTasks(staleTasks.delivered, `delivery on ${delivery.deliveredOn} was confirmed`);
     const context = state.context!;
     state.rentals = context.items
       .filter((item) => item.acquisition === 'rental')
@@ -690,6 +719,9 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
         entityId: orderId,
         detail: { effectiveOn: change.effectiveOn, notes: accepted.map((result) => (result.accepted ? result.note : '')) },
       });
+      if (change.change === 'purchase-option-offered') {
+        await closeStaleTasks(staleTasks.purchaseOptionOffered, `the purchase-option offer of ${change.effectiveOn} was recorded`);
+      }
     }
   }
 
@@ -776,6 +808,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     if (!(error instanceof OrderCancelled)) throw error;
     const reason = state.cancel?.reason ?? 'cancelled';
     await enterStage('cancelled');
+    await closeStaleTasks(closableTaskKinds, 'the order was cancelled');
     await activities.recordAuditEvent({ actor: state.cancel?.user ?? 'system', action: 'order.cancelled', entityType: 'order', entityId: orderId, detail: { reason } });
     await condition(allHandlersFinished);
     return { orderId, stage: 'cancelled', claims: state.claims.length, reason };
