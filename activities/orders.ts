@@ -180,6 +180,23 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         .onConflictDoNothing({ target: tasks.taskKey });
     },
 
+    /**
+     * Closes the order's tasks whose reason is gone, as the system, with the note saying
+     * why. Idempotent: only tasks still open change (staff may have closed some already).
+     */
+    async closeTasks(input: { orderId: string; taskKeys: string[]; note: string; at: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const closed = await tx
+          .update(tasks)
+          .set({ status: 'done', doneBy: 'system', doneAt: new Date(input.at), note: input.note })
+          .where(and(eq(tasks.orderId, input.orderId), inArray(tasks.taskKey, input.taskKeys), eq(tasks.status, 'open')))
+          .returning({ id: tasks.id, kind: tasks.kind });
+        for (const task of closed) {
+          await recordAudit(tx, { actor: 'system', action: 'task.done', entityType: 'task', entityId: task.id, detail: { kind: task.kind, orderId: input.orderId, note: input.note } });
+        }
+      });
+    },
+
     async recordDocumentReview(input: {
       orderId: string;
       documentId: string;

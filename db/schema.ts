@@ -466,6 +466,8 @@ export const tasks = pgTable(
     createdAt: createdAt(),
     doneBy: text('done_by'),
     doneAt: timestamp('done_at', { withTimezone: true }),
+    /** Why the task was closed when the system closed it (`doneBy` 'system'): its reason is gone. Codes and dates only. */
+    note: text('note'),
   },
   (table) => [uniqueIndex('tasks_key_uq').on(table.taskKey), index('tasks_role_status_idx').on(table.role, table.status)],
 );

@@ -18,7 +18,12 @@ export type PriorAuthGroup =
 
 export type ValidityPeriod = { days: number } | { months: number };
 
-/** How long an affirmed prior-authorization request stays valid, per group (DOMAIN.md §6). */
+/**
+ * How long an affirmed prior-authorization request stays valid, per group (DOMAIN.md §6),
+ * as the DME MACs publish it for the CMS program: CGS "Prior Authorization for DMEPOS"
+ * (JC) and Noridian's "Required Prior Authorization Programs" (JA/JD) — PMD 6 months,
+ * PRSS 1 month, lower limb prostheses 120 calendar days, orthoses 60 calendar days.
+ */
 export const priorAuthGroups: Record<PriorAuthGroup, { name: string; affirmationValid: ValidityPeriod }> = {
   'power-mobility': { name: 'Power mobility devices', affirmationValid: { months: 6 } },
   'pressure-reducing-support-surface': { name: 'Pressure-reducing support surfaces', affirmationValid: { months: 1 } },

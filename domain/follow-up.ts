@@ -126,3 +126,20 @@ export function deadlineSteps(rule: DeadlineRule, deadlineDays: number = rule.de
   const order = { remind: 0, escalate: 1, deadline: 2 };
   return steps.sort((a, b) => a.after.days - b.after.days || order[a.action] - order[b.action]);
 }
+
+/**
+ * The order's tasks that lose their reason when something happens: the system closes
+ * them with a note, so the work queue never asks staff to chase what is already done
+ * (a delivery reminder after the delivery, a prior-auth request once it is decided).
+ */
+export const staleTasks = {
+  documentsApproved: ['document-reminder', 'document-escalation', 'document-rejected'],
+  coverageVerified: ['coverage-problem', 'coverage-reminder', 'coverage-escalation'],
+  priorAuthDecided: ['prior-auth-request', 'prior-auth-follow-up', 'prior-auth-escalation'],
+  priorAuthAffirmed: ['prior-auth-non-affirmed'],
+  delivered: ['delivery-reminder', 'delivery-escalation'],
+  purchaseOptionOffered: ['purchase-option-offer'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Every task kind the system may close (the others stay until staff mark them done). */
+export const closableTaskKinds: readonly string[] = Object.values(staleTasks).flat();

@@ -3,7 +3,7 @@
  * belongs in configuration"). Medicare is the reference; Medicaid and commercial
  * payers start from documented defaults that the payer table overrides.
  */
-import { addDays } from './calendar';
+import { addDays, addMonths } from './calendar';
 import { followUpPolicy } from './follow-up';
 
 export type PayerKind = 'medicare' | 'medicaid' | 'commercial';
@@ -11,9 +11,9 @@ export type PayerKind = 'medicare' | 'medicaid' | 'commercial';
 export interface PayerPolicy {
   kind: PayerKind;
   /**
-   * Days from the date of service to file a claim. Medicare: 12 months (365 days,
-   * the safe reading in a leap year); late claims deny CO-29. Commercial: by
-   * contract, often 90–180.
+   * Days from the date of service to file a claim, for payers other than Medicare: by
+   * contract, often 90–180 (Medicaid by state). Medicare's limit is one calendar year in
+   * law, not a number of days, so `timelyFilingDeadline` does not read this for Medicare.
    */
   timelyFilingDays: number;
   /** Whether Medicare's required prior-authorization list (DOMAIN.md §6) applies to this payer. */
@@ -88,11 +88,23 @@ export function payerPolicy(kind: PayerKind, overrides: Partial<Omit<PayerPolicy
 }
 
 /**
- * Last day a claim for this date of service may be filed. Rejected claims do not
- * count as filed, so a rejection close to this date is urgent.
+ * Last day a claim for this date of service may be filed; late claims deny CO-29.
+ * Rejected claims do not count as filed, so a rejection close to this date is urgent.
+ *
+ * Medicare: "no later than 12 months, or 1 calendar year, after the date of service"
+ * (42 CFR 424.44(a)(1); Pub. 100-04 ch. 1 §70.1), the line's From date for DME rentals
+ * and supplies. A calendar year is the same date a year later — DOS 2024-02-01 is due
+ * by 2025-02-01 — and "claims having a date of service on February 29 must be filed by
+ * February 28 of the following year" (§70.1): 365 days would be a day short whenever a
+ * February 29 falls in between. Other payers: their configured number of days.
  */
-export function timelyFilingDeadline(dateOfService: string, payer: Pick<PayerPolicy, 'timelyFilingDays'>): string {
-  return addDays(dateOfService, payer.timelyFilingDays);
+export function timelyFilingDeadline(dateOfService: string, payer: Pick<PayerPolicy, 'kind' | 'timelyFilingDays'>): string {
+  return payer.kind === 'medicare' ? addMonths(dateOfService, 12) : addDays(dateOfService, payer.timelyFilingDays);
+}
+
+/** The filing limit in words, for messages to staff ("one calendar year", "the 180-day limit"). */
+export function timelyFilingLimit(payer: Pick<PayerPolicy, 'kind' | 'timelyFilingDays'>): string {
+  return payer.kind === 'medicare' ? "Medicare's one-calendar-year limit (42 CFR 424.44)" : `the payer's ${payer.timelyFilingDays}-day limit`;
 }
 
 export type DmeMacJurisdiction = 'JA' | 'JB' | 'JC' | 'JD';

@@ -20,7 +20,7 @@
 import { addDays, addMonths, daysBetween, isAfter, isBefore, isIsoDate } from './calendar';
 import { type Catalog, catalogEntry, defaultCatalog } from './catalog';
 import { type RentalMonthEvent, rentalSequenceModifier } from './coding';
-import type { PayerPolicy } from './payer-policy';
+import { type PayerPolicy, timelyFilingDeadline, timelyFilingLimit } from './payer-policy';
 import type { PaymentCategory } from './types';
 
 /**
@@ -231,11 +231,15 @@ export function nextRentalEvent(state: RentalState, today: string): RentalEvent 
  * timely-filing window is `lost`: record it with `recordMonthBilled` like the others,
  * it still counts toward the period, but do not claim it (it would deny CO-29).
  */
-export function dueMonths(state: RentalState, today: string, timelyFilingDays: number): DueRentalMonth[] {
+export function dueMonths(
+  state: RentalState,
+  today: string,
+  payer: Pick<PayerPolicy, 'kind' | 'timelyFilingDays'>,
+): DueRentalMonth[] {
   const months: DueRentalMonth[] = [];
   let current = state;
   for (let event = nextRentalEvent(current, today); event.kind === 'bill'; event = nextRentalEvent(current, today)) {
-    const filingDeadline = addDays(event.month.serviceFrom, timelyFilingDays);
+    const filingDeadline = timelyFilingDeadline(event.month.serviceFrom, payer);
     months.push(
       isAfter(today, filingDeadline)
         ? {
@@ -243,7 +247,7 @@ export function dueMonths(state: RentalState, today: string, timelyFilingDays: n
             filingDeadline,
             status: 'lost',
             lostReason:
-              `date of service ${event.month.serviceFrom} is past the ${timelyFilingDays}-day timely filing limit ` +
+              `date of service ${event.month.serviceFrom} is past ${timelyFilingLimit(payer)} ` +
               `(last day ${filingDeadline}): a claim would deny CO-29`,
           }
         : { ...event.month, filingDeadline, status: 'due' },

@@ -20,7 +20,7 @@ import { type ClaimDraft, sumOfLineCharges } from './claim';
 import { knownModifiers, maxModifiersPerLine, modifierRank, orderModifiers, rentalSequenceModifier } from './coding';
 import { documentLabels, type RequiredDocument } from './documentation';
 import { oxygenLineProblems } from './oxygen';
-import { type PayerPolicy, timelyFilingDeadline } from './payer-policy';
+import { type PayerPolicy, timelyFilingDeadline, timelyFilingLimit } from './payer-policy';
 import { isUniqueTrackingNumber, priorAuthRequired } from './prior-auth';
 import type { ClaimLine, DocumentKind } from './types';
 
@@ -501,7 +501,7 @@ function scrubTimelyFiling(line: ClaimLine, index: number, context: ScrubContext
     code: 'TIMELY_FILING',
     field: `lines[${index}].serviceFrom`,
     message:
-      `${lineLabel(line, index)}: the payer's ${context.payer.timelyFilingDays}-day filing window closed on ${deadline} ` +
+      `${lineLabel(line, index)}: the filing window (${timelyFilingLimit(context.payer)}) closed on ${deadline} ` +
       `(${lateDays} day${lateDays === 1 ? '' : 's'} ago); a late claim denies CO-29 — remove the line and write it off`,
   });
 }

@@ -14,6 +14,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -27,8 +28,9 @@ import type { OrderActivities, OrderContext } from '../activities/orders';
 import { addDays, isAfter, isBefore } from '../domain/calendar';
 import { codeClaimLines } from '../domain/coding';
 import { requiredDocuments } from '../domain/documentation';
-import { followUpPolicy, toMilliseconds } from '../domain/follow-up';
-import { priorAuthRequired, isUniqueTrackingNumber } from '../domain/prior-auth';
+import { closableTaskKinds, followUpPolicy, staleTasks, toMilliseconds } from '../domain/follow-up';
+import { lostRentalMonths, lostRentalMonthsTaskTitle, type LostItemMonth, type LostRentalMonth } from '../domain/lost-rental-months';
+import { affirmationLatestExpiry, priorAuthRequired, isUniqueTrackingNumber } from '../domain/prior-auth';
 import {
   applyHold,
   applyPickup,
@@ -93,7 +95,8 @@ export interface OrderState {
   /** Purchase items are billed on the first claim; true once that claim exists. */
   purchasesBilled: boolean;
   rentals: RentalState[];
-  lostMonths: Array<{ itemId: string; month: number; reason: string }>;
+  /** One entry per month lost to timely filing (not per item: the month's claim would carry every item). */
+  lostMonths: LostRentalMonth[];
   /** Rental changes received but not yet applied (applied in order by the rental loop). */
   pendingRentalChanges: RentalChanged[];
   pendingCorrections: Array<{ claimId: string; user: string }>;
@@ -101,6 +104,8 @@ export interface OrderState {
   cancel: { user: string; reason: string } | null;
   /** Counter for idempotent task keys. */
   taskSequence: number;
+  /** Tasks of the kinds the system closes when their reason is gone (domain/follow-up.ts `staleTasks`), not yet closed. */
+  openTasks: Array<{ taskKey: string; kind: string }>;
 }
 
 export interface OrderWorkflowInput {
@@ -122,6 +127,8 @@ export interface OrderOutcome {
 class OrderCancelled extends Error {}
 
 const maxIgnoredSignals = 25;
+/** Closing stale tasks added activities to running orders: histories from before it replay without them. */
+const closeStaleTasksPatch = 'close-stale-tasks';
 const defaultHistoryLimit = 8_000;
 
 const today = () => new Date(Date.now()).toISOString().slice(0, 10);
@@ -151,6 +158,7 @@ export function initialOrderState(orderId: string): OrderState {
     ignoredSignals: [],
     cancel: null,
     taskSequence: 0,
+    openTasks: [],
   };
 }
 
@@ -158,6 +166,8 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
   const state: OrderState = input.carried ?? initialOrderState(input.orderId);
   const historyLimit = input.historyLimit ?? defaultHistoryLimit;
   const orderId = state.orderId;
+  /** Tasks whose row is being written right now (closing waits for them; never in flight across continueAsNew). */
+  let tasksBeingCreated = 0;
   /** Who confirmed the delivery (used right after it, so not carried across continueAsNew). */
   let deliveredBy = 'system';
 
@@ -215,22 +225,40 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const problem = priorAuthDecisionProblem(decision);
     if (problem) return ignore('priorAuthDecided', user, problem);
     const requestId = state.priorAuth.requestId;
+    let cappedFrom: string | undefined;
     if (decision.decision === 'affirmed') {
-      state.priorAuth = { ...state.priorAuth, status: 'affirmed', trackingNumber: decision.trackingNumber!.toUpperCase(), expiresOn: decision.expiresOn! };
+      // Never honour more than the program allows from the decision: the API refuses it, a signal sent around the API is capped.
+      const latest = affirmationLatestExpiry(today(), priorAuthItems().map((item) => item.hcpcs));
+      const expiresOn = latest !== undefined && isAfter(decision.expiresOn!, latest) ? latest : decision.expiresOn!;
+      if (expiresOn !== decision.expiresOn) cappedFrom = decision.expiresOn;
+      state.priorAuth = { ...state.priorAuth, status: 'affirmed', trackingNumber: decision.trackingNumber!.toUpperCase(), expiresOn };
     } else {
       state.priorAuth = { ...state.priorAuth, status: 'non-affirmed' };
       if (decision.next === 'cancel') state.cancel = { user, reason: `prior authorization non-affirmed: ${decision.reason}` };
+    }
+    if (cappedFrom) {
+      await activities.recordAuditEvent({
+        actor: 'system',
+        action: 'prior-auth.expiry-capped',
+        entityType: 'order',
+        entityId: orderId,
+        detail: { requested: cappedFrom, honoured: state.priorAuth.expiresOn },
+      });
     }
     await activities.recordPriorAuthDecision({
       orderId,
       priorAuthId: requestId,
       status: decision.decision,
       ...(decision.trackingNumber ? { trackingNumber: decision.trackingNumber.toUpperCase() } : {}),
-      ...(decision.expiresOn ? { expiresOn: decision.expiresOn } : {}),
+      ...(decision.decision === 'affirmed' ? { expiresOn: state.priorAuth.expiresOn! } : {}),
       ...(decision.reason ? { reason: decision.reason } : {}),
       user,
       at: nowIso(),
     });
+    await closeStaleTasks(
+      decision.decision === 'affirmed' ? [...staleTasks.priorAuthDecided, ...staleTasks.priorAuthAffirmed] : staleTasks.priorAuthDecided,
+      `the prior-authorization decision was recorded (${decision.decision}) on ${today()}`,
+    );
   });
 
   setHandler(deliveryConfirmed, ({ user, deliveredOn, serialNumbers }) => {
@@ -286,16 +314,28 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
 
   async function createTask(role: 'intake' | 'reviewer' | 'delivery' | 'biller', kind: string, title: string, claimId?: string) {
     state.taskSequence += 1;
-    await activities.createTask({
-      taskKey: `order-${orderId}:${state.taskSequence}:${kind}`,
-      taskId: uuid4(),
-      orderId,
-      ...(claimId ? { claimId } : {}),
-      role,
-      kind,
-      title,
-    });
+    const taskKey = `order-${orderId}:${state.taskSequence}:${kind}`;
+    if (closableTaskKinds.includes(kind)) state.openTasks.push({ taskKey, kind });
+    tasksBeingCreated += 1;
+    try {
+      await activities.createTask({ taskKey, taskId: uuid4(), orderId, ...(claimId ? { claimId } : {}), role, kind, title });
+    } finally {
+      tasksBeingCreated -= 1;
+    }
     await activities.recordAuditEvent({ actor: 'system', action: `task.${kind}`, entityType: 'order', entityId: orderId, detail: { role } });
+  }
+
+  /**
+   * Closes the open tasks of these kinds, by key — a task of the same kind opened while
+   * this runs is a new reason and stays open — with the note saying why.
+   */
+  async function closeStaleTasks(kinds: readonly string[], note: string) {
+    const stale = state.openTasks.filter((task) => kinds.includes(task.kind));
+    if (stale.length === 0 || !patched(closeStaleTasksPatch)) return;
+    // A task still being written would be missed by the update and stay open: let it land first.
+    if (tasksBeingCreated > 0) await condition(() => tasksBeingCreated === 0);
+    state.openTasks = state.openTasks.filter((task) => !stale.includes(task));
+    await activities.closeTasks({ orderId, taskKeys: stale.map((task) => task.taskKey), note: `Closed by the system: ${note}`, at: nowIso() });
   }
 
   async function enterStage(stage: OrderStage, blockedOn: BlockedOn | null = null) {
@@ -387,6 +427,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       remind: (count) => createTask('intake', 'document-reminder', `Reminder ${count}: ${outstandingDocuments(state)} still needed`),
       escalate: () => createTask('reviewer', 'document-escalation', `Documents outstanding for ${policy.escalateAfter.days} days: ${outstandingDocuments(state)}`),
     });
+    await closeStaleTasks(staleTasks.documentsApproved, `every required document was approved by ${today()}`);
   }
 
   async function verifyEligibility() {
@@ -395,7 +436,10 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     for (;;) {
       const result = await inquiries.checkEligibility({ orderId, checkId: uuid4(), asOf: nowIso() });
       state.eligibility = { active: result.active, coversDme: result.coversDme, checkedAt: nowIso() };
-      if (result.active && result.coversDme) return;
+      if (result.active && result.coversDme) {
+        await closeStaleTasks(staleTasks.coverageVerified, `eligibility checked on ${today()}: the coverage is active and covers DME`);
+        return;
+      }
       await createTask('intake', 'coverage-problem', result.active ? 'Coverage does not include DME: correct the coverage' : 'Coverage is inactive: correct the coverage');
       const checkedVersion = state.coverageVersion;
       await waitWithFollowUps({
@@ -411,9 +455,13 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     }
   }
 
+  /** The order's items on the payer's prior-authorization list. */
+  function priorAuthItems(): OrderItem[] {
+    return state.context!.items.filter((item) => priorAuthRequired(item, state.context!.payer));
+  }
+
   async function obtainPriorAuth() {
-    const context = state.context!;
-    const needing = context.items.filter((item) => priorAuthRequired(item, context.payer));
+    const needing = priorAuthItems();
     if (needing.length === 0) {
       state.priorAuth = { ...state.priorAuth, required: false, status: 'not-required' };
       return;
@@ -492,6 +540,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       await askPriorAuthAgain();
     }
     await activities.confirmDelivery({ orderId, deliveredOn: delivery.deliveredOn, user: deliveredBy, at: nowIso(), podDocumentId: uuid4() });
+    await closeStaleTasks(staleTasks.delivered, `delivery on ${delivery.deliveredOn} was confirmed`);
     const context = state.context!;
     state.rentals = context.items
       .filter((item) => item.acquisition === 'rental')
@@ -561,20 +610,13 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const context = state.context!;
     const purchases = state.purchasesBilled ? [] : context.items.filter((item) => item.acquisition === 'purchase');
     const byMonth = new Map<string, { period: number; month: number; lines: ClaimLine[] }>();
+    const lostLines: LostItemMonth[] = [];
     for (let index = 0; index < state.rentals.length; index++) {
       const rental = state.rentals[index];
       const item = context.items.find((candidate) => candidate.id === rental.itemId)!;
-      for (const due of dueMonths(rental, today(), context.payer.timelyFilingDays)) {
+      for (const due of dueMonths(rental, today(), context.payer)) {
         if (due.status === 'lost') {
-          state.lostMonths.push({ itemId: item.id, month: due.month, reason: due.lostReason });
-          await activities.recordAuditEvent({
-            actor: 'system',
-            action: 'rental.month-lost',
-            entityType: 'order',
-            entityId: orderId,
-            detail: { itemId: item.id, hcpcs: item.hcpcs, month: due.month, serviceFrom: due.serviceFrom, reason: due.lostReason },
-          });
-          await createTask('biller', 'rental-month-lost', `${item.hcpcs} month ${due.month} (${due.serviceFrom}) not billed: ${due.lostReason}`);
+          lostLines.push({ hcpcs: item.hcpcs, month: due });
         } else {
           const key = `${due.period}:${due.month}:${due.serviceFrom}`;
           const group = byMonth.get(key) ?? { period: due.period, month: due.month, lines: [] };
@@ -583,6 +625,20 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
         }
         state.rentals[index] = recordMonthBilled(state.rentals[index], due.month);
       }
+    }
+    const lost = lostRentalMonths(lostLines);
+    if (lost.length > 0) {
+      state.lostMonths.push(...lost);
+      for (const month of lost) {
+        await activities.recordAuditEvent({
+          actor: 'system',
+          action: 'rental.month-lost',
+          entityType: 'order',
+          entityId: orderId,
+          detail: { period: month.period, month: month.month, serviceFrom: month.serviceFrom, hcpcs: month.hcpcs, reason: month.reason },
+        });
+      }
+      await createTask('biller', 'rental-months-lost', lostRentalMonthsTaskTitle(lost));
     }
     const groups = [...byMonth.values()].sort((a, b) => a.period - b.period || a.month - b.month);
     if (purchases.length > 0) {
@@ -664,6 +720,9 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
         entityId: orderId,
         detail: { effectiveOn: change.effectiveOn, notes: accepted.map((result) => (result.accepted ? result.note : '')) },
       });
+      if (change.change === 'purchase-option-offered') {
+        await closeStaleTasks(staleTasks.purchaseOptionOffered, `the purchase-option offer of ${change.effectiveOn} was recorded`);
+      }
     }
   }
 
@@ -753,6 +812,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     if (!(error instanceof OrderCancelled)) throw error;
     const reason = state.cancel?.reason ?? 'cancelled';
     await enterStage('cancelled');
+    await closeStaleTasks(closableTaskKinds, 'the order was cancelled');
     await activities.recordAuditEvent({ actor: state.cancel?.user ?? 'system', action: 'order.cancelled', entityType: 'order', entityId: orderId, detail: { reason } });
     await condition(allHandlersFinished);
     return { orderId, stage: 'cancelled', claims: state.claims.length, reason };

@@ -10,7 +10,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import { auditEvents, claims, coverages, deliveries, documents, orderItems, orders } from '../../db/schema';
 import { documentLabels } from '../../domain/documentation';
-import { isUniqueTrackingNumber } from '../../domain/prior-auth';
+import { catalogEntry, defaultCatalog } from '../../domain/catalog';
+import { affirmationExpiryProblem, isUniqueTrackingNumber } from '../../domain/prior-auth';
 import type { DocumentKind } from '../../domain/types';
 import {
   cancelOrder,
@@ -172,7 +173,10 @@ const correctCoverage = signalRoute({
 const decidePriorAuth = signalRoute({
   path: '/orders/{id}/prior-auth',
   summary: 'Record the prior-authorization decision (signal priorAuthDecided)',
-  description: '409 unless a request is waiting for a decision. Affirmed needs a 14-character tracking number and an expiry not past; non-affirmed needs a reason and what next (422).',
+  description:
+    '409 unless a request is waiting for a decision. Affirmed needs a 14-character tracking number and an expiry neither past nor beyond ' +
+    'what the program allows from today (PMD 6 months, support surfaces 1 month, lower-limb prostheses 120 days, orthoses 60 days; ' +
+    '422 names the latest date); non-affirmed needs a reason and what next (422).',
   role: 'reviewer',
   params: orderParams,
   body: priorAuthSchema,
@@ -305,6 +309,13 @@ export function orderSignalRoutes(deps: AppDeps) {
       }
       if (!body.expiresOn) problems.push({ field: 'expiresOn', message: 'an affirmation needs the last day it is valid' });
       else if (body.expiresOn < todayIso()) problems.push({ field: 'expiresOn', message: 'the affirmation has already expired' });
+      else {
+        // The decision is recorded the day it is made: its validity counts from today.
+        const items = await db.select({ hcpcs: orderItems.hcpcs }).from(orderItems).where(eq(orderItems.orderId, id));
+        const hcpcs = items.map((item) => item.hcpcs).filter((code) => catalogEntry(defaultCatalog, code)?.priorAuthGroup !== undefined);
+        const tooLate = affirmationExpiryProblem({ expiresOn: body.expiresOn, decidedOn: todayIso(), hcpcs });
+        if (tooLate) problems.push({ field: 'expiresOn', message: tooLate });
+      }
     } else {
       if (!body.reason) problems.push({ field: 'reason', message: 'a non-affirmation needs its reason' });
       if (!body.next) problems.push({ field: 'next', message: 'a non-affirmation needs what happens next: resubmit or cancel' });

@@ -30,6 +30,7 @@ const taskView = z
     createdAt: z.string(),
     doneBy: z.string().nullable(),
     doneAt: z.string().nullable(),
+    note: z.string().nullable().describe('Why the system closed the task (doneBy "system"): its reason is gone'),
   })
   .openapi('Task');
 
@@ -74,6 +75,7 @@ function viewOf(task: typeof tasks.$inferSelect): z.infer<typeof taskView> {
     createdAt: task.createdAt.toISOString(),
     doneBy: task.doneBy,
     doneAt: iso(task.doneAt),
+    note: task.note,
   };
 }
 

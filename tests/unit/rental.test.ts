@@ -14,7 +14,7 @@ import {
 
 const medicare = payerPolicy('medicare');
 /** Long enough that no month is lost: for tests about the schedule, not about timely filing. */
-const noFilingLimit = 100_000;
+const noFilingLimit = payerPolicy('commercial', { timelyFilingDays: 100_000 });
 
 function start(hcpcs: string, firstDateOfService: string, payer = medicare): RentalState {
   return startRental({ itemId: 'item-1', hcpcs, firstDateOfService, payer });
@@ -172,9 +172,10 @@ describe('driving the schedule month by month', () => {
 
 describe('catch-up billing and timely filing', () => {
   test('a delivery recorded late: the 5 months already due, in order, each with its span', () => {
-    expect(dueMonths(start('E0601', '2024-01-10'), '2024-05-20', 365)).toEqual([
-      ['2024-01-10', '2024-02-09', 'KH', '2025-01-09'],
-      ['2024-02-10', '2024-03-09', 'KI', '2025-02-09'],
+    expect(dueMonths(start('E0601', '2024-01-10'), '2024-05-20', medicare)).toEqual([
+      // Medicare files within one calendar year of each date of service (42 CFR 424.44).
+      ['2024-01-10', '2024-02-09', 'KH', '2025-01-10'],
+      ['2024-02-10', '2024-03-09', 'KI', '2025-02-10'],
       ['2024-03-10', '2024-04-09', 'KI', '2025-03-10'],
       ['2024-04-10', '2024-05-09', 'KJ', '2025-04-10'],
       ['2024-05-10', '2024-06-09', 'KJ', '2025-05-10'],
@@ -192,7 +193,7 @@ describe('catch-up billing and timely filing', () => {
   });
 
   test('months past the timely-filing window are lost, with the reason; they still count', () => {
-    const months = dueMonths(start('E0601', '2023-01-10'), '2024-03-01', 365);
+    const months = dueMonths(start('E0601', '2023-01-10'), '2024-03-01', medicare);
     expect(months.map((month) => [month.month, month.status])).toEqual([
       [1, 'lost'],
       [2, 'lost'],
@@ -203,14 +204,28 @@ describe('catch-up billing and timely filing', () => {
       sequenceModifier: 'KH',
       filingDeadline: '2024-01-10',
       lostReason:
-        'date of service 2023-01-10 is past the 365-day timely filing limit (last day 2024-01-10): a claim would deny CO-29',
+        "date of service 2023-01-10 is past Medicare's one-calendar-year limit (42 CFR 424.44) (last day 2024-01-10): " +
+        'a claim would deny CO-29',
     });
-    expect(months[2]).toMatchObject({ serviceFrom: '2023-03-10', sequenceModifier: 'KI', filingDeadline: '2024-03-09' });
+    // A calendar year, not 365 days: February 29, 2024 lies in between, so 365 days would end on 2024-03-09.
+    expect(months[2]).toMatchObject({ serviceFrom: '2023-03-10', sequenceModifier: 'KI', filingDeadline: '2024-03-10' });
+  });
+
+  test("a commercial payer's configured days decide which months are lost", () => {
+    const acme = payerPolicy('commercial', { timelyFilingDays: 180 });
+    const months = dueMonths(start('E0601', '2024-01-10'), '2024-08-10', acme);
+    expect(months.filter((month) => month.status === 'lost').map((month) => [month.month, month.filingDeadline])).toEqual([
+      [1, '2024-07-08'],
+      [2, '2024-08-08'],
+    ]);
+    expect(months[0]).toMatchObject({
+      lostReason: "date of service 2024-01-10 is past the payer's 180-day limit (last day 2024-07-08): a claim would deny CO-29",
+    });
   });
 
   test('months due before a hold began are still billed; the hold stops the rest', () => {
     const held = accepted(applyHold(start('E0601', '2024-01-10'), { from: '2024-03-20', reason: 'break-in-need' }));
-    expect(dueMonths(held, '2024-05-20', 365).map((month) => month.month)).toEqual([1, 2, 3]);
+    expect(dueMonths(held, '2024-05-20', medicare).map((month) => month.month)).toEqual([1, 2, 3]);
   });
 });
 
@@ -305,7 +320,7 @@ describe('holds and resumptions (DOMAIN.md §4)', () => {
   test('earlier months keep their dates after the anniversary moved', () => {
     const admitted = accepted(applyHold(start('E0601', '2024-01-10'), { from: '2024-04-05', reason: 'inpatient' }));
     const discharged = accepted(applyResume(admitted, { on: '2024-04-20' }));
-    expect(dueMonths(discharged, '2024-05-25', 365).map((month) => [month.month, month.serviceFrom, month.serviceTo])).toEqual([
+    expect(dueMonths(discharged, '2024-05-25', medicare).map((month) => [month.month, month.serviceFrom, month.serviceTo])).toEqual([
       [1, '2024-01-10', '2024-02-09'],
       [2, '2024-02-10', '2024-03-09'],
       [3, '2024-03-10', '2024-04-09'],

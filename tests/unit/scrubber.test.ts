@@ -184,7 +184,8 @@ describe('scrubClaim', () => {
         code: 'TIMELY_FILING',
         field: 'lines[0].serviceFrom',
         message:
-          "Line 1 (E0601 RR KH KX, 2024-06-01): the payer's 365-day filing window closed on 2025-06-01 (1 day ago); " +
+          "Line 1 (E0601 RR KH KX, 2024-06-01): the filing window (Medicare's one-calendar-year limit (42 CFR 424.44)) " +
+          'closed on 2025-06-01 (1 day ago); ' +
           'a late claim denies CO-29 — remove the line and write it off',
       },
     ],
