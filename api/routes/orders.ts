@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, inArray, notExists, type SQL } from 'drizzle-orm';
 import { claimLines, claims, coverages, deliveries, documents, orderItems, orders, patients, prescribers } from '../../db/schema';
 import { catalogEntry, defaultCatalog, hcpcsPattern } from '../../domain/catalog';
+import { itemChargeProblems } from '../../domain/money';
 import { isIcd10Shape, isValidNpi, normalizeIcd10 } from '../../domain/scrubber';
 import type { OrderItem } from '../../domain/types';
 import { blockers, orderStages, orderWorkflowId } from '../../workflows/definitions';
@@ -53,8 +54,7 @@ const newItemSchema = z
       .number({ error: 'must be a whole number of cents' })
       .int('must be a whole number of cents')
       .min(1, 'must be more than 0 cents')
-      .max(10_000_000, 'must be at most 10000000 cents ($100,000)')
-      .describe('Charge per unit (per month for rentals), in cents'),
+      .describe('Charge per unit (per month for rentals), in cents; at most 10000000 ($100,000.00), see README "Money and text limits" (422 beyond)'),
   })
   .strict();
 
@@ -252,7 +252,7 @@ const createOrder = createRoute({
   path: '/orders',
   summary: "Enter an order and start its workflow",
   description:
-    'Checks the shape (400), then the catalog, the patient, the coverage, the NPI check digit and the order date (422); stores the order and starts `dmeOrderWorkflow` (`order-<id>`).',
+    'Checks the shape (400), then the catalog, the money ceilings of every line and claim total, the patient, the coverage, the NPI check digit and the order date (422); stores the order and starts `dmeOrderWorkflow` (`order-<id>`).',
   tags: ['orders'],
   security: bearerSecurity,
   middleware: [requireRole('intake')] as const,
@@ -313,6 +313,12 @@ function itemProblems(item: NewItem, index: number): FieldProblem[] {
   return problems;
 }
 
+/** Money ceilings (domain/money.ts) on every line and claim total the items can produce (422). */
+function chargeCeilingProblems(items: NewItem[]): FieldProblem[] {
+  const charged = items.map((item) => ({ ...item, paidDaily: catalogEntry(defaultCatalog, item.hcpcs)?.paidDaily ?? false }));
+  return itemChargeProblems(charged).map(({ index, field, message }) => ({ field: `items.${index}.${field}`, message }));
+}
+
 /** The optional OrderItem fields, kept as the item's options. */
 function itemOptions(item: NewItem): Partial<OrderItem> {
   const { used, oxygenFlow, election, replacement, abnOnFile, denialExpected, insulinTreated, hospiceUnrelated } = item;
@@ -346,6 +352,7 @@ export function orderRoutes(deps: AppDeps) {
       }
       if (body.orderDate > todayIso()) problems.push({ field: 'orderDate', message: 'must not be in the future' });
       body.items.forEach((item, index) => problems.push(...itemProblems(item, index)));
+      problems.push(...chargeCeilingProblems(body.items));
       if (problems.length > 0 || !coverage) throw validationError(problems, 422);
 
       const orderId = randomUUID();
