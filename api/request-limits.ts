@@ -15,14 +15,14 @@ import type { AppEnv } from './auth';
 import { ApiError, validationError, type FieldProblem } from './errors';
 
 /** JSON bodies: the largest, an order of 50 items or a delivery's serial numbers, is a few hundred KiB. */
-export const jsonBodyLimit = 1024 * 1024;
+const jsonBodyLimit = 1024 * 1024;
 
 /**
  * An 835 upload: an 835 of 10,000 one-line claims (scripts/bench-posting.ts's
  * generator) is 2.2 MiB, the benchmark's 10,000 claims of 12,970 lines 3.1 MiB;
  * 16 MiB takes about 50,000 claims, more than a DME MAC puts in one weekly file.
  */
-export const x12BodyLimit = 16 * 1024 * 1024;
+const x12BodyLimit = 16 * 1024 * 1024;
 
 const x12Upload = (method: string, path: string) => method === 'POST' && path === '/remittances';
 
@@ -48,7 +48,7 @@ const maxDepth = 32;
  * Every string in a parsed JSON value (object keys too) holding a forbidden character,
  * by field path; and a value nested deeper than any request schema goes.
  */
-export function jsonTextProblems(value: unknown, path: string[] = [], problems: FieldProblem[] = []): FieldProblem[] {
+function jsonTextProblems(value: unknown, path: string[] = [], problems: FieldProblem[] = []): FieldProblem[] {
   if (problems.length >= maxProblems) return problems;
   const field = () => path.join('.') || '(body)';
   if (path.length > maxDepth) {

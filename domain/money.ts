@@ -52,7 +52,7 @@ export interface ChargedItem {
   paidDaily: boolean;
 }
 
-export interface ItemChargeProblem {
+interface ItemChargeProblem {
   index: number;
   field: 'quantity' | 'unitCharge';
   message: string;
