@@ -43,7 +43,7 @@ export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
         .select({
           claimId: ledgerEntries.claimId,
           party: ledgerEntries.party,
-          total: sql<number>`sum(${ledgerEntries.amount})::int`,
+          total: sql<number>`sum(${ledgerEntries.amount})`.mapWith(Number),
           writeOffs: sql<number>`count(*) filter (where ${ledgerEntries.kind} = 'write-off')::int`,
         })
         .from(ledgerEntries)

@@ -134,9 +134,9 @@ const claimPaymentColumns: ReadonlyArray<Column<typeof claimPayments.$inferInser
   ['patient_control_number', 'text', (row) => row.patientControlNumber],
   ['status_code', 'text', (row) => row.statusCode],
   ['outcome', 'text', (row) => row.outcome],
-  ['charge', 'int', (row) => row.charge],
-  ['paid', 'int', (row) => row.paid],
-  ['patient_responsibility', 'int', (row) => row.patientResponsibility],
+  ['charge', 'bigint', (row) => row.charge],
+  ['paid', 'bigint', (row) => row.paid],
+  ['patient_responsibility', 'bigint', (row) => row.patientResponsibility],
   ['payer_claim_number', 'text', (row) => row.payerClaimNumber],
   ['remark_codes', 'jsonb', (row) => json(row.remarkCodes)],
   ['position', 'int', (row) => row.position],
@@ -147,9 +147,9 @@ const linePaymentColumns: ReadonlyArray<Column<typeof linePayments.$inferInsert>
   ['claim_line_id', 'uuid', (row) => row.claimLineId ?? null],
   ['hcpcs', 'text', (row) => row.hcpcs],
   ['modifiers', 'jsonb', (row) => json(row.modifiers)],
-  ['charge', 'int', (row) => row.charge],
-  ['paid', 'int', (row) => row.paid],
-  ['allowed', 'int', (row) => row.allowed ?? null],
+  ['charge', 'bigint', (row) => row.charge],
+  ['paid', 'bigint', (row) => row.paid],
+  ['allowed', 'bigint', (row) => row.allowed ?? null],
   ['units', 'int', (row) => row.units],
   ['line_control_number', 'text', (row) => row.lineControlNumber ?? null],
   ['service_from', 'date', (row) => row.serviceFrom ?? null],
@@ -160,7 +160,7 @@ const adjustmentColumns: ReadonlyArray<Column<typeof adjustments.$inferInsert>> 
   ['line_payment_id', 'uuid', (row) => row.linePaymentId ?? null],
   ['group_code', 'text', (row) => row.groupCode],
   ['reason_code', 'text', (row) => row.reasonCode],
-  ['amount', 'int', (row) => row.amount],
+  ['amount', 'bigint', (row) => row.amount],
   ['quantity', 'int', (row) => row.quantity ?? null],
 ];
 const ledgerColumns: ReadonlyArray<Column<typeof ledgerEntries.$inferInsert>> = [
@@ -168,7 +168,7 @@ const ledgerColumns: ReadonlyArray<Column<typeof ledgerEntries.$inferInsert>> = 
   ['claim_id', 'uuid', (row) => row.claimId],
   ['party', 'text', (row) => row.party],
   ['kind', 'text', (row) => row.kind],
-  ['amount', 'int', (row) => row.amount],
+  ['amount', 'bigint', (row) => row.amount],
   ['remittance_id', 'uuid', (row) => row.remittanceId ?? null],
   ['credit_balance_id', 'uuid', (row) => row.creditBalanceId ?? null],
   ['reason', 'text', (row) => row.reason ?? null],
@@ -206,7 +206,7 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
     for (const batch of chunks(ids, 5_000)) {
       lines.push(...(await db.select().from(claimLines).where(inArray(claimLines.claimId, batch))));
       const offs = await db
-        .select({ claimId: ledgerEntries.claimId, total: sql<number>`sum(${ledgerEntries.amount})::int` })
+        .select({ claimId: ledgerEntries.claimId, total: sql<number>`sum(${ledgerEntries.amount})`.mapWith(Number) })
         .from(ledgerEntries)
         .where(and(inArray(ledgerEntries.claimId, batch), eq(ledgerEntries.kind, 'write-off'), eq(ledgerEntries.party, 'payer')))
         .groupBy(ledgerEntries.claimId);
@@ -440,7 +440,7 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
       const array = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
       for (const batch of chunks([...lineUpdates], 5_000)) {
         await tx.execute(sql`update claim_lines as l set paid_amount = l.paid_amount + v.delta, allowed_amount = coalesce(v.allowed, l.allowed_amount)
-          from unnest(${array(batch.map(([id]) => id), 'uuid')}, ${array(batch.map(([, update]) => update.delta), 'int')}, ${array(batch.map(([, update]) => update.allowed), 'int')}) as v(id, delta, allowed)
+          from unnest(${array(batch.map(([id]) => id), 'uuid')}, ${array(batch.map(([, update]) => update.delta), 'bigint')}, ${array(batch.map(([, update]) => update.allowed), 'bigint')}) as v(id, delta, allowed)
           where l.id = v.id`);
       }
       for (const batch of chunks([...claimUpdates], 5_000)) {
@@ -448,7 +448,7 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
         await tx.execute(sql`update claims as c set status = v.status, paid_amount = c.paid_amount + v.paid,
             patient_responsibility = c.patient_responsibility + v.pr, payer_claim_number = v.icn, updated_at = now(),
             resolution = case when v.resolve then (case when c.patient_responsibility + v.pr > 0 then 'patient-billed' else 'paid' end) else c.resolution end
-          from unnest(${array(batch.map(([id]) => id), 'uuid')}, ${array(column('status'), 'text')}, ${array(column('paid'), 'int')}, ${array(column('patientResponsibility'), 'int')},
+          from unnest(${array(batch.map(([id]) => id), 'uuid')}, ${array(column('status'), 'text')}, ${array(column('paid'), 'bigint')}, ${array(column('patientResponsibility'), 'bigint')},
             ${array(column('payerClaimNumber'), 'text')}, ${array(column('resolveAsPaid'), 'boolean')}) as v(id, status, paid, pr, icn, resolve)
           where c.id = v.id`);
       }

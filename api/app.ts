@@ -7,13 +7,13 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { SignalDefinition } from '@temporalio/common';
 import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
-import { bodyLimit } from 'hono/body-limit';
 import type { ApiKey } from '../config';
 import type { Database } from '../db/client';
 import type { Logger } from '../logger';
 import type { OrderStatus } from '../workflows/definitions';
 import { authenticate, type AppEnv } from './auth';
 import { ApiError, errorBody } from './errors';
+import { bodyLimits, cleanInput } from './request-limits';
 import { appealRoutes } from './routes/appeals';
 import { claimRoutes } from './routes/claims';
 import { creditBalanceRoutes } from './routes/credit-balances';
@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps) {
       ms: Math.round(performance.now() - started),
     });
   });
-  app.use('*', bodyLimit({ maxSize: 50 * 1024 * 1024, onError: () => { throw new ApiError(413, 'too_large', 'The request body is larger than 50 MiB'); } }));
+  app.use('*', bodyLimits());
 
   app.route('/', healthRoutes(deps));
   app.doc31('/openapi.json', {
@@ -90,6 +90,7 @@ export function createApp(deps: AppDeps) {
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
 
   app.use('*', authenticate(deps.apiKeys));
+  app.use('*', cleanInput());
   app.route('/', payerRoutes(deps));
   app.route('/', patientRoutes(deps));
   app.route('/', orderRoutes(deps));

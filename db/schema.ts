@@ -3,11 +3,12 @@
  * description of the tables; migrations under db/migrations are generated from it
  * with `npm run db:generate`, reviewed and committed.
  *
- * Money columns are integer cents; calendar dates are `date` columns read as
- * `YYYY-MM-DD` strings, so no time zone ever shifts a date of service.
+ * Money columns are integer cents in 64-bit columns (`cents()`); calendar dates
+ * are `date` columns read as `YYYY-MM-DD` strings, so no time zone ever shifts a date of service.
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   date,
@@ -25,6 +26,13 @@ import { appealLevels } from '../domain/denials';
 import type { OxygenPrescription } from '../domain/oxygen';
 import { claimResolutions, type ClaimResolution } from '../domain/posting';
 import { orderStages } from '../workflows/definitions';
+
+/**
+ * A money column: integer cents, 64-bit, read as a JavaScript number. A 4-byte integer
+ * ends at $21,474,836.47, which one mistyped order passed; domain/money.ts keeps every
+ * amount far below 2^53, where a number is still exact.
+ */
+const cents = (name: string) => bigint(name, { mode: 'number' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -207,7 +215,7 @@ export const orderItems = pgTable(
     side: text('side', { enum: ['LT', 'RT', 'bilateral'] }),
     /** The rest of the domain OrderItem (flow, election, ABN, replacement…). */
     options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),
-    unitCharge: integer('unit_charge').notNull(),
+    unitCharge: cents('unit_charge').notNull(),
   },
   (table) => [uniqueIndex('order_items_order_line_uq').on(table.orderId, table.lineNumber)],
 );
@@ -331,7 +339,7 @@ export const claims = pgTable(
     serviceTo: date('service_to', { mode: 'string' }).notNull(),
     rentalPeriod: integer('rental_period'),
     rentalMonth: integer('rental_month'),
-    totalCharge: integer('total_charge').notNull(),
+    totalCharge: cents('total_charge').notNull(),
     frequencyCode: text('frequency_code').notNull().default('1'),
     /** The claim this one corrects after a front-end rejection. */
     correctsClaimId: uuid('corrects_claim_id'),
@@ -342,8 +350,8 @@ export const claims = pgTable(
     x12: text('x12').notNull(),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
     payerClaimNumber: text('payer_claim_number'),
-    paidAmount: integer('paid_amount').notNull().default(0),
-    patientResponsibility: integer('patient_responsibility').notNull().default(0),
+    paidAmount: cents('paid_amount').notNull().default(0),
+    patientResponsibility: cents('patient_responsibility').notNull().default(0),
     /** The claim's final state, once it has one (statusReason says why for write-offs). */
     resolution: text('resolution', { enum: claimResolutions }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
@@ -369,7 +377,7 @@ export const claimLines = pgTable(
     hcpcs: text('hcpcs').notNull(),
     modifiers: jsonb('modifiers').$type<string[]>().notNull(),
     units: integer('units').notNull(),
-    charge: integer('charge').notNull(),
+    charge: cents('charge').notNull(),
     serviceFrom: date('service_from', { mode: 'string' }).notNull(),
     serviceTo: date('service_to', { mode: 'string' }).notNull(),
     rentalMonth: integer('rental_month'),
@@ -379,8 +387,8 @@ export const claimLines = pgTable(
     side: text('side').notNull().default(''),
     /** Set when the claim was rejected at the front end: a rejected claim was never filed. */
     voided: boolean('voided').notNull().default(false),
-    paidAmount: integer('paid_amount').notNull().default(0),
-    allowedAmount: integer('allowed_amount'),
+    paidAmount: cents('paid_amount').notNull().default(0),
+    allowedAmount: cents('allowed_amount'),
   },
   (table) => [
     uniqueIndex('claim_lines_control_number_uq').on(table.lineControlNumber),
@@ -485,7 +493,7 @@ export const remittances = pgTable(
     payerIdentifier: text('payer_identifier').notNull(),
     traceNumber: text('trace_number').notNull(),
     payerName: text('payer_name').notNull(),
-    paymentAmount: integer('payment_amount').notNull(),
+    paymentAmount: cents('payment_amount').notNull(),
     paymentMethod: text('payment_method').notNull(),
     paymentDate: date('payment_date', { mode: 'string' }),
     /** The raw file, kept as received. */
@@ -510,9 +518,9 @@ export const claimPayments = pgTable(
     patientControlNumber: text('patient_control_number').notNull(),
     statusCode: text('status_code').notNull(),
     outcome: text('outcome', { enum: ['paid', 'partially-paid', 'denied', 'reversed', 'unmatched'] }).notNull(),
-    charge: integer('charge').notNull(),
-    paid: integer('paid').notNull(),
-    patientResponsibility: integer('patient_responsibility').notNull(),
+    charge: cents('charge').notNull(),
+    paid: cents('paid').notNull(),
+    patientResponsibility: cents('patient_responsibility').notNull(),
     payerClaimNumber: text('payer_claim_number').notNull(),
     remarkCodes: jsonb('remark_codes').$type<string[]>().notNull().default([]),
     position: integer('position').notNull(),
@@ -530,9 +538,9 @@ export const linePayments = pgTable(
     claimLineId: uuid('claim_line_id').references(() => claimLines.id),
     hcpcs: text('hcpcs').notNull(),
     modifiers: jsonb('modifiers').$type<string[]>().notNull(),
-    charge: integer('charge').notNull(),
-    paid: integer('paid').notNull(),
-    allowed: integer('allowed'),
+    charge: cents('charge').notNull(),
+    paid: cents('paid').notNull(),
+    allowed: cents('allowed'),
     units: integer('units').notNull(),
     lineControlNumber: text('line_control_number'),
     serviceFrom: date('service_from', { mode: 'string' }),
@@ -552,7 +560,7 @@ export const adjustments = pgTable(
     linePaymentId: uuid('line_payment_id').references(() => linePayments.id),
     groupCode: text('group_code', { enum: ['CO', 'PR', 'OA', 'PI'] }).notNull(),
     reasonCode: text('reason_code').notNull(),
-    amount: integer('amount').notNull(),
+    amount: cents('amount').notNull(),
     quantity: integer('quantity'),
   },
   (table) => [index('adjustments_claim_payment_idx').on(table.claimPaymentId)],
@@ -568,7 +576,7 @@ export const providerAdjustments = pgTable('provider_adjustments', {
   fiscalPeriodDate: date('fiscal_period_date', { mode: 'string' }).notNull(),
   reasonCode: text('reason_code').notNull(),
   referenceId: text('reference_id'),
-  amount: integer('amount').notNull(),
+  amount: cents('amount').notNull(),
 });
 
 // ---------------------------------------------------------------------------
@@ -616,7 +624,7 @@ export const ledgerEntries = pgTable(
       .references(() => claims.id),
     party: text('party', { enum: ledgerParties }).notNull(),
     kind: text('kind', { enum: ledgerEntryKinds }).notNull(),
-    amount: integer('amount').notNull(),
+    amount: cents('amount').notNull(),
     remittanceId: uuid('remittance_id'),
     creditBalanceId: uuid('credit_balance_id'),
     /** CARC codes or the staff reason, for write-offs and transfers. */
@@ -642,7 +650,7 @@ export const appeals = pgTable(
     /** The denial's group and reason codes and remark codes, e.g. CO-50, N115. */
     denialCodes: jsonb('denial_codes').$type<string[]>().notNull().default([]),
     /** The denied amount in dispute (cents). */
-    amount: integer('amount').notNull(),
+    amount: cents('amount').notNull(),
     /** What the appeal needs first (prior auth obtained, same-or-similar history checked). */
     prerequisite: text('prerequisite'),
     /** The determination (remittance or decision) date the deadline counts from. */
@@ -681,7 +689,7 @@ export const creditBalances = pgTable(
     /** Whose money it is: the payer's (refund to the payer) or the patient's. */
     party: text('party', { enum: ledgerParties }).notNull(),
     reason: text('reason', { enum: creditBalanceReasons }).notNull(),
-    amount: integer('amount').notNull(),
+    amount: cents('amount').notNull(),
     identifiedAt: timestamp('identified_at', { withTimezone: true }).notNull(),
     deadlineOn: date('deadline_on', { mode: 'string' }).notNull(),
     status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),

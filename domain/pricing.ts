@@ -4,6 +4,7 @@
  * so the same input always gives the same cents on every machine.
  */
 import { type Catalog, type CatalogEntry, catalogEntry, categoriesWithPricingModifier, defaultCatalog } from './catalog';
+import { ceilingProblem } from './money';
 import type { ClaimLine } from './types';
 
 export interface FeeScheduleAmount {
@@ -83,7 +84,10 @@ function parseAmount(value: string, where: string): number | undefined {
   if (cleaned === '') return undefined;
   const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(cleaned);
   if (!match) throw new Error(`Fee schedule CSV ${where}: "${value}" is not an amount in dollars`);
-  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  const cents = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  const problem = ceilingProblem('feeScheduleAmount', cents);
+  if (problem) throw new Error(`Fee schedule CSV ${where}: "${value}" ${problem}`);
+  return cents;
 }
 
 const stateColumn = /^([A-Z]{2})\s*\((NR|R)\)$/i;

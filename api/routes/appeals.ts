@@ -9,6 +9,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { recordPatientPayment } from '../../activities/credit-balances';
 import { appeals, claims } from '../../db/schema';
 import { nextAppealLevel } from '../../domain/denials';
+import { ceilingProblem } from '../../domain/money';
 import { appealDecided, appealFiled } from '../../workflows/definitions';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
@@ -42,7 +43,7 @@ const decisionSchema = z
 
 const patientPaymentSchema = z
   .object({
-    amount: z.number({ error: 'must be a whole number of cents' }).int('must be a whole number of cents').min(1, 'must be at least 1 cent').describe('Cents'),
+    amount: z.number({ error: 'must be a whole number of cents' }).int('must be a whole number of cents').min(1, 'must be at least 1 cent').describe('Cents; at most 1000000000 ($10,000,000.00), 422 beyond'),
     receivedOn: calendarDate,
     reference: note(50).optional().describe('Check number or card transaction id'),
   })
@@ -184,7 +185,11 @@ export function appealRoutes(deps: AppDeps) {
     if (!claim.submittedAt || claim.status === 'rejected' || claim.status === 'corrected') {
       throw conflict(`Claim ${id} is ${claim.status}: it was never filed, so it has no patient balance`);
     }
-    if (body.receivedOn > todayIso()) throw validationError([{ field: 'receivedOn', message: 'must not be in the future' }], 422);
+    const problems: FieldProblem[] = [];
+    const tooMuch = ceilingProblem('patientPayment', body.amount);
+    if (tooMuch) problems.push({ field: 'amount', message: tooMuch });
+    if (body.receivedOn > todayIso()) problems.push({ field: 'receivedOn', message: 'must not be in the future' });
+    if (problems.length) throw validationError(problems, 422);
     const recorded = await recordPatientPayment(db, { claimId: id, amount: body.amount, receivedOn: body.receivedOn, ...(body.reference ? { reference: body.reference } : {}), user });
     const creditBalanceWorkflows = await startCreditBalanceWorkflows(deps, recorded.creditBalances.map((credit) => credit.creditBalanceId));
     return c.json(

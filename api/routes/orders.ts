@@ -4,6 +4,7 @@ import { and, asc, count, desc, eq, inArray, notExists, type SQL } from 'drizzle
 import { claimLines, claims, coverages, deliveries, documents, orderItems, orders, patients, payers, prescribers } from '../../db/schema';
 import { catalogEntry, defaultCatalog, hcpcsPattern } from '../../domain/catalog';
 import { groupIIConditions, groupIIIConditions, oxygenOrderProblems } from '../../domain/oxygen';
+import { itemChargeProblems } from '../../domain/money';
 import { isIcd10Shape, isValidNpi, normalizeIcd10 } from '../../domain/scrubber';
 import type { OrderItem } from '../../domain/types';
 import { blockers, orderStages, orderWorkflowId } from '../../workflows/definitions';
@@ -66,8 +67,7 @@ const newItemSchema = z
       .number({ error: 'must be a whole number of cents' })
       .int('must be a whole number of cents')
       .min(1, 'must be more than 0 cents')
-      .max(10_000_000, 'must be at most 10000000 cents ($100,000)')
-      .describe('Charge per unit (per month for rentals), in cents'),
+      .describe('Charge per unit (per month for rentals), in cents; at most 10000000 ($100,000.00), see README "Money and text limits" (422 beyond)'),
   })
   .strict();
 
@@ -313,7 +313,7 @@ const createOrder = createRoute({
   path: '/orders',
   summary: "Enter an order and start its workflow",
   description:
-    'Checks the shape (400), then the catalog, the patient, the coverage, the NPI check digit, the order date, per-side quantities and the oxygen prescription against the items and LCD L33797 (422); stores the order and starts `dmeOrderWorkflow` (`order-<id>`).',
+    'Checks the shape (400), then the catalog, the money ceilings of every line and claim total, the patient, the coverage, the NPI check digit, the order date, per-side quantities and the oxygen prescription against the items and LCD L33797 (422); stores the order and starts `dmeOrderWorkflow` (`order-<id>`).',
   tags: ['orders'],
   security: bearerSecurity,
   middleware: [requireRole('intake')] as const,
@@ -379,6 +379,12 @@ function itemProblems(item: NewItem, index: number): FieldProblem[] {
   return problems;
 }
 
+/** Money ceilings (domain/money.ts) on every line and claim total the items can produce (422). */
+function chargeCeilingProblems(items: NewItem[]): FieldProblem[] {
+  const charged = items.map((item) => ({ ...item, paidDaily: catalogEntry(defaultCatalog, item.hcpcs)?.paidDaily ?? false }));
+  return itemChargeProblems(charged).map(({ index, field, message }) => ({ field: `items.${index}.${field}`, message }));
+}
+
 /** The optional OrderItem fields, kept as the item's options. */
 function itemOptions(item: NewItem): Partial<OrderItem> {
   const { used, election, replacement, abnOnFile, denialExpected, insulinTreated, hospiceUnrelated } = item;
@@ -417,6 +423,7 @@ export function orderRoutes(deps: AppDeps) {
       if (body.orderDate > todayIso()) problems.push({ field: 'orderDate', message: 'must not be in the future' });
       body.items.forEach((item, index) => problems.push(...itemProblems(item, index)));
       problems.push(...oxygenOrderProblems(body.items, body.oxygen, body.orderDate, defaultCatalog));
+      problems.push(...chargeCeilingProblems(body.items));
       if (problems.length > 0 || !coverage) throw validationError(problems, 422);
 
       const orderId = randomUUID();

@@ -144,14 +144,14 @@ export function reportRoutes(deps: AppDeps) {
       ),
       ledger as (
         select claim_id,
-          coalesce(sum(amount) filter (where party = 'payer'), 0)::int as payer_sum,
-          coalesce(sum(amount) filter (where party = 'patient'), 0)::int as patient_sum,
-          coalesce(-sum(amount) filter (where kind = 'payer-payment'), 0)::int as payer_payments,
-          coalesce(-sum(amount) filter (where kind = 'patient-payment'), 0)::int as patient_payments,
-          coalesce(-sum(amount) filter (where kind = 'contractual'), 0)::int as contractual,
-          coalesce(-sum(amount) filter (where kind = 'write-off'), 0)::int as write_offs,
-          coalesce(sum(amount) filter (where kind = 'recoupment'), 0)::int as recoupments,
-          coalesce(sum(amount) filter (where kind = 'refund'), 0)::int as refunds
+          coalesce(sum(amount) filter (where party = 'payer'), 0)::bigint as payer_sum,
+          coalesce(sum(amount) filter (where party = 'patient'), 0)::bigint as patient_sum,
+          coalesce(-sum(amount) filter (where kind = 'payer-payment'), 0)::bigint as payer_payments,
+          coalesce(-sum(amount) filter (where kind = 'patient-payment'), 0)::bigint as patient_payments,
+          coalesce(-sum(amount) filter (where kind = 'contractual'), 0)::bigint as contractual,
+          coalesce(-sum(amount) filter (where kind = 'write-off'), 0)::bigint as write_offs,
+          coalesce(sum(amount) filter (where kind = 'recoupment'), 0)::bigint as recoupments,
+          coalesce(sum(amount) filter (where kind = 'refund'), 0)::bigint as refunds
         from ledger_entries group by claim_id
       )
       select c.id, c.claim_number, c.payer_id, p.name as payer_name, c.status, c.total_charge, f.first_submitted_at,

@@ -17,6 +17,25 @@ CREATE TABLE "patient_addresses" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "adjustments" ALTER COLUMN "amount" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "appeals" ALTER COLUMN "amount" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "claim_lines" ALTER COLUMN "charge" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "claim_lines" ALTER COLUMN "paid_amount" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "claim_lines" ALTER COLUMN "allowed_amount" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "claim_payments" ALTER COLUMN "charge" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "claim_payments" ALTER COLUMN "paid" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "claim_payments" ALTER COLUMN "patient_responsibility" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "claims" ALTER COLUMN "total_charge" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "claims" ALTER COLUMN "paid_amount" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "claims" ALTER COLUMN "patient_responsibility" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "credit_balances" ALTER COLUMN "amount" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "ledger_entries" ALTER COLUMN "amount" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "line_payments" ALTER COLUMN "charge" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "line_payments" ALTER COLUMN "paid" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "line_payments" ALTER COLUMN "allowed" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "order_items" ALTER COLUMN "unit_charge" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "provider_adjustments" ALTER COLUMN "amount" SET DATA TYPE bigint;--> statement-breakpoint
+ALTER TABLE "remittances" ALTER COLUMN "payment_amount" SET DATA TYPE bigint;--> statement-breakpoint
 ALTER TABLE "orders" ADD COLUMN "oxygen" jsonb;--> statement-breakpoint
 ALTER TABLE "payers" ADD COLUMN "remittance_payer_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "tasks" ADD COLUMN "note" text;--> statement-breakpoint

@@ -3,9 +3,10 @@
  * (CLP03) and the segment's position when the value is missing or malformed. The name
  * is built only on failure, since reads happen hundreds of thousands of times a file.
  */
+import { moneyCeilings, x12QuantityCeiling } from '../money';
 import { fail } from './errors';
 import type { X12Segment } from './parse';
-import { amountProblem, centsOf, decimalOf, isoDateOf, type DateSpan } from './values';
+import { amountProblem, centsOf, decimalOf, isoDateOf, money, type DateSpan } from './values';
 
 function elementName(seg: X12Segment, index: number): string {
   return `${seg.id}${String(index).padStart(2, '0')}`;
@@ -33,7 +34,10 @@ export function required(seg: X12Segment, index: number): string {
 
 function centsAt(seg: X12Segment, index: number, value: string): number {
   const cents = centsOf(value);
-  return Number.isNaN(cents) ? invalid(seg, index, value, amountProblem(value)) : cents;
+  if (Number.isNaN(cents)) return invalid(seg, index, value, amountProblem(value));
+  // R 1/18 allows more, but no DME remittance or benefit comes near (domain/money.ts).
+  if (Math.abs(cents) > moneyCeilings.x12Amount) return invalid(seg, index, value, `is beyond ${money(moneyCeilings.x12Amount)}`);
+  return cents;
 }
 
 export function cents(seg: X12Segment, index: number): number {
@@ -50,6 +54,13 @@ export function optionalDecimal(seg: X12Segment, index: number): number | undefi
   if (value === undefined) return undefined;
   const n = decimalOf(value);
   return Number.isNaN(n) ? invalid(seg, index, value, 'is not a number') : n;
+}
+
+/** A count such as SVC05 units or a CAS quantity: stored as a 4-byte integer, so bounded. */
+export function optionalQuantity(seg: X12Segment, index: number): number | undefined {
+  const n = optionalDecimal(seg, index);
+  if (n !== undefined && Math.abs(n) > x12QuantityCeiling) return invalid(seg, index, text(seg, index), `is beyond ${x12QuantityCeiling}`);
+  return n;
 }
 
 function dateAt(seg: X12Segment, index: number, value: string): string {

@@ -124,6 +124,7 @@ function tokenize(text: string): { delimiters: X12Delimiters; segments: X12Segme
   // A byte-order mark or blank lines before the ISA are harmless.
   while (start < text.length && (text[start] === '\uFEFF' || /\s/.test(text[start]))) start++;
   const { delimiters } = readDelimiters(text, start);
+  refuseControlCharacters(text, start, delimiters);
   const raw = text.slice(start).split(delimiters.segment);
   const segments: X12Segment[] = [];
   const last = raw.length - 1;
@@ -141,6 +142,28 @@ function tokenize(text: string): { delimiters: X12Delimiters; segments: X12Segme
     segments.push({ id, elements, position });
   }
   return { delimiters, segments };
+}
+
+/**
+ * X12's basic and extended character sets hold no control characters; a NUL or the
+ * like in a file is damage (a bad transfer, a binary file), not data. Line breaks
+ * between segments stay allowed, and so do control characters the ISA chose as
+ * delimiters (some senders use FS/GS/RS). One regex search over the text: a
+ * per-character loop would cost more than tokenizing.
+ */
+function refuseControlCharacters(text: string, start: number, delimiters: X12Delimiters) {
+  const allowed = new Set(['\n', '\r', delimiters.element, delimiters.component, delimiters.segment, delimiters.repetition ?? '']);
+  const controls: string[] = [];
+  for (let code = 0; code <= 0x9f; code = code === 0x1f ? 0x7f : code + 1) {
+    if (!allowed.has(String.fromCharCode(code))) controls.push(`\\u${code.toString(16).padStart(4, '0')}`);
+  }
+  const found = text.slice(start).search(new RegExp(`[${controls.join('')}]`));
+  if (found === -1) return;
+  const before = text.slice(start, start + found);
+  const position = before.split(delimiters.segment).length;
+  const id = trimLineBreaks(before.slice(before.lastIndexOf(delimiters.segment) + 1)).split(delimiters.element)[0].slice(0, 3);
+  const code = `U+${text.charCodeAt(start + found).toString(16).toUpperCase().padStart(4, '0')}`;
+  fail('invalid-value', `character ${found + 1} of the file is the control character ${code}: X12 text holds none`, { position, id });
 }
 
 function trimLineBreaks(s: string): string {

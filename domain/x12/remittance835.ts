@@ -7,7 +7,7 @@
  * returning a file cut short or numbers that do not add up.
  */
 import { fail, X12Error } from './errors';
-import { cents, date, optionalCents, optionalDecimal, optionalText, required, text } from './fields';
+import { cents, date, optionalCents, optionalQuantity, optionalText, required, text } from './fields';
 import { components, parseX12, transactionSetsOf, type X12Delimiters, type X12Interchange, type X12Segment, type X12TransactionSet } from './parse';
 import { balance835 } from './remittance835-balance';
 
@@ -155,7 +155,7 @@ function adjustments(seg: X12Segment): Adjustment[] {
       if (optionalText(seg, i + 1) !== undefined) fail('structure', `CAS${String(i + 1).padStart(2, '0')} has an amount without a reason code`, seg);
       continue;
     }
-    const quantity = optionalDecimal(seg, i + 2);
+    const quantity = optionalQuantity(seg, i + 2);
     result.push({ group: group as AdjustmentGroup, reason, amount: cents(seg, i + 1), ...(quantity !== undefined ? { quantity } : {}) });
   }
   if (result.length === 0) fail('structure', 'CAS without any reason code', seg);
@@ -285,7 +285,7 @@ function readRemittance(set: X12TransactionSet, d: X12Delimiters): Remittance {
         const billed = procedure(required(seg, 1), d, seg);
         const originalText = optionalText(seg, 6);
         const original = originalText ? procedure(originalText, d, seg) : undefined;
-        const units = optionalDecimal(seg, 5);
+        const units = optionalQuantity(seg, 5);
         line = {
           procedureQualifier: billed.qualifier,
           hcpcs: billed.hcpcs,
