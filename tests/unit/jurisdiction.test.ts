@@ -56,8 +56,8 @@ describe('a coverage names the DME MAC of the patient’s permanent address', ()
  * based on the beneficiary's address at the time the claim is processed, not the
  * beneficiary's address on the date of service." Its example: delivered in Illinois,
  * moved to Florida four months later, "the claims for the remaining months of rental
- * must list the beneficiary's Florida (current) address". The date of service in each
- * row is what the old rule (route by date of service) would have used.
+ * must list the beneficiary's Florida (current) address". Each row's date of service
+ * places the claim in the rental; the routing does not read it.
  */
 describe('a claim goes to the DME MAC of the address on file the day it is prepared, whatever its date of service', () => {
   const history = [
