@@ -409,8 +409,9 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         .where(eq(orders.id, input.orderId));
       if (!row) throw ApplicationFailure.nonRetryable(`order ${input.orderId} does not exist`, 'OrderUnknown');
       const { policy, row: orderPayer } = await payerPolicyOf(row.order.payerId);
-      const dateOfService = input.lines.map((line) => line.serviceFrom).sort()[0];
-      const routed = await routeToPayer(db, orderPayer, row.patient, dateOfService);
+      // Routed by the address on file today, not on the date of service: a catch-up month
+      // or a correction prepared after a move goes to the new contractor.
+      const routed = await routeToPayer(db, orderPayer, row.patient, isoDate(input.asOf));
       if (!routed.ok) return { ok: false, failures: [routed.failure] };
       const { payer, address: patientAddress } = routed;
       const items = (await db.select().from(orderItems).where(eq(orderItems.orderId, input.orderId))).map(toOrderItem);

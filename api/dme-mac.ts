@@ -1,10 +1,10 @@
 /**
- * Intake's half of DME MAC routing (DOMAIN.md §9): a Medicare DME coverage or order
- * that names a contractor other than the one of the patient's permanent address is
- * refused, naming the right one with its payer id, so nothing is stored against the
- * wrong contractor. The claim builder routes later months itself after a move
- * (activities/dme-mac.ts). Messages carry jurisdiction codes and payer ids, never the
- * address.
+ * Intake's half of DME MAC routing (DOMAIN.md §9): a Medicare DME coverage, order or
+ * coverage correction that names a contractor other than the one of the patient's
+ * permanent address is refused, naming the right one with its payer id, so nothing is
+ * stored against the wrong contractor. After a move the claim builder routes every claim
+ * it prepares to the new contractor itself (activities/dme-mac.ts). Messages carry
+ * jurisdiction codes and payer ids, never the address.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';

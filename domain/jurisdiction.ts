@@ -3,10 +3,12 @@
  * contractor is chosen by the beneficiary's permanent address (the one on file with
  * the Social Security Administration), never by where the supplier is or what intake
  * typed as payer: Noridian JD "Claims Filing Based on Beneficiary Address"; NGS JB
- * supplier manual ch. 11. A claim sent to another contractor denies CO-109 with remark
- * N104 and must be sent again to the right one (CGS JC, "Reminder About Beneficiary
- * Addresses", 2022-02-09). After a move during a rental, the remaining months go to the
- * contractor of the new address (same bulletin).
+ * supplier manual ch. 11. It is the address on file when the claim is processed, not
+ * the one on the date of service (CGS JC, "Reminder About Beneficiary Addresses",
+ * 2022-02-09), so after a move every claim prepared from then on — the remaining rental
+ * months, catch-up months, corrections and resubmissions — goes to the contractor of the
+ * new address with that address on it. A claim sent to another contractor denies CO-109
+ * with remark N104 and must be sent again to the right one (same bulletin).
  */
 import { dmeMacForState, type DmeMacJurisdiction } from './payer-policy';
 
@@ -16,15 +18,33 @@ export interface DatedAddress {
   effectiveOn: string | null;
 }
 
-/**
- * The permanent address in effect on `date`: the latest move on or before it, else the
- * registration address. Undefined when no address was in effect yet.
- */
-export function permanentAddressOn<Address extends DatedAddress>(history: Address[], date: string): Address | undefined {
+/** The permanent address in effect on `date`: the latest move on or before it, else the registration address. */
+function permanentAddressOn<Address extends DatedAddress>(history: Address[], date: string): Address | undefined {
   return history
     .filter((address) => address.effectiveOn === null || address.effectiveOn <= date)
     .sort((a, b) => (a.effectiveOn ?? '').localeCompare(b.effectiveOn ?? ''))
     .at(-1);
+}
+
+export type ClaimRouting<Address> =
+  | { ok: true; address: Address; jurisdiction: DmeMacJurisdiction }
+  | { ok: false; reason: 'no-address' | 'no-dme-mac' };
+
+/**
+ * The DME MAC a Medicare DME claim (or 270) prepared on `preparedOn` goes to, and the
+ * address it carries: the permanent address on file that day, whatever the claim's
+ * dates of service. CGS JC, "Reminder About Beneficiary Addresses" (2022-02-09):
+ * "Claims are determined based on the beneficiary's address at the time the claim is
+ * processed, not the beneficiary's address on the date of service"; CGS, "Beneficiary
+ * Address—Which Jurisdiction Should Process Your Claim" (2012): "the state where the
+ * beneficiary currently resides".
+ */
+export function claimRouting<Address extends DatedAddress>(history: Address[], preparedOn: string): ClaimRouting<Address> {
+  const address = permanentAddressOn(history, preparedOn);
+  if (!address) return { ok: false, reason: 'no-address' };
+  const jurisdiction = dmeMacForState(address.state);
+  if (!jurisdiction) return { ok: false, reason: 'no-dme-mac' };
+  return { ok: true, address, jurisdiction };
 }
 
 /**

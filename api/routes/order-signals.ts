@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
-import { auditEvents, claims, coverages, deliveries, documents, orderItems, orders } from '../../db/schema';
+import { auditEvents, claims, coverages, deliveries, documents, orderItems, orders, patients, payers } from '../../db/schema';
 import { documentLabels } from '../../domain/documentation';
 import { catalogEntry, defaultCatalog } from '../../domain/catalog';
 import { affirmationExpiryProblem, isUniqueTrackingNumber } from '../../domain/prior-auth';
@@ -25,6 +25,7 @@ import {
 } from '../../workflows/definitions';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
+import { contractorProblem } from '../dme-mac';
 import { conflict, notFound, ruleBroken, validationError, type FieldProblem } from '../errors';
 import { calendarDate, personName, todayIso, uuidParam } from '../fields';
 import { auditWithId, commitThenTell, requireLiveStatus, requireOpen, signalOrder } from '../order-workflow';
@@ -165,7 +166,8 @@ const reviewDocument = signalRoute({
 const correctCoverage = signalRoute({
   path: '/orders/{id}/coverage',
   summary: 'Bill a corrected coverage of the same patient (signal coverageUpdated)',
-  description: 'Add the coverage first with POST /patients/{id}/coverages. 422 when it is not a coverage of the order’s patient.',
+  description:
+    'Add the coverage first with POST /patients/{id}/coverages. 422 when it is not a coverage of the order’s patient, or when it is a Medicare DME MAC other than the one of the patient’s current permanent address (the message names the right one), as at intake.',
   role: 'intake',
   params: orderParams,
   body: coverageSchema,
@@ -282,9 +284,17 @@ export function orderSignalRoutes(deps: AppDeps) {
     const { coverageId } = c.req.valid('json');
     const { user } = c.get('actor');
     const order = await orderOf(id);
-    const [coverage] = await db.select({ patientId: coverages.patientId }).from(coverages).where(eq(coverages.id, coverageId));
+    const [coverage] = await db.select({ patientId: coverages.patientId, payerId: coverages.payerId }).from(coverages).where(eq(coverages.id, coverageId));
     if (!coverage) throw ruleBroken('coverageId', `coverage ${coverageId} does not exist`);
     if (coverage.patientId !== order.patientId) throw ruleBroken('coverageId', `coverage ${coverageId} is not a coverage of the order's patient`);
+    // The same check as intake (POST /orders): a coverage kept from before a move may name the old contractor.
+    const [billing] = await db
+      .select({ payer: payers, state: patients.state })
+      .from(payers)
+      .innerJoin(patients, eq(patients.id, order.patientId))
+      .where(eq(payers.id, coverage.payerId));
+    const wrongContractor = billing && (await contractorProblem(db, 'coverageId', billing.payer, billing.state));
+    if (wrongContractor) throw validationError([wrongContractor], 422);
     const status = await requireLiveStatus(temporal, id, logger);
     requireOpen(status, id);
 

@@ -169,7 +169,7 @@ const addAddress = createRoute({
   path: '/patients/{id}/addresses',
   summary: 'Record a move: the new permanent address and the day it takes effect',
   description:
-    'Medicare DME claims with dates of service from `effectiveOn` go to the DME MAC of the new address. A move into another jurisdiction opens a biller task on each open Medicare order.',
+    'Medicare DME claims prepared from then on — later rental months, catch-up months, corrections and resubmissions, whatever their dates of service — go to the DME MAC of the new address and carry it. A move into another jurisdiction opens a biller task on each open Medicare order.',
   tags: ['patients'],
   security: bearerSecurity,
   middleware: [requireRole('intake')] as const,
@@ -366,7 +366,7 @@ export function patientRoutes(deps: AppDeps) {
                 orderId: order.id,
                 role: 'biller',
                 kind: 'dme-mac-changed',
-                title: `The patient moved from DME MAC jurisdiction ${change.from} to ${change.to}: claims from the move go to ${change.to}; check coverage and any prior authorization with the new contractor`,
+                title: `The patient moved from DME MAC jurisdiction ${change.from} to ${change.to}: claims prepared from now on go to ${change.to}, whatever their dates of service; check coverage and any prior authorization with the new contractor`,
               })
               .onConflictDoNothing({ target: tasks.taskKey });
           }

@@ -2,11 +2,13 @@
  * DME MAC jurisdiction at intake and in the claim builder (DOMAIN.md §9): the contractor
  * is the one of the patient's permanent address (Noridian JD "Claims Filing Based on
  * Beneficiary Address"; a claim to another one denies CO-109/N104, CGS JC bulletin
- * 2022-02-09), so intake refuses a coverage or order naming another one, and a move
- * recorded through POST /patients/:id/addresses sends later dates of service to the new one.
+ * 2022-02-09), so intake and a coverage correction refuse a coverage naming another one,
+ * and after a move recorded through POST /patients/:id/addresses every claim prepared
+ * from then on goes to the new one, whatever its date of service (same bulletin: "the
+ * beneficiary's address at the time the claim is processed").
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { routeToPayer } from '../../activities/dme-mac';
 import { auditEvents, coverages, orders, patientAddresses, patients, payers, prescribers, tasks } from '../../db/schema';
 import { buildTestApp, orderBody, patientBody, prescriber, todayIso, type ApiCall } from '../support/api';
@@ -84,6 +86,70 @@ describe('POST /orders with a coverage of another DME MAC', () => {
   });
 });
 
+describe('POST /orders/:id/coverage with a coverage of another DME MAC', () => {
+  async function orderOf(patientId: string, payerId: string) {
+    const added = await addCoverage(patientId, payerId);
+    expect(added.status).toBe(201);
+    await database.db.insert(prescribers).values(prescriber).onConflictDoNothing();
+    const orderId = randomUUID();
+    await database.db.insert(orders).values({
+      id: orderId,
+      patientId,
+      coverageId: added.json.id,
+      payerId,
+      prescriberNpi: prescriber.npi,
+      orderDate: todayIso(),
+      diagnoses: ['G4733'],
+      workflowId: `order-${orderId}`,
+      stage: 'eligibility',
+      createdBy: 'test',
+    });
+    return { orderId, coverageId: added.json.id as string };
+  }
+  const storeCoverage = async (patientId: string, payerId: string) =>
+    (
+      await database.db
+        .insert(coverages)
+        .values({ patientId, payerId, memberId: '1EG4TE5MK73', priority: 'secondary', relationship: 'self', createdBy: 'test' })
+        .returning()
+    )[0].id;
+  const correct = (orderId: string, coverageId: string) => call('POST', `/orders/${orderId}/coverage`, { role: 'intake', body: { coverageId } });
+  const coverageOfOrder = async (orderId: string) => (await database.db.select().from(orders).where(eq(orders.id, orderId)))[0].coverageId;
+
+  test('is refused with 422 on coverageId naming the right contractor, as at intake; the order keeps its coverage', async () => {
+    const patientId = await registerTexan();
+    const { orderId, coverageId } = await orderOf(patientId, 'medicare-jc');
+    // Stored before this rule existed (or by hand): the correction refuses to bill it.
+    const wrong = await storeCoverage(patientId, 'medicare-jb');
+    const response = await correct(orderId, wrong);
+    expect(response.status).toBe(422);
+    expect(response.json.error.details).toEqual([
+      {
+        field: 'coverageId',
+        message:
+          "medicare-jb is the DME MAC of jurisdiction JB, but Medicare DME claims go to the DME MAC of the patient's permanent address, " +
+          'jurisdiction JC: use payer medicare-jc (Medicare DME MAC Jurisdiction C (CGS), EDI payer id 18003)',
+      },
+    ]);
+    expect(response.text).not.toMatch(/Austin|Congress|78701|TX/);
+    expect(await coverageOfOrder(orderId)).toBe(coverageId);
+  });
+
+  test('after a move, a coverage naming the old contractor is refused naming the new one', async () => {
+    const patientId = await registerTexan();
+    const { orderId, coverageId: texasCoverage } = await orderOf(patientId, 'commercial-acme');
+    const oldContractor = await storeCoverage(patientId, 'medicare-jc');
+    expect((await call('POST', `/patients/${patientId}/addresses`, { role: 'intake', body: { ...ohioAddress, effectiveOn: '2025-03-10' } })).status).toBe(201);
+    const response = await correct(orderId, oldContractor);
+    expect(response.status).toBe(422);
+    expect(response.json.error.details).toEqual([
+      { field: 'coverageId', message: expect.stringContaining('medicare-jc is the DME MAC of jurisdiction JC') },
+    ]);
+    expect(response.json.error.details[0].message).toContain('jurisdiction JB: use payer medicare-jb (Medicare DME MAC Jurisdiction B (CGS), EDI payer id 17003)');
+    expect(await coverageOfOrder(orderId)).toBe(texasCoverage);
+  });
+});
+
 describe('POST /patients/:id/addresses', () => {
   const move = (patientId: string, body: Record<string, unknown>, role: 'intake' | 'biller' = 'intake') =>
     call('POST', `/patients/${patientId}/addresses`, { role, body });
@@ -96,7 +162,10 @@ describe('POST /patients/:id/addresses', () => {
     expect(response.headers.get('location')).toBe(`/patients/${patientId}`);
     const patient = await call('GET', `/patients/${patientId}`, { role: 'biller' });
     expect(patient.json).toMatchObject({ address: { line1: '12 Main St', line2: null, city: 'Columbus', state: 'OH', zip: '43215' }, dmeMacJurisdiction: 'JB' });
-    const [audit] = await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'patient.address-changed'));
+    const [audit] = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'patient.address-changed'), eq(auditEvents.entityId, patientId)));
     expect(audit.detail).toEqual({ addressId: response.json.id, dmeMacFrom: 'JC', dmeMacTo: 'JB' });
   });
 
@@ -166,7 +235,7 @@ describe('a move into another jurisdiction while a Medicare order is open', () =
     const [task] = await tasksOf(orderId);
     expect(task).toMatchObject({ role: 'biller', kind: 'dme-mac-changed', status: 'open' });
     expect(task.title).toBe(
-      'The patient moved from DME MAC jurisdiction JC to JB: claims from the move go to JB; check coverage and any prior authorization with the new contractor',
+      'The patient moved from DME MAC jurisdiction JC to JB: claims prepared from now on go to JB, whatever their dates of service; check coverage and any prior authorization with the new contractor',
     );
   });
 
@@ -181,7 +250,7 @@ describe('a move into another jurisdiction while a Medicare order is open', () =
   });
 });
 
-describe('the claim builder routes by the address in effect on the date of service', () => {
+describe('the claim builder routes by the address on file the day the claim is prepared', () => {
   let patientId: string;
   const payer = async (id: string) => (await database.db.select().from(payers).where(eq(payers.id, id)))[0];
   const patientRow = async () => (await database.db.select().from(patients).where(eq(patients.id, patientId)))[0];
@@ -199,8 +268,8 @@ describe('the claim builder routes by the address in effect on the date of servi
     ['medicare-jb', '2025-02-10', 'medicare-jc', 'TX'],
     // Not a DME MAC: billed as the order says, with the current address.
     ['commercial-acme', '2025-02-10', 'commercial-acme', 'OH'],
-  ])('an order billing %s, date of service %s → %s with the %s address', async (orderPayer, dateOfService, routedPayer, state) => {
-    const routed = await routeToPayer(database.db, await payer(orderPayer), await patientRow(), dateOfService);
+  ])('an order billing %s, claim prepared on %s → %s with the %s address', async (orderPayer, preparedOn, routedPayer, state) => {
+    const routed = await routeToPayer(database.db, await payer(orderPayer), await patientRow(), preparedOn);
     expect(routed).toMatchObject({ ok: true, payer: { id: routedPayer }, address: { state } });
   });
 

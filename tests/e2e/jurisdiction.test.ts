@@ -6,11 +6,14 @@
  * - A Texas patient whose Medicare coverage names JB is refused: 422 naming JC and its
  *   EDI payer id (Medicare DME claims go to the DME MAC of the beneficiary's permanent
  *   address: Noridian JD "Claims Filing Based on Beneficiary Address").
- * - A CPAP rental delivered two months ago in Texas whose patient moved to Ohio from the
- *   second month's anniversary: month 1 is billed to JC with the Texas address, months 2
- *   and 3 to JB with the Ohio one, on the claim rows and in each 837P's 2010BB payer loop
- *   (CGS JC, "Reminder About Beneficiary Addresses", 2022-02-09: after a move the
- *   remaining rental months go to the contractor of the new address).
+ * - A CPAP rental delivered two months ago in Texas, whose patient moved to Ohio a month
+ *   ago (recorded through POST /patients/:id/addresses), delivery recorded today: the
+ *   three catch-up months are all prepared after the move, so all go to JB with the Ohio
+ *   address, month 1 too although it was served in Texas (CGS JC, "Reminder About
+ *   Beneficiary Addresses", 2022-02-09: "Claims are determined based on the
+ *   beneficiary's address at the time the claim is processed, not the beneficiary's
+ *   address on the date of service"). Months claimed before a move are shown on the
+ *   time-skipping server (tests/workflow/order-dme-mac-move.test.ts).
  */
 import { createApp } from '../../api/app';
 import { startApiServer, type RunningApi } from '../../api/server';
@@ -97,7 +100,7 @@ describe('a CPAP rental whose patient moves from Texas (JC) to Ohio (JB) mid-ren
     claims = [...order.workflow.status.claims].sort((a, b) => a.rentalMonth - b.rentalMonth);
   }, 120_000);
 
-  test('month 1, served before the move, goes to JC; months 2 and 3, served from the move on, go to JB', async () => {
+  test('every month, month 1 served in Texas too, is prepared after the move and goes to JB', async () => {
     expect(claims.map((claim) => [claim.rentalMonth, claim.serviceFrom])).toEqual([
       [1, deliveredOn],
       [2, movedOn],
@@ -105,18 +108,17 @@ describe('a CPAP rental whose patient moves from Texas (JC) to Ohio (JB) mid-ren
     ]);
     const payers = [];
     for (const claim of claims) payers.push((await call('GET', `/claims/${claim.claimId}`, { role: 'biller' })).json.payerId);
-    expect(payers).toEqual(['medicare-jc', 'medicare-jb', 'medicare-jb']);
+    expect(payers).toEqual(['medicare-jb', 'medicare-jb', 'medicare-jb']);
   });
 
-  test('each 837P names its contractor in 2010BB and carries the address the contractor was chosen by', async () => {
+  test('each 837P names JB in 2010BB and carries the Ohio address on file when it was prepared', async () => {
     const files = [];
     for (const claim of claims) files.push((await call('GET', `/claims/${claim.claimId}/837`, { role: 'biller' })).text);
-    expect(files[0]).toContain('~NM1*PR*2*MEDICARE DME MAC JURISDICTION C (CGS)*****PI*18003~');
-    expect(files[0]).toContain('~N4*AUSTIN*TX*78701~');
-    for (const file of files.slice(1)) {
+    for (const file of files) {
       expect(file).toContain('~NM1*PR*2*MEDICARE DME MAC JURISDICTION B (CGS)*****PI*17003~');
       expect(file).toContain('~N4*COLUMBUS*OH*43215~');
       expect(file).not.toContain('18003');
+      expect(file).not.toContain('AUSTIN');
     }
   });
 
@@ -128,7 +130,7 @@ describe('a CPAP rental whose patient moves from Texas (JC) to Ohio (JB) mid-ren
 
   describeWithX12Valid('the 837P sent to the new contractor', () => {
     test('passes x12valid', async () => {
-      const file = (await call('GET', `/claims/${claims[1].claimId}/837`, { role: 'biller' })).text;
+      const file = (await call('GET', `/claims/${claims[0].claimId}/837`, { role: 'biller' })).text;
       expect(x12valid(file)).toEqual({ ok: true, errors: [] });
     });
   });

@@ -7,7 +7,7 @@
  * marked (verify) matches them.
  */
 import { usStateCodes } from '../../api/fields';
-import { checkContractor, contractorChange, moveRefusal, permanentAddressOn } from '../../domain/jurisdiction';
+import { checkContractor, claimRouting, contractorChange, moveRefusal } from '../../domain/jurisdiction';
 import { dmeMacForState } from '../../domain/payer-policy';
 
 describe('every state, DC and territory has one DME MAC', () => {
@@ -51,30 +51,44 @@ describe('a coverage names the DME MAC of the patient’s permanent address', ()
   });
 });
 
-describe('the permanent address in effect on a date of service', () => {
+/**
+ * CGS JC, "Reminder About Beneficiary Addresses" (2022-02-09): "Claims are determined
+ * based on the beneficiary's address at the time the claim is processed, not the
+ * beneficiary's address on the date of service." Its example: delivered in Illinois,
+ * moved to Florida four months later, "the claims for the remaining months of rental
+ * must list the beneficiary's Florida (current) address". Each row's date of service
+ * places the claim in the rental; the routing does not read it.
+ */
+describe('a claim goes to the DME MAC of the address on file the day it is prepared, whatever its date of service', () => {
   const history = [
-    { id: 'registered', state: 'TX', effectiveOn: null },
-    { id: 'moved-to-ohio', state: 'OH', effectiveOn: '2025-03-10' },
-    { id: 'moved-to-florida', state: 'FL', effectiveOn: '2025-08-01' },
+    { id: 'registered-illinois', state: 'IL', effectiveOn: null },
+    { id: 'moved-to-florida', state: 'FL', effectiveOn: '2025-05-20' },
+    { id: 'moved-to-arizona', state: 'AZ', effectiveOn: '2025-09-01' },
   ];
 
   test.each([
-    ['2025-01-15', 'registered'],
-    ['2025-03-09', 'registered'],
-    ['2025-03-10', 'moved-to-ohio'],
-    ['2025-07-31', 'moved-to-ohio'],
-    ['2025-08-01', 'moved-to-florida'],
-    ['2026-01-01', 'moved-to-florida'],
-  ])('on %s: %s', (date, expected) => {
-    expect(permanentAddressOn(history, date)?.id).toBe(expected);
+    ['month 1', '2025-01-15', '2025-01-15', 'registered-illinois', 'JB'],
+    ['month 4', '2025-04-15', '2025-04-15', 'registered-illinois', 'JB'],
+    ['month 5, the first after the move', '2025-05-15', '2025-05-20', 'moved-to-florida', 'JC'],
+    ['month 1 corrected after the move', '2025-01-15', '2025-06-02', 'moved-to-florida', 'JC'],
+    ['month 4 resubmitted after a CO-109 denial', '2025-04-15', '2025-05-20', 'moved-to-florida', 'JC'],
+    ['month 3, a catch-up month prepared after the move', '2025-03-15', '2025-05-21', 'moved-to-florida', 'JC'],
+    ['month 8, prepared the day before the second move', '2025-08-15', '2025-08-31', 'moved-to-florida', 'JC'],
+    ['month 8, prepared on the day of the second move', '2025-08-15', '2025-09-01', 'moved-to-arizona', 'JD'],
+  ])('%s (date of service %s) prepared on %s: %s, %s', (_claim, _dateOfService, preparedOn, address, jurisdiction) => {
+    expect(claimRouting(history, preparedOn)).toEqual({ ok: true, address: history.find((row) => row.id === address), jurisdiction });
   });
 
   test('the order of the history rows does not matter', () => {
-    expect(permanentAddressOn([...history].reverse(), '2025-04-01')?.id).toBe('moved-to-ohio');
+    expect(claimRouting([...history].reverse(), '2025-06-01')).toMatchObject({ ok: true, address: { id: 'moved-to-florida' } });
   });
 
-  test('with no registration address, nothing is in effect before the first move', () => {
-    expect(permanentAddressOn([{ state: 'OH', effectiveOn: '2025-03-10' }], '2025-03-01')).toBeUndefined();
+  test('with no registration address, nothing is on file before the first move', () => {
+    expect(claimRouting([{ state: 'OH', effectiveOn: '2025-03-10' }], '2025-03-01')).toEqual({ ok: false, reason: 'no-address' });
+  });
+
+  test('an address no DME MAC serves routes nowhere', () => {
+    expect(claimRouting([{ state: 'XX', effectiveOn: null }], '2025-03-01')).toEqual({ ok: false, reason: 'no-dme-mac' });
   });
 });
 
