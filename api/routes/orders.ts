@@ -365,6 +365,11 @@ function itemProblems(item: NewItem, index: number): FieldProblem[] {
     });
   }
   if (item.used && item.acquisition !== 'purchase') problems.push({ field: field('used'), message: 'used equipment is billed on a purchase only' });
+  if (item.side && entry.perSideMaximum === undefined) {
+    // RT/LT belong on items furnished per side (orthoses, prostheses); on a CPAP or a bed the
+    // modifier is wrong and a bilateral order would bill the item twice.
+    problems.push({ field: field('side'), message: `${item.hcpcs} (category ${entry.category}) is not billed by side: leave side out` });
+  }
   if (item.side && entry.perSideMaximum !== undefined && item.quantity > entry.perSideMaximum) {
     problems.push({
       field: field('quantity'),

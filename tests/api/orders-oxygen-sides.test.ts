@@ -121,6 +121,12 @@ describe('POST /orders: quantity counts per side', () => {
     expect(response.json.error.details).toEqual([expect.objectContaining({ field: 'items.0.quantity' })]);
   });
 
+  test('a side on an item not billed by side (a CPAP) is a 422 on items.0.side: bilateral would bill it twice', async () => {
+    const response = await refused({ items: [{ hcpcs: 'E0601', quantity: 1, acquisition: 'rental', side: 'bilateral', unitCharge: 12_000 }] });
+    expect(response.status).toBe(422);
+    expect(response.json.error.details).toEqual([{ field: 'items.0.side', message: 'E0601 (category CR) is not billed by side: leave side out' }]);
+  });
+
   test('the OpenAPI schema says quantity counts per side', async () => {
     const response = await call('GET', '/openapi.json');
     const quantity = response.json.components.schemas.NewOrder.properties.items.items.properties.quantity;
