@@ -25,7 +25,8 @@ import {
   priorAuths,
   tasks,
 } from '../db/schema';
-import { defaultCatalog, catalogEntry } from '../domain/catalog';
+import { catalogEntry, catalogSnapshot, defaultCatalog, type CatalogSnapshot } from '../domain/catalog';
+import { contentVersion } from '../domain/content-version';
 import { draftClaim } from '../domain/claim';
 import { requiredDocuments } from '../domain/documentation';
 import type { OxygenPrescription } from '../domain/oxygen';
@@ -55,6 +56,14 @@ export interface OrderContext {
   diagnosisCount: number;
   /** The oxygen prescription and qualification, on orders with oxygen equipment (no PHI: flow, group, test values). */
   oxygen?: OxygenPrescription;
+  /**
+   * The catalog entries of the order's codes with the catalog's version, loaded once: the
+   * workflow codes and documents by these, so a later edit of catalog.json cannot change a
+   * running order (contexts loaded before this field existed use the shipped catalog).
+   */
+  catalog?: CatalogSnapshot;
+  /** The version of `payer` as loaded (domain/content-version.ts). */
+  payerPolicyVersion?: string;
 }
 
 export interface TaskInput {
@@ -147,6 +156,8 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         items: items.map(toOrderItem),
         diagnosisCount: order.diagnoses.length,
         ...(order.oxygen ? { oxygen: order.oxygen } : {}),
+        catalog: catalogSnapshot(defaultCatalog, items.map((item) => item.hcpcs)),
+        payerPolicyVersion: contentVersion(policy),
       };
     },
 

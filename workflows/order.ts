@@ -26,6 +26,7 @@ import {
 import { clearinghouseInquiry, standardActivity } from './activity-options';
 import type { OrderActivities, OrderContext } from '../activities/orders';
 import { addDays, isAfter, isBefore } from '../domain/calendar';
+import { type Catalog, catalogFromSnapshot, defaultCatalog } from '../domain/catalog';
 import { codeClaimLines } from '../domain/coding';
 import { requiredDocuments } from '../domain/documentation';
 import { closableTaskKinds, followUpPolicy, staleTasks, toMilliseconds } from '../domain/follow-up';
@@ -228,7 +229,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     let cappedFrom: string | undefined;
     if (decision.decision === 'affirmed') {
       // Never honour more than the program allows from the decision: the API refuses it, a signal sent around the API is capped.
-      const latest = affirmationLatestExpiry(today(), priorAuthItems().map((item) => item.hcpcs));
+      const latest = affirmationLatestExpiry(today(), priorAuthItems().map((item) => item.hcpcs), orderCatalog());
       const expiresOn = latest !== undefined && isAfter(decision.expiresOn!, latest) ? latest : decision.expiresOn!;
       if (expiresOn !== decision.expiresOn) cappedFrom = decision.expiresOn;
       state.priorAuth = { ...state.priorAuth, status: 'affirmed', trackingNumber: decision.trackingNumber!.toUpperCase(), expiresOn };
@@ -411,7 +412,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     await enterStage('documentation');
     const context = state.context!;
     if (state.documents.length === 0) {
-      state.documents = requiredDocuments(context.items, context.payer)
+      state.documents = requiredDocuments(context.items, context.payer, orderCatalog())
         // Proof of delivery is captured at delivery, not chased before it.
         .filter((document) => document.kind !== 'proof-of-delivery')
         .map((document) => ({ kind: document.kind, reason: document.reasons.join('; '), status: 'missing' as const }));
@@ -455,9 +456,15 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     }
   }
 
+  /** The catalog entries the order loaded with its context; the shipped catalog for contexts loaded before they were carried. */
+  function orderCatalog(): Catalog {
+    const snapshot = state.context!.catalog;
+    return snapshot ? catalogFromSnapshot(snapshot) : defaultCatalog;
+  }
+
   /** The order's items on the payer's prior-authorization list. */
   function priorAuthItems(): OrderItem[] {
-    return state.context!.items.filter((item) => priorAuthRequired(item, state.context!.payer));
+    return state.context!.items.filter((item) => priorAuthRequired(item, state.context!.payer, orderCatalog()));
   }
 
   async function obtainPriorAuth() {
@@ -544,7 +551,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const context = state.context!;
     state.rentals = context.items
       .filter((item) => item.acquisition === 'rental')
-      .map((item) => startRental({ itemId: item.id, hcpcs: item.hcpcs, firstDateOfService: delivery.deliveredOn, payer: context.payer }));
+      .map((item) => startRental({ itemId: item.id, hcpcs: item.hcpcs, firstDateOfService: delivery.deliveredOn, payer: context.payer, catalog: orderCatalog() }));
   }
 
   /** Codes, builds and sends one claim, then hands it to its own claimWorkflow. */
@@ -598,6 +605,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       ...(state.context!.oxygen ? { oxygen: state.context!.oxygen } : {}),
       ...(state.priorAuth.trackingNumber ? { priorAuthNumber: state.priorAuth.trackingNumber } : {}),
       diagnosisPointers: diagnosisPointers(),
+      catalog: orderCatalog(),
     });
   }
 

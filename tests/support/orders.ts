@@ -104,7 +104,7 @@ export async function createOrderHarness(
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: workflowCode,
-        activities: options.wrapActivities ? options.wrapActivities(createActivities(deps), env) : createActivities(deps),
+        activities: inBusinessTimeOnly(env, options.wrapActivities ? options.wrapActivities(createActivities(deps), env) : createActivities(deps)),
         ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
       });
       running = harness.worker.run();
@@ -141,6 +141,32 @@ export async function createOrderHarness(
   await harness.startWorker();
   await env.client.workflow.start('clearinghouseMailboxWorkflow', { workflowId: MAILBOX_WORKFLOW_ID, taskQueue, args: [] });
   return harness;
+}
+
+/**
+ * The time-skipping server skips ahead even while an activity runs, so an activity with a
+ * heartbeat timeout (the remittance workflow's claim signalling, clearinghouse inquiries)
+ * timed out in skipped time on every try and the workflow never moved on. In production an
+ * activity takes seconds of a month: here each one holds time still while it runs.
+ */
+function inBusinessTimeOnly<T extends Record<string, unknown>>(env: TestWorkflowEnvironment, activities: T): T {
+  const testService = env.connection.testService;
+  if (!testService) return activities;
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, activity]) => [
+      name,
+      typeof activity !== 'function'
+        ? activity
+        : async (...args: unknown[]) => {
+            await testService.lockTimeSkipping({});
+            try {
+              return await (activity as (...input: unknown[]) => Promise<unknown>)(...args);
+            } finally {
+              await testService.unlockTimeSkipping({});
+            }
+          },
+    ]),
+  ) as T;
 }
 
 export interface SeedItem extends Partial<Omit<OrderItem, 'id'>> {
