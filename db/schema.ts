@@ -23,9 +23,9 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { appealLevels } from '../domain/denials';
+import { orderStages } from '../domain/order-stages';
 import type { OxygenPrescription } from '../domain/oxygen';
 import { claimResolutions, type ClaimResolution } from '../domain/posting';
-import { orderStages } from '../workflows/definitions';
 
 /**
  * A money column: integer cents, 64-bit, read as a JavaScript number. A 4-byte integer

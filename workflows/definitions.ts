@@ -8,6 +8,7 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AppealLevel } from '../domain/denials';
+import type { OrderStage } from '../domain/order-stages';
 import type { DocumentKind } from '../domain/types';
 
 export const ORDER_TASK_QUEUE = 'dme-orders';
@@ -15,19 +16,7 @@ export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 export const claimWorkflowId = (claimId: string) => `claim-${claimId}`;
 export const creditBalanceWorkflowId = (creditBalanceId: string) => `credit-balance-${creditBalanceId}`;
 
-export const orderStages = [
-  'documentation',
-  'eligibility',
-  'prior-auth',
-  'delivery',
-  'coding',
-  'submission',
-  'rental',
-  'receivables',
-  'closed',
-  'cancelled',
-] as const;
-export type OrderStage = (typeof orderStages)[number];
+export { orderStages, type OrderStage } from '../domain/order-stages';
 
 export const blockers = ['documents', 'coverage', 'prior-auth', 'delivery', 'claim-fix', 'remittance'] as const;
 export type BlockedOn = (typeof blockers)[number];
