@@ -4,7 +4,7 @@
  * through keys the workflow chooses (document, check, claim and task ids) and unique
  * constraints. Results carry ids, codes and dates only: no PHI enters workflow history.
  */
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import { recordAudit } from '../db/audit';
 import { inquiryControlNumber, nextControlNumber, storeEdiFile } from '../db/edi';

@@ -489,7 +489,7 @@ async function fetchOk(url: string, headers: Record<string, string> = {}): Promi
     response = await fetch(url, { headers, signal: AbortSignal.timeout(10 * 60_000) });
   } catch (err) {
     const cause = (err as { cause?: unknown }).cause;
-    throw new Error(`GET ${url}: ${reasonOf(err)}${cause ? ` (${reasonOf(cause)})` : ''}`);
+    throw new Error(`GET ${url}: ${reasonOf(err)}${cause ? ` (${reasonOf(cause)})` : ''}`, { cause: err });
   }
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
   return response;
@@ -667,12 +667,12 @@ exec "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$dir/lib/*" ${mainCla
 // ---------------------------------------------------------------------------------------------
 // Route: the SDK's own download (needs internet to GitHub / temporal.download)
 
-async function installWithSdkDownload(kind: BinaryKind, dir: string, ctx: Ctx): Promise<string> {
+async function installWithSdkDownload(kind: BinaryKind, dir: string, _ctx: Ctx): Promise<string> {
   let testing: typeof import('@temporalio/testing');
   try {
     testing = await import('@temporalio/testing');
   } catch (err) {
-    throw new Error(`@temporalio/testing is not installed (${reasonOf(err)})`);
+    throw new Error(`@temporalio/testing is not installed (${reasonOf(err)})`, { cause: err });
   }
   const downloads = path.join(dir, 'download');
   await fsp.mkdir(downloads);
@@ -772,7 +772,7 @@ async function assertExecutable(file: string): Promise<void> {
   try {
     stat = await fsp.stat(file);
   } catch (err) {
-    throw new Error(isErrno(err, 'ENOENT') ? `${file} does not exist` : reasonOf(err));
+    throw new Error(isErrno(err, 'ENOENT') ? `${file} does not exist` : reasonOf(err), { cause: err });
   }
   if (!stat.isFile()) throw new Error(`${file} is not a file`);
   if (process.platform !== 'win32') {
