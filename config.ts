@@ -29,7 +29,7 @@ const optionalText = z
 const durationUnits: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** A duration written like `30s`, `5m`, `1h` or `14d`, parsed to milliseconds. */
-export const duration = z
+const duration = z
   .string()
   .trim()
   .regex(/^\d+(s|m|h|d)$/, 'must be a number followed by s, m, h or d (e.g. 30s, 5m, 1h, 14d)')

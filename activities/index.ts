@@ -40,5 +40,3 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailboxActivities({ ...deps, remittances }),
   };
 }
-
-export type Activities = ReturnType<typeof createActivities>;

@@ -25,7 +25,6 @@ import {
   priorAuths,
   tasks,
 } from '../db/schema';
-import { defaultCatalog, catalogEntry } from '../domain/catalog';
 import { draftClaim } from '../domain/claim';
 import { requiredDocuments } from '../domain/documentation';
 import type { OxygenPrescription } from '../domain/oxygen';
@@ -74,7 +73,7 @@ export type PrepareClaimResult =
   | { ok: false; failures: ScrubFailure[] };
 
 /** Our patient control number: `DME` + 17 hex digits of the claim id = 20 characters, what Medicare keeps. */
-export const claimNumberOf = (claimId: string) => `DME${claimId.replace(/-/g, '').slice(0, 17).toUpperCase()}`;
+const claimNumberOf = (claimId: string) => `DME${claimId.replace(/-/g, '').slice(0, 17).toUpperCase()}`;
 
 const isoDate = (at: Date | string) => (typeof at === 'string' ? at : at.toISOString()).slice(0, 10);
 
@@ -85,7 +84,7 @@ const dmeServiceTypes = ['12', '18', 'DM'];
  * rental (service types 12, 18, DM, or 30 plan coverage), and no non-covered (EB01 I)
  * DME benefit. The summary keeps the amounts staff need (no PHI).
  */
-export function eligibilityOutcome(response: string): { active: boolean; coversDme: boolean; summary: Record<string, unknown> } {
+function eligibilityOutcome(response: string): { active: boolean; coversDme: boolean; summary: Record<string, unknown> } {
   const [answer] = parse271(response);
   const member = answer?.members[0];
   if (!member) return { active: false, coversDme: false, summary: { status: 'no-member-in-271' } };
@@ -620,20 +619,6 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
 
     async recordAuditEvent(event: { actor: string; action: string; entityType: string; entityId: string; detail?: Record<string, unknown> }): Promise<void> {
       await recordAudit(db, event);
-    },
-
-    /** Whether the item codes of an order still exist in the catalog (guards against a catalog edit mid-order). */
-    async catalogKnows(hcpcs: string[]): Promise<string[]> {
-      return hcpcs.filter((code) => !catalogEntry(defaultCatalog, code));
-    },
-
-    /** Claims of an order that are not rejected, for the order's status. */
-    async liveClaimIds(orderId: string): Promise<string[]> {
-      const rows = await db
-        .select({ id: claims.id })
-        .from(claims)
-        .where(and(eq(claims.orderId, orderId), inArray(claims.status, ['built', 'submitted', 'accepted'])));
-      return rows.map((row) => row.id);
     },
   };
 }

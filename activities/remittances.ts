@@ -54,7 +54,7 @@ import { chunks, detectCreditBalances, type PostedCreditBalance, type Tx } from 
 export type PostingOutcome = 'paid' | 'partially-paid' | 'denied' | 'reversed';
 
 /** Underpayments up to this many cents per claim are rounding, not worth a biller's time (UNDERPAYMENT_TOLERANCE_CENTS). */
-export const DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS = 100;
+const DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS = 100;
 
 export interface PostedRemittance {
   remittanceId: string;
@@ -91,7 +91,7 @@ export type PostingResult =
  * What a CLP means for the claim. A claim paid nothing but owed entirely by the
  * patient (deductible) is finalized as paid: the payer's part is done.
  */
-export function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
+function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
   if (claim.status === '22') return 'reversed';
   if (claim.status === '4') return 'denied';
   const lineDenied = claim.lines.some((line) => line.adjustments.some((adjustment) => isDenial(adjustment, line.remarkCodes)));

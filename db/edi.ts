@@ -24,7 +24,7 @@ export async function inquiryControlNumber(db: Db, inquiryKey: string): Promise<
   return reserved.controlNumber;
 }
 
-export const digestOf = (content: string) => createHash('sha256').update(content).digest('hex');
+const digestOf = (content: string) => createHash('sha256').update(content).digest('hex');
 
 /** Keeps a file as sent or received; the same text twice is stored once. */
 export async function storeEdiFile(db: Db, direction: 'outbound' | 'inbound', transaction: string, content: string): Promise<void> {

@@ -43,7 +43,7 @@ export interface Classification {
  * 94 processed in excess of charges, 131 negotiated discount, 23 the prior payer's
  * adjudication (secondary claims).
  */
-export const contractualReasons: readonly string[] = ['45', '253', '42', '94', '131', '23'];
+const contractualReasons: readonly string[] = ['45', '253', '42', '94', '131', '23'];
 
 /** PR reasons that are the patient's ordinary share: 1 deductible, 2 coinsurance, 3 copay. */
 const patientShareReasons: readonly string[] = ['1', '2', '3'];

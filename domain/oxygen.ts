@@ -58,7 +58,7 @@ export interface OxygenProblem {
 }
 
 /** N1–N3 replace KX on Medicare oxygen rental periods beginning on or after this date. */
-export const groupModifiersFrom = '2023-04-01';
+const groupModifiersFrom = '2023-04-01';
 export const groupModifiers: Record<OxygenGroup, 'N1' | 'N2' | 'N3'> = { I: 'N1', II: 'N2', III: 'N3' };
 const groupModifierList: readonly string[] = Object.values(groupModifiers);
 const flowModifierList = ['QE', 'QG', 'QF'];

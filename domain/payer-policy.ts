@@ -119,7 +119,7 @@ export type DmeMacJurisdiction = 'JA' | 'JB' | 'JC' | 'JD';
  * manual ch. 11 before CGS took it over. Every USPS state, DC and territory code we
  * accept maps to exactly one (tests/unit/jurisdiction.test.ts).
  */
-export const dmeMacJurisdictions: Record<DmeMacJurisdiction, { contractor: string; states: string[] }> = {
+const dmeMacJurisdictions: Record<DmeMacJurisdiction, { contractor: string; states: string[] }> = {
   JA: { contractor: 'Noridian', states: ['CT', 'DE', 'DC', 'ME', 'MD', 'MA', 'NH', 'NJ', 'NY', 'PA', 'RI', 'VT'] },
   JB: { contractor: 'CGS', states: ['IL', 'IN', 'KY', 'MI', 'MN', 'OH', 'WI'] },
   JC: {

@@ -136,7 +136,7 @@ const nowIso = () => new Date(Date.now()).toISOString();
 /** Milliseconds from now until the start (UTC) of a calendar date; at least one second. */
 const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
 
-export function initialOrderState(orderId: string): OrderState {
+function initialOrderState(orderId: string): OrderState {
   return {
     orderId,
     stage: 'documentation',
@@ -862,7 +862,7 @@ function claimsSignature(state: OrderState): string {
   return state.claims.map((claim) => `${claim.claimId}:${claim.status}:${claim.correctedBy ?? ''}`).join('|');
 }
 
-export function statusView(state: OrderState): OrderStatus {
+function statusView(state: OrderState): OrderStatus {
   const nextBilling = state.rentals
     .map((rental) => nextRentalEvent(rental, '9999-12-31'))
     .flatMap((event) => (event.kind === 'bill' || event.kind === 'wait' ? [event.month.serviceFrom] : []))

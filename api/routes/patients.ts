@@ -33,7 +33,7 @@ const address = z.object({
   zip: zipCode,
 });
 
-export const newPatientSchema = z
+const newPatientSchema = z
   .object({
     firstName: personName(35),
     middleName: personName(25).optional(),
@@ -46,7 +46,7 @@ export const newPatientSchema = z
   .strict()
   .openapi('NewPatient');
 
-export const newAddressSchema = address
+const newAddressSchema = address
   .extend({ effectiveOn: calendarDate.describe('first day the patient lives at this address') })
   .strict()
   .openapi('NewAddress');
@@ -55,7 +55,7 @@ const subscriberSchema = z
   .object({ firstName: personName(35), lastName: personName(60), birthDate, sex })
   .strict();
 
-export const newCoverageSchema = z
+const newCoverageSchema = z
   .object({
     payerId: z.string().trim().min(1, 'must name a payer from GET /payers'),
     memberId: z.string().trim().toUpperCase(),

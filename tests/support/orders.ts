@@ -4,7 +4,6 @@
  * helpers that seed an order the way intake would and drive it the way staff would.
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
@@ -22,11 +21,14 @@ import type { dmeOrderWorkflow, OrderWorkflowInput } from '../../workflows/order
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTimeSkippingEnv } from './temporal';
 
-export const PRESCRIBER_NPI = '1987654328';
+const PRESCRIBER_NPI = '1987654328';
 export const DAY = 86_400_000;
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle is built once per test file (webpack takes a second or two). */
+/**
+ * The workflow bundle is built once per test file (webpack takes a second or two).
+ * @public scripts/record-histories.ts loads this module with require(), out of knip's sight.
+ */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger });
   return bundle;
@@ -155,7 +157,7 @@ export interface SeededOrder {
 }
 
 /** What intake requires with oxygen equipment when a test does not say: group I on oximetry, 2 LPM, no portable. */
-export const groupIOxygen = (orderDate: string): OxygenPrescription => ({
+const groupIOxygen = (orderDate: string): OxygenPrescription => ({
   flowLpm: 2,
   portable: false,
   qualification: { group: 'I', testType: 'oximetry', testDate: orderDate, result: { saturationPercent: 87 } },
@@ -279,7 +281,3 @@ export async function reportDelivery(database: TestDatabase, orderId: string, de
     .onConflictDoNothing();
 }
 
-export async function orderRow(database: TestDatabase, orderId: string) {
-  const [row] = await database.db.select().from(orders).where(eq(orders.id, orderId));
-  return row;
-}

@@ -222,7 +222,6 @@ describe('follow-up policy: one table of durations', () => {
     ['reconsideration deadline', followUpPolicy.appeals.reconsideration.deadline, 180],
     ['reopening deadline', followUpPolicy.appeals.reopening.deadline, 365],
     ['credit balance deadline', followUpPolicy.creditBalance.deadline, 60],
-    ['prior-auth decision SLA', followUpPolicy.priorAuth.decisionSla, 7],
     ['first claim status inquiry', followUpPolicy.claim.statusInquiry.firstAfter, 30],
     ['claim status inquiry cadence', followUpPolicy.claim.statusInquiry.thenEvery, 14],
     ['claim acknowledgement wait', followUpPolicy.claim.acknowledgementWait, 2],
