@@ -50,5 +50,3 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailboxActivities({ ...deps, remittances }),
   };
 }
-
-export type Activities = ReturnType<typeof createActivities>;

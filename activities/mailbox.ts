@@ -49,7 +49,13 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
     const stored = await remittances.storeRemittances({ content: file.x12, source: 'mailbox', user: system });
     if (!stored.ok) {
       logger.warn('remittance rejected', { file: file.name, problems: stored.problems.length });
-      await recordAudit(db, { actor: system, action: 'remittance.rejected', entityType: 'edi-file', entityId: file.name, detail: { problems: stored.problems } });
+      await recordAudit(db, {
+        actor: system,
+        action: 'remittance.rejected',
+        entityType: 'edi-file',
+        entityId: file.name,
+        detail: { problems: stored.problems },
+      });
       return 0;
     }
     if (!temporal) throw ApplicationFailure.nonRetryable('The worker has no Temporal client to start remittance workflows', 'WorkerMisconfigured');
@@ -71,7 +77,13 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
         const controlNumber = String(Number(set.controlNumber));
         const sent = await db.select({ id: claims.id }).from(claims).where(eq(claims.interchangeControlNumber, controlNumber));
         for (const claim of sent) {
-          await recordClaimEvent(claim.id, `999:${acknowledgment.controlNumber}:${set.controlNumber}`, '999', { code: set.code, errors: set.errorCodes }, at);
+          await recordClaimEvent(
+            claim.id,
+            `999:${acknowledgment.controlNumber}:${set.controlNumber}`,
+            '999',
+            { code: set.code, errors: set.errorCodes },
+            at,
+          );
           if (!set.accepted) {
             answers.push({
               user: system,
@@ -98,12 +110,23 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
           logger.warn('277 for an unknown claim', { controlNumber: response.controlNumber });
           continue;
         }
-        const codes = answer.statuses.flatMap((status) => status.codes.map((code) => `${code.category}:${code.code}${code.entity ? `:${code.entity}` : ''}`));
-        await recordClaimEvent(claim.id, `277:${response.controlNumber}:${answer.traceNumber}`, response.kind === 'acknowledgment' ? '277CA' : '277', { outcome: answer.outcome, codes }, at);
+        const codes = answer.statuses.flatMap((status) =>
+          status.codes.map((code) => `${code.category}:${code.code}${code.entity ? `:${code.entity}` : ''}`),
+        );
+        await recordClaimEvent(
+          claim.id,
+          `277:${response.controlNumber}:${answer.traceNumber}`,
+          response.kind === 'acknowledgment' ? '277CA' : '277',
+          { outcome: answer.outcome, codes },
+          at,
+        );
         if (answer.outcome === 'accepted' || answer.outcome === 'received') {
           if (answer.payerClaimNumber) await db.update(claims).set({ payerClaimNumber: answer.payerClaimNumber }).where(eq(claims.id, claim.id));
           if (answer.outcome === 'accepted') {
-            await db.update(claims).set({ status: 'accepted', updatedAt: new Date() }).where(and(eq(claims.id, claim.id), eq(claims.status, 'submitted')));
+            await db
+              .update(claims)
+              .set({ status: 'accepted', updatedAt: new Date() })
+              .where(and(eq(claims.id, claim.id), eq(claims.status, 'submitted')));
             answers.push({ user: system, claimId: claim.id, accepted: true });
           }
         } else if (answer.outcome === 'rejected') {

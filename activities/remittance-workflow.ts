@@ -19,7 +19,7 @@ import type { creditBalanceWorkflow } from '../workflows/credit-balance';
 import { creditBalanceStarts, firstResult, remittanceSignals } from './remittances';
 
 /** Signals sent per step: each step's progress is stored before the next, so a retry repeats at most one step. */
-export const DEFAULT_SIGNAL_BATCH_SIZE = 100;
+const DEFAULT_SIGNAL_BATCH_SIZE = 100;
 
 export interface RemittanceWorkflowActivityDeps {
   db: Db;
@@ -30,7 +30,12 @@ export interface RemittanceWorkflowActivityDeps {
   signalBatchSize?: number;
 }
 
-export function createRemittanceWorkflowActivities({ db, logger, temporal, signalBatchSize = DEFAULT_SIGNAL_BATCH_SIZE }: RemittanceWorkflowActivityDeps) {
+export function createRemittanceWorkflowActivities({
+  db,
+  logger,
+  temporal,
+  signalBatchSize = DEFAULT_SIGNAL_BATCH_SIZE,
+}: RemittanceWorkflowActivityDeps) {
   function client(): Client {
     // A worker built without a client cannot run these: say so once instead of retrying forever.
     if (!temporal) throw ApplicationFailure.nonRetryable('The worker has no Temporal client for remittance activities', 'WorkerMisconfigured');

@@ -56,7 +56,7 @@ import { chunks, detectCreditBalances, type PostedCreditBalance, type Tx } from 
 export type PostingOutcome = 'paid' | 'partially-paid' | 'denied' | 'reversed';
 
 /** Underpayments up to this many cents per claim are rounding, not worth a biller's time (UNDERPAYMENT_TOLERANCE_CENTS). */
-export const DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS = 100;
+const DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS = 100;
 
 export interface PostedRemittance {
   remittanceId: string;
@@ -97,9 +97,7 @@ export interface StoredRemittance {
   duplicate: boolean;
 }
 
-export type StoringResult =
-  | { ok: true; remittances: StoredRemittance[] }
-  | { ok: false; problems: Array<{ code: string; message: string }> };
+export type StoringResult = { ok: true; remittances: StoredRemittance[] } | { ok: false; problems: Array<{ code: string; message: string }> };
 
 /** What posting one remittance did, in counts: activity results never grow with the file. */
 export interface RemittancePostingCounts {
@@ -116,15 +114,13 @@ export function firstResult(row: StoredRow): PostedRemittance {
   return { ...first, creditBalances: first.creditBalances ?? [], duplicate: true };
 }
 
-export type PostingResult =
-  | { ok: true; remittances: PostedRemittance[] }
-  | { ok: false; problems: Array<{ code: string; message: string }> };
+export type PostingResult = { ok: true; remittances: PostedRemittance[] } | { ok: false; problems: Array<{ code: string; message: string }> };
 
 /**
  * What a CLP means for the claim. A claim paid nothing but owed entirely by the
  * patient (deductible) is finalized as paid: the payer's part is done.
  */
-export function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
+function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
   if (claim.status === '22') return 'reversed';
   if (claim.status === '4') return 'denied';
   const lineDenied = claim.lines.some((line) => line.adjustments.some((adjustment) => isDenial(adjustment, line.remarkCodes)));
@@ -217,12 +213,17 @@ export interface RemittanceActivityDeps {
   underpaymentToleranceCents?: number;
 }
 
-export function createRemittanceActivities({ db, feeSchedule, underpaymentToleranceCents = DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS }: RemittanceActivityDeps) {
+export function createRemittanceActivities({
+  db,
+  feeSchedule,
+  underpaymentToleranceCents = DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS,
+}: RemittanceActivityDeps) {
   const schedule = () => feeSchedule ?? sampleFeeSchedule();
 
   /** Our claims by patient control number, their lines, payer rules, patient state and ledger facts. */
   async function loadClaims(numbers: string[]) {
-    const ours: Array<typeof claims.$inferSelect & { patientState: string; payerKind: PayerPolicy['kind']; payerSettings: Record<string, unknown> }> = [];
+    const ours: Array<typeof claims.$inferSelect & { patientState: string; payerKind: PayerPolicy['kind']; payerSettings: Record<string, unknown> }> =
+      [];
     for (const batch of chunks([...new Set(numbers)], 5_000)) {
       const rows = await db
         .select({ claim: claims, patientState: patients.state, payerKind: payers.kind, payerSettings: payers.settings })
@@ -254,7 +255,11 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
     const { id: remittanceId, payerIdentifier, receivedBy: user } = stored;
     const payerRows = await db.select({ id: payers.id, ediPayerId: payers.ediPayerId, remittancePayerIds: payers.remittancePayerIds }).from(payers);
     const payer = resolveRemittancePayer(
-      { nationalPlanId: remittance.payer.nationalPlanId, payerIdNumber: remittance.payer.payerIdNumber, originatingCompanyId: remittance.payerTraceId },
+      {
+        nationalPlanId: remittance.payer.nationalPlanId,
+        payerIdNumber: remittance.payer.payerIdNumber,
+        originatingCompanyId: remittance.payerTraceId,
+      },
       payerRows,
     );
     const { ours, lines: ourLines, writtenOff } = await loadClaims(remittance.claims.map((claim) => claim.patientControlNumber));
@@ -281,9 +286,19 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
     const ledgerRows: Array<typeof ledgerEntries.$inferInsert> = [];
     const taskRows: Array<typeof tasks.$inferInsert> = [];
     const lineUpdates = new Map<string, { delta: number; allowed: number | null }>();
-    const claimUpdates = new Map<string, { status: PostingOutcome; paid: number; patientResponsibility: number; payerClaimNumber: string; resolveAsPaid: boolean }>();
+    const claimUpdates = new Map<
+      string,
+      { status: PostingOutcome; paid: number; patientResponsibility: number; payerClaimNumber: string; resolveAsPaid: boolean }
+    >();
     const duplicatesByClaim = new Map<string, number>();
-    const entry = (claimId: string, key: string, party: 'payer' | 'patient', kind: typeof ledgerEntries.$inferInsert.kind, amount: number, reason?: string) => {
+    const entry = (
+      claimId: string,
+      key: string,
+      party: 'payer' | 'patient',
+      kind: typeof ledgerEntries.$inferInsert.kind,
+      amount: number,
+      reason?: string,
+    ) => {
       if (amount !== 0) ledgerRows.push({ entryKey: key, claimId, party, kind, amount, remittanceId, reason: reason ?? null, actor: user, at });
     };
     /** Live paid amounts of our lines and claims as this remittance's CLPs are applied in turn. */
@@ -292,7 +307,8 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
 
     // A reversal undoes a payment before the corrected payment of the same claim posts, whatever their order in the file.
     const ordered = [...remittance.claims].sort(
-      (a, b) => (a.patientControlNumber === b.patientControlNumber ? Number(b.status === '22') - Number(a.status === '22') : 0) || a.position - b.position,
+      (a, b) =>
+        (a.patientControlNumber === b.patientControlNumber ? Number(b.status === '22') - Number(a.status === '22') : 0) || a.position - b.position,
     );
     for (const clp of ordered) {
       const named = byNumber.get(clp.patientControlNumber);
@@ -455,7 +471,16 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
       const array = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
       for (const batch of chunks([...lineUpdates], 5_000)) {
         await tx.execute(sql`update claim_lines as l set paid_amount = l.paid_amount + v.delta, allowed_amount = coalesce(v.allowed, l.allowed_amount)
-          from unnest(${array(batch.map(([id]) => id), 'uuid')}, ${array(batch.map(([, update]) => update.delta), 'bigint')}, ${array(batch.map(([, update]) => update.allowed), 'bigint')}) as v(id, delta, allowed)
+          from unnest(${array(
+            batch.map(([id]) => id),
+            'uuid',
+          )}, ${array(
+            batch.map(([, update]) => update.delta),
+            'bigint',
+          )}, ${array(
+            batch.map(([, update]) => update.allowed),
+            'bigint',
+          )}) as v(id, delta, allowed)
           where l.id = v.id`);
       }
       for (const batch of chunks([...claimUpdates], 5_000)) {
@@ -463,7 +488,10 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
         await tx.execute(sql`update claims as c set status = v.status, paid_amount = c.paid_amount + v.paid,
             patient_responsibility = c.patient_responsibility + v.pr, payer_claim_number = v.icn, updated_at = now(),
             resolution = case when v.resolve then (case when c.patient_responsibility + v.pr > 0 then 'patient-billed' else 'paid' end) else c.resolution end
-          from unnest(${array(batch.map(([id]) => id), 'uuid')}, ${array(column('status'), 'text')}, ${array(column('paid'), 'bigint')}, ${array(column('patientResponsibility'), 'bigint')},
+          from unnest(${array(
+            batch.map(([id]) => id),
+            'uuid',
+          )}, ${array(column('status'), 'text')}, ${array(column('paid'), 'bigint')}, ${array(column('patientResponsibility'), 'bigint')},
             ${array(column('payerClaimNumber'), 'text')}, ${array(column('resolveAsPaid'), 'boolean')}) as v(id, status, paid, pr, icn, resolve)
           where c.id = v.id`);
       }
@@ -497,7 +525,10 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
 
       result.creditBalances = await detectCreditBalances(tx, [...new Set(ledgerRows.map((row) => row.claimId))], duplicatesByClaim, at, user);
       await insertAll(tx, taskRows, (batch) => tx.insert(tasks).values(batch).onConflictDoNothing());
-      await tx.update(remittances).set({ summary: result as unknown as Record<string, unknown> }).where(eq(remittances.id, remittanceId));
+      await tx
+        .update(remittances)
+        .set({ summary: result as unknown as Record<string, unknown> })
+        .where(eq(remittances.id, remittanceId));
       await recordAudit(tx, {
         actor: user,
         action: 'remittance.posted',
@@ -540,7 +571,9 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
       const expected = expectedLinePayment({
         charge: svc.charge,
         feeScheduleAmount: fee,
-        deductibleApplied: svc.adjustments.filter((adjustment) => adjustment.group === 'PR' && adjustment.reason === '1').reduce((total, adjustment) => total + adjustment.amount, 0),
+        deductibleApplied: svc.adjustments
+          .filter((adjustment) => adjustment.group === 'PR' && adjustment.reason === '1')
+          .reduce((total, adjustment) => total + adjustment.amount, 0),
         coinsuranceRate: policy.coinsuranceRate,
         sequestrationRate: policy.sequestrationRate,
       });
@@ -559,10 +592,16 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
   async function postStored(remittanceId: string, at: Date): Promise<PostedRemittance> {
     const row = await storedRow(remittanceId);
     if (row.postedAt) return firstResult(row);
-    await db.update(remittances).set({ status: 'posting' }).where(and(eq(remittances.id, remittanceId), eq(remittances.status, 'received')));
+    await db
+      .update(remittances)
+      .set({ status: 'posting' })
+      .where(and(eq(remittances.id, remittanceId), eq(remittances.status, 'received')));
     // The file was parsed when it was stored; its transaction set is found again by payer and trace number.
-    const remittance = parse835(row.content).find((candidate) => payerIdentifierOf(candidate) === row.payerIdentifier && candidate.traceNumber === row.traceNumber);
-    if (!remittance) throw ApplicationFailure.nonRetryable(`Remittance ${remittanceId}: its file no longer holds its trace number`, 'RemittanceFileChanged');
+    const remittance = parse835(row.content).find(
+      (candidate) => payerIdentifierOf(candidate) === row.payerIdentifier && candidate.traceNumber === row.traceNumber,
+    );
+    if (!remittance)
+      throw ApplicationFailure.nonRetryable(`Remittance ${remittanceId}: its file no longer holds its trace number`, 'RemittanceFileChanged');
     try {
       return await postOne(row, remittance, at);
     } catch (error) {
@@ -628,7 +667,12 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
      */
     async postStoredRemittance(input: { remittanceId: string; asOf: string }): Promise<RemittancePostingCounts> {
       const posted = await postStored(input.remittanceId, new Date(input.asOf));
-      return { claims: posted.claims.length, unmatched: posted.unmatched.length, creditBalances: posted.creditBalances.length, duplicate: posted.duplicate };
+      return {
+        claims: posted.claims.length,
+        unmatched: posted.unmatched.length,
+        creditBalances: posted.creditBalances.length,
+        duplicate: posted.duplicate,
+      };
     },
 
     /** Stores and posts a whole file in-process (the bench, and tests of the posting rules); the services post through remittanceWorkflow. */
@@ -641,7 +685,12 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
       await db
         .update(remittances)
         .set({ status: 'posted' })
-        .where(inArray(remittances.id, stored.remittances.map((remittance) => remittance.remittanceId)));
+        .where(
+          inArray(
+            remittances.id,
+            stored.remittances.map((remittance) => remittance.remittanceId),
+          ),
+        );
       return { ok: true, remittances: posted };
     },
   };

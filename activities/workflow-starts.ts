@@ -29,7 +29,11 @@ export interface OrderStart {
  * Starts the order's workflow (one per order, ever). A start whose answer was lost may
  * still have happened: the refused second start says so, and counts as started.
  */
-export async function startOrderWorkflow(client: Client, taskQueue: string, { orderId, payerId, hcpcs }: OrderStart): Promise<{ workflowId: string }> {
+export async function startOrderWorkflow(
+  client: Client,
+  taskQueue: string,
+  { orderId, payerId, hcpcs }: OrderStart,
+): Promise<{ workflowId: string }> {
   const workflowId = orderWorkflowId(orderId);
   try {
     await client.workflow.start<typeof dmeOrderWorkflow>('dmeOrderWorkflow', {
@@ -53,7 +57,10 @@ export async function startOrderWorkflow(client: Client, taskQueue: string, { or
 
 /** Clears an order's start marker once Temporal confirmed its workflow. */
 export async function markOrderWorkflowStarted(db: Db, orderId: string, at: Date): Promise<void> {
-  await db.update(orders).set({ workflowStartedAt: at }).where(and(eq(orders.id, orderId), isNull(orders.workflowStartedAt)));
+  await db
+    .update(orders)
+    .set({ workflowStartedAt: at })
+    .where(and(eq(orders.id, orderId), isNull(orders.workflowStartedAt)));
 }
 
 /** Starts the remittance's workflow, or finds it running or closed (one id per payer + trace number: a remittance that arrives twice posts once). */
@@ -98,7 +105,15 @@ export async function startPendingWorkflows(input: { db: Db; client: Client; tas
     .orderBy(asc(orders.createdAt))
     .limit(relayBatch);
   const items = dueOrders.length
-    ? await db.select({ orderId: orderItems.orderId, hcpcs: orderItems.hcpcs }).from(orderItems).where(inArray(orderItems.orderId, dueOrders.map((order) => order.orderId)))
+    ? await db
+        .select({ orderId: orderItems.orderId, hcpcs: orderItems.hcpcs })
+        .from(orderItems)
+        .where(
+          inArray(
+            orderItems.orderId,
+            dueOrders.map((order) => order.orderId),
+          ),
+        )
     : [];
   for (const order of dueOrders) {
     const hcpcs = [...new Set(items.filter((item) => item.orderId === order.orderId).map((item) => item.hcpcs))];
@@ -122,7 +137,10 @@ export async function startPendingWorkflows(input: { db: Db; client: Client; tas
       await startRemittanceWorkflow(client, taskQueue, remittance);
       started.remittances += 1;
     } catch (error) {
-      logger.warn('relay: remittance workflow not started', { remittanceId: remittance.remittanceId, errorName: error instanceof Error ? error.name : 'unknown' });
+      logger.warn('relay: remittance workflow not started', {
+        remittanceId: remittance.remittanceId,
+        errorName: error instanceof Error ? error.name : 'unknown',
+      });
     }
   }
   if (started.orders || started.remittances) logger.info('relay started workflows', started);
@@ -130,7 +148,14 @@ export async function startPendingWorkflows(input: { db: Db; client: Client; tas
 }
 
 /** Runs a relay pass now and every `everyMs` until stopped (the worker does, beside polling its task queue). */
-export function runWorkflowRelay(input: { db: Db; client: Client; taskQueue: string; logger: Logger; everyMs: number; olderThanMs: number }): () => Promise<void> {
+export function runWorkflowRelay(input: {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  logger: Logger;
+  everyMs: number;
+  olderThanMs: number;
+}): () => Promise<void> {
   let pass: Promise<unknown> = Promise.resolve();
   const run = () => {
     pass = pass

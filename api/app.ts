@@ -27,7 +27,6 @@ import { remittanceRoutes } from './routes/remittances';
 import { reportRoutes } from './routes/reports';
 import { taskRoutes } from './routes/tasks';
 
-
 /** What the API needs from Temporal (api/temporal.ts over a real client). */
 export interface TemporalPort {
   /** Resolves when the Temporal frontend answers. */
@@ -109,5 +108,3 @@ export function createApp(deps: AppDeps) {
   });
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

@@ -24,7 +24,9 @@ const temporalUnavailable = () =>
 export async function liveStatus(temporal: TemporalPort, orderId: string, logger: Logger): Promise<LiveStatus> {
   try {
     const status = await temporal.queryOrder(orderId);
-    return status ? { answered: true, status } : { answered: false, problem: 'the order has no workflow (never started, or its history was removed)' };
+    return status
+      ? { answered: true, status }
+      : { answered: false, problem: 'the order has no workflow (never started, or its history was removed)' };
   } catch (error) {
     logger.warn('order status query failed', { orderId, errorName: error instanceof Error ? error.name : 'unknown' });
     return { answered: false, problem: 'the workflow did not answer the status query in time' };
@@ -52,7 +54,13 @@ export function requireOpen(status: OrderStatus, orderId: string): void {
 }
 
 /** Sends a signal; a workflow that closed meanwhile is a 409, no answer from Temporal a 503. */
-export async function signalOrder<T>(temporal: TemporalPort, orderId: string, signal: SignalDefinition<[T]>, payload: T, logger: Logger): Promise<void> {
+export async function signalOrder<T>(
+  temporal: TemporalPort,
+  orderId: string,
+  signal: SignalDefinition<[T]>,
+  payload: T,
+  logger: Logger,
+): Promise<void> {
   try {
     await temporal.signalOrder(orderId, signal, payload);
   } catch (error) {
@@ -82,7 +90,9 @@ export async function commitThenTell<W extends { auditIds: number[] }>(
         for (const id of written.auditIds) await tx.delete(auditEvents).where(eq(auditEvents.id, id));
       })
       .catch((undoError: unknown) => {
-        logger.error('could not take back intake data after Temporal refused it', { errorName: undoError instanceof Error ? undoError.name : 'unknown' });
+        logger.error('could not take back intake data after Temporal refused it', {
+          errorName: undoError instanceof Error ? undoError.name : 'unknown',
+        });
         throw undoError;
       });
     throw error;

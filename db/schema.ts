@@ -23,9 +23,9 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { appealLevels } from '../domain/denials';
+import { orderStages } from '../domain/order-stages';
 import type { OxygenPrescription } from '../domain/oxygen';
 import { claimResolutions, type ClaimResolution } from '../domain/posting';
-import { orderStages } from '../workflows/definitions';
 
 /**
  * A money column: integer cents, 64-bit, read as a JavaScript number. A 4-byte integer
@@ -148,7 +148,9 @@ export const auditEvents = pgTable(
   'audit_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
+    at: timestamp('at', { withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     entityType: text('entity_type').notNull(),
@@ -203,7 +205,9 @@ export const orders = pgTable(
     index('orders_stage_idx').on(table.stage),
     index('orders_payer_idx').on(table.payerId),
     index('orders_patient_idx').on(table.patientId),
-    index('orders_workflow_pending_idx').on(table.createdAt).where(sql`workflow_started_at is null`),
+    index('orders_workflow_pending_idx')
+      .on(table.createdAt)
+      .where(sql`workflow_started_at is null`),
   ],
 );
 
@@ -475,7 +479,9 @@ export const tasks = pgTable(
     role: text('role', { enum: ['intake', 'reviewer', 'delivery', 'biller'] }).notNull(),
     kind: text('kind').notNull(),
     title: text('title').notNull(),
-    status: text('status', { enum: ['open', 'done'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'done'] })
+      .notNull()
+      .default('open'),
     dueAt: timestamp('due_at', { withTimezone: true }),
     createdAt: createdAt(),
     doneBy: text('done_by'),
@@ -525,7 +531,10 @@ export const remittances = pgTable(
     /** Why the workflow gave up (an error code, never file text). */
     failure: text('failure'),
   },
-  (table) => [uniqueIndex('remittances_payer_trace_uq').on(table.payerIdentifier, table.traceNumber), index('remittances_status_idx').on(table.status)],
+  (table) => [
+    uniqueIndex('remittances_payer_trace_uq').on(table.payerIdentifier, table.traceNumber),
+    index('remittances_status_idx').on(table.status),
+  ],
 );
 
 /** One CLP of a remittance, matched to our claim by control number, payer and charge (or not: unmatched, claim_id null). */
@@ -714,7 +723,9 @@ export const creditBalances = pgTable(
     amount: cents('amount').notNull(),
     identifiedAt: timestamp('identified_at', { withTimezone: true }).notNull(),
     deadlineOn: date('deadline_on', { mode: 'string' }).notNull(),
-    status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'resolved'] })
+      .notNull()
+      .default('open'),
     resolution: text('resolution', { enum: creditBalanceResolutions }),
     /** Apply-to-balance: the claim whose open balance received the credit. */
     targetClaimId: uuid('target_claim_id'),
@@ -727,7 +738,9 @@ export const creditBalances = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    uniqueIndex('credit_balances_open_uq').on(table.claimId, table.party).where(sql`status = 'open'`),
+    uniqueIndex('credit_balances_open_uq')
+      .on(table.claimId, table.party)
+      .where(sql`status = 'open'`),
     index('credit_balances_status_idx').on(table.status),
   ],
 );

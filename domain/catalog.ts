@@ -11,11 +11,7 @@ import catalogData from './data/catalog.json';
 import type { Acquisition, DocumentKind, PaymentCategory } from './types';
 
 /** Medicare's required prior-authorization list groups (DOMAIN.md §6). */
-export type PriorAuthGroup =
-  | 'power-mobility'
-  | 'pressure-reducing-support-surface'
-  | 'lower-limb-prosthesis'
-  | 'orthosis';
+export type PriorAuthGroup = 'power-mobility' | 'pressure-reducing-support-surface' | 'lower-limb-prosthesis' | 'orthosis';
 
 export type ValidityPeriod = { days: number } | { months: number };
 
@@ -128,8 +124,7 @@ function completeEntry(input: CatalogEntryInput): CatalogEntry {
   return {
     ...input,
     acquisitions: input.acquisitions ?? acquisitionsByCategory[input.category],
-    rentalCapMonths:
-      input.rentalCapMonths === undefined ? (rentalCapByCategory[input.category] ?? null) : input.rentalCapMonths,
+    rentalCapMonths: input.rentalCapMonths === undefined ? (rentalCapByCategory[input.category] ?? null) : input.rentalCapMonths,
     purchaseElection: input.purchaseElection ?? (input.category === 'PE' || input.powerWheelchair === 'complex-rehab'),
     faceToFace: input.faceToFace ?? false,
     policyDocuments: input.policyDocuments ?? [],
@@ -242,8 +237,12 @@ export interface CatalogSnapshot {
 }
 
 /** A short content version of a catalog: the same entries, the same version. */
-export function catalogVersion(catalog: Catalog): string {
-  return contentVersion(Object.keys(catalog.entries).sort().map((code) => catalog.entries[code]));
+function catalogVersion(catalog: Catalog): string {
+  return contentVersion(
+    Object.keys(catalog.entries)
+      .sort()
+      .map((code) => catalog.entries[code]),
+  );
 }
 
 export function catalogSnapshot(catalog: Catalog, codes: readonly string[]): CatalogSnapshot {

@@ -90,7 +90,13 @@ async function main(): Promise<void> {
     });
 
     const { keys, generated } = resolveApiKeys(config);
-    const app = createApp({ database, temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }), apiKeys: keys, logger, posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS } });
+    const app = createApp({
+      database,
+      temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }),
+      apiKeys: keys,
+      logger,
+      posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS },
+    });
     const api = await startApiServer(app, config.PORT, config.API_HOST);
     stack.push(() => api.close());
 
@@ -104,7 +110,9 @@ async function main(): Promise<void> {
       `  Temporal     ${address}, namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
       `  Database     ${database.kind === 'pglite' ? `PGlite in ${path.resolve(config.DATA_DIR, 'pglite')}` : 'Postgres (DATABASE_URL)'}`,
       `  Clearinghouse ${config.CLEARINGHOUSE}`,
-      generated ? `  API key      ${generated.key}  (admin, kept in ${path.resolve(config.DATA_DIR, 'dev-api-key')})` : '  API keys     from API_KEYS',
+      generated
+        ? `  API key      ${generated.key}  (admin, kept in ${path.resolve(config.DATA_DIR, 'dev-api-key')})`
+        : '  API keys     from API_KEYS',
       '',
       'Ctrl-C stops everything.',
       '',

@@ -154,7 +154,10 @@ export const scenarios: Scenario[] = [
     what: 'an order cancelled by intake while it waits for documents',
     async run(harness) {
       const { seedOrder, waitForStatus } = await support();
-      const { orderId } = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase' }], orderDate: await harness.today(-1) });
+      const { orderId } = await seedOrder(harness.database, {
+        items: [{ hcpcs: 'E0143', acquisition: 'purchase' }],
+        orderDate: await harness.today(-1),
+      });
       const handle = await harness.startOrder(orderId);
       await waitForStatus(handle, (status) => status.blockedOn === 'documents');
       await handle.signal(cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
@@ -167,7 +170,10 @@ export const scenarios: Scenario[] = [
     what: 'a standard written order rejected as unsigned, a new one approved, then delivered, billed and closed',
     async run(harness) {
       const { receiveDocument, reportDelivery, seedOrder, waitForStatus } = await support();
-      const { orderId } = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase' }], orderDate: await harness.today(-1) });
+      const { orderId } = await seedOrder(harness.database, {
+        items: [{ hcpcs: 'E0143', acquisition: 'purchase' }],
+        orderDate: await harness.today(-1),
+      });
       const handle = await harness.startOrder(orderId);
       await waitForStatus(handle, (status) => status.blockedOn === 'documents');
       const first = await receiveDocument(harness.database, handle, orderId, 'standard-written-order');

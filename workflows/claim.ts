@@ -15,16 +15,7 @@
  *
  * It tells its order the outcome once, when the claim is settled.
  */
-import {
-  allHandlersFinished,
-  condition,
-  getExternalWorkflowHandle,
-  log,
-  patched,
-  proxyActivities,
-  setHandler,
-  uuid4,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import { clearinghouseInquiry, standardActivity } from './activity-options';
 import type { ClaimActivities } from '../activities/claims';
 import type { OrderActivities } from '../activities/orders';
@@ -72,7 +63,11 @@ const nowIso = () => new Date(Date.now()).toISOString();
 const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
 const maxIgnoredSignals = 25;
 
-const levelNames: Record<AppealLevel, string> = { reopening: 'reopening', redetermination: 'redetermination (appeal level 1)', reconsideration: 'reconsideration (appeal level 2)' };
+const levelNames: Record<AppealLevel, string> = {
+  reopening: 'reopening',
+  redetermination: 'redetermination (appeal level 1)',
+  reconsideration: 'reconsideration (appeal level 2)',
+};
 
 export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): Promise<ClaimOutcome> {
   let acknowledgement: ClaimAcknowledged | undefined;
@@ -108,15 +103,25 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     remittances += 1;
   });
   setHandler(appealFiled, async (filed) => {
-    if (!appeal || appeal.appealId !== filed.appealId) return ignore('appealFiled', filed.user, `appeal ${filed.appealId} is not the one this claim waits for`);
+    if (!appeal || appeal.appealId !== filed.appealId)
+      return ignore('appealFiled', filed.user, `appeal ${filed.appealId} is not the one this claim waits for`);
     if (appeal.status !== 'due') return ignore('appealFiled', filed.user, `the ${appeal.level} was already filed`);
     appeal.status = 'filed';
-    await activities.recordAppealFiled({ appealId: filed.appealId, claimId, filedOn: filed.filedOn, ...(filed.reference ? { reference: filed.reference } : {}), user: filed.user });
+    await activities.recordAppealFiled({
+      appealId: filed.appealId,
+      claimId,
+      filedOn: filed.filedOn,
+      ...(filed.reference ? { reference: filed.reference } : {}),
+      user: filed.user,
+    });
   });
   setHandler(appealDecided, async (decided) => {
-    if (!appeal || appeal.appealId !== decided.appealId) return ignore('appealDecided', decided.user, `appeal ${decided.appealId} is not the one this claim waits for`);
-    if (appeal.status !== 'filed' || appeal.decided) return ignore('appealDecided', decided.user, `the ${appeal.level} is not waiting for a decision`);
-    if (decided.decision === 'lost' && !decided.next) return ignore('appealDecided', decided.user, 'a lost appeal needs what happens next: next-level or write-off');
+    if (!appeal || appeal.appealId !== decided.appealId)
+      return ignore('appealDecided', decided.user, `appeal ${decided.appealId} is not the one this claim waits for`);
+    if (appeal.status !== 'filed' || appeal.decided)
+      return ignore('appealDecided', decided.user, `the ${appeal.level} is not waiting for a decision`);
+    if (decided.decision === 'lost' && !decided.next)
+      return ignore('appealDecided', decided.user, 'a lost appeal needs what happens next: next-level or write-off');
     appeal.decided = decided;
     await activities.recordAppealDecision({
       appealId: decided.appealId,
@@ -211,7 +216,10 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
    * deadline steps); a deadline passed with nothing filed writes the balance off. A new
    * remittance meanwhile (the payer reprocessed the claim itself) ends it like a win.
    */
-  async function pursueAppeal(decision: DenialDecision, determinationOn: string): Promise<{ result: 'won' } | { result: 'written-off'; reason: string }> {
+  async function pursueAppeal(
+    decision: DenialDecision,
+    determinationOn: string,
+  ): Promise<{ result: 'won' } | { result: 'written-off'; reason: string }> {
     const repaid = () => remittances !== reviewed;
     let level: AppealLevel = decision.action === 'reopening' ? 'reopening' : 'redetermination';
     let clockStart = determinationOn;
@@ -233,11 +241,20 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
         asOf: nowIso(),
       });
       const key = (step: string) => `${level}:${round}:${step}`;
-      const first = decision.prerequisite === 'obtain-prior-auth' ? 'Obtain the prior authorization first. ' : decision.prerequisite === 'check-same-or-similar' ? "Check the patient's same-or-similar history first. " : '';
-      await task(`${level}-due`, `${first}File a ${levelNames[level]} by ${deadlineOn} (${decision.codes.join(', ')}): ${decision.explanation}. Record it with POST /claims/${claimId}/appeal`, {
-        key: key('due'),
-        dueOn: deadlineOn,
-      });
+      const first =
+        decision.prerequisite === 'obtain-prior-auth'
+          ? 'Obtain the prior authorization first. '
+          : decision.prerequisite === 'check-same-or-similar'
+            ? "Check the patient's same-or-similar history first. "
+            : '';
+      await task(
+        `${level}-due`,
+        `${first}File a ${levelNames[level]} by ${deadlineOn} (${decision.codes.join(', ')}): ${decision.explanation}. Record it with POST /claims/${claimId}/appeal`,
+        {
+          key: key('due'),
+          dueOn: deadlineOn,
+        },
+      );
 
       let reminders = 0;
       for (const step of deadlineSteps(rule)) {
@@ -245,13 +262,20 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
         if (await waitUntil(() => appeal!.status !== 'due' || repaid(), untilDate(at))) break;
         if (step.action === 'remind') {
           reminders += 1;
-          await task(`${level}-reminder`, `Reminder ${reminders}: the ${levelNames[level]} is due by ${deadlineOn}, not filed yet`, { key: key(`reminder:${reminders}`), dueOn: deadlineOn });
-        } else if (step.action === 'escalate') {
-          await task(`${level}-escalation`, `The ${levelNames[level]} is due by ${deadlineOn} and still not filed: file it or decide to write the balance off`, {
-            key: key('escalation'),
+          await task(`${level}-reminder`, `Reminder ${reminders}: the ${levelNames[level]} is due by ${deadlineOn}, not filed yet`, {
+            key: key(`reminder:${reminders}`),
             dueOn: deadlineOn,
-            role: 'reviewer',
           });
+        } else if (step.action === 'escalate') {
+          await task(
+            `${level}-escalation`,
+            `The ${levelNames[level]} is due by ${deadlineOn} and still not filed: file it or decide to write the balance off`,
+            {
+              key: key('escalation'),
+              dueOn: deadlineOn,
+              role: 'reviewer',
+            },
+          );
         } else {
           await activities.expireAppeal({ appealId, claimId });
           appeal = null;
@@ -301,7 +325,10 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     if ((await awaitRemittance()) === 'rejected') {
       const reason = acknowledgement?.reason ?? 'rejected at the front end';
       await activities.voidRejectedClaim({ claimId, reason });
-      await followUpTask('claim-rejected', `Claim rejected at the front end: ${acknowledgement?.reason ?? 'see the 277CA'}. Fix the order data and send claimCorrected`);
+      await followUpTask(
+        'claim-rejected',
+        `Claim rejected at the front end: ${acknowledgement?.reason ?? 'see the 277CA'}. Fix the order data and send claimCorrected`,
+      );
       return settle('rejected', acknowledgement?.reason);
     }
     // Claims started before outcomes were worked settle on the remittance's outcome, as they did.
@@ -313,11 +340,17 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     const review = await activities.reviewClaimRemittance({ claimId, asOf: nowIso() });
     status = review.outcome;
     if (review.outcome === 'reversed') {
-      await task('payment-reversed', `The payer reversed its payment (balance ${review.payerBalance} cents open again): watch for the corrected remittance`, { key: `reversed:${remittances}` });
+      await task(
+        'payment-reversed',
+        `The payer reversed its payment (balance ${review.payerBalance} cents open again): watch for the corrected remittance`,
+        { key: `reversed:${remittances}` },
+      );
       continue;
     }
     for (const billing of review.decisions.filter((decision) => decision.action === 'patient-billing')) {
-      await task('bill-patient', `Bill the patient ${billing.amount} cents (${billing.codes.join(', ')}): ${billing.explanation}`, { key: `bill-patient:${remittances}` });
+      await task('bill-patient', `Bill the patient ${billing.amount} cents (${billing.codes.join(', ')}): ${billing.explanation}`, {
+        key: `bill-patient:${remittances}`,
+      });
     }
     const lead = review.decisions.find((decision) => decision.action !== 'patient-billing');
     if (!lead) {
@@ -329,7 +362,9 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
         // Unprocessable claims were never filed (no appeal rights): the order sends a corrected one.
         const reason = `unprocessable (${lead.codes.join(', ')}): ${lead.explanation}`;
         await activities.voidRejectedClaim({ claimId, reason });
-        await task('claim-unprocessable', `Claim returned unprocessable (${lead.codes.join(', ')}): fix the order data and send claimCorrected`, { key: `unprocessable:${remittances}` });
+        await task('claim-unprocessable', `Claim returned unprocessable (${lead.codes.join(', ')}): fix the order data and send claimCorrected`, {
+          key: `unprocessable:${remittances}`,
+        });
         return settle('rejected', reason);
       }
       case 'write-off': {

@@ -8,6 +8,7 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AppealLevel } from '../domain/denials';
+import type { OrderStage } from '../domain/order-stages';
 import type { DocumentKind } from '../domain/types';
 
 export const ORDER_TASK_QUEUE = 'dme-orders';
@@ -20,22 +21,11 @@ export const creditBalanceWorkflowId = (creditBalanceId: string) => `credit-bala
  * once. Characters outside letters, digits and dots are written as ~ and four hex
  * digits, which keeps the id readable and two different remittances apart.
  */
-export const remittanceWorkflowId = (payerIdentifier: string, traceNumber: string) => `remittance-${safeIdPart(payerIdentifier)}-${safeIdPart(traceNumber)}`;
+export const remittanceWorkflowId = (payerIdentifier: string, traceNumber: string) =>
+  `remittance-${safeIdPart(payerIdentifier)}-${safeIdPart(traceNumber)}`;
 const safeIdPart = (part: string) => part.replace(/[^A-Za-z0-9.]/g, (char) => `~${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-export const orderStages = [
-  'documentation',
-  'eligibility',
-  'prior-auth',
-  'delivery',
-  'coding',
-  'submission',
-  'rental',
-  'receivables',
-  'closed',
-  'cancelled',
-] as const;
-export type OrderStage = (typeof orderStages)[number];
+export { orderStages, type OrderStage } from '../domain/order-stages';
 
 export const blockers = ['documents', 'coverage', 'prior-auth', 'delivery', 'claim-fix', 'remittance'] as const;
 export type BlockedOn = (typeof blockers)[number];

@@ -137,7 +137,7 @@ const nowIso = () => new Date(Date.now()).toISOString();
 /** Milliseconds from now until the start (UTC) of a calendar date; at least one second. */
 const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
 
-export function initialOrderState(orderId: string): OrderState {
+function initialOrderState(orderId: string): OrderState {
   return {
     orderId,
     stage: 'documentation',
@@ -229,7 +229,11 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     let cappedFrom: string | undefined;
     if (decision.decision === 'affirmed') {
       // Never honour more than the program allows from the decision: the API refuses it, a signal sent around the API is capped.
-      const latest = affirmationLatestExpiry(today(), priorAuthItems().map((item) => item.hcpcs), orderCatalog());
+      const latest = affirmationLatestExpiry(
+        today(),
+        priorAuthItems().map((item) => item.hcpcs),
+        orderCatalog(),
+      );
       const expiresOn = latest !== undefined && isAfter(decision.expiresOn!, latest) ? latest : decision.expiresOn!;
       if (expiresOn !== decision.expiresOn) cappedFrom = decision.expiresOn;
       state.priorAuth = { ...state.priorAuth, status: 'affirmed', trackingNumber: decision.trackingNumber!.toUpperCase(), expiresOn };
@@ -355,7 +359,13 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       { key: DmeRentalMonth, value: rentalMonth },
     ]);
     setCurrentDetails(detailsMarkdown(state));
-    await activities.recordStage({ orderId, stage: state.stage, blockedOn, rentalMonth, ...(state.cancel ? { cancelReason: state.cancel.reason } : {}) });
+    await activities.recordStage({
+      orderId,
+      stage: state.stage,
+      blockedOn,
+      rentalMonth,
+      ...(state.cancel ? { cancelReason: state.cancel.reason } : {}),
+    });
   }
 
   /** Waits for `done` or the follow-up time; throws OrderCancelled when a cancellation arrives first. */
@@ -426,7 +436,8 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       cancelAfter: toMilliseconds(policy.cancelAfter),
       onWindowClosed: `documentation window of ${policy.cancelAfter.days} days closed without the required documents`,
       remind: (count) => createTask('intake', 'document-reminder', `Reminder ${count}: ${outstandingDocuments(state)} still needed`),
-      escalate: () => createTask('reviewer', 'document-escalation', `Documents outstanding for ${policy.escalateAfter.days} days: ${outstandingDocuments(state)}`),
+      escalate: () =>
+        createTask('reviewer', 'document-escalation', `Documents outstanding for ${policy.escalateAfter.days} days: ${outstandingDocuments(state)}`),
     });
     await closeStaleTasks(staleTasks.documentsApproved, `every required document was approved by ${today()}`);
   }
@@ -441,7 +452,11 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
         await closeStaleTasks(staleTasks.coverageVerified, `eligibility checked on ${today()}: the coverage is active and covers DME`);
         return;
       }
-      await createTask('intake', 'coverage-problem', result.active ? 'Coverage does not include DME: correct the coverage' : 'Coverage is inactive: correct the coverage');
+      await createTask(
+        'intake',
+        'coverage-problem',
+        result.active ? 'Coverage does not include DME: correct the coverage' : 'Coverage is inactive: correct the coverage',
+      );
       const checkedVersion = state.coverageVersion;
       await waitWithFollowUps({
         done: () => state.coverageVersion > checkedVersion,
@@ -551,7 +566,9 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const context = state.context!;
     state.rentals = context.items
       .filter((item) => item.acquisition === 'rental')
-      .map((item) => startRental({ itemId: item.id, hcpcs: item.hcpcs, firstDateOfService: delivery.deliveredOn, payer: context.payer, catalog: orderCatalog() }));
+      .map((item) =>
+        startRental({ itemId: item.id, hcpcs: item.hcpcs, firstDateOfService: delivery.deliveredOn, payer: context.payer, catalog: orderCatalog() }),
+      );
   }
 
   /** Codes, builds and sends one claim, then hands it to its own claimWorkflow. */
@@ -567,12 +584,23 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       asOf: nowIso(),
     });
     const serviceFrom = lines.map((line) => line.serviceFrom).sort()[0];
-    const serviceTo = lines.map((line) => line.serviceTo).sort().slice(-1)[0];
+    const serviceTo = lines
+      .map((line) => line.serviceTo)
+      .sort()
+      .slice(-1)[0];
     if (!prepared.ok) {
       // Nothing left the building: staff fix the order data, then claimCorrected retries it.
       const summary = prepared.failures.map((failure) => `${failure.code}: ${failure.message}`).join('; ');
       state.heldClaims[claimId] = { lines, ...(rental ? { rental } : {}) };
-      state.claims.push({ claimId, claimNumber: '', serviceFrom, serviceTo, ...(rental ? { rentalMonth: rental.month } : {}), status: 'rejected', rejectedReason: `scrubber: ${summary}` });
+      state.claims.push({
+        claimId,
+        claimNumber: '',
+        serviceFrom,
+        serviceTo,
+        ...(rental ? { rentalMonth: rental.month } : {}),
+        status: 'rejected',
+        rejectedReason: `scrubber: ${summary}`,
+      });
       await createTask('biller', 'claim-scrub-failed', `Claim held by the scrubber (${claimId}): ${summary}`);
       return false;
     }
@@ -748,7 +776,13 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
           const result = rentalChangeFor(rental, pickup);
           return result.accepted ? result.state : { ...rental, endedOn: today() };
         });
-        await activities.recordAuditEvent({ actor: state.cancel.user, action: 'rental.stopped', entityType: 'order', entityId: orderId, detail: { reason: state.cancel.reason } });
+        await activities.recordAuditEvent({
+          actor: state.cancel.user,
+          action: 'rental.stopped',
+          entityType: 'order',
+          entityId: orderId,
+          detail: { reason: state.cancel.reason },
+        });
       }
       // What the claims looked like when this pass decided: a claim reporting back during
       // any await below (a task, the stage record) must still wake the wait.
@@ -761,7 +795,9 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       if (events.every((event) => event.kind === 'finished')) return;
 
       await continueAsNewIfLong();
-      const wakeDates = events.flatMap((event) => (event.kind === 'wait' || event.kind === 'furnishing-only' ? [event.kind === 'wait' ? event.until : addDays(event.until, 1)] : []));
+      const wakeDates = events.flatMap((event) =>
+        event.kind === 'wait' || event.kind === 'furnishing-only' ? [event.kind === 'wait' ? event.until : addDays(event.until, 1)] : [],
+      );
       const awaitingOffer = events.find((event) => event.kind === 'awaiting-purchase-option-offer');
       if (awaitingOffer && awaitingOffer.kind === 'awaiting-purchase-option-offer') {
         await createTask('biller', 'purchase-option-offer', `Record the month-10 purchase-option offer: ${awaitingOffer.reason}`);
@@ -821,7 +857,13 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const reason = state.cancel?.reason ?? 'cancelled';
     await enterStage('cancelled');
     await closeStaleTasks(closableTaskKinds, 'the order was cancelled');
-    await activities.recordAuditEvent({ actor: state.cancel?.user ?? 'system', action: 'order.cancelled', entityType: 'order', entityId: orderId, detail: { reason } });
+    await activities.recordAuditEvent({
+      actor: state.cancel?.user ?? 'system',
+      action: 'order.cancelled',
+      entityType: 'order',
+      entityId: orderId,
+      detail: { reason },
+    });
     await condition(allHandlersFinished);
     return { orderId, stage: 'cancelled', claims: state.claims.length, reason };
   }
@@ -845,7 +887,8 @@ function rentalChangeFor(rental: RentalState, change: RentalChanged): RentalChan
 
 function priorAuthDecisionProblem(decision: PriorAuthDecided): string | undefined {
   if (decision.decision === 'affirmed') {
-    if (!decision.trackingNumber || !isUniqueTrackingNumber(decision.trackingNumber)) return 'an affirmation needs a 14-character unique tracking number';
+    if (!decision.trackingNumber || !isUniqueTrackingNumber(decision.trackingNumber))
+      return 'an affirmation needs a 14-character unique tracking number';
     if (!decision.expiresOn) return 'an affirmation needs its expiry date';
   } else if (!decision.reason) {
     return 'a non-affirmation needs its reason';
@@ -870,7 +913,7 @@ function claimsSignature(state: OrderState): string {
   return state.claims.map((claim) => `${claim.claimId}:${claim.status}:${claim.correctedBy ?? ''}`).join('|');
 }
 
-export function statusView(state: OrderState): OrderStatus {
+function statusView(state: OrderState): OrderStatus {
   const nextBilling = state.rentals
     .map((rental) => nextRentalEvent(rental, '9999-12-31'))
     .flatMap((event) => (event.kind === 'bill' || event.kind === 'wait' ? [event.month.serviceFrom] : []))
@@ -924,7 +967,9 @@ function detailsMarkdown(state: OrderState): string {
   if (state.priorAuth.required) lines.push(`**Prior auth:** ${state.priorAuth.status}`);
   if (state.delivery) lines.push(`**Delivered:** ${state.delivery.deliveredOn}`);
   if (state.claims.length) {
-    lines.push(`**Claims:** ${state.claims.length} (${state.claims.filter((claim) => claim.status === 'rejected' && !claim.correctedBy).length} to fix)`);
+    lines.push(
+      `**Claims:** ${state.claims.length} (${state.claims.filter((claim) => claim.status === 'rejected' && !claim.correctedBy).length} to fix)`,
+    );
   }
   const month = currentRentalMonth(state);
   if (month) lines.push(`**Rental month:** ${month}`);

@@ -54,5 +54,12 @@ export async function remittanceWorkflow({ remittanceId }: RemittanceWorkflowInp
   const signals = await tellClaimsOfRemittance({ remittanceId });
   await startRemittanceCreditBalances({ remittanceId });
   await finishRemittance({ remittanceId, outcome: 'posted' });
-  return { remittanceId, claims: posted.claims, unmatched: posted.unmatched, creditBalances: posted.creditBalances, duplicate: posted.duplicate, signals };
+  return {
+    remittanceId,
+    claims: posted.claims,
+    unmatched: posted.unmatched,
+    creditBalances: posted.creditBalances,
+    duplicate: posted.duplicate,
+    signals,
+  };
 }

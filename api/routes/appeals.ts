@@ -35,7 +35,10 @@ const decisionSchema = z
   .object({
     decision: z.enum(['won', 'lost'], { message: 'must be won or lost' }),
     decidedOn: calendarDate,
-    next: z.enum(['next-level', 'write-off'], { message: 'must be next-level or write-off' }).optional().describe('Lost: appeal at the next level, or write the balance off'),
+    next: z
+      .enum(['next-level', 'write-off'], { message: 'must be next-level or write-off' })
+      .optional()
+      .describe('Lost: appeal at the next level, or write the balance off'),
     reason: note(300).optional(),
   })
   .strict()
@@ -43,7 +46,11 @@ const decisionSchema = z
 
 const patientPaymentSchema = z
   .object({
-    amount: z.number({ error: 'must be a whole number of cents' }).int('must be a whole number of cents').min(1, 'must be at least 1 cent').describe('Cents; at most 1000000000 ($10,000,000.00), 422 beyond'),
+    amount: z
+      .number({ error: 'must be a whole number of cents' })
+      .int('must be a whole number of cents')
+      .min(1, 'must be at least 1 cent')
+      .describe('Cents; at most 1000000000 ($10,000,000.00), 422 beyond'),
     receivedOn: calendarDate,
     reference: note(50).optional().describe('Check number or card transaction id'),
   })
@@ -52,7 +59,13 @@ const patientPaymentSchema = z
 
 const accepted = z.object({ accepted: z.literal(true), signal: z.string(), appealId: z.string() }).openapi('AppealSignalAccepted');
 
-function claimRoute<B extends z.ZodType>(spec: { path: string; summary: string; description: string; body: B; responses: Parameters<typeof createRoute>[0]['responses'] }) {
+function claimRoute<B extends z.ZodType>(spec: {
+  path: string;
+  summary: string;
+  description: string;
+  body: B;
+  responses: Parameters<typeof createRoute>[0]['responses'];
+}) {
   return createRoute({
     method: 'post',
     path: spec.path,
@@ -97,7 +110,9 @@ const payByPatient = claimRoute({
       content: {
         'application/json': {
           schema: z.object({
-            creditBalances: z.array(z.object({ creditBalanceId: z.string(), party: z.enum(['payer', 'patient']), amount: z.number().int(), reason: z.string() })),
+            creditBalances: z.array(
+              z.object({ creditBalanceId: z.string(), party: z.enum(['payer', 'patient']), amount: z.number().int(), reason: z.string() }),
+            ),
             creditBalanceWorkflows: z.array(z.object({ creditBalanceId: z.string(), start: z.enum(['started', 'failed']) })),
           }),
         },
@@ -145,9 +160,17 @@ export function appealRoutes(deps: AppDeps) {
     if (!appeal) throw conflict(`Claim ${id} has no reopening or appeal waiting to be filed`);
     const problems: FieldProblem[] = [];
     if (body.filedOn > todayIso()) problems.push({ field: 'filedOn', message: 'must not be in the future' });
-    else if (body.filedOn < appeal.determinationOn) problems.push({ field: 'filedOn', message: `must not be before the determination on ${appeal.determinationOn}` });
+    else if (body.filedOn < appeal.determinationOn)
+      problems.push({ field: 'filedOn', message: `must not be before the determination on ${appeal.determinationOn}` });
     if (problems.length) throw validationError(problems, 422);
-    await signal(id, appealFiled, { user, claimId: id, appealId: appeal.id, level: appeal.level, filedOn: body.filedOn, ...(body.reference ? { reference: body.reference } : {}) });
+    await signal(id, appealFiled, {
+      user,
+      claimId: id,
+      appealId: appeal.id,
+      level: appeal.level,
+      filedOn: body.filedOn,
+      ...(body.reference ? { reference: body.reference } : {}),
+    });
     return c.json({ accepted: true as const, signal: appealFiled.name, appealId: appeal.id }, 202);
   });
   routes.openapi(decideAppeal, async (c) => {
@@ -159,11 +182,16 @@ export function appealRoutes(deps: AppDeps) {
     if (!appeal) throw conflict(`Claim ${id} has no filed reopening or appeal waiting for a decision`);
     const problems: FieldProblem[] = [];
     if (body.decidedOn > todayIso()) problems.push({ field: 'decidedOn', message: 'must not be in the future' });
-    else if (appeal.filedOn && body.decidedOn < appeal.filedOn) problems.push({ field: 'decidedOn', message: `must not be before the filing on ${appeal.filedOn}` });
+    else if (appeal.filedOn && body.decidedOn < appeal.filedOn)
+      problems.push({ field: 'decidedOn', message: `must not be before the filing on ${appeal.filedOn}` });
     if (body.decision === 'won' && body.next) problems.push({ field: 'next', message: 'applies to a lost appeal only' });
-    if (body.decision === 'lost' && !body.next) problems.push({ field: 'next', message: 'a lost appeal needs what happens next: next-level or write-off' });
+    if (body.decision === 'lost' && !body.next)
+      problems.push({ field: 'next', message: 'a lost appeal needs what happens next: next-level or write-off' });
     if (body.next === 'next-level' && !nextAppealLevel(appeal.level)) {
-      problems.push({ field: 'next', message: `after a ${appeal.level} the later levels (ALJ, Council, court) are a human decision outside this workflow: write off, or pursue it by hand` });
+      problems.push({
+        field: 'next',
+        message: `after a ${appeal.level} the later levels (ALJ, Council, court) are a human decision outside this workflow: write off, or pursue it by hand`,
+      });
     }
     if (problems.length) throw validationError(problems, 422);
     await signal(id, appealDecided, {
@@ -190,10 +218,22 @@ export function appealRoutes(deps: AppDeps) {
     if (tooMuch) problems.push({ field: 'amount', message: tooMuch });
     if (body.receivedOn > todayIso()) problems.push({ field: 'receivedOn', message: 'must not be in the future' });
     if (problems.length) throw validationError(problems, 422);
-    const recorded = await recordPatientPayment(db, { claimId: id, amount: body.amount, receivedOn: body.receivedOn, ...(body.reference ? { reference: body.reference } : {}), user });
-    const creditBalanceWorkflows = await startCreditBalanceWorkflows(deps, recorded.creditBalances.map((credit) => credit.creditBalanceId));
+    const recorded = await recordPatientPayment(db, {
+      claimId: id,
+      amount: body.amount,
+      receivedOn: body.receivedOn,
+      ...(body.reference ? { reference: body.reference } : {}),
+      user,
+    });
+    const creditBalanceWorkflows = await startCreditBalanceWorkflows(
+      deps,
+      recorded.creditBalances.map((credit) => credit.creditBalanceId),
+    );
     return c.json(
-      { creditBalances: recorded.creditBalances.map(({ creditBalanceId, party, amount, reason }) => ({ creditBalanceId, party, amount, reason })), creditBalanceWorkflows },
+      {
+        creditBalances: recorded.creditBalances.map(({ creditBalanceId, party, amount, reason }) => ({ creditBalanceId, party, amount, reason })),
+        creditBalanceWorkflows,
+      },
       201,
     );
   });

@@ -119,9 +119,15 @@ const rentalSchema = z
   .strict()
   .openapi('RentalChange');
 
-const cancelSchema = z.object({ reason: note(300) }).strict().openapi('Cancellation');
+const cancelSchema = z
+  .object({ reason: note(300) })
+  .strict()
+  .openapi('Cancellation');
 
-const correctionSchema = z.object({ note: note(300).optional() }).strict().openapi('ClaimCorrection');
+const correctionSchema = z
+  .object({ note: note(300).optional() })
+  .strict()
+  .openapi('ClaimCorrection');
 
 function signalRoute<P extends z.ZodObject, B extends z.ZodType>(spec: {
   path: string;
@@ -186,7 +192,8 @@ const decidePriorAuth = signalRoute({
 const confirmDelivery = signalRoute({
   path: '/orders/{id}/delivery',
   summary: 'Confirm the delivery with its proof (signal deliveryConfirmed)',
-  description: 'Stores the proof of delivery, then signals the date and serial numbers only. 409 unless the order waits for delivery; 422 for a future date, a date before the order, or serial numbers of items not on the order.',
+  description:
+    'Stores the proof of delivery, then signals the date and serial numbers only. 409 unless the order waits for delivery; 422 for a future date, a date before the order, or serial numbers of items not on the order.',
   role: 'delivery',
   params: orderParams,
   body: deliverySchema,
@@ -203,7 +210,8 @@ const changeRental = signalRoute({
 const cancel = signalRoute({
   path: '/orders/{id}/cancel',
   summary: 'Cancel the order (signal cancelOrder)',
-  description: 'After a claim was sent, cancelling stops future rental months only. 409 when the order is closed, cancelled or already being cancelled.',
+  description:
+    'After a claim was sent, cancelling stops future rental months only. 409 when the order is closed, cancelled or already being cancelled.',
   role: 'intake',
   params: orderParams,
   body: cancelSchema,
@@ -252,8 +260,16 @@ export function orderSignalRoutes(deps: AppDeps) {
     const documentId = randomUUID();
     await commitThenTell(db, logger, {
       write: async (tx) => {
-        await tx.insert(documents).values({ id: documentId, orderId: id, kind, status: 'received', reference, receivedBy: user, receivedAt: new Date() });
-        const auditId = await auditWithId(tx, { actor: user, action: 'document.received', entityType: 'document', entityId: documentId, detail: { orderId: id, kind } });
+        await tx
+          .insert(documents)
+          .values({ id: documentId, orderId: id, kind, status: 'received', reference, receivedBy: user, receivedAt: new Date() });
+        const auditId = await auditWithId(tx, {
+          actor: user,
+          action: 'document.received',
+          entityType: 'document',
+          entityId: documentId,
+          detail: { orderId: id, kind },
+        });
         return { auditIds: [auditId] };
       },
       tell: () => signalOrder(temporal, id, documentReceived, { user, documentId, kind }, logger),
@@ -268,7 +284,10 @@ export function orderSignalRoutes(deps: AppDeps) {
     const { decision, reason } = c.req.valid('json');
     const { user } = c.get('actor');
     await orderOf(id);
-    const [document] = await db.select().from(documents).where(and(eq(documents.id, docId), eq(documents.orderId, id)));
+    const [document] = await db
+      .select()
+      .from(documents)
+      .where(and(eq(documents.id, docId), eq(documents.orderId, id)));
     if (!document) throw notFound('Document', docId);
     const status = await requireLiveStatus(temporal, id, logger);
     requireOpen(status, id);
@@ -284,7 +303,10 @@ export function orderSignalRoutes(deps: AppDeps) {
     const { coverageId } = c.req.valid('json');
     const { user } = c.get('actor');
     const order = await orderOf(id);
-    const [coverage] = await db.select({ patientId: coverages.patientId, payerId: coverages.payerId }).from(coverages).where(eq(coverages.id, coverageId));
+    const [coverage] = await db
+      .select({ patientId: coverages.patientId, payerId: coverages.payerId })
+      .from(coverages)
+      .where(eq(coverages.id, coverageId));
     if (!coverage) throw ruleBroken('coverageId', `coverage ${coverageId} does not exist`);
     if (coverage.patientId !== order.patientId) throw ruleBroken('coverageId', `coverage ${coverageId} is not a coverage of the order's patient`);
     // The same check as intake (POST /orders): a coverage kept from before a move may name the old contractor.
@@ -354,7 +376,8 @@ export function orderSignalRoutes(deps: AppDeps) {
 
     const problems: FieldProblem[] = [];
     if (body.deliveredOn > todayIso()) problems.push({ field: 'deliveredOn', message: 'must not be in the future' });
-    else if (body.deliveredOn < order.orderDate) problems.push({ field: 'deliveredOn', message: `must not be before the order date ${order.orderDate}` });
+    else if (body.deliveredOn < order.orderDate)
+      problems.push({ field: 'deliveredOn', message: `must not be before the order date ${order.orderDate}` });
     const items = await db.select({ id: orderItems.id }).from(orderItems).where(eq(orderItems.orderId, id));
     const itemIds = new Set(items.map((item) => item.id));
     for (const itemId of Object.keys(body.serialNumbers)) {
@@ -410,7 +433,8 @@ export function orderSignalRoutes(deps: AppDeps) {
     if (!status.rental || !status.delivery) throw conflict(`Order ${id}'s rental starts at delivery: there is nothing to change yet`);
 
     const problems: FieldProblem[] = [];
-    if (body.effectiveOn > todayIso()) problems.push({ field: 'effectiveOn', message: 'must not be in the future: record a change once it happened' });
+    if (body.effectiveOn > todayIso())
+      problems.push({ field: 'effectiveOn', message: 'must not be in the future: record a change once it happened' });
     else if (body.effectiveOn < status.delivery.deliveredOn) {
       problems.push({ field: 'effectiveOn', message: `must not be before the delivery on ${status.delivery.deliveredOn}` });
     }
@@ -423,7 +447,8 @@ export function orderSignalRoutes(deps: AppDeps) {
       problems.push({ field: 'effectiveOn', message: `a hold must start after the date of service of the last billed month (${lastBilled})` });
     }
     if (body.inpatient !== undefined && body.change !== 'hold') problems.push({ field: 'inpatient', message: 'applies to a hold only' });
-    if (body.newMedicalNeed !== undefined && body.change !== 'resume') problems.push({ field: 'newMedicalNeed', message: 'applies to a resume only' });
+    if (body.newMedicalNeed !== undefined && body.change !== 'resume')
+      problems.push({ field: 'newMedicalNeed', message: 'applies to a resume only' });
     if (problems.length) throw validationError(problems, 422);
 
     await signalOrder(temporal, id, rentalChanged, { user, ...body }, logger);

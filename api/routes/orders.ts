@@ -13,22 +13,15 @@ import { blockers, orderStages, orderWorkflowId } from '../../workflows/definiti
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { contractorProblem } from '../dme-mac';
-import { ApiError, notFound, validationError, type FieldProblem } from '../errors';
+import { notFound, validationError, type FieldProblem } from '../errors';
 import { calendarDate, personName, todayIso, uuidParam } from '../fields';
 import { liveStatus } from '../order-workflow';
 import { bearerSecurity, router } from '../router';
 import { errorResponses, pageSchema, pagingQuery } from '../schemas';
 
-const hcpcs = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(hcpcsPattern, 'must be a HCPCS Level II code: a letter A–V and four digits, e.g. E0601');
+const hcpcs = z.string().trim().toUpperCase().regex(hcpcsPattern, 'must be a HCPCS Level II code: a letter A–V and four digits, e.g. E0601');
 
-const diagnosis = z
-  .string()
-  .transform(normalizeIcd10)
-  .refine(isIcd10Shape, 'must be an ICD-10-CM code such as E11.9 or E119');
+const diagnosis = z.string().transform(normalizeIcd10).refine(isIcd10Shape, 'must be an ICD-10-CM code such as E11.9 or E119');
 
 const flag = z.boolean({ error: 'must be true or false' }).optional();
 
@@ -94,7 +87,9 @@ const oxygenSchema = z
     portable: z.boolean({ error: 'must be true or false' }).describe('A portable system is prescribed (E0431 or E0434 must then be ordered)'),
     qualification: z
       .object({
-        group: z.enum(['I', 'II', 'III'], { message: 'must be I, II or III' }).describe('Coverage group of LCD L33797: N1, N2 or N3 on Medicare claims'),
+        group: z
+          .enum(['I', 'II', 'III'], { message: 'must be I, II or III' })
+          .describe('Coverage group of LCD L33797: N1, N2 or N3 on Medicare claims'),
         testType: z.enum(['arterial-blood-gas', 'oximetry'], { message: 'must be arterial-blood-gas or oximetry' }),
         testDate: calendarDate.describe('Date of the qualifying study: on or before the order date'),
         result: z
@@ -110,7 +105,9 @@ const oxygenSchema = z
           })
           .optional()
           .describe(`Group II: ${groupIIConditions.join(', ')}; group III: ${groupIIIConditions.join(', ')}`),
-        inpatientDischargeDate: calendarDate.optional().describe('Study taken in hospital: the discharge date (the study must be within 2 days before it)'),
+        inpatientDischargeDate: calendarDate
+          .optional()
+          .describe('Study taken in hospital: the discharge date (the study must be within 2 days before it)'),
       })
       .strict(),
   })
@@ -123,7 +120,10 @@ const newOrderSchema = z
     coverageId: uuidParam,
     prescriber: z
       .object({
-        npi: z.string().trim().regex(/^\d{10}$/, 'must be a 10-digit NPI'),
+        npi: z
+          .string()
+          .trim()
+          .regex(/^\d{10}$/, 'must be a 10-digit NPI'),
         firstName: personName(35),
         lastName: personName(60),
       })
@@ -153,7 +153,9 @@ const createdOrder = z.object({
   stage: z.literal('documentation'),
   workflowStarted: z
     .boolean()
-    .describe('false when Temporal did not confirm the start: the order is saved and the worker’s relay starts its workflow within a minute (GET /orders/:id shows workflow.answered false until then)'),
+    .describe(
+      'false when Temporal did not confirm the start: the order is saved and the worker’s relay starts its workflow within a minute (GET /orders/:id shows workflow.answered false until then)',
+    ),
 });
 
 const listQuery = z.object({
@@ -320,7 +322,7 @@ const orderIdParams = z.object({ id: uuidParam.openapi({ param: { name: 'id', in
 const createOrder = createRoute({
   method: 'post',
   path: '/orders',
-  summary: "Enter an order and start its workflow",
+  summary: 'Enter an order and start its workflow',
   description:
     'Checks the shape (400), then the catalog, the money ceilings of every line and claim total, the patient, the coverage, the NPI check digit, the order date, per-side quantities and the oxygen prescription against the items and LCD L33797 (422); stores the order and starts `dmeOrderWorkflow` (`order-<id>`).',
   tags: ['orders'],
@@ -328,7 +330,10 @@ const createOrder = createRoute({
   middleware: [requireRole('intake')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: newOrderSchema } } } },
   responses: {
-    201: { description: 'Stored; its workflow started (or, workflowStarted false, starting shortly)', content: { 'application/json': { schema: createdOrder } } },
+    201: {
+      description: 'Stored; its workflow started (or, workflowStarted false, starting shortly)',
+      content: { 'application/json': { schema: createdOrder } },
+    },
     ...errorResponses(400, 401, 403, 422),
   },
 });
@@ -341,7 +346,10 @@ const listOrders = createRoute({
   security: bearerSecurity,
   request: { query: listQuery },
   responses: {
-    200: { description: 'A page of orders', content: { 'application/json': { schema: z.object({ orders: z.array(orderSummary), page: pageSchema }) } } },
+    200: {
+      description: 'A page of orders',
+      content: { 'application/json': { schema: z.object({ orders: z.array(orderSummary), page: pageSchema }) } },
+    },
     ...errorResponses(400, 401),
   },
 });
@@ -388,7 +396,10 @@ function itemProblems(item: NewItem, index: number): FieldProblem[] {
     });
   }
   if (item.election && !entry.purchaseElection) {
-    problems.push({ field: field('election'), message: `${item.hcpcs} has no purchase election (only PEN pumps and complex rehab power wheelchairs do)` });
+    problems.push({
+      field: field('election'),
+      message: `${item.hcpcs} has no purchase election (only PEN pumps and complex rehab power wheelchairs do)`,
+    });
   }
   return problems;
 }
@@ -490,7 +501,10 @@ export function orderRoutes(deps: AppDeps) {
         await deps.temporal.startOrder({ orderId, payerId: coverage.payerId, hcpcs: codes });
         await markOrderWorkflowStarted(db, orderId, new Date());
       } catch (error) {
-        deps.logger.warn('order workflow not started; the relay will start it', { orderId, errorName: error instanceof Error ? error.name : 'unknown' });
+        deps.logger.warn('order workflow not started; the relay will start it', {
+          orderId,
+          errorName: error instanceof Error ? error.name : 'unknown',
+        });
         workflowStarted = false;
       }
 
@@ -514,7 +528,12 @@ export function orderRoutes(deps: AppDeps) {
         ? await db
             .select({ orderId: orderItems.orderId, hcpcs: orderItems.hcpcs })
             .from(orderItems)
-            .where(inArray(orderItems.orderId, rows.map((row) => row.id)))
+            .where(
+              inArray(
+                orderItems.orderId,
+                rows.map((row) => row.id),
+              ),
+            )
             .orderBy(asc(orderItems.lineNumber))
         : [];
       return c.json(
@@ -551,7 +570,12 @@ export function orderRoutes(deps: AppDeps) {
         ? await db
             .select()
             .from(claimLines)
-            .where(inArray(claimLines.claimId, claimRows.map((claim) => claim.id)))
+            .where(
+              inArray(
+                claimLines.claimId,
+                claimRows.map((claim) => claim.id),
+              ),
+            )
             .orderBy(asc(claimLines.lineNumber))
         : [];
 

@@ -19,51 +19,70 @@ const x12MediaTypes = ['text/plain', 'application/edi-x12'];
 
 const status = z
   .enum(remittanceStatuses)
-  .describe('received: stored, its workflow not yet running; posting; posted: ledger written, every claim told, credit balance workflows started; failed');
+  .describe(
+    'received: stored, its workflow not yet running; posting; posted: ledger written, every claim told, credit balance workflows started; failed',
+  );
 
-const remittanceView = z.object({
-  remittanceId: z.string(),
-  workflowId: z.string().describe('remittance-<payer>-<trace number>: the remittanceWorkflow that posts it'),
-  status,
-  source: z.enum(['api', 'mailbox']),
-  receivedAt: z.string(),
-  failure: z.string().nullable().describe('failed: the error type the posting gave up with'),
-  traceNumber: z.string().describe('TRN02: the check or EFT number'),
-  payerIdentifier: z.string().describe('TRN03: with the trace number, identifies the remittance'),
-  payerId: z.string().nullable().describe('Our payer the 835 identifies (1000A N104/REF*2U, else TRN03); null when none of ours (every CLP is then unmatched) or not posted yet'),
-  paymentAmount: z.number().int().describe('Cents'),
-  claims: z.array(
-    z.object({
-      claimId: z.string(),
-      claimNumber: z.string(),
-      outcome: z.enum(['paid', 'partially-paid', 'denied', 'reversed']),
-      paid: z.number().int(),
-      patientResponsibility: z.number().int(),
-      duplicatePayment: z.number().int().optional().describe('Part of paid that paid lines already paid: a credit balance'),
-      underpaid: z.number().int().optional().describe('Shortfall against the fee schedule beyond the tolerance: a biller task'),
-    }),
-  ),
-  creditBalances: z
-    .array(z.object({ creditBalanceId: z.string(), claimId: z.string(), party: z.enum(['payer', 'patient']), amount: z.number().int(), reason: z.string() }))
-    .describe('Credit balances this posting found or changed; each runs a creditBalanceWorkflow'),
-  unmatched: z
-    .array(
+const remittanceView = z
+  .object({
+    remittanceId: z.string(),
+    workflowId: z.string().describe('remittance-<payer>-<trace number>: the remittanceWorkflow that posts it'),
+    status,
+    source: z.enum(['api', 'mailbox']),
+    receivedAt: z.string(),
+    failure: z.string().nullable().describe('failed: the error type the posting gave up with'),
+    traceNumber: z.string().describe('TRN02: the check or EFT number'),
+    payerIdentifier: z.string().describe('TRN03: with the trace number, identifies the remittance'),
+    payerId: z
+      .string()
+      .nullable()
+      .describe(
+        'Our payer the 835 identifies (1000A N104/REF*2U, else TRN03); null when none of ours (every CLP is then unmatched) or not posted yet',
+      ),
+    paymentAmount: z.number().int().describe('Cents'),
+    claims: z.array(
       z.object({
-        patientControlNumber: z.string(),
-        disagrees: z.enum(['control-number', 'payer', 'charge']).describe('The first part that disagreed: no claim with CLP01, another payer than the claim was sent to, or CLP03 ≠ our charge'),
-        reason: z.string(),
-        claimId: z.string().optional().describe('Our claim CLP01 names, when there is one: left untouched'),
+        claimId: z.string(),
+        claimNumber: z.string(),
+        outcome: z.enum(['paid', 'partially-paid', 'denied', 'reversed']),
+        paid: z.number().int(),
+        patientResponsibility: z.number().int(),
+        duplicatePayment: z.number().int().optional().describe('Part of paid that paid lines already paid: a credit balance'),
+        underpaid: z.number().int().optional().describe('Shortfall against the fee schedule beyond the tolerance: a biller task'),
       }),
-    )
-    .describe('CLPs posted to no claim: each became a biller task'),
-  providerAdjustments: z.number().int(),
-  signals: z
-    .array(z.object({ claimId: z.string(), delivery: z.enum(['sent', 'not-running']) }))
-    .describe('remittancePosted to each matched claim’s workflow so far; not-running when the claim workflow had closed'),
-  creditBalanceWorkflows: z
-    .array(z.object({ creditBalanceId: z.string(), start: z.literal('started') }))
-    .describe('creditBalanceWorkflow started for each credit balance found'),
-}).openapi('Remittance');
+    ),
+    creditBalances: z
+      .array(
+        z.object({
+          creditBalanceId: z.string(),
+          claimId: z.string(),
+          party: z.enum(['payer', 'patient']),
+          amount: z.number().int(),
+          reason: z.string(),
+        }),
+      )
+      .describe('Credit balances this posting found or changed; each runs a creditBalanceWorkflow'),
+    unmatched: z
+      .array(
+        z.object({
+          patientControlNumber: z.string(),
+          disagrees: z
+            .enum(['control-number', 'payer', 'charge'])
+            .describe('The first part that disagreed: no claim with CLP01, another payer than the claim was sent to, or CLP03 ≠ our charge'),
+          reason: z.string(),
+          claimId: z.string().optional().describe('Our claim CLP01 names, when there is one: left untouched'),
+        }),
+      )
+      .describe('CLPs posted to no claim: each became a biller task'),
+    providerAdjustments: z.number().int(),
+    signals: z
+      .array(z.object({ claimId: z.string(), delivery: z.enum(['sent', 'not-running']) }))
+      .describe('remittancePosted to each matched claim’s workflow so far; not-running when the claim workflow had closed'),
+    creditBalanceWorkflows: z
+      .array(z.object({ creditBalanceId: z.string(), start: z.literal('started') }))
+      .describe('creditBalanceWorkflow started for each credit balance found'),
+  })
+  .openapi('Remittance');
 
 const accepted = z
   .object({
@@ -110,9 +129,17 @@ const listRemittances = createRoute({
   tags: ['remittances'],
   security: bearerSecurity,
   middleware: [requireRole('biller')] as const,
-  request: { query: z.object({ status: z.enum(remittanceStatuses, { message: `must be one of ${remittanceStatuses.join(', ')}` }).optional(), ...pagingQuery }) },
+  request: {
+    query: z.object({
+      status: z.enum(remittanceStatuses, { message: `must be one of ${remittanceStatuses.join(', ')}` }).optional(),
+      ...pagingQuery,
+    }),
+  },
   responses: {
-    200: { description: 'A page of remittances', content: { 'application/json': { schema: z.object({ remittances: z.array(remittanceView), page: pageSchema }) } } },
+    200: {
+      description: 'A page of remittances',
+      content: { 'application/json': { schema: z.object({ remittances: z.array(remittanceView), page: pageSchema }) } },
+    },
     ...errorResponses(400, 401, 403),
   },
 });
@@ -182,7 +209,10 @@ export function remittanceRoutes(deps: AppDeps) {
           await deps.temporal.startRemittance(remittance);
         } catch (error) {
           // The file is stored: the worker's relay starts the workflow of a remittance left received.
-          deps.logger.warn('remittanceWorkflow not started', { remittanceId: remittance.remittanceId, errorName: error instanceof Error ? error.name : 'unknown' });
+          deps.logger.warn('remittanceWorkflow not started', {
+            remittanceId: remittance.remittanceId,
+            errorName: error instanceof Error ? error.name : 'unknown',
+          });
         }
       }
       const answer = stored.remittances.map((remittance) => ({
@@ -203,7 +233,13 @@ export function remittanceRoutes(deps: AppDeps) {
       if (query.status) filters.push(eq(remittances.status, query.status));
       const where = and(...filters);
       const [rows, [{ total }]] = await Promise.all([
-        db.select(viewColumns).from(remittances).where(where).orderBy(desc(remittances.receivedAt), desc(remittances.id)).limit(query.limit).offset(query.offset),
+        db
+          .select(viewColumns)
+          .from(remittances)
+          .where(where)
+          .orderBy(desc(remittances.receivedAt), desc(remittances.id))
+          .limit(query.limit)
+          .offset(query.offset),
         db.select({ total: count() }).from(remittances).where(where),
       ]);
       return c.json({ remittances: rows.map(viewOf), page: { limit: query.limit, offset: query.offset, total } }, 200);
@@ -215,4 +251,3 @@ export function remittanceRoutes(deps: AppDeps) {
       return c.json(viewOf(row), 200);
     });
 }
-

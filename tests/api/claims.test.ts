@@ -49,7 +49,9 @@ describe('a claim the payer accepted, then paid', () => {
   test('GET /claims lists it, with filters and paging; billers only', async () => {
     const all = await call('GET', '/claims', { role: 'biller' });
     expect(all.status).toBe(200);
-    expect(all.json.claims).toEqual([expect.objectContaining({ id: claimId, orderId, payerId: 'medicare-jb', status: 'accepted', totalCharge: 4500, paidAmount: 0 })]);
+    expect(all.json.claims).toEqual([
+      expect.objectContaining({ id: claimId, orderId, payerId: 'medicare-jb', status: 'accepted', totalCharge: 4500, paidAmount: 0 }),
+    ]);
     expect(all.json.page).toEqual({ limit: 25, offset: 0, total: 1 });
     expect((await call('GET', `/claims?orderId=${orderId}&status=accepted`, { role: 'biller' })).json.claims).toHaveLength(1);
     expect((await call('GET', '/claims?status=paid', { role: 'biller' })).json.claims).toEqual([]);
@@ -136,9 +138,18 @@ describe('a claim the payer rejected at the front end', () => {
   test('is corrected through the API once: the order files a new claim that corrects it', async () => {
     // Member ids ending in 92 make the sandbox's 277CA reject the claim (A7 invalid member id).
     const { orderId, claim } = await orderWithClaim('1EG4TE5MK92', 'rejected');
-    await waitForOrder(call, orderId, (o) => o.workflow.status.claims[0]?.status === 'rejected' && o.workflow.status.blockedOn === 'claim-fix', 'waiting for a fix');
+    await waitForOrder(
+      call,
+      orderId,
+      (o) => o.workflow.status.claims[0]?.status === 'rejected' && o.workflow.status.blockedOn === 'claim-fix',
+      'waiting for a fix',
+    );
     const rejected = await call('GET', `/claims/${claim.id}`, { role: 'biller' });
-    expect(rejected.json).toMatchObject({ status: 'rejected', statusReason: expect.stringContaining('277CA'), lines: [expect.objectContaining({ voided: true })] });
+    expect(rejected.json).toMatchObject({
+      status: 'rejected',
+      statusReason: expect.stringContaining('277CA'),
+      lines: [expect.objectContaining({ voided: true })],
+    });
 
     const response = await call('POST', `/orders/${orderId}/claims/${claim.id}/correct`, { role: 'biller', body: { note: 'member id corrected' } });
     expect(response.status).toBe(202);

@@ -55,9 +55,20 @@ describe('POST /remittances', () => {
     const { upload, posted } = await uploadRemittance(call, fixture('835-medicare-paid.x12'));
     expect(upload.status).toBe(202);
     const [accepted] = upload.json.remittances;
-    expect(accepted).toMatchObject({ traceNumber: 'EFT0012345', duplicate: false, workflowId: expect.stringMatching(/^remittance-[A-Za-z0-9.~]+-EFT0012345$/) });
+    expect(accepted).toMatchObject({
+      traceNumber: 'EFT0012345',
+      duplicate: false,
+      workflowId: expect.stringMatching(/^remittance-[A-Za-z0-9.~]+-EFT0012345$/),
+    });
     expect(upload.headers.get('location')).toBe(`/remittances/${accepted.remittanceId}`);
-    expect(posted).toMatchObject({ remittanceId: accepted.remittanceId, status: 'posted', traceNumber: 'EFT0012345', paymentAmount: 121520, claims: [], source: 'api' });
+    expect(posted).toMatchObject({
+      remittanceId: accepted.remittanceId,
+      status: 'posted',
+      traceNumber: 'EFT0012345',
+      paymentAmount: 121520,
+      claims: [],
+      source: 'api',
+    });
     expect(posted.unmatched.map((claim: { patientControlNumber: string }) => claim.patientControlNumber)).toEqual(['C1001', 'C1002', 'C1003']);
     expect(posted.signals).toEqual([]);
     expect(posted.creditBalanceWorkflows).toEqual([]);

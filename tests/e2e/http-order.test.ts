@@ -71,7 +71,10 @@ async function orderToSubmittedClaim(items: object[], diagnoses: string[]) {
 /** Workflow ids `temporal workflow list` finds for a visibility query. */
 async function listWorkflowIds(query: string): Promise<string[]> {
   const cli = process.env.TEMPORAL_CLI_PATH ?? (await resolveTemporalCli()).path;
-  const run = spawnSync(cli, ['workflow', 'list', '--address', temporalAddress, '--query', query, '--output', 'jsonl'], { encoding: 'utf8', timeout: 30_000 });
+  const run = spawnSync(cli, ['workflow', 'list', '--address', temporalAddress, '--query', query, '--output', 'jsonl'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (run.status !== 0) throw new Error(`temporal workflow list failed: ${run.stderr}`);
   return run.stdout
     .split('\n')
@@ -108,7 +111,7 @@ describe('a purchased walker, from intake to a submitted claim, over HTTP', () =
     });
   });
 
-  test('an order left waiting for delivery is what the operator finds with DmeStage=\'delivery\' — not the one already billed', async () => {
+  test("an order left waiting for delivery is what the operator finds with DmeStage='delivery' — not the one already billed", async () => {
     const patient = await registerPatient(call);
     const waitingId = await createOrder(call, patient, { items: [walker] });
     await completeDocuments(call, waitingId);
@@ -144,7 +147,9 @@ describe('a CPAP rental over HTTP', () => {
     const claim = await call('GET', `/claims/${first.claimId}`, { role: 'biller' });
     expect(claim.status).toBe(200);
     expect(claim.json).toMatchObject({ rentalMonth: 1, totalCharge: 12_000 });
-    expect(claim.json.lines).toEqual([expect.objectContaining({ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], units: 1, charge: 12_000, rentalMonth: 1 })]);
+    expect(claim.json.lines).toEqual([
+      expect.objectContaining({ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], units: 1, charge: 12_000, rentalMonth: 1 }),
+    ]);
   });
 
   describeWithX12Valid('its 837P', () => {

@@ -62,7 +62,10 @@ test('a Texas patient with the JB contractor as payer is refused: 422 naming JC,
     body: { payerId: 'medicare-jb', memberId: '1EG4TE5MK73', priority: 'primary' },
   });
   expect(response.status).toBe(422);
-  expect(response.json.error).toMatchObject({ code: 'unprocessable', details: [{ field: 'payerId', message: expect.stringContaining('jurisdiction JC: use payer medicare-jc') }] });
+  expect(response.json.error).toMatchObject({
+    code: 'unprocessable',
+    details: [{ field: 'payerId', message: expect.stringContaining('jurisdiction JC: use payer medicare-jc') }],
+  });
   expect(response.json.error.details[0].message).toContain('EDI payer id 18003');
   expect((await call('GET', `/patients/${patientId}`, { role: 'biller' })).json.coverages).toEqual([]);
 });
@@ -125,7 +128,9 @@ describe('a CPAP rental whose patient moves from Texas (JC) to Ohio (JB) mid-ren
   test('billing staff get a task naming the two jurisdictions for the open order', async () => {
     const response = await call('GET', '/tasks?role=biller', { role: 'biller' });
     expect(response.status).toBe(200);
-    expect(response.json.tasks).toContainEqual(expect.objectContaining({ orderId, kind: 'dme-mac-changed', title: expect.stringContaining('from DME MAC jurisdiction JC to JB') }));
+    expect(response.json.tasks).toContainEqual(
+      expect.objectContaining({ orderId, kind: 'dme-mac-changed', title: expect.stringContaining('from DME MAC jurisdiction JC to JB') }),
+    );
   });
 
   describeWithX12Valid('the 837P sent to the new contractor', () => {

@@ -65,6 +65,10 @@ test('an order continues as new and the new run carries on from the carried stat
     .where(eq(claims.orderId, orderId))
     .orderBy(asc(claimLines.serviceFrom));
   expect(lines).toEqual(
-    ['KH', 'KI', 'KI', 'KJ', 'KJ', 'KJ'].map((modifier, index) => ({ month: index + 1, from: addMonths(deliveredOn, index), modifiers: ['RR', modifier, 'KX'] })),
+    ['KH', 'KI', 'KI', 'KJ', 'KJ', 'KJ'].map((modifier, index) => ({
+      month: index + 1,
+      from: addMonths(deliveredOn, index),
+      modifiers: ['RR', modifier, 'KX'],
+    })),
   );
 });

@@ -60,9 +60,11 @@ async function sandbox835(claimNumber: string): Promise<string> {
 const claimView = async (claimId: string) => (await call('GET', `/claims/${claimId}`, { role: 'biller' })).json;
 const ledgerOf = (claimId: string) => database.db.select().from(ledgerEntries).where(eq(ledgerEntries.claimId, claimId));
 const creditBalancesOf = async (claimId: string) =>
-  ((await call('GET', '/credit-balances', { role: 'biller' })).json.creditBalances as Array<{ claimId: string }>).filter((credit) => credit.claimId === claimId);
+  ((await call('GET', '/credit-balances', { role: 'biller' })).json.creditBalances as Array<{ claimId: string }>).filter(
+    (credit) => credit.claimId === claimId,
+  );
 
-test('4010 refused, another payer\'s CLP naming our claim left alone with a task, the genuine 835 posted once', async () => {
+test("4010 refused, another payer's CLP naming our claim left alone with a task, the genuine 835 posted once", async () => {
   const { claimId, claimNumber } = await acceptedClaim();
   const genuine = await sandbox835(claimNumber);
   expect(genuine).toContain('REF*2U*17003~');
@@ -74,7 +76,9 @@ test('4010 refused, another payer\'s CLP naming our claim left alone with a task
   const refused = await call('POST', '/remittances', { role: 'biller', text: as4010 });
   expect(refused.status).toBe(422);
   expect(refused.json.error.code).toBe('remittance_rejected');
-  expect(refused.json.error.details).toEqual([{ code: 'unsupported-version', message: expect.stringContaining('GS08 "004010X091A1" is not 005010X221A1') }]);
+  expect(refused.json.error.details).toEqual([
+    { code: 'unsupported-version', message: expect.stringContaining('GS08 "004010X091A1" is not 005010X221A1') },
+  ]);
 
   // Point 10: the file edited to come from New York Medicaid, under its own trace number.
   const forged = genuine
@@ -85,13 +89,19 @@ test('4010 refused, another payer\'s CLP naming our claim left alone with a task
   expect(foreign.upload.status).toBe(202);
   const posted = foreign.posted;
   expect(posted).toMatchObject({ status: 'posted', payerId: null, claims: [], creditBalances: [] });
-  expect(posted.unmatched).toEqual([{ patientControlNumber: claimNumber, disagrees: 'payer', claimId, reason: expect.stringContaining('REF*2U NYMCD') }]);
+  expect(posted.unmatched).toEqual([
+    { patientControlNumber: claimNumber, disagrees: 'payer', claimId, reason: expect.stringContaining('REF*2U NYMCD') },
+  ]);
   expect(posted.signals).toEqual([]);
   const after = await claimView(claimId);
   expect(after).toMatchObject({ status: before.status, paidAmount: 0 });
   expect(await ledgerOf(claimId)).toEqual([]);
   expect(await creditBalancesOf(claimId)).toEqual([]);
-  const tasks = (await call('GET', '/tasks?role=biller&limit=100', { role: 'biller' })).json.tasks as Array<{ claimId: string | null; kind: string; title: string }>;
+  const tasks = (await call('GET', '/tasks?role=biller&limit=100', { role: 'biller' })).json.tasks as Array<{
+    claimId: string | null;
+    kind: string;
+    title: string;
+  }>;
   const task = tasks.find((candidate) => candidate.claimId === claimId && candidate.kind === 'remittance-unmatched');
   expect(task?.title).toContain(`payer disagrees: claim ${claimNumber} was sent to payer medicare-jb`);
 

@@ -47,7 +47,12 @@ beforeAll(async () => {
   devServer = await startDevServerForTests({ ui: false });
   connection = await Connection.connect({ address: devServer.address });
   client = new Client({ connection, namespace: devServer.namespace });
-  const app = createApp({ database, temporal: temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }), apiKeys: testKeys, logger: createLogger('error') });
+  const app = createApp({
+    database,
+    temporal: temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }),
+    apiKeys: testKeys,
+    logger: createLogger('error'),
+  });
   call = apiClient(app);
 }, 120_000);
 
@@ -138,7 +143,10 @@ test('a worker killed with SIGKILL while telling the claims, then restarted, lea
   );
   // A few claims were paid by an earlier remittance: paying them again is a duplicate payment, a credit balance each.
   const earlier = await createRemittanceActivities({ db: database.db }).postRemittance({
-    content: build835({ trace: 'EARLIER01', claims: stored.slice(0, ALREADY_PAID).map((claim, index) => paidCpap(claim, `2${String(index).padStart(13, '0')}`)) }),
+    content: build835({
+      trace: 'EARLIER01',
+      claims: stored.slice(0, ALREADY_PAID).map((claim, index) => paidCpap(claim, `2${String(index).padStart(13, '0')}`)),
+    }),
     source: 'api',
     user: 'bea.biller',
   });
@@ -151,11 +159,20 @@ test('a worker killed with SIGKILL while telling the claims, then restarted, lea
   expect(upload.json.remittances[0]).toMatchObject({ workflowId: expect.stringMatching(/-CRASH0001$/), status: 'received' });
 
   const first = startWorker();
-  const row = () => database.db.select().from(remittances).where(eq(remittances.id, remittanceId)).then(([found]) => found);
-  const atKill = await until(async () => {
-    const current = await row();
-    return current.signalledThrough > 0 ? current : undefined;
-  }, 'the worker telling the claims', 150_000);
+  const row = () =>
+    database.db
+      .select()
+      .from(remittances)
+      .where(eq(remittances.id, remittanceId))
+      .then(([found]) => found);
+  const atKill = await until(
+    async () => {
+      const current = await row();
+      return current.signalledThrough > 0 ? current : undefined;
+    },
+    'the worker telling the claims',
+    150_000,
+  );
   stopProcessGroup(first, 'SIGKILL');
   await exited(first);
   // Killed mid-way: posted, some claims told, not all.
@@ -171,10 +188,14 @@ test('a worker killed with SIGKILL while telling the claims, then restarted, lea
 
   startWorker();
   // The telling activity is retried once its heartbeat times out (30 s) and resumes from the stored progress.
-  const done = await until(async () => {
-    const view = await call('GET', `/remittances/${remittanceId}`, { role: 'biller' });
-    return view.json.status === 'posted' || view.json.status === 'failed' ? view.json : undefined;
-  }, 'the remittance posted after the restart', 150_000);
+  const done = await until(
+    async () => {
+      const view = await call('GET', `/remittances/${remittanceId}`, { role: 'biller' });
+      return view.json.status === 'posted' || view.json.status === 'failed' ? view.json : undefined;
+    },
+    'the remittance posted after the restart',
+    150_000,
+  );
   expect(done.status).toBe('posted');
 
   // Posted once: one claim payment per CLP; a first payment is four ledger entries (payment, contractual, PR on both sides).
@@ -189,7 +210,12 @@ test('a worker killed with SIGKILL while telling the claims, then restarted, lea
   const paid = await database.db
     .select({ paid: claims.paidAmount, n: sql<number>`count(*)::int` })
     .from(claims)
-    .where(inArray(claims.id, stored.map((claim) => claim.claimId)))
+    .where(
+      inArray(
+        claims.id,
+        stored.map((claim) => claim.claimId),
+      ),
+    )
     .groupBy(claims.paidAmount);
   expect(paid.sort((a, b) => a.paid - b.paid)).toEqual([
     { paid: 5_247, n: CLAIMS - ALREADY_PAID },
@@ -198,7 +224,12 @@ test('a worker killed with SIGKILL while telling the claims, then restarted, lea
 
   // One credit balance per duplicate payment, each with its workflow.
   const credits = await database.db.select().from(creditBalances);
-  expect(credits.map((credit) => credit.claimId).sort()).toEqual(stored.slice(0, ALREADY_PAID).map((claim) => claim.claimId).sort());
+  expect(credits.map((credit) => credit.claimId).sort()).toEqual(
+    stored
+      .slice(0, ALREADY_PAID)
+      .map((claim) => claim.claimId)
+      .sort(),
+  );
   expect(done.creditBalanceWorkflows).toEqual(expect.arrayContaining(credits.map((credit) => ({ creditBalanceId: credit.id, start: 'started' }))));
   for (const credit of credits) {
     const { status } = await client.workflow.getHandle(creditBalanceWorkflowId(credit.id)).describe();

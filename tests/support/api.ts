@@ -55,7 +55,10 @@ export function callerOver(
 
 /** Calls the app in process, as a client would. */
 export function apiClient(app: ReturnType<typeof createApp>) {
-  return callerOver((path, init) => app.request(path, init), (role) => (role ? keyFor(role) : undefined));
+  return callerOver(
+    (path, init) => app.request(path, init),
+    (role) => (role ? keyFor(role) : undefined),
+  );
 }
 
 export type ApiCall = ReturnType<typeof apiClient>;
@@ -150,7 +153,12 @@ export async function completeDocuments(call: ApiCall, orderId: string) {
       body: { kind: document.kind, reference: `dms://orders/${orderId}/${document.kind}.pdf` },
     });
     if (received.status !== 202) throw new Error(`${document.kind} not received: ${received.status} ${received.text}`);
-    await waitForOrder(call, orderId, (o) => o.workflow.status.documents.some((d: any) => d.documentId === received.json.documentId), `${document.kind} received`);
+    await waitForOrder(
+      call,
+      orderId,
+      (o) => o.workflow.status.documents.some((d: any) => d.documentId === received.json.documentId),
+      `${document.kind} received`,
+    );
     const reviewed = await call('POST', `/orders/${orderId}/documents/${received.json.documentId}/review`, {
       role: 'reviewer',
       body: { decision: 'approved' },

@@ -4,7 +4,6 @@
  * helpers that seed an order the way intake would and drive it the way staff would.
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
@@ -22,11 +21,14 @@ import type { dmeOrderWorkflow, OrderWorkflowInput } from '../../workflows/order
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTimeSkippingEnv } from './temporal';
 
-export const PRESCRIBER_NPI = '1987654328';
+const PRESCRIBER_NPI = '1987654328';
 export const DAY = 86_400_000;
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle is built once per test file (webpack takes a second or two). */
+/**
+ * The workflow bundle is built once per test file (webpack takes a second or two).
+ * @public scripts/record-histories.ts loads this module with require(), out of knip's sight.
+ */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger });
   return bundle;
@@ -182,7 +184,7 @@ export interface SeededOrder {
 }
 
 /** What intake requires with oxygen equipment when a test does not say: group I on oximetry, 2 LPM, no portable. */
-export const groupIOxygen = (orderDate: string): OxygenPrescription => ({
+const groupIOxygen = (orderDate: string): OxygenPrescription => ({
   flowLpm: 2,
   portable: false,
   qualification: { group: 'I', testType: 'oximetry', testDate: orderDate, result: { saturationPercent: 87 } },
@@ -259,11 +261,7 @@ export async function seedOrder(
 }
 
 /** Polls the live query (in real time) until the predicate holds. */
-export async function waitForStatus(
-  handle: WorkflowHandle,
-  predicate: (status: OrderStatus) => boolean,
-  timeoutMs = 20_000,
-): Promise<OrderStatus> {
+export async function waitForStatus(handle: WorkflowHandle, predicate: (status: OrderStatus) => boolean, timeoutMs = 20_000): Promise<OrderStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: OrderStatus | undefined;
   while (Date.now() < deadline) {
@@ -304,9 +302,4 @@ export async function reportDelivery(database: TestDatabase, orderId: string, de
     .insert(deliveries)
     .values({ orderId, deliveredOn, signedBy: 'Pat Testcase', relationship: 'self', reportedBy: 'dan.delivery', reportedAt: new Date() })
     .onConflictDoNothing();
-}
-
-export async function orderRow(database: TestDatabase, orderId: string) {
-  const [row] = await database.db.select().from(orders).where(eq(orders.id, orderId));
-  return row;
 }

@@ -35,7 +35,9 @@ describe('postStoredRemittance', () => {
 
   async function storedFile(trace: string) {
     const order = await seedPatientOrder(database.db, { state: 'OH' });
-    const [claim] = await insertClaims(database.db, [{ order, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, rentalMonth: 1 }] }]);
+    const [claim] = await insertClaims(database.db, [
+      { order, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, rentalMonth: 1 }] },
+    ]);
     const content = build835({
       trace,
       claims: [
@@ -101,7 +103,10 @@ describe('postStoredRemittance', () => {
     const { posting, remittanceId } = await storedFile('STORE0001');
     const [row] = await database.db.select().from(remittances).where(eq(remittances.id, remittanceId));
     const again = await posting.storeRemittances({ content: row.content, source: 'mailbox', user: 'clearinghouse' });
-    expect(again).toEqual({ ok: true, remittances: [expect.objectContaining({ remittanceId, traceNumber: 'STORE0001', duplicate: true, status: 'received' })] });
+    expect(again).toEqual({
+      ok: true,
+      remittances: [expect.objectContaining({ remittanceId, traceNumber: 'STORE0001', duplicate: true, status: 'received' })],
+    });
     const [rows] = await database.db.select({ n: count() }).from(remittances).where(eq(remittances.traceNumber, 'STORE0001'));
     expect(rows.n).toBe(1);
   });

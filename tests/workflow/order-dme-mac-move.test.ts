@@ -62,7 +62,14 @@ async function sleepUntil(date: string) {
 
 const claimsOf = (orderId: string) =>
   harness.database.db
-    .select({ id: claims.id, payerId: claims.payerId, serviceFrom: claims.serviceFrom, rentalMonth: claims.rentalMonth, correctsClaimId: claims.correctsClaimId, x12: claims.x12 })
+    .select({
+      id: claims.id,
+      payerId: claims.payerId,
+      serviceFrom: claims.serviceFrom,
+      rentalMonth: claims.rentalMonth,
+      correctsClaimId: claims.correctsClaimId,
+      x12: claims.x12,
+    })
     .from(claims)
     .where(eq(claims.orderId, orderId))
     .orderBy(asc(claims.createdAt));

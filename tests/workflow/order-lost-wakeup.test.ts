@@ -36,7 +36,10 @@ beforeAll(async () => {
 afterAll(() => harness?.teardown());
 
 test('a claim settled while the order records its receivables stage still closes the order', async () => {
-  const { orderId } = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }], orderDate: await harness.today(-3) });
+  const { orderId } = await seedOrder(harness.database, {
+    items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }],
+    orderDate: await harness.today(-3),
+  });
   const handle = await harness.startOrder(orderId);
   await waitForStatus(handle, (status) => status.stage === 'documentation' && status.blockedOn === 'documents');
   await approveAllDocuments(harness.database, handle, orderId);

@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, count, eq, like } from 'drizzle-orm';
 import { createActivities } from '../../activities';
 import { auditEvents, claimLines, claims, coverages, priorAuths, sandboxClaims, tasks } from '../../db/schema';
-import {
-  cancelOrder,
-  coverageUpdated,
-  deliveryConfirmed,
-  documentReceived,
-  documentReviewed,
-  priorAuthDecided,
-} from '../../workflows/definitions';
+import { cancelOrder, coverageUpdated, deliveryConfirmed, documentReceived, documentReviewed, priorAuthDecided } from '../../workflows/definitions';
 import {
   DAY,
   approveAllDocuments,
@@ -31,7 +24,10 @@ beforeEach(async () => {
 afterEach(() => harness?.teardown());
 
 async function tasksOf(orderId: string, kind: string) {
-  return harness.database.db.select().from(tasks).where(and(eq(tasks.orderId, orderId), eq(tasks.kind, kind)));
+  return harness.database.db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.orderId, orderId), eq(tasks.kind, kind)));
 }
 
 async function newOrder(options: Partial<Parameters<typeof seedOrder>[1]> = {}) {
@@ -98,13 +94,23 @@ test('prior auth non-affirmed, resubmitted, then affirmed: the tracking number g
   await waitForStatus(handle, (status) => status.stage === 'prior-auth' && status.priorAuth.status === 'requested');
   await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'non-affirmed', reason: 'insufficient documentation', next: 'resubmit' });
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
-  await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: await harness.today(60) });
+  await handle.signal(priorAuthDecided, {
+    user: 'rex.reviewer',
+    decision: 'affirmed',
+    trackingNumber: 'A1B2C3D4E5F6G7',
+    expiresOn: await harness.today(60),
+  });
   await waitForStatus(handle, (status) => status.stage === 'delivery' && status.priorAuth.status === 'affirmed');
 
   // The decision is written by an activity the signal handler runs: wait for it.
   await waitForDatabase(async () => {
     const requests = await harness.database.db.select().from(priorAuths).where(eq(priorAuths.orderId, orderId));
-    return requests.map((request) => request.status).sort().join() === 'affirmed,non-affirmed';
+    return (
+      requests
+        .map((request) => request.status)
+        .sort()
+        .join() === 'affirmed,non-affirmed'
+    );
   });
 
   const deliveredOn = await harness.today();
@@ -122,7 +128,12 @@ test('silence on prior auth is followed up after the decision SLA, and an affirm
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
   await harness.env.sleep(8 * DAY);
   expect((await tasksOf(orderId, 'prior-auth-follow-up')).length).toBeGreaterThanOrEqual(1);
-  await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'ZZZZ1111YYYY22', expiresOn: await harness.today(5) });
+  await handle.signal(priorAuthDecided, {
+    user: 'rex.reviewer',
+    decision: 'affirmed',
+    trackingNumber: 'ZZZZ1111YYYY22',
+    expiresOn: await harness.today(5),
+  });
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   await harness.env.sleep(7 * DAY);
   const asked = await waitForStatus(handle, (status) => status.stage === 'prior-auth' && status.priorAuth.status === 'requested');
@@ -136,20 +147,23 @@ test('silence on prior auth is followed up after the decision SLA, and an affirm
   await handle.terminate('test done');
 });
 
-test.each(['documentation', 'eligibility', 'prior-auth', 'delivery'] as const)('cancelOrder in %s ends the order as cancelled before any claim', async (stage) => {
-  const coverageStage = stage === 'eligibility';
-  const { orderId, handle } = await newOrder({
-    items: [{ hcpcs: stage === 'prior-auth' ? 'L1851' : 'E0143', acquisition: 'purchase' }],
-    ...(coverageStage ? { memberId: '1EG4TE5MK91' } : {}),
-  });
-  if (stage !== 'documentation') await approveAllDocuments(harness.database, handle, orderId);
-  await waitForStatus(handle, (status) => status.stage === stage);
-  await handle.signal(cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
-  const outcome = await handle.result();
-  expect(outcome).toEqual({ orderId, stage: 'cancelled', claims: 0, reason: 'patient declined' });
-  const [{ n }] = await harness.database.db.select({ n: count() }).from(claims).where(eq(claims.orderId, orderId));
-  expect(n).toBe(0);
-});
+test.each(['documentation', 'eligibility', 'prior-auth', 'delivery'] as const)(
+  'cancelOrder in %s ends the order as cancelled before any claim',
+  async (stage) => {
+    const coverageStage = stage === 'eligibility';
+    const { orderId, handle } = await newOrder({
+      items: [{ hcpcs: stage === 'prior-auth' ? 'L1851' : 'E0143', acquisition: 'purchase' }],
+      ...(coverageStage ? { memberId: '1EG4TE5MK91' } : {}),
+    });
+    if (stage !== 'documentation') await approveAllDocuments(harness.database, handle, orderId);
+    await waitForStatus(handle, (status) => status.stage === stage);
+    await handle.signal(cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
+    const outcome = await handle.result();
+    expect(outcome).toEqual({ orderId, stage: 'cancelled', claims: 0, reason: 'patient declined' });
+    const [{ n }] = await harness.database.db.select({ n: count() }).from(claims).where(eq(claims.orderId, orderId));
+    expect(n).toBe(0);
+  },
+);
 
 test('duplicate and invalid signals change nothing, are recorded, and never fail the workflow', async () => {
   const { orderId, handle } = await newOrder();
@@ -159,7 +173,12 @@ test('duplicate and invalid signals change nothing, are recorded, and never fail
   await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2030-01-01' });
   await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn: await harness.today(), serialNumbers: {} });
   const ignored = await waitForStatus(handle, (status) => status.ignoredSignals.length === 4);
-  expect(ignored.ignoredSignals.map((entry) => entry.signal)).toEqual(['documentReviewed', 'documentReceived', 'priorAuthDecided', 'deliveryConfirmed']);
+  expect(ignored.ignoredSignals.map((entry) => entry.signal)).toEqual([
+    'documentReviewed',
+    'documentReceived',
+    'priorAuthDecided',
+    'deliveryConfirmed',
+  ]);
   expect(ignored).toMatchObject({ stage: 'documentation', delivery: null, priorAuth: { status: 'not-required' } });
   expect(ignored.documents.every((document) => document.status === 'missing')).toBe(true);
 
@@ -209,12 +228,27 @@ test('a worker that dies mid-order and is restarted does not bill or submit a cl
   const [claim] = await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId));
   const [line] = await harness.database.db.select().from(claimLines).where(eq(claimLines.claimId, claim.id));
   const activities = createActivities(harness.deps);
-  expect(await activities.submitClaim({ claimId: claim.id, asOf: new Date().toISOString() })).toEqual({ submitted: false, claimNumber: claim.claimNumber });
+  expect(await activities.submitClaim({ claimId: claim.id, asOf: new Date().toISOString() })).toEqual({
+    submitted: false,
+    claimNumber: claim.claimNumber,
+  });
   // A second claim for the same month (a retried workflow step with a new claim id) is refused.
   const duplicate = await activities.prepareClaim({
     claimId: randomUUID(),
     orderId,
-    lines: [{ itemId: line.itemId, hcpcs: 'E0601', modifiers: line.modifiers, units: 1, charge: line.charge, serviceFrom: line.serviceFrom, serviceTo: line.serviceTo, diagnosisPointers: [1], rentalMonth: 1 }],
+    lines: [
+      {
+        itemId: line.itemId,
+        hcpcs: 'E0601',
+        modifiers: line.modifiers,
+        units: 1,
+        charge: line.charge,
+        serviceFrom: line.serviceFrom,
+        serviceTo: line.serviceTo,
+        diagnosisPointers: [1],
+        rentalMonth: 1,
+      },
+    ],
     rentalPeriod: 1,
     rentalMonth: 1,
     asOf: new Date().toISOString(),
@@ -224,7 +258,10 @@ test('a worker that dies mid-order and is restarted does not bill or submit a cl
   const claimRows = await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId));
   expect(claimRows).toHaveLength(1);
   // The sandbox payer keys claims by its own claim number; ours is CLM01 inside what it received.
-  const received = await harness.database.db.select().from(sandboxClaims).where(like(sandboxClaims.x12, `%CLM*${claim.claimNumber}*%`));
+  const received = await harness.database.db
+    .select()
+    .from(sandboxClaims)
+    .where(like(sandboxClaims.x12, `%CLM*${claim.claimNumber}*%`));
   expect(received).toHaveLength(1);
   await handle.terminate('test done');
 });

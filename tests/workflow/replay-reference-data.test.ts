@@ -27,7 +27,14 @@ let editedBundle: WorkflowBundleWithSourceMap;
 let history: History;
 let workflowId: string;
 
-const quiet = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (message: string) => process.stderr.write(`${message}\n`), log: () => undefined };
+const quiet = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => process.stderr.write(`${message}\n`),
+  log: () => undefined,
+};
 
 beforeAll(async () => {
   folder = mkdtempSync(path.join(tmpdir(), 'edited-catalog-'));
@@ -48,7 +55,10 @@ beforeAll(async () => {
   });
 
   harness = await createOrderHarness();
-  const { orderId } = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }], orderDate: await harness.today(-3) });
+  const { orderId } = await seedOrder(harness.database, {
+    items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }],
+    orderDate: await harness.today(-3),
+  });
   workflowId = orderWorkflowId(orderId);
   const handle = await harness.startOrder(orderId);
   await approveAllDocuments(harness.database, handle, orderId);
