@@ -10,35 +10,25 @@
  * - the genuine 835 posts once, and uploading it again posts nothing (200, duplicate).
  */
 import { eq } from 'drizzle-orm';
-import { createApp } from '../../api/app';
-import { startApiServer, type RunningApi } from '../../api/server';
 import { ledgerEntries } from '../../db/schema';
-import { createLogger } from '../../logger';
-import { completeDocuments, createOrder, deliver, registerPatient, testKeys, uploadRemittance, waitForOrder, type ApiCall } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
-import { httpClient } from './http-client';
+import { completeDocuments, createOrder, deliver, registerPatient, uploadRemittance, waitForOrder, type ApiCall } from '../support/api';
+import type { TestDatabase } from '../support/database';
+import type { TemporalStack } from '../support/temporal-stack';
+import { startServedStack, type ServedStack } from './served-stack';
 
 jest.setTimeout(180_000);
 
 let database: TestDatabase;
 let stack: TemporalStack;
-let api: RunningApi;
 let call: ApiCall;
 
+let served: ServedStack;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  stack = await startTemporalStack(database, { acknowledgementDelayMs: 500 });
-  const app = createApp({ database, temporal: stack.temporal, apiKeys: testKeys, logger: createLogger('error') });
-  api = await startApiServer(app, 0, '127.0.0.1');
-  call = httpClient(`http://127.0.0.1:${api.port}`, { byRole: Object.fromEntries(testKeys.map((entry) => [entry.role, entry.key])) });
+  served = await startServedStack({ acknowledgementDelayMs: 500 });
+  ({ database, stack, call } = served);
 }, 120_000);
 
-afterAll(async () => {
-  await api?.close();
-  await stack?.stop();
-  await database?.drop();
-});
+afterAll(() => served?.stop());
 
 /** A walker order taken to a claim the sandbox accepted; the claim goes to medicare-jb (EDI payer id 17003). */
 async function acceptedClaim() {
