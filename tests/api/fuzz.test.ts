@@ -407,7 +407,6 @@ const acceptingTemporal: TemporalPort = {
   signalClaim: async () => 'sent',
   startCreditBalance: async () => undefined,
   signalCreditBalance: async () => 'sent',
-  startRemittance: async () => undefined,
 };
 
 let database: TestDatabase;
