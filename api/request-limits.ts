@@ -119,7 +119,7 @@ export function bodyLimits(): MiddlewareHandler<AppEnv> {
  * Refuses, before any route: control characters in the path or query (400); for JSON
  * bodies, bytes that are not UTF-8, JSON that does not parse or is not an object, and
  * control characters in any string (400 naming each field); a body on a JSON route
- * sent as another media type (415). The parsed body stays cached for the route.
+ * sent as another media type (415). Hono keeps the bytes read here for the route, which parses them again.
  */
 export function cleanInput(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
