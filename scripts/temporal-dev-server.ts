@@ -158,7 +158,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
  * however it dies. The death signal follows the *thread* that forked, so only from the main thread
  * (a worker thread ending would otherwise stop the server early).
  */
-function spawnTiedToUs(cliPath: string, args: string[]): ChildProcess {
+export function spawnTiedToUs(cliPath: string, args: string[]): ChildProcess {
   const setpriv = process.platform === 'linux' && isMainThread ? which('setpriv') : undefined;
   const [command, argv] = setpriv ? [setpriv, ['--pdeathsig', 'TERM', '--', cliPath, ...args]] : [cliPath, args];
   // Not detached: same process group, so a terminal's Ctrl-C reaches the server too.

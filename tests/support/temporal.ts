@@ -6,23 +6,43 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { registerSearchAttributes } from '../../scripts/search-attributes';
 import { resolveTestServer } from '../../scripts/temporal-binaries';
-import { startDevServerOnFreePorts, type DevServer, type DevServerOptions } from '../../scripts/temporal-dev-server';
+import { canConnect, findFreePort, LOOPBACK, sleep } from '../../scripts/ports';
+import { spawnTiedToUs, startDevServerOnFreePorts, type DevServer, type DevServerOptions } from '../../scripts/temporal-dev-server';
 
 /**
  * The time-skipping test server with the Dme* search attributes registered.
  *
+ * We start the server process ourselves rather than through `createTimeSkipping`: the SDK gives
+ * it 5 s to accept connections and cannot be told otherwise, and on a loaded 2-core machine a
+ * clean CI run failed there (connection refused for 5 s). We wait as long as a cold start needs,
+ * and a server that exits before listening (its port taken by another between our probe and
+ * its bind) is started again on another port. The process is tied to ours (pdeathsig) and
+ * killed by `env.teardown()`.
+ *
  * The test server rejects upserts of attributes it does not know and has no `--search-attribute`
  * flag, so they go in through the operator service (addSearchAttributes works there; listing does
- * not: it answers UNIMPLEMENTED). Start-up is fast with the native binary (~0.1 s to listen), well
- * inside the few seconds the SDK waits for it; the Java fallback takes ~1 s.
- * No visibility queries or schedules on this server: use startDevServerForTests() for those.
+ * not: it answers UNIMPLEMENTED). No visibility queries or schedules on this server: use
+ * startDevServerForTests() for those.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietTemporalRuntime();
   const { path } = await resolveTestServer();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path } },
-  });
+  const server = await startTestServer(path);
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await connectTimeSkipping(`${LOOPBACK}:${server.port}`);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  const teardown = env.teardown.bind(env);
+  env.teardown = async () => {
+    try {
+      await teardown();
+    } finally {
+      await server.stop();
+    }
+  };
   try {
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   } catch (err) {
@@ -30,6 +50,60 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     throw err;
   }
   return env;
+}
+
+const TEST_SERVER_READY_MS = 60_000;
+const TEST_SERVER_PORT_TRIES = 3;
+
+async function startTestServer(path: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const failures: string[] = [];
+  for (let attempt = 0; attempt < TEST_SERVER_PORT_TRIES; attempt++) {
+    const port = await findFreePort();
+    // Only the port: without --enable-time-skipping the server starts with skipping locked,
+    // which is what the SDK's client expects (it unlocks while a test awaits a result).
+    const child = spawnTiedToUs(path, [String(port)]);
+    let output = '';
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2_000));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    let exited = false;
+    const exit = new Promise<void>((resolve) => {
+      child.once('exit', () => ((exited = true), resolve()));
+      child.once('error', (err) => ((exited = true), (output += err.message), resolve()));
+    });
+    const stop = async () => {
+      if (!exited) child.kill('SIGKILL');
+      await exit;
+    };
+    const deadline = Date.now() + TEST_SERVER_READY_MS;
+    while (!exited && Date.now() < deadline) {
+      if (await canConnect(port)) return { port, stop };
+      await sleep(50);
+    }
+    await stop();
+    failures.push(
+      `port ${port}: ${exited ? 'exited before listening' : `did not listen within ${TEST_SERVER_READY_MS / 1000} s`}${output ? ` (${output.trim().split('\n').slice(-3).join(' | ')})` : ''}`,
+    );
+  }
+  throw new Error(`time-skipping test server ${path} did not start: ${failures.join('; ')}`);
+}
+
+/**
+ * `TestWorkflowEnvironment.create` is how `createTimeSkipping` connects once its own server is up;
+ * it is private in the SDK's types (1.24.0, pinned), so it is reached through this one cast.
+ */
+function connectTimeSkipping(address: string): Promise<TestWorkflowEnvironment> {
+  const create = (
+    TestWorkflowEnvironment as unknown as {
+      create(opts: {
+        server: { type: 'existing' };
+        address: string;
+        namespace: string;
+        supportsTimeSkipping: true;
+      }): Promise<TestWorkflowEnvironment>;
+    }
+  ).create.bind(TestWorkflowEnvironment);
+  return create({ server: { type: 'existing' }, address, namespace: 'default', supportsTimeSkipping: true });
 }
 
 /**
