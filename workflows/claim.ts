@@ -17,6 +17,7 @@
  */
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import { clearinghouseInquiry, standardActivity } from './activity-options';
+import { createDeadlines } from './deadlines';
 import type { ClaimActivities } from '../activities/claims';
 import type { OrderActivities } from '../activities/orders';
 import type { ReceivablesActivities } from '../activities/receivables';
@@ -142,9 +143,10 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     ignoredSignals,
   }));
 
+  const deadlines = createDeadlines();
   const waitUntil = async (done: () => boolean, ms: number) => {
     nextFollowUpAt = new Date(Date.now() + ms).toISOString();
-    const happened = await condition(done, ms);
+    const happened = await deadlines.waitUntil(done, ms);
     nextFollowUpAt = null;
     return happened;
   };

@@ -13,6 +13,7 @@
  */
 import { allHandlersFinished, condition, log, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import { standardActivity } from './activity-options';
+import { createDeadlines } from './deadlines';
 import type { CreditBalanceActivities } from '../activities/credit-balances';
 import type { ReceivablesActivities } from '../activities/receivables';
 import { addDays } from '../domain/calendar';
@@ -85,10 +86,11 @@ export async function creditBalanceWorkflow({ creditBalanceId }: CreditBalanceWo
 
   const steps = deadlineSteps(followUpPolicy.creditBalance, facts.deadlineDays);
   let reminders = 0;
+  const deadlines = createDeadlines();
   for (const step of steps) {
     const at = addDays(facts.identifiedOn, step.after.days);
     nextFollowUpAt = new Date(Date.now() + untilDate(at)).toISOString();
-    if (await condition(() => resolved !== undefined, untilDate(at))) break;
+    if (await deadlines.waitUntil(() => resolved !== undefined, untilDate(at))) break;
     // A later posting may have taken the overpayment back (recouped): nothing left to return.
     if ((await activities.loadCreditBalance({ creditBalanceId })).status !== 'open') return finish('recouped');
     await activities.recordCreditBalanceStep({ creditBalanceId, step: step.action, asOf: nowIso() });

@@ -7,7 +7,6 @@
 import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
-  condition,
   continueAsNew,
   getExternalWorkflowHandle,
   log,
@@ -18,6 +17,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { MailboxActivities } from '../activities/mailbox';
 import { creditBalanceWorkflow } from './credit-balance';
+import { createDeadlines } from './deadlines';
 import { checkMailbox, claimAcknowledged, claimWorkflowId, creditBalanceWorkflowId, remittancePosted } from './definitions';
 
 const { collectMailbox } = proxyActivities<MailboxActivities>({
@@ -26,8 +26,9 @@ const { collectMailbox } = proxyActivities<MailboxActivities>({
 });
 
 /**
- * Nothing pending: a sent claim wakes the mailbox by signal; look once a week anyway in
- * case a file was dropped by hand. (A folder-based clearinghouse always names a next check.)
+ * Nothing pending: a sent claim wakes the mailbox by signal; look at least once a week anyway
+ * in case a file was dropped by hand. (A folder-based clearinghouse always names a next check.)
+ * The weekly look is one timer kept until it fires, not a new one per round (deadlines.ts).
  */
 const idleCheckEvery = 7 * 86_400_000;
 /** Rounds per run before continuing as new, to keep history bounded. */
@@ -35,6 +36,8 @@ const roundsPerRun = 200;
 
 export async function clearinghouseMailboxWorkflow(): Promise<void> {
   let woken = false;
+  const deadlines = createDeadlines();
+  let weeklyLookAt = 0;
   setHandler(checkMailbox, () => {
     woken = true;
   });
@@ -64,7 +67,12 @@ export async function clearinghouseMailboxWorkflow(): Promise<void> {
       });
     }
     const waitMs = result.nextCheckAt ? Math.max(1_000, Date.parse(result.nextCheckAt) - Date.now()) : idleCheckEvery;
-    await condition(() => woken, Math.min(waitMs, idleCheckEvery));
+    let idleMs = idleCheckEvery;
+    if (deadlines.keepsTimers()) {
+      if (weeklyLookAt <= Date.now()) weeklyLookAt = Date.now() + idleCheckEvery;
+      idleMs = weeklyLookAt - Date.now();
+    }
+    await deadlines.waitUntil(() => woken, Math.min(waitMs, idleMs));
   }
   await continueAsNew<typeof clearinghouseMailboxWorkflow>();
 }

@@ -24,6 +24,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { clearinghouseInquiry, standardActivity } from './activity-options';
+import { createDeadlines } from './deadlines';
 import type { OrderActivities, OrderContext } from '../activities/orders';
 import { addDays, isAfter, isBefore } from '../domain/calendar';
 import { type Catalog, catalogFromSnapshot, defaultCatalog } from '../domain/catalog';
@@ -165,6 +166,7 @@ function initialOrderState(orderId: string): OrderState {
 
 export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<OrderOutcome> {
   const state: OrderState = input.carried ?? initialOrderState(input.orderId);
+  const deadlines = createDeadlines();
   const historyLimit = input.historyLimit ?? defaultHistoryLimit;
   const orderId = state.orderId;
   /** Tasks whose row is being written right now (closing waits for them; never in flight across continueAsNew). */
@@ -371,7 +373,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
   /** Waits for `done` or the follow-up time; throws OrderCancelled when a cancellation arrives first. */
   async function waitFor(done: () => boolean, timeoutMs: number, blockedOn: BlockedOn | null): Promise<boolean> {
     if (state.blockedOn !== blockedOn || blockedOn !== null) await setBlocked(blockedOn, timeoutMs);
-    const finished = await condition(() => done() || cancelRequested(), timeoutMs);
+    const finished = await deadlines.waitUntil(() => done() || cancelRequested(), timeoutMs);
     if (cancelRequested()) throw new OrderCancelled();
     return finished;
   }
@@ -806,7 +808,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       const blocked: BlockedOn | null = awaitingFix() ? 'claim-fix' : null;
       await setBlocked(blocked, wakeMs);
       // A claim reporting back also wakes the loop: a rejection blocks the order on claim-fix at once.
-      await condition(
+      await deadlines.waitUntil(
         () =>
           state.pendingRentalChanges.length > 0 ||
           state.pendingCorrections.length > 0 ||
