@@ -126,6 +126,13 @@ const environmentSchema = z.object({
     .int('must be a whole number of cents, 0 or more')
     .min(0, 'must be a whole number of cents, 0 or more')
     .default(100),
+  /** Posting: remittancePosted signals sent per step of a remittance's workflow (each step's progress is stored). */
+  REMITTANCE_SIGNAL_BATCH: z.coerce
+    .number({ error: 'must be a whole number from 1 to 1000' })
+    .int('must be a whole number from 1 to 1000')
+    .min(1, 'must be a whole number from 1 to 1000')
+    .max(1000, 'must be a whole number from 1 to 1000')
+    .default(100),
   API_KEYS: optionalText.pipe(
     z
       .string()

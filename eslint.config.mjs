@@ -98,7 +98,9 @@ const apiImports = [
 const apiRoutesRunningActivities = [
   'api/routes/appeals.ts', // recordPatientPayment
   'api/routes/credit-balances.ts', // balancesOf
-  'api/routes/remittances.ts', // createRemittanceActivities: posting inside POST /remittances
+  'api/routes/remittances.ts', // storeRemittances: the 835 is stored in the request, posted by remittanceWorkflow
+  'api/routes/orders.ts', // markOrderWorkflowStarted: intake's start marker, shared with the worker's relay
+  'api/temporal.ts', // startOrderWorkflow / startRemittanceWorkflow: the one way to start them, shared with the relay
 ];
 
 export default defineConfig(

@@ -7,6 +7,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { SignalDefinition } from '@temporalio/common';
 import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
+import type { OrderStart } from '../activities/workflow-starts';
 import type { ApiKey } from '../config';
 import type { Database } from '../db/client';
 import type { Logger } from '../logger';
@@ -26,14 +27,6 @@ import { remittanceRoutes } from './routes/remittances';
 import { reportRoutes } from './routes/reports';
 import { taskRoutes } from './routes/tasks';
 
-/** What starts an order's workflow: ids and codes only, never PHI. */
-export interface OrderStart {
-  orderId: string;
-  payerId: string;
-  /** The order's distinct HCPCS codes. */
-  hcpcs: string[];
-}
-
 /** What the API needs from Temporal (api/temporal.ts over a real client). */
 export interface TemporalPort {
   /** Resolves when the Temporal frontend answers. */
@@ -48,6 +41,8 @@ export interface TemporalPort {
   signalClaim<T>(claimId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'sent' | 'not-running'>;
   /** Starts `creditBalanceWorkflow` for a credit balance a posting found; a second start is a no-op. */
   startCreditBalance(creditBalanceId: string): Promise<void>;
+  /** Starts (or finds) the remittanceWorkflow of a stored remittance; rejects when Temporal did not answer. */
+  startRemittance(remittance: { remittanceId: string; payerIdentifier: string; traceNumber: string }): Promise<void>;
   /** 'not-running' when the credit balance's workflow is closed or missing. */
   signalCreditBalance<T>(creditBalanceId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'sent' | 'not-running'>;
 }

@@ -7,9 +7,8 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SignalDefinition } from '@temporalio/common';
 import { claimWorkflowId, creditBalanceWorkflowId, orderStatus, orderWorkflowId } from '../workflows/definitions';
 import type { creditBalanceWorkflow } from '../workflows/credit-balance';
-import type { dmeOrderWorkflow } from '../workflows/order';
-import { DmeHcpcs, DmePayer, DmeStage } from '../workflows/search-attributes';
-import type { OrderStart, TemporalPort } from './app';
+import { startOrderWorkflow, startRemittanceWorkflow, type OrderStart } from '../activities/workflow-starts';
+import type { TemporalPort } from './app';
 
 export interface TemporalPortOptions {
   /** The task queue the order workers poll (TEMPORAL_TASK_QUEUE). */
@@ -20,15 +19,6 @@ export interface TemporalPortOptions {
 
 export function temporalPort(client: Client, options: TemporalPortOptions): TemporalPort {
   const queryTimeoutMs = options.queryTimeoutMs ?? 5_000;
-
-  async function workflowExists(workflowId: string): Promise<boolean> {
-    try {
-      await client.workflow.getHandle(workflowId).describe();
-      return true;
-    } catch {
-      return false;
-    }
-  }
 
   async function signalIfRunning<T>(workflowId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'sent' | 'not-running'> {
     try {
@@ -45,30 +35,7 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
       await client.connection.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({}));
     },
 
-    async startOrder({ orderId, payerId, hcpcs }: OrderStart) {
-      const workflowId = orderWorkflowId(orderId);
-      try {
-        await client.workflow.start<typeof dmeOrderWorkflow>('dmeOrderWorkflow', {
-          workflowId,
-          taskQueue: options.taskQueue,
-          args: [{ orderId }],
-          // One workflow per order, ever: a second start with the same id is refused.
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          staticSummary: `Order ${orderId}: ${hcpcs.join(', ')} billed to ${payerId}`,
-          typedSearchAttributes: [
-            { key: DmeStage, value: 'documentation' },
-            { key: DmePayer, value: payerId },
-            { key: DmeHcpcs, value: hcpcs },
-          ],
-        });
-      } catch (error) {
-        // A start whose answer was lost may still have happened: the workflow's existence decides.
-        if (await workflowExists(workflowId)) return { workflowId };
-        throw error;
-      }
-      return { workflowId };
-    },
+    startOrder: (order: OrderStart) => startOrderWorkflow(client, options.taskQueue, order),
 
     async queryOrder(orderId) {
       try {
@@ -105,6 +72,8 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
         throw error;
       }
     },
+
+    startRemittance: (remittance) => startRemittanceWorkflow(client, options.taskQueue, remittance),
 
     async signalCreditBalance<T>(creditBalanceId: string, signal: SignalDefinition<[T]>, payload: T) {
       return signalIfRunning(creditBalanceWorkflowId(creditBalanceId), signal, payload);

@@ -17,7 +17,7 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { seedReferenceData } from '../db/seed';
 import { createLogger } from '../logger';
-import { activityDeps, createDmeWorker, ensureMailboxWorkflow } from '../worker';
+import { activityDeps, createDmeWorker, ensureMailboxWorkflow, startWorkflowRelay } from '../worker';
 import { registerSearchAttributes } from './search-attributes';
 import { startDevServer, type DevServer } from './temporal-dev-server';
 
@@ -75,10 +75,11 @@ async function main(): Promise<void> {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: activityDeps(config, database, logger),
+      activities: activityDeps(config, database, logger, client),
     });
     const running = worker.run();
     await ensureMailboxWorkflow(client, config.TEMPORAL_TASK_QUEUE);
+    stack.push(startWorkflowRelay(database.db, client, config.TEMPORAL_TASK_QUEUE, logger));
     stack.push(async () => {
       worker.shutdown();
       await running;

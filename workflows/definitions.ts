@@ -8,13 +8,22 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AppealLevel } from '../domain/denials';
-import type { DocumentKind } from '../domain/types';
 import type { OrderStage } from '../domain/order-stages';
+import type { DocumentKind } from '../domain/types';
 
 export const ORDER_TASK_QUEUE = 'dme-orders';
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 export const claimWorkflowId = (claimId: string) => `claim-${claimId}`;
 export const creditBalanceWorkflowId = (creditBalanceId: string) => `credit-balance-${creditBalanceId}`;
+/**
+ * One remittanceWorkflow per remittance, named by TRN03 + TRN02 (payer and trace number,
+ * never PHI), so the same 835 uploaded twice or also collected from the mailbox posts
+ * once. Characters outside letters, digits and dots are written as ~ and four hex
+ * digits, which keeps the id readable and two different remittances apart.
+ */
+export const remittanceWorkflowId = (payerIdentifier: string, traceNumber: string) =>
+  `remittance-${safeIdPart(payerIdentifier)}-${safeIdPart(traceNumber)}`;
+const safeIdPart = (part: string) => part.replace(/[^A-Za-z0-9.]/g, (char) => `~${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export { orderStages, type OrderStage } from '../domain/order-stages';
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, count, desc, eq, inArray, notExists, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { markOrderWorkflowStarted } from '../../activities/workflow-starts';
+import { recordAudit } from '../../db/audit';
 import { claimLines, claims, coverages, deliveries, documents, orderItems, orders, patients, payers, prescribers } from '../../db/schema';
 import { catalogEntry, defaultCatalog, hcpcsPattern } from '../../domain/catalog';
 import { groupIIConditions, groupIIIConditions, oxygenOrderProblems } from '../../domain/oxygen';
@@ -11,9 +13,9 @@ import { blockers, orderStages, orderWorkflowId } from '../../workflows/definiti
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { contractorProblem } from '../dme-mac';
-import { ApiError, notFound, validationError, type FieldProblem } from '../errors';
+import { notFound, validationError, type FieldProblem } from '../errors';
 import { calendarDate, personName, todayIso, uuidParam } from '../fields';
-import { auditWithId, commitThenTell, liveStatus } from '../order-workflow';
+import { liveStatus } from '../order-workflow';
 import { bearerSecurity, router } from '../router';
 import { errorResponses, pageSchema, pagingQuery } from '../schemas';
 
@@ -145,7 +147,16 @@ const newOrderSchema = z
   .strict()
   .openapi('NewOrder');
 
-const createdOrder = z.object({ orderId: z.string().uuid(), workflowId: z.string(), stage: z.literal('documentation') });
+const createdOrder = z.object({
+  orderId: z.string().uuid(),
+  workflowId: z.string(),
+  stage: z.literal('documentation'),
+  workflowStarted: z
+    .boolean()
+    .describe(
+      'false when Temporal did not confirm the start: the order is saved and the worker’s relay starts its workflow within a minute (GET /orders/:id shows workflow.answered false until then)',
+    ),
+});
 
 const listQuery = z.object({
   stage: z.enum(orderStages, { message: `must be one of ${orderStages.join(', ')}` }).optional(),
@@ -319,8 +330,11 @@ const createOrder = createRoute({
   middleware: [requireRole('intake')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: newOrderSchema } } } },
   responses: {
-    201: { description: 'Stored and started', content: { 'application/json': { schema: createdOrder } } },
-    ...errorResponses(400, 401, 403, 422, 503),
+    201: {
+      description: 'Stored; its workflow started (or, workflowStarted false, starting shortly)',
+      content: { 'application/json': { schema: createdOrder } },
+    },
+    ...errorResponses(400, 401, 403, 422),
   },
 });
 
@@ -442,73 +456,60 @@ export function orderRoutes(deps: AppDeps) {
       const codes = [...new Set(body.items.map((item) => item.hcpcs))];
       const { npi, firstName, lastName } = body.prescriber;
 
-      await commitThenTell(db, deps.logger, {
-        write: async (tx) => {
-          const [previousPrescriber] = await tx.select().from(prescribers).where(eq(prescribers.npi, npi));
-          await tx
-            .insert(prescribers)
-            .values({ npi, firstName, lastName })
-            .onConflictDoUpdate({ target: prescribers.npi, set: { firstName, lastName } });
-          await tx.insert(orders).values({
-            id: orderId,
-            patientId: body.patientId,
-            coverageId: coverage.id,
-            payerId: coverage.payerId,
-            prescriberNpi: npi,
-            orderDate: body.orderDate,
-            diagnoses: body.diagnoses,
-            oxygen: body.oxygen ?? null,
-            workflowId,
-            createdBy: actor.user,
-          });
-          await tx.insert(orderItems).values(
-            body.items.map((item, index) => ({
-              id: randomUUID(),
-              orderId,
-              lineNumber: index + 1,
-              hcpcs: item.hcpcs,
-              quantity: item.quantity,
-              acquisition: item.acquisition,
-              side: item.side ?? null,
-              options: itemOptions(item),
-              unitCharge: item.unitCharge,
-            })),
-          );
-          const auditId = await auditWithId(tx, {
-            actor: actor.user,
-            action: 'order.created',
-            entityType: 'order',
-            entityId: orderId,
-            detail: { payerId: coverage.payerId, hcpcs: codes, items: body.items.length },
-          });
-          return { auditIds: [auditId], previousPrescriber };
-        },
-        tell: async () => {
-          try {
-            await deps.temporal.startOrder({ orderId, payerId: coverage.payerId, hcpcs: codes });
-          } catch (error) {
-            deps.logger.warn('order workflow did not start', { orderId, errorName: error instanceof Error ? error.name : 'unknown' });
-            throw new ApiError(503, 'temporal_unavailable', "Temporal did not start the order's workflow; nothing was saved. Try again shortly.");
-          }
-        },
-        undo: async (tx, { previousPrescriber }) => {
-          await tx.delete(orderItems).where(eq(orderItems.orderId, orderId));
-          await tx.delete(orders).where(eq(orders.id, orderId));
-          if (previousPrescriber) {
-            await tx
-              .update(prescribers)
-              .set({ firstName: previousPrescriber.firstName, lastName: previousPrescriber.lastName })
-              .where(eq(prescribers.npi, npi));
-          } else {
-            await tx
-              .delete(prescribers)
-              .where(and(eq(prescribers.npi, npi), notExists(tx.select({ id: orders.id }).from(orders).where(eq(orders.prescriberNpi, npi)))));
-          }
-        },
+      // The order rows and their start marker (workflow_started_at null) commit together;
+      // the start follows, and a start that fails or never happens is done by the worker's relay.
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(prescribers)
+          .values({ npi, firstName, lastName })
+          .onConflictDoUpdate({ target: prescribers.npi, set: { firstName, lastName } });
+        await tx.insert(orders).values({
+          id: orderId,
+          patientId: body.patientId,
+          coverageId: coverage.id,
+          payerId: coverage.payerId,
+          prescriberNpi: npi,
+          orderDate: body.orderDate,
+          diagnoses: body.diagnoses,
+          oxygen: body.oxygen ?? null,
+          workflowId,
+          createdBy: actor.user,
+        });
+        await tx.insert(orderItems).values(
+          body.items.map((item, index) => ({
+            id: randomUUID(),
+            orderId,
+            lineNumber: index + 1,
+            hcpcs: item.hcpcs,
+            quantity: item.quantity,
+            acquisition: item.acquisition,
+            side: item.side ?? null,
+            options: itemOptions(item),
+            unitCharge: item.unitCharge,
+          })),
+        );
+        await recordAudit(tx, {
+          actor: actor.user,
+          action: 'order.created',
+          entityType: 'order',
+          entityId: orderId,
+          detail: { payerId: coverage.payerId, hcpcs: codes, items: body.items.length },
+        });
       });
+      let workflowStarted = true;
+      try {
+        await deps.temporal.startOrder({ orderId, payerId: coverage.payerId, hcpcs: codes });
+        await markOrderWorkflowStarted(db, orderId, new Date());
+      } catch (error) {
+        deps.logger.warn('order workflow not started; the relay will start it', {
+          orderId,
+          errorName: error instanceof Error ? error.name : 'unknown',
+        });
+        workflowStarted = false;
+      }
 
       c.header('Location', `/orders/${orderId}`);
-      return c.json({ orderId, workflowId, stage: 'documentation' as const }, 201);
+      return c.json({ orderId, workflowId, stage: 'documentation' as const, workflowStarted }, 201);
     })
     .openapi(listOrders, async (c) => {
       const query = c.req.valid('query');

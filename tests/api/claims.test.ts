@@ -6,7 +6,7 @@
  */
 import { count, eq } from 'drizzle-orm';
 import { claimPayments, claims } from '../../db/schema';
-import { buildTestApp, completeDocuments, createOrder, deliver, registerPatient, waitForOrder, type ApiCall } from '../support/api';
+import { buildTestApp, completeDocuments, createOrder, deliver, registerPatient, uploadRemittance, waitForOrder, type ApiCall } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
 
@@ -93,10 +93,10 @@ describe('a claim the payer accepted, then paid', () => {
     const remittance = files.find((file) => file.name.startsWith('sandbox-835-'));
     expect(remittance).toBeDefined();
 
-    const response = await call('POST', '/remittances', { role: 'biller', text: remittance!.x12 });
-    expect(response.status).toBe(201);
-    expect(response.json.remittances[0].claims).toEqual([expect.objectContaining({ claimId, outcome: 'paid', paid: expect.any(Number) })]);
-    expect(response.json.signals).toEqual([{ claimId, delivery: 'sent' }]);
+    const { upload, posted } = await uploadRemittance(call, remittance!.x12);
+    expect(upload.status).toBe(202);
+    expect(posted.claims).toEqual([expect.objectContaining({ claimId, outcome: 'paid', paid: expect.any(Number) })]);
+    expect(posted.signals).toEqual([{ claimId, delivery: 'sent' }]);
 
     const closed = await waitForOrder(call, orderId, (o) => o.workflow.status.stage === 'closed', 'order closed');
     expect(closed.workflow.status.claims[0]).toMatchObject({ claimId, status: 'paid' });
@@ -114,11 +114,12 @@ describe('a claim the payer accepted, then paid', () => {
     const [before] = await database.db.select({ n: count() }).from(claimPayments);
     const again = await call('POST', '/remittances', { role: 'biller', text: remittance!.x12, contentType: 'application/edi-x12' });
     expect(again.status).toBe(200);
-    expect(again.json.remittances[0]).toMatchObject({ remittanceId: response.json.remittances[0].remittanceId, duplicate: true });
-    // The claim workflow finished: a repeated signal finds nothing running, and that is not an error.
+    expect(again.json.remittances[0]).toMatchObject({ remittanceId: posted.remittanceId, duplicate: true, status: 'posted' });
+    // The claim workflow finished; a third upload still finds the first remittance and tells nobody again.
     await waitForClaimWorkflowClosed(claimId);
-    const third = await call('POST', '/remittances', { role: 'biller', text: remittance!.x12 });
-    expect(third.json.signals).toEqual([{ claimId, delivery: 'not-running' }]);
+    const third = await uploadRemittance(call, remittance!.x12);
+    expect(third.upload.status).toBe(200);
+    expect(third.posted.signals).toEqual([{ claimId, delivery: 'sent' }]);
     const [after] = await database.db.select({ n: count() }).from(claimPayments);
     expect(after.n).toBe(before.n);
   });

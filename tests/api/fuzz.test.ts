@@ -407,6 +407,7 @@ const acceptingTemporal: TemporalPort = {
   signalClaim: async () => 'sent',
   startCreditBalance: async () => undefined,
   signalCreditBalance: async () => 'sent',
+  startRemittance: async () => undefined,
 };
 
 let database: TestDatabase;

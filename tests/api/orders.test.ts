@@ -4,10 +4,12 @@
  * live status, and every staff signal with its 404/409/422/202 answers.
  */
 import { randomUUID } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, isNull } from 'drizzle-orm';
+import { startPendingWorkflows } from '../../activities/workflow-starts';
 import { temporalPort } from '../../api/temporal';
 import { auditEvents, deliveries, documents, orderItems, orders, prescribers, tasks } from '../../db/schema';
-import { orderWorkflowId } from '../../workflows/definitions';
+import { ORDER_TASK_QUEUE, orderWorkflowId } from '../../workflows/definitions';
+import { createLogger } from '../../logger';
 import { DmeHcpcs, DmePayer, DmeStage } from '../../workflows/search-attributes';
 import {
   buildTestApp,
@@ -80,7 +82,12 @@ describe('POST /orders', () => {
     });
     expect(response.status).toBe(201);
     const { orderId } = response.json;
-    expect(response.json).toEqual({ orderId: expect.stringMatching(/^[0-9a-f-]{36}$/), workflowId: `order-${orderId}`, stage: 'documentation' });
+    expect(response.json).toEqual({
+      orderId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      workflowId: `order-${orderId}`,
+      stage: 'documentation',
+      workflowStarted: true,
+    });
     expect(response.headers.get('location')).toBe(`/orders/${orderId}`);
 
     const [order] = await database.db.select().from(orders).where(eq(orders.id, orderId));
@@ -221,7 +228,7 @@ describe('POST /orders', () => {
     expect(response.json.error.details.map((problem: { field: string }) => problem.field)).toEqual(['prescriber.npi', 'items.1.hcpcs']);
   });
 
-  test('when Temporal does not start the workflow, nothing is left behind: no order, items, audit row or new prescriber', async () => {
+  test('when Temporal does not start the workflow, the order is kept with its start marker and the relay starts it', async () => {
     const failingStart = buildTestApp(database, {
       ...stack.temporal,
       startOrder: async () => {
@@ -229,29 +236,49 @@ describe('POST /orders', () => {
       },
     }).call;
     const patient = await registerPatient(call);
-    const before = await tableCounts();
     const response = await failingStart('POST', '/orders', {
       role: 'intake',
       body: orderBody(patient, { prescriber: { npi: '1555555550', firstName: 'Alan', lastName: 'Turing' } }),
     });
-    expect(response.status).toBe(503);
-    expect(response.json.error).toMatchObject({ code: 'temporal_unavailable', message: expect.stringContaining('nothing was saved') });
-    expect(await tableCounts()).toEqual(before);
-    expect(await database.db.select().from(prescribers).where(eq(prescribers.npi, '1555555550'))).toEqual([]);
+    expect(response.status).toBe(201);
+    expect(response.json).toMatchObject({ stage: 'documentation', workflowStarted: false });
+    const { orderId } = response.json;
+    const [stored] = await database.db.select().from(orders).where(eq(orders.id, orderId));
+    expect(stored).toMatchObject({ workflowId: orderWorkflowId(orderId), workflowStartedAt: null });
+    expect(await database.db.select().from(orderItems).where(eq(orderItems.orderId, orderId))).toHaveLength(1);
+    await expect(stack.client.workflow.getHandle(orderWorkflowId(orderId)).describe()).rejects.toThrow();
+
+    // A pass of the worker's relay (here with no grace period) starts it, once.
+    const relay = { db: database.db, client: stack.client, taskQueue: ORDER_TASK_QUEUE, logger: createLogger('error'), olderThanMs: 0 };
+    const started = await startPendingWorkflows({ ...relay, now: new Date() });
+    expect(started.orders).toBeGreaterThanOrEqual(1);
+    const description = await stack.client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    expect(description.status.name).toBe('RUNNING');
+    expect(description.typedSearchAttributes.get(DmePayer)).toBe(stored.payerId);
+    const [marked] = await database.db.select().from(orders).where(eq(orders.id, orderId));
+    expect(marked.workflowStartedAt).toBeInstanceOf(Date);
+    const pending = await database.db.select({ n: count() }).from(orders).where(isNull(orders.workflowStartedAt));
+    expect(pending[0].n).toBe(0);
   });
 
-  test('a failed start puts back the names of a prescriber that was already on file', async () => {
+  test('a start whose answer was lost (the workflow exists) counts as started, and the relay leaves it alone', async () => {
     const patient = await registerPatient(call);
-    await createOrder(call, patient, { prescriber: { npi: '1111111112', firstName: 'Alan', lastName: 'Turing' } });
-    const failingStart = buildTestApp(database, { ...stack.temporal, startOrder: () => Promise.reject(new Error('unavailable')) }).call;
-    const response = await failingStart('POST', '/orders', {
-      role: 'intake',
-      body: orderBody(patient, { prescriber: { npi: '1111111112', firstName: 'Alonzo', lastName: 'Church' } }),
-    });
-    expect(response.status).toBe(503);
-    expect(await database.db.select().from(prescribers).where(eq(prescribers.npi, '1111111112'))).toEqual([
-      expect.objectContaining({ firstName: 'Alan', lastName: 'Turing' }),
-    ]);
+    const lostAnswer = buildTestApp(database, {
+      ...stack.temporal,
+      startOrder: async (order) => {
+        await stack.temporal.startOrder(order);
+        throw new Error('connection reset');
+      },
+    }).call;
+    const response = await lostAnswer('POST', '/orders', { role: 'intake', body: orderBody(patient) });
+    expect(response.status).toBe(201);
+    expect(response.json.workflowStarted).toBe(false);
+    const relay = { db: database.db, client: stack.client, taskQueue: ORDER_TASK_QUEUE, logger: createLogger('error'), olderThanMs: 0 };
+    await startPendingWorkflows({ ...relay, now: new Date() });
+    const [marked] = await database.db.select().from(orders).where(eq(orders.id, response.json.orderId));
+    expect(marked.workflowStartedAt).toBeInstanceOf(Date);
+    const { status } = await stack.client.workflow.getHandle(orderWorkflowId(response.json.orderId)).describe();
+    expect(status.name).toBe('RUNNING');
   });
 
   test('needs the intake role', async () => {

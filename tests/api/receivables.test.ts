@@ -7,7 +7,17 @@
  */
 import { inArray, sql } from 'drizzle-orm';
 import { claimPayments, claims } from '../../db/schema';
-import { buildTestApp, completeDocuments, createOrder, deliver, registerPatient, todayIso, waitForOrder, type ApiCall } from '../support/api';
+import {
+  buildTestApp,
+  completeDocuments,
+  createOrder,
+  deliver,
+  registerPatient,
+  todayIso,
+  uploadRemittance,
+  waitForOrder,
+  type ApiCall,
+} from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
 
@@ -72,9 +82,9 @@ describe('a claim paid by the sandbox 835', () => {
       expect.arrayContaining([expect.objectContaining({ claimId, bucket: '0-30', payerBalance: 4_500, patientBalance: 0 })]),
     );
 
-    const posted = await call('POST', '/remittances', { role: 'biller', text: await sandbox835(claimNumber) });
-    expect(posted.status).toBe(201);
-    expect(posted.json.remittances[0].claims).toEqual([expect.objectContaining({ claimId, outcome: 'paid' })]);
+    const { upload, posted } = await uploadRemittance(call, await sandbox835(claimNumber));
+    expect(upload.status).toBe(202);
+    expect(posted.claims).toEqual([expect.objectContaining({ claimId, outcome: 'paid' })]);
     await waitForOrder(call, orderId, (o) => o.workflow.status.stage === 'closed', 'order closed');
     const paid = await until(async () => {
       const view = await claimView(claimId);
@@ -145,7 +155,7 @@ describe('a denial (member id …93: CO-50)', () => {
 
     // Posted before the sandbox would send it, so dated today: the appeal clock starts at the payment date (BPR16).
     const dated = (await sandbox835(claimNumber)).replace(/(BPR\*[^~]*\*)\d{8}~/, `$1${todayIso().replace(/-/g, '')}~`);
-    expect((await call('POST', '/remittances', { role: 'biller', text: dated })).status).toBe(201);
+    expect((await uploadRemittance(call, dated)).posted.status).toBe('posted');
     const task = await openTask(claimId, 'redetermination-due');
     expect(task).toMatchObject({ role: 'biller', dueAt: expect.any(String) });
     const view = await claimView(claimId);
@@ -192,15 +202,15 @@ describe('a duplicate payment (member id …95)', () => {
   test('becomes a payer credit balance with its 60-day deadline, resolved by a refund to the payer', async () => {
     const { claimId, claimNumber } = await acceptedClaim('1EG4TE5MK95');
     const first = await sandbox835(claimNumber);
-    expect((await call('POST', '/remittances', { role: 'biller', text: first })).status).toBe(201);
+    expect((await uploadRemittance(call, first)).posted.status).toBe('posted');
     // The payer processes the claim again under a second ICN, on a new trace number.
     const icn = /CLP\*[^*~]*\*[^*~]*\*[^*~]*\*[^*~]*\*[^*~]*\*[^*~]*\*(\d+)/.exec(first)![1];
     const second = first.split(icn).join(`2${icn.slice(1)}`);
-    const posted = await call('POST', '/remittances', { role: 'biller', text: second });
-    expect(posted.status).toBe(201);
-    const [credit] = posted.json.remittances[0].creditBalances;
+    const { upload, posted } = await uploadRemittance(call, second);
+    expect(upload.status).toBe(202);
+    const [credit] = posted.creditBalances;
     expect(credit).toMatchObject({ claimId, party: 'payer', reason: 'duplicate-payment' });
-    expect(posted.json.creditBalanceWorkflows).toEqual([{ creditBalanceId: credit.creditBalanceId, start: 'started' }]);
+    expect(posted.creditBalanceWorkflows).toEqual([{ creditBalanceId: credit.creditBalanceId, start: 'started' }]);
 
     const listed = await call('GET', '/credit-balances', { role: 'biller' });
     const row = listed.json.creditBalances.find((candidate: { id: string }) => candidate.id === credit.creditBalanceId);

@@ -73,6 +73,7 @@ const noTemporal: TemporalPort = {
   signalOrder: withoutTemporal('signalOrder'),
   signalClaim: withoutTemporal('signalClaim'),
   startCreditBalance: withoutTemporal('startCreditBalance'),
+  startRemittance: withoutTemporal('startRemittance'),
   signalCreditBalance: withoutTemporal('signalCreditBalance'),
 };
 
@@ -174,4 +175,23 @@ export async function deliver(call: ApiCall, orderId: string, deliveredOn = toda
     body: { deliveredOn, signedBy: 'Ada Lovelace', relationship: 'self', serialNumbers },
   });
   if (response.status !== 202) throw new Error(`delivery not confirmed: ${response.status} ${response.text}`);
+}
+
+/**
+ * Uploads an 835 and follows it: POST answers 202 (200 when every remittance was received
+ * before) with Location; the remittance's workflow posts it, and its GET view is returned
+ * once posted (or failed). `posted` is undefined when the upload was refused.
+ */
+export async function uploadRemittance(call: ApiCall, text: string, options: { contentType?: string; timeoutMs?: number } = {}) {
+  const upload = await call('POST', '/remittances', { role: 'biller', text, ...(options.contentType ? { contentType: options.contentType } : {}) });
+  if (upload.status !== 202 && upload.status !== 200) return { upload, posted: undefined };
+  const location = upload.headers.get('location');
+  if (!location) throw new Error('POST /remittances answered without a Location');
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    const view = await call('GET', location, { role: 'biller' });
+    if (view.json?.status === 'posted' || view.json?.status === 'failed') return { upload, posted: view.json };
+    if (Date.now() > deadline) throw new Error(`remittance at ${location} still ${view.json?.status} after ${options.timeoutMs ?? 30_000} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

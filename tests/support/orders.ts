@@ -91,6 +91,7 @@ export async function createOrderHarness(
     }),
     supplier: supplierIdentity(loadConfig({})),
     logger: createLogger('error'),
+    temporal: env.client,
   };
   const taskQueue = `orders-${randomUUID()}`;
   let running: Promise<void> | undefined;

@@ -65,7 +65,7 @@ export async function startTemporalStack(database: Database, options: StackOptio
       connection: nativeConnection,
       namespace: devServer.namespace,
       taskQueue: ORDER_TASK_QUEUE,
-      activities: { db: database.db, clearinghouse, supplier: supplierIdentity(loadConfig({})), logger: createLogger('error') },
+      activities: { db: database.db, clearinghouse, supplier: supplierIdentity(loadConfig({})), logger: createLogger('error'), temporal: client },
     });
     const running = worker.run();
     stops.push(async () => {
