@@ -412,13 +412,14 @@ describe('documents', () => {
     expect((await call('POST', `/orders/${orderId}/documents`, { role: 'reviewer', body: { kind: 'abn', reference: 'x' } })).status).toBe(403);
   });
 
-  test('when the signal cannot be delivered the stored document is taken back', async () => {
+  test('when the workflow does not answer the command, the API says so (503) and stores nothing itself', async () => {
     const orderId = await createOrder(call, await registerPatient(call));
     await waitForOrder(call, orderId, (o) => o.workflow.status.documents.length > 0, 'documents known');
-    const refusing = buildTestApp(database, { ...stack.temporal, signalOrder: () => Promise.reject(new Error('unavailable')) }).call;
+    const silent = buildTestApp(database, { ...stack.temporal, updateOrder: () => Promise.reject(new Error('deadline exceeded')) }).call;
     const before = await tableCounts();
-    const response = await refusing('POST', `/orders/${orderId}/documents`, { role: 'intake', body: { kind: 'standard-written-order', reference: 'dms://x.pdf' } });
+    const response = await silent('POST', `/orders/${orderId}/documents`, { role: 'intake', body: { kind: 'standard-written-order', reference: 'dms://x.pdf' } });
     expect(response.status).toBe(503);
+    expect(response.json.error.code).toBe('temporal_unavailable');
     expect(await tableCounts()).toEqual(before);
   });
 });

@@ -67,10 +67,11 @@ const noTemporal: TemporalPort = {
   ping: async () => undefined,
   startOrder: withoutTemporal('startOrder'),
   queryOrder: withoutTemporal('queryOrder'),
-  signalOrder: withoutTemporal('signalOrder'),
+  updateOrder: withoutTemporal('updateOrder'),
+  updateClaim: withoutTemporal('updateClaim'),
   signalClaim: withoutTemporal('signalClaim'),
   startCreditBalance: withoutTemporal('startCreditBalance'),
-  signalCreditBalance: withoutTemporal('signalCreditBalance'),
+  updateCreditBalance: withoutTemporal('updateCreditBalance'),
 };
 
 export function buildTestApp(database: Database, temporal: TemporalPort = noTemporal) {

@@ -23,7 +23,16 @@ import {
   deliveryConfirmed,
   remittancePosted,
 } from '../../workflows/definitions';
-import { DAY, approveAllDocuments, createOrderHarness, reportDelivery, seedOrder, waitForStatus, type OrderHarness } from '../support/orders';
+import {
+  approveAllDocuments,
+  command,
+  confirmDelivery,
+  createOrderHarness,
+  DAY,
+  type OrderHarness,
+  seedOrder,
+  waitForStatus,
+} from '../support/orders';
 import { build835 } from '../support/receivables';
 
 jest.setTimeout(240_000);
@@ -36,11 +45,10 @@ afterEach(() => harness?.teardown());
 async function deliveredWalker(memberId: string) {
   const seeded = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }], memberId, orderDate: await harness.today(-3) });
   const handle = await harness.startOrder(seeded.orderId);
-  await approveAllDocuments(harness.database, handle, seeded.orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   const deliveredOn = await harness.today();
-  await reportDelivery(harness.database, seeded.orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
   return { ...seeded, handle };
 }
 
@@ -124,10 +132,10 @@ test('a won appeal waits for the new remittance, which posts the new payment: th
   const appeal = await eventually(async () => (await harness.database.db.select().from(appeals).where(eq(appeals.claimId, claim.id)))[0], 'the appeal opened');
   const claimHandle = harness.env.client.workflow.getHandle<typeof claimWorkflow>(claimWorkflowId(claim.id));
 
-  await claimHandle.signal(appealFiled, { user: 'bea.biller', claimId: claim.id, appealId: appeal.id, level: 'redetermination', filedOn: await harness.today(), reference: 'RD-0001' });
+  await command(claimHandle, appealFiled, { user: 'bea.biller', claimId: claim.id, appealId: appeal.id, level: 'redetermination', filedOn: await harness.today(), reference: 'RD-0001' });
   await eventually(async () => ((await harness.database.db.select().from(appeals).where(eq(appeals.id, appeal.id)))[0].status === 'filed' ? true : undefined), 'the filing recorded');
   await harness.env.sleep(40 * DAY);
-  await claimHandle.signal(appealDecided, { user: 'bea.biller', claimId: claim.id, appealId: appeal.id, decision: 'won', decidedOn: await harness.today() });
+  await command(claimHandle, appealDecided, { user: 'bea.biller', claimId: claim.id, appealId: appeal.id, decision: 'won', decidedOn: await harness.today() });
 
   // The contractor pays the claim on a new remittance.
   const [line] = await harness.database.db.select().from(claimLines).where(eq(claimLines.claimId, claim.id));
@@ -188,7 +196,7 @@ test('an unprocessable claim (CO-16 + MA130, member id …97) is voided; once st
 
   // Intake corrects the member id, then the biller sends the claim again.
   await harness.database.db.update(coverages).set({ memberId: '1EG4TE5MK73' }).where(eq(coverages.id, coverageId));
-  await handle.signal(claimCorrected, { user: 'bea.biller', claimId: original.claimId });
+  await command(handle, claimCorrected, { user: 'bea.biller', claimId: original.claimId });
   expect(await handle.result()).toMatchObject({ stage: 'closed', claims: 2 });
 
   const [first, corrected] = await claimsOf(orderId);
@@ -223,7 +231,7 @@ test('a duplicate payment (member id …95) opens a credit balance: reminders, a
   ]);
 
   const creditHandle = harness.env.client.workflow.getHandle<typeof creditBalanceWorkflow>(creditBalanceWorkflowId(credit.id));
-  await creditHandle.signal(creditBalanceResolved, { user: 'bea.biller', creditBalanceId: credit.id, resolution: 'refund-to-payer', reference: 'CHK-1001' });
+  await command(creditHandle, creditBalanceResolved, { user: 'bea.biller', creditBalanceId: credit.id, resolution: 'refund-to-payer', reference: 'CHK-1001' });
   expect(await creditHandle.result()).toEqual({ creditBalanceId: credit.id, resolution: 'refund-to-payer', escalated: true });
   const [resolved] = await harness.database.db.select().from(creditBalances).where(eq(creditBalances.id, credit.id));
   expect(resolved).toMatchObject({ status: 'resolved', resolution: 'refund-to-payer', reference: 'CHK-1001', resolvedBy: 'bea.biller' });
