@@ -149,10 +149,11 @@ export function applyRentalChange(rental: RentalState, change: RentalCommand): R
 }
 
 export function rentalChangeRefusal(view: OrderCommandView, change: RentalCommand): CommandRefusal | undefined {
-  if (!view.hasRentedItem) return conflict('the order has no rented item');
   const closed = closedRefusal(view);
   if (closed) return closed;
-  if (view.rentals.length === 0 || !view.deliveredOn) return conflict("the order's rental starts at delivery: there is nothing to change yet");
+  // Before delivery the workflow may not have read the order's items yet: the rental's start is the answer then.
+  if (view.rentals.length === 0 && !view.deliveredOn) return conflict("the order's rental starts at delivery: there is nothing to change yet");
+  if (!view.hasRentedItem || view.rentals.length === 0 || !view.deliveredOn) return conflict('the order has no rented item');
   if (isAfter(change.effectiveOn, view.today)) return broken('effectiveOn', 'must not be in the future: record a change once it happened');
   if (isBefore(change.effectiveOn, view.deliveredOn)) return broken('effectiveOn', `must not be before the delivery on ${view.deliveredOn}`);
   const lastBilled = view.claims

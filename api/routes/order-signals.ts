@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
-import { coverages, documents, orders, patients, payers } from '../../db/schema';
+import { coverages, documents, orderItems, orders, patients, payers } from '../../db/schema';
 import { documentLabels } from '../../domain/documentation';
 import type { DocumentKind } from '../../domain/types';
 import {
@@ -27,7 +27,7 @@ import {
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { contractorProblem } from '../dme-mac';
-import { notFound, ruleBroken, validationError } from '../errors';
+import { conflict, notFound, ruleBroken, validationError } from '../errors';
 import { calendarDate, personName, uuidParam } from '../fields';
 import { runCommand } from '../order-workflow';
 import { bearerSecurity, router } from '../router';
@@ -302,6 +302,12 @@ export function orderSignalRoutes(deps: AppDeps) {
     const body = c.req.valid('json');
     const { user } = c.get('actor');
     await orderOf(id);
+    // Known from the order's items before the workflow has read them.
+    const rented = await db
+      .select({ id: orderItems.id })
+      .from(orderItems)
+      .where(and(eq(orderItems.orderId, id), eq(orderItems.acquisition, 'rental')));
+    if (rented.length === 0) throw conflict(`Order ${id} has no rented item`);
     const status = await command(id, rentalChanged, { user, ...body });
     return c.json(answer(rentalChanged, status), 202);
   });

@@ -129,8 +129,8 @@ describe('a rental change', () => {
     ['a change in the future', billing, { change: 'pickup', effectiveOn: '2025-03-11' }, { status: 422, field: 'effectiveOn' }],
     ['a change before the delivery', billing, { change: 'pickup', effectiveOn: '2025-01-04' }, { status: 422, field: 'effectiveOn' }],
     ['inpatient on a pickup', billing, { change: 'pickup', effectiveOn: '2025-03-01', inpatient: true }, { status: 422, field: 'inpatient' }],
-    ['an order with no rented item', view({ stage: 'receivables' }), { change: 'pickup', effectiveOn: '2025-03-01' }, { status: 409 }],
-    ['a rental not delivered yet', view({ stage: 'delivery', hasRentedItem: true }), { change: 'pickup', effectiveOn: '2025-03-01' }, { status: 409 }],
+    ['a delivered order with no rented item', view({ stage: 'receivables', deliveredOn: '2025-01-05' }), { change: 'pickup', effectiveOn: '2025-03-01' }, { status: 409, message: 'the order has no rented item' }],
+    ['a rental not delivered yet', view({ stage: 'delivery', hasRentedItem: true }), { change: 'pickup', effectiveOn: '2025-03-01' }, { status: 409, message: expect.stringContaining('starts at delivery') }],
   ] as const)('%s', (_, order, command, expected) => {
     const refusal = rentalChangeRefusal(order, command);
     if (expected) expect(refusal).toMatchObject(expected);
