@@ -29,7 +29,7 @@ const optionalText = z
 const durationUnits: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** A duration written like `30s`, `5m`, `1h` or `14d`, parsed to milliseconds. */
-export const duration = z
+const duration = z
   .string()
   .trim()
   .regex(/^\d+(s|m|h|d)$/, 'must be a number followed by s, m, h or d (e.g. 30s, 5m, 1h, 14d)')
@@ -80,17 +80,40 @@ const environmentSchema = z.object({
   FILE_DROP_POLL_INTERVAL: duration.prefault('5m'),
   /** Kept a minute below the inquiry activity's budget (workflows/activity-options.ts), so a try ends by its own timeout. */
   FILE_DROP_RESPONSE_TIMEOUT: duration
-    .refine((ms) => ms >= 1_000 && ms <= inquiryStartToCloseMs - 60_000, `must be from 1s to ${(inquiryStartToCloseMs - 60_000) / 60_000}m: an inquiry try may last ${inquiryStartToCloseMs / 60_000}m`)
+    .refine(
+      (ms) => ms >= 1_000 && ms <= inquiryStartToCloseMs - 60_000,
+      `must be from 1s to ${(inquiryStartToCloseMs - 60_000) / 60_000}m: an inquiry try may last ${inquiryStartToCloseMs / 60_000}m`,
+    )
     .prefault('2m'),
   SUPPLIER_NAME: z.string().trim().min(1).max(60).default('Durable DME Demo Supply'),
-  SUPPLIER_NPI: z.string().trim().regex(/^\d{10}$/, 'must be a 10-digit NPI').default('1234567893'),
-  SUPPLIER_TAX_ID: z.string().trim().regex(/^\d{2}-?\d{7}$/, 'must be a 9-digit EIN (12-3456789)').default('12-3456789'),
+  SUPPLIER_NPI: z
+    .string()
+    .trim()
+    .regex(/^\d{10}$/, 'must be a 10-digit NPI')
+    .default('1234567893'),
+  SUPPLIER_TAX_ID: z
+    .string()
+    .trim()
+    .regex(/^\d{2}-?\d{7}$/, 'must be a 9-digit EIN (12-3456789)')
+    .default('12-3456789'),
   SUPPLIER_ADDRESS_LINE1: z.string().trim().min(1).max(55).default('100 Supply Way'),
   SUPPLIER_CITY: z.string().trim().min(2).max(30).default('Columbus'),
-  SUPPLIER_STATE: z.string().trim().regex(/^[A-Z]{2}$/, 'must be a two-letter state code').default('OH'),
-  SUPPLIER_ZIP: z.string().trim().regex(/^\d{9}$/, 'must be the 9-digit ZIP+4 (837P 2010AA)').default('432151234'),
+  SUPPLIER_STATE: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter state code')
+    .default('OH'),
+  SUPPLIER_ZIP: z
+    .string()
+    .trim()
+    .regex(/^\d{9}$/, 'must be the 9-digit ZIP+4 (837P 2010AA)')
+    .default('432151234'),
   SUPPLIER_CONTACT_NAME: z.string().trim().min(1).max(60).default('Billing Office'),
-  SUPPLIER_PHONE: z.string().trim().regex(/^\d{10}$/, 'must be 10 digits').default('6145550100'),
+  SUPPLIER_PHONE: z
+    .string()
+    .trim()
+    .regex(/^\d{10}$/, 'must be 10 digits')
+    .default('6145550100'),
   /** Our submitter id at the clearinghouse (ISA06, 1000A NM109). */
   SUBMITTER_ID: z.string().trim().min(2).max(15).default('DURABLEDME'),
   /** The clearinghouse's receiver id (ISA08, 1000B NM109). */
@@ -102,6 +125,13 @@ const environmentSchema = z.object({
     .number({ error: 'must be a whole number of cents, 0 or more' })
     .int('must be a whole number of cents, 0 or more')
     .min(0, 'must be a whole number of cents, 0 or more')
+    .default(100),
+  /** Posting: remittancePosted signals sent per step of a remittance's workflow (each step's progress is stored). */
+  REMITTANCE_SIGNAL_BATCH: z.coerce
+    .number({ error: 'must be a whole number from 1 to 1000' })
+    .int('must be a whole number from 1 to 1000')
+    .min(1, 'must be a whole number from 1 to 1000')
+    .max(1000, 'must be a whole number from 1 to 1000')
     .default(100),
   API_KEYS: optionalText.pipe(
     z
@@ -125,9 +155,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = environmentSchema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`));
   }
   // API_KEYS in production is checked where keys are used (api/keys.ts): the worker and migrations need none.
   return result.data;

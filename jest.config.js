@@ -1,9 +1,26 @@
-/** Jest runs TypeScript through SWC (no type check here: `npm run typecheck` does that). */
-module.exports = {
+/**
+ * Jest runs TypeScript through SWC (no type check here: `npm run typecheck` does that).
+ * Two projects: `unit` needs no Temporal (pure rules, X12, activities against a test
+ * database) and starts in seconds (`npm run test:unit`); `integration` provisions the
+ * Temporal binaries once in its global setup and runs workflows, the API and end-to-end
+ * flows against real servers. `npm test` runs both.
+ */
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
-  globalSetup: '<rootDir>/tests/global-setup.ts',
   testTimeout: 60_000,
+};
+
+module.exports = {
+  testTimeout: shared.testTimeout,
+  projects: [
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/tests/unit'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      roots: ['<rootDir>/tests/workflow', '<rootDir>/tests/api', '<rootDir>/tests/e2e'],
+      globalSetup: '<rootDir>/tests/global-setup.ts',
+    },
+  ],
 };

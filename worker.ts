@@ -7,6 +7,7 @@
 import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import { runWorkflowRelay } from './activities/workflow-starts';
 import { clearinghouseOptions, createClearinghouse } from './activities/clearinghouse';
 import { supplierIdentity } from './activities/supplier';
 import { loadConfig, type Config } from './config';
@@ -37,15 +38,27 @@ export async function createDmeWorker(options: DmeWorkerOptions): Promise<Worker
   });
 }
 
-/** The activities' real parts, as the configuration chooses them. */
-export function activityDeps(config: Config, database: Database, logger: Logger): ActivityDeps {
+/** The activities' real parts, as the configuration chooses them; `temporal` is the worker's own client. */
+export function activityDeps(config: Config, database: Database, logger: Logger, temporal: Client): ActivityDeps {
   return {
     db: database.db,
     clearinghouse: createClearinghouse(clearinghouseOptions(config, database.db)),
     supplier: supplierIdentity(config),
     logger,
     underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS,
+    temporal,
+    signalBatchSize: config.REMITTANCE_SIGNAL_BATCH,
   };
+}
+
+/**
+ * Every worker relays workflow starts that intake committed but Temporal never confirmed
+ * (a crash or an outage between commit and start): a pass at start-up, then every half
+ * minute, for rows older than half a minute (younger ones are still being started by
+ * their request). Starts are idempotent by workflow id, so several workers may relay.
+ */
+export function startWorkflowRelay(db: Database['db'], client: Client, taskQueue: string, logger: Logger): () => Promise<void> {
+  return runWorkflowRelay({ db, client, taskQueue, logger, everyMs: 30_000, olderThanMs: 30_000 });
 }
 
 /**
@@ -69,18 +82,21 @@ async function main(): Promise<void> {
   await database.migrate();
   const address = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
   const connection = await NativeConnection.connect({ address });
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createDmeWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: activityDeps(config, database, logger),
+    activities: activityDeps(config, database, logger, client),
   });
-  const clientConnection = await Connection.connect({ address });
-  await ensureMailboxWorkflow(new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), config.TEMPORAL_TASK_QUEUE);
-  await clientConnection.close();
+  await ensureMailboxWorkflow(client, config.TEMPORAL_TASK_QUEUE);
+  const stopRelay = startWorkflowRelay(database.db, client, config.TEMPORAL_TASK_QUEUE, logger);
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves after that.
   logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
   await worker.run();
+  await stopRelay();
+  await clientConnection.close();
   await connection.close();
   await database.close();
   logger.info('worker stopped');

@@ -61,7 +61,11 @@ export function createClaimActivities({ db, clearinghouse, supplier }: ClaimActi
           serviceTo: row.claim.serviceTo,
         },
       });
-      const response = await clearinghouse.requestClaimStatus({ controlNumber: String(controlNumber), x12: request }, new Date(input.asOf), currentInquiryWait());
+      const response = await clearinghouse.requestClaimStatus(
+        { controlNumber: String(controlNumber), x12: request },
+        new Date(input.asOf),
+        currentInquiryWait(),
+      );
       await storeEdiFile(db, 'outbound', '276', request);
       await storeEdiFile(db, 'inbound', '277', response);
       const answers = parse277(response).flatMap((transaction) => transaction.claims);
@@ -70,7 +74,13 @@ export function createClaimActivities({ db, clearinghouse, supplier }: ClaimActi
       const outcome: ClaimStatusOutcome = answer?.outcome ?? 'other';
       await db
         .insert(claimEvents)
-        .values({ claimId: input.claimId, eventKey: `277:${traceNumber}`, kind: 'status-inquiry', detail: { outcome, codes }, at: new Date(input.asOf) })
+        .values({
+          claimId: input.claimId,
+          eventKey: `277:${traceNumber}`,
+          kind: 'status-inquiry',
+          detail: { outcome, codes },
+          at: new Date(input.asOf),
+        })
         .onConflictDoNothing();
       await recordAudit(db, {
         actor: 'system',

@@ -54,7 +54,10 @@ export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
     for (const sum of sums) byClaim.set(sum.claimId, [...(byClaim.get(sum.claimId) ?? []), sum]);
     for (const row of rows) {
       const own = byClaim.get(row.id) ?? [];
-      const balances = claimBalances(row.totalCharge, own.map((sum) => ({ party: sum.party, amount: sum.total })));
+      const balances = claimBalances(
+        row.totalCharge,
+        own.map((sum) => ({ party: sum.party, amount: sum.total })),
+      );
       out.set(row.id, { ...balances, charge: row.totalCharge, writeOffs: own.reduce((total, sum) => total + sum.writeOffs, 0) });
     }
   }
@@ -67,7 +70,13 @@ export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
  * whose overpayment a later posting took back (reversal, PLB recovery) closed as
  * recouped. Runs inside the posting's transaction.
  */
-export async function detectCreditBalances(tx: Tx, claimIds: string[], duplicates: Map<string, number>, at: Date, user: string): Promise<PostedCreditBalance[]> {
+export async function detectCreditBalances(
+  tx: Tx,
+  claimIds: string[],
+  duplicates: Map<string, number>,
+  at: Date,
+  user: string,
+): Promise<PostedCreditBalance[]> {
   const found: PostedCreditBalance[] = [];
   const balances = await balancesOf(tx, claimIds);
   for (const batch of chunks(claimIds, 5_000)) {
@@ -77,7 +86,10 @@ export async function detectCreditBalances(tx: Tx, claimIds: string[], duplicate
         .from(claims)
         .innerJoin(payers, eq(payers.id, claims.payerId))
         .where(inArray(claims.id, batch)),
-      tx.select().from(creditBalances).where(and(inArray(creditBalances.claimId, batch), eq(creditBalances.status, 'open'))),
+      tx
+        .select()
+        .from(creditBalances)
+        .where(and(inArray(creditBalances.claimId, batch), eq(creditBalances.status, 'open'))),
     ]);
     const openByClaim = new Map(open.map((row) => [`${row.claimId}:${row.party}`, row]));
     for (const claim of rows) {
@@ -85,14 +97,29 @@ export async function detectCreditBalances(tx: Tx, claimIds: string[], duplicate
       const findings = creditBalancesOf(balance, { duplicatePayments: duplicates.get(claim.id) ?? 0, writtenOff: balance.writeOffs > 0 });
       for (const party of ['payer', 'patient'] as const) {
         const finding = findings.find((candidate) => candidate.party === party);
-          const current = openByClaim.get(`${claim.id}:${party}`);
+        const current = openByClaim.get(`${claim.id}:${party}`);
         if (!finding && current) {
-          await tx.update(creditBalances).set({ status: 'resolved', resolution: 'recouped', resolvedBy: user, resolvedAt: at }).where(eq(creditBalances.id, current.id));
-          await recordAudit(tx, { actor: user, action: 'credit-balance.recouped', entityType: 'credit-balance', entityId: current.id, detail: { claimId: claim.id, amount: current.amount } });
+          await tx
+            .update(creditBalances)
+            .set({ status: 'resolved', resolution: 'recouped', resolvedBy: user, resolvedAt: at })
+            .where(eq(creditBalances.id, current.id));
+          await recordAudit(tx, {
+            actor: user,
+            action: 'credit-balance.recouped',
+            entityType: 'credit-balance',
+            entityId: current.id,
+            detail: { claimId: claim.id, amount: current.amount },
+          });
         } else if (finding && current) {
           if (current.amount !== finding.amount) {
             await tx.update(creditBalances).set({ amount: finding.amount }).where(eq(creditBalances.id, current.id));
-            await recordAudit(tx, { actor: user, action: 'credit-balance.changed', entityType: 'credit-balance', entityId: current.id, detail: { claimId: claim.id, from: current.amount, to: finding.amount } });
+            await recordAudit(tx, {
+              actor: user,
+              action: 'credit-balance.changed',
+              entityType: 'credit-balance',
+              entityId: current.id,
+              detail: { claimId: claim.id, from: current.amount, to: finding.amount },
+            });
           }
           found.push({ creditBalanceId: current.id, claimId: claim.id, party, amount: finding.amount, reason: current.reason });
         } else if (finding) {
@@ -108,7 +135,13 @@ export async function detectCreditBalances(tx: Tx, claimIds: string[], duplicate
             identifiedAt: at,
             deadlineOn: addDays(at.toISOString().slice(0, 10), policy.creditBalanceDeadlineDays),
           });
-          await recordAudit(tx, { actor: user, action: 'credit-balance.identified', entityType: 'credit-balance', entityId: id, detail: { claimId: claim.id, party, reason: finding.reason, amount: finding.amount } });
+          await recordAudit(tx, {
+            actor: user,
+            action: 'credit-balance.identified',
+            entityType: 'credit-balance',
+            entityId: id,
+            detail: { claimId: claim.id, party, reason: finding.reason, amount: finding.amount },
+          });
           found.push({ creditBalanceId: id, claimId: claim.id, party, amount: finding.amount, reason: finding.reason });
         }
       }
@@ -180,11 +213,35 @@ export function createCreditBalanceActivities({ db }: { db: Db }) {
         const entry = { remittanceId: null, creditBalanceId: row.id, actor: input.user, at };
         if (input.resolution === 'apply-to-balance') {
           await tx.insert(ledgerEntries).values([
-            { ...entry, entryKey: `${row.id}:applied-from`, claimId: row.claimId, party: 'patient', kind: 'applied-credit', amount: row.amount, reason: `applied to claim ${input.targetClaimId}` },
-            { ...entry, entryKey: `${row.id}:applied-to`, claimId: input.targetClaimId!, party: 'patient', kind: 'applied-credit', amount: -row.amount, reason: `credit from claim ${row.claimId}` },
+            {
+              ...entry,
+              entryKey: `${row.id}:applied-from`,
+              claimId: row.claimId,
+              party: 'patient',
+              kind: 'applied-credit',
+              amount: row.amount,
+              reason: `applied to claim ${input.targetClaimId}`,
+            },
+            {
+              ...entry,
+              entryKey: `${row.id}:applied-to`,
+              claimId: input.targetClaimId!,
+              party: 'patient',
+              kind: 'applied-credit',
+              amount: -row.amount,
+              reason: `credit from claim ${row.claimId}`,
+            },
           ]);
         } else {
-          await tx.insert(ledgerEntries).values({ ...entry, entryKey: `${row.id}:refund`, claimId: row.claimId, party: row.party, kind: 'refund', amount: row.amount, reason: input.reference ? `refund ${input.reference}` : 'refund' });
+          await tx.insert(ledgerEntries).values({
+            ...entry,
+            entryKey: `${row.id}:refund`,
+            claimId: row.claimId,
+            party: row.party,
+            kind: 'refund',
+            amount: row.amount,
+            reason: input.reference ? `refund ${input.reference}` : 'refund',
+          });
           await tx.update(claims).set({ resolution: 'refunded', resolvedAt: at, updatedAt: new Date() }).where(eq(claims.id, row.claimId));
         }
         await recordAudit(tx, {
@@ -192,7 +249,12 @@ export function createCreditBalanceActivities({ db }: { db: Db }) {
           action: 'credit-balance.resolved',
           entityType: 'credit-balance',
           entityId: row.id,
-          detail: { claimId: row.claimId, resolution: input.resolution, amount: row.amount, ...(input.targetClaimId ? { targetClaimId: input.targetClaimId, consent: input.consent === true } : {}) },
+          detail: {
+            claimId: row.claimId,
+            resolution: input.resolution,
+            amount: row.amount,
+            ...(input.targetClaimId ? { targetClaimId: input.targetClaimId, consent: input.consent === true } : {}),
+          },
         });
         return { resolved: true };
       });
@@ -200,7 +262,13 @@ export function createCreditBalanceActivities({ db }: { db: Db }) {
 
     /** The workflow's deadline steps, audited as they happen (reminders, escalation, missed deadline). */
     async recordCreditBalanceStep(input: { creditBalanceId: string; step: 'remind' | 'escalate' | 'deadline'; asOf: string }): Promise<void> {
-      await recordAudit(db, { actor: 'system', action: `credit-balance.${input.step}`, entityType: 'credit-balance', entityId: input.creditBalanceId, detail: { at: input.asOf } });
+      await recordAudit(db, {
+        actor: 'system',
+        action: `credit-balance.${input.step}`,
+        entityType: 'credit-balance',
+        entityId: input.creditBalanceId,
+        detail: { at: input.asOf },
+      });
     },
   };
 }
@@ -226,7 +294,13 @@ export async function recordPatientPayment(
       actor: input.user,
       at,
     });
-    await recordAudit(tx, { actor: input.user, action: 'claim.patient-payment', entityType: 'claim', entityId: input.claimId, detail: { amount: input.amount, receivedOn: input.receivedOn } });
+    await recordAudit(tx, {
+      actor: input.user,
+      action: 'claim.patient-payment',
+      entityType: 'claim',
+      entityId: input.claimId,
+      detail: { amount: input.amount, receivedOn: input.receivedOn },
+    });
     return detectCreditBalances(tx, [input.claimId], new Map(), at, input.user);
   });
   return { paymentKey, creditBalances: found };

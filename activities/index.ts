@@ -6,6 +6,7 @@
  * No activity reads the wall clock for business dates: workflows pass `asOf` from
  * their deterministic clock, so time-skipping tests move business time too.
  */
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
 import { createClaimActivities } from './claims';
@@ -14,6 +15,7 @@ import { createMailboxActivities } from './mailbox';
 import { createOrderActivities } from './orders';
 import { createCreditBalanceActivities } from './credit-balances';
 import { createReceivablesActivities } from './receivables';
+import { createRemittanceWorkflowActivities } from './remittance-workflow';
 import { createRemittanceActivities } from './remittances';
 import type { FeeSchedule } from '../domain/pricing';
 import type { SupplierIdentity } from './supplier';
@@ -27,6 +29,13 @@ export interface ActivityDeps {
   underpaymentToleranceCents?: number;
   /** Posting: the fee schedule expected payments are priced with (the shipped sample by default). */
   feeSchedule?: FeeSchedule;
+  /**
+   * The worker's Temporal client: remittance and mailbox activities start workflows and
+   * signal claims with it (without one, those activities fail as WorkerMisconfigured).
+   */
+  temporal?: Client;
+  /** Claims a remittance's workflow tells per step (REMITTANCE_SIGNAL_BATCH, default 100). */
+  signalBatchSize?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -35,10 +44,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createClaimActivities(deps),
     ...remittances,
+    ...createRemittanceWorkflowActivities(deps),
     ...createReceivablesActivities(deps),
     ...createCreditBalanceActivities(deps),
     ...createMailboxActivities({ ...deps, remittances }),
   };
 }
-
-export type Activities = ReturnType<typeof createActivities>;

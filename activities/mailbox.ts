@@ -4,7 +4,13 @@
  * a crash in between means the file is collected again — never lost. Applying a file
  * twice changes nothing (claim events are keyed by the file's control numbers), and
  * the signals it yields are safe to repeat (claim workflows keep the first answer).
+ * An 835 is stored and handed to its remittanceWorkflow, which posts it and tells the
+ * claims — the same workflow an upload starts, so a remittance that also came through
+ * the API posts once.
  */
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../db/audit';
 import type { Db } from '../db/client';
@@ -12,22 +18,24 @@ import { storeEdiFile } from '../db/edi';
 import { claimEvents, claims } from '../db/schema';
 import { parse277, parse999, parseX12, X12Error } from '../domain/x12';
 import type { Logger } from '../logger';
-import type { ClaimAcknowledged, RemittancePosted } from '../workflows/definitions';
+import type { ClaimAcknowledged } from '../workflows/definitions';
 import type { Clearinghouse, InboundFile } from './clearinghouse/types';
-import { creditBalanceStarts, remittanceSignals, type RemittanceActivities } from './remittances';
+import { startRemittanceWorkflow } from './workflow-starts';
+import type { RemittanceActivities } from './remittances';
 
 export interface MailboxActivityDeps {
   db: Db;
   clearinghouse: Clearinghouse;
   remittances: RemittanceActivities;
   logger: Logger;
+  /** Starts each collected remittance's workflow. */
+  temporal?: Client;
 }
 
 export interface MailboxRound {
   acknowledgements: ClaimAcknowledged[];
-  remittances: RemittancePosted[];
-  /** Credit balances the postings found: the mailbox workflow starts a creditBalanceWorkflow for each. */
-  creditBalances: string[];
+  /** Remittances handed to their remittanceWorkflow (which tells the claims). */
+  remittances: number;
   /** When to look again (ISO), or null when nothing is pending. */
   nextCheckAt: string | null;
   files: number;
@@ -35,7 +43,28 @@ export interface MailboxRound {
 
 const system = 'clearinghouse';
 
-export function createMailboxActivities({ db, clearinghouse, remittances, logger }: MailboxActivityDeps) {
+export function createMailboxActivities({ db, clearinghouse, remittances, logger, temporal }: MailboxActivityDeps) {
+  /** Stores an 835 and starts its remittances' workflows; a file with problems is set aside with an audit row. */
+  async function receive835(file: InboundFile): Promise<number> {
+    const stored = await remittances.storeRemittances({ content: file.x12, source: 'mailbox', user: system });
+    if (!stored.ok) {
+      logger.warn('remittance rejected', { file: file.name, problems: stored.problems.length });
+      await recordAudit(db, {
+        actor: system,
+        action: 'remittance.rejected',
+        entityType: 'edi-file',
+        entityId: file.name,
+        detail: { problems: stored.problems },
+      });
+      return 0;
+    }
+    if (!temporal) throw ApplicationFailure.nonRetryable('The worker has no Temporal client to start remittance workflows', 'WorkerMisconfigured');
+    const { taskQueue } = Context.current().info;
+    // Stored first, then started: a crash between the two collects the file again, finds the rows and starts them.
+    for (const remittance of stored.remittances) if (remittance.status !== 'posted') await startRemittanceWorkflow(temporal, taskQueue, remittance);
+    return stored.remittances.length;
+  }
+
   async function recordClaimEvent(claimId: string, eventKey: string, kind: string, detail: Record<string, unknown>, at: Date) {
     await db.insert(claimEvents).values({ claimId, eventKey, kind, detail, at }).onConflictDoNothing();
   }
@@ -48,7 +77,13 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
         const controlNumber = String(Number(set.controlNumber));
         const sent = await db.select({ id: claims.id }).from(claims).where(eq(claims.interchangeControlNumber, controlNumber));
         for (const claim of sent) {
-          await recordClaimEvent(claim.id, `999:${acknowledgment.controlNumber}:${set.controlNumber}`, '999', { code: set.code, errors: set.errorCodes }, at);
+          await recordClaimEvent(
+            claim.id,
+            `999:${acknowledgment.controlNumber}:${set.controlNumber}`,
+            '999',
+            { code: set.code, errors: set.errorCodes },
+            at,
+          );
           if (!set.accepted) {
             answers.push({
               user: system,
@@ -75,12 +110,23 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
           logger.warn('277 for an unknown claim', { controlNumber: response.controlNumber });
           continue;
         }
-        const codes = answer.statuses.flatMap((status) => status.codes.map((code) => `${code.category}:${code.code}${code.entity ? `:${code.entity}` : ''}`));
-        await recordClaimEvent(claim.id, `277:${response.controlNumber}:${answer.traceNumber}`, response.kind === 'acknowledgment' ? '277CA' : '277', { outcome: answer.outcome, codes }, at);
+        const codes = answer.statuses.flatMap((status) =>
+          status.codes.map((code) => `${code.category}:${code.code}${code.entity ? `:${code.entity}` : ''}`),
+        );
+        await recordClaimEvent(
+          claim.id,
+          `277:${response.controlNumber}:${answer.traceNumber}`,
+          response.kind === 'acknowledgment' ? '277CA' : '277',
+          { outcome: answer.outcome, codes },
+          at,
+        );
         if (answer.outcome === 'accepted' || answer.outcome === 'received') {
           if (answer.payerClaimNumber) await db.update(claims).set({ payerClaimNumber: answer.payerClaimNumber }).where(eq(claims.id, claim.id));
           if (answer.outcome === 'accepted') {
-            await db.update(claims).set({ status: 'accepted', updatedAt: new Date() }).where(and(eq(claims.id, claim.id), eq(claims.status, 'submitted')));
+            await db
+              .update(claims)
+              .set({ status: 'accepted', updatedAt: new Date() })
+              .where(and(eq(claims.id, claim.id), eq(claims.status, 'submitted')));
             answers.push({ user: system, claimId: claim.id, accepted: true });
           }
         } else if (answer.outcome === 'rejected') {
@@ -96,7 +142,7 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
     async collectMailbox(input: { asOf: string }): Promise<MailboxRound> {
       const at = new Date(input.asOf);
       const collected = await clearinghouse.collect(at);
-      const round: MailboxRound = { acknowledgements: [], remittances: [], creditBalances: [], nextCheckAt: collected.nextCheckAt?.toISOString() ?? null, files: 0 };
+      const round: MailboxRound = { acknowledgements: [], remittances: 0, nextCheckAt: collected.nextCheckAt?.toISOString() ?? null, files: 0 };
       const done: string[] = [];
       for (const file of collected.files) {
         let transaction: string;
@@ -113,17 +159,8 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
         await storeEdiFile(db, 'inbound', transaction, file.x12);
         if (transaction === '999') round.acknowledgements.push(...(await apply999(file, at)));
         else if (transaction === '277') round.acknowledgements.push(...(await apply277(file, at)));
-        else if (transaction === '835') {
-          const posted = await remittances.postRemittance({ content: file.x12, source: 'mailbox', user: system, asOf: input.asOf });
-          if (posted.ok) {
-            round.remittances.push(...remittanceSignals(posted.remittances, system));
-            round.creditBalances.push(...creditBalanceStarts(posted.remittances));
-          }
-          else {
-            logger.warn('remittance rejected', { file: file.name, problems: posted.problems.length });
-            await recordAudit(db, { actor: system, action: 'remittance.rejected', entityType: 'edi-file', entityId: file.name, detail: { problems: posted.problems } });
-          }
-        } else {
+        else if (transaction === '835') round.remittances += await receive835(file);
+        else {
           logger.warn('inbound file of an unexpected transaction', { file: file.name, transaction });
         }
         done.push(file.name);

@@ -4,7 +4,7 @@
  * through keys the workflow chooses (document, check, claim and task ids) and unique
  * constraints. Results carry ids, codes and dates only: no PHI enters workflow history.
  */
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import { recordAudit } from '../db/audit';
 import { inquiryControlNumber, nextControlNumber, storeEdiFile } from '../db/edi';
@@ -25,7 +25,8 @@ import {
   priorAuths,
   tasks,
 } from '../db/schema';
-import { defaultCatalog, catalogEntry } from '../domain/catalog';
+import { catalogSnapshot, defaultCatalog, type CatalogSnapshot } from '../domain/catalog';
+import { contentVersion } from '../domain/content-version';
 import { draftClaim } from '../domain/claim';
 import { requiredDocuments } from '../domain/documentation';
 import type { OxygenPrescription } from '../domain/oxygen';
@@ -55,6 +56,14 @@ export interface OrderContext {
   diagnosisCount: number;
   /** The oxygen prescription and qualification, on orders with oxygen equipment (no PHI: flow, group, test values). */
   oxygen?: OxygenPrescription;
+  /**
+   * The catalog entries of the order's codes with the catalog's version, loaded once: the
+   * workflow codes and documents by these, so a later edit of catalog.json cannot change a
+   * running order (contexts loaded before this field existed use the shipped catalog).
+   */
+  catalog?: CatalogSnapshot;
+  /** The version of `payer` as loaded (domain/content-version.ts). */
+  payerPolicyVersion?: string;
 }
 
 export interface TaskInput {
@@ -70,11 +79,10 @@ export interface TaskInput {
 }
 
 export type PrepareClaimResult =
-  | { ok: true; claimId: string; claimNumber: string; totalCharge: number; lineCount: number }
-  | { ok: false; failures: ScrubFailure[] };
+  { ok: true; claimId: string; claimNumber: string; totalCharge: number; lineCount: number } | { ok: false; failures: ScrubFailure[] };
 
 /** Our patient control number: `DME` + 17 hex digits of the claim id = 20 characters, what Medicare keeps. */
-export const claimNumberOf = (claimId: string) => `DME${claimId.replace(/-/g, '').slice(0, 17).toUpperCase()}`;
+const claimNumberOf = (claimId: string) => `DME${claimId.replace(/-/g, '').slice(0, 17).toUpperCase()}`;
 
 const isoDate = (at: Date | string) => (typeof at === 'string' ? at : at.toISOString()).slice(0, 10);
 
@@ -85,7 +93,7 @@ const dmeServiceTypes = ['12', '18', 'DM'];
  * rental (service types 12, 18, DM, or 30 plan coverage), and no non-covered (EB01 I)
  * DME benefit. The summary keeps the amounts staff need (no PHI).
  */
-export function eligibilityOutcome(response: string): { active: boolean; coversDme: boolean; summary: Record<string, unknown> } {
+function eligibilityOutcome(response: string): { active: boolean; coversDme: boolean; summary: Record<string, unknown> } {
   const [answer] = parse271(response);
   const member = answer?.members[0];
   if (!member) return { active: false, coversDme: false, summary: { status: 'no-member-in-271' } };
@@ -147,11 +155,22 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         items: items.map(toOrderItem),
         diagnosisCount: order.diagnoses.length,
         ...(order.oxygen ? { oxygen: order.oxygen } : {}),
+        catalog: catalogSnapshot(
+          defaultCatalog,
+          items.map((item) => item.hcpcs),
+        ),
+        payerPolicyVersion: contentVersion(policy),
       };
     },
 
     /** Mirrors the workflow's stage into the orders table, for lists and filters. */
-    async recordStage(input: { orderId: string; stage: OrderStage; blockedOn: BlockedOn | null; rentalMonth: number | null; cancelReason?: string }): Promise<void> {
+    async recordStage(input: {
+      orderId: string;
+      stage: OrderStage;
+      blockedOn: BlockedOn | null;
+      rentalMonth: number | null;
+      cancelReason?: string;
+    }): Promise<void> {
       await db
         .update(orders)
         .set({
@@ -192,21 +211,48 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
           .where(and(eq(tasks.orderId, input.orderId), inArray(tasks.taskKey, input.taskKeys), eq(tasks.status, 'open')))
           .returning({ id: tasks.id, kind: tasks.kind });
         for (const task of closed) {
-          await recordAudit(tx, { actor: 'system', action: 'task.done', entityType: 'task', entityId: task.id, detail: { kind: task.kind, orderId: input.orderId, note: input.note } });
+          await recordAudit(tx, {
+            actor: 'system',
+            action: 'task.done',
+            entityType: 'task',
+            entityId: task.id,
+            detail: { kind: task.kind, orderId: input.orderId, note: input.note },
+          });
         }
       });
     },
 
     /** A received document, once the order accepted it (retries find the row by its id). */
-    async recordDocumentReceived(input: { orderId: string; documentId: string; kind: DocumentKind; reference: string; user: string; at: string }): Promise<void> {
+    async recordDocumentReceived(input: {
+      orderId: string;
+      documentId: string;
+      kind: DocumentKind;
+      reference: string;
+      user: string;
+      at: string;
+    }): Promise<void> {
       await db.transaction(async (tx) => {
         const stored = await tx
           .insert(documents)
-          .values({ id: input.documentId, orderId: input.orderId, kind: input.kind, status: 'received', reference: input.reference, receivedBy: input.user, receivedAt: new Date(input.at) })
+          .values({
+            id: input.documentId,
+            orderId: input.orderId,
+            kind: input.kind,
+            status: 'received',
+            reference: input.reference,
+            receivedBy: input.user,
+            receivedAt: new Date(input.at),
+          })
           .onConflictDoNothing()
           .returning({ id: documents.id });
         if (stored.length === 0) return;
-        await recordAudit(tx, { actor: input.user, action: 'document.received', entityType: 'document', entityId: input.documentId, detail: { orderId: input.orderId, kind: input.kind } });
+        await recordAudit(tx, {
+          actor: input.user,
+          action: 'document.received',
+          entityType: 'document',
+          entityId: input.documentId,
+          detail: { orderId: input.orderId, kind: input.kind },
+        });
       });
     },
 
@@ -279,7 +325,10 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         return { ok: false, reason: `coverage ${input.coverageId} is not a coverage of this order's patient` };
       }
       await db.transaction(async (tx) => {
-        await tx.update(orders).set({ coverageId: coverage.id, payerId: coverage.payerId, updatedAt: new Date() }).where(eq(orders.id, input.orderId));
+        await tx
+          .update(orders)
+          .set({ coverageId: coverage.id, payerId: coverage.payerId, updatedAt: new Date() })
+          .where(eq(orders.id, input.orderId));
         await recordAudit(tx, {
           actor: input.user,
           action: 'order.coverage-changed',
@@ -295,7 +344,11 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
      * 270 → 271 through the clearinghouse. A payer's answer (active or not) is a result,
      * not a failure; only transport errors throw, so Temporal retries those alone.
      */
-    async checkEligibility(input: { orderId: string; checkId: string; asOf: string }): Promise<{ active: boolean; coversDme: boolean; summary: Record<string, unknown> }> {
+    async checkEligibility(input: {
+      orderId: string;
+      checkId: string;
+      asOf: string;
+    }): Promise<{ active: boolean; coversDme: boolean; summary: Record<string, unknown> }> {
       const [existing] = await db.select().from(eligibilityChecks).where(eq(eligibilityChecks.id, input.checkId));
       if (existing) return { active: existing.active, coversDme: existing.coversDme, summary: existing.summary };
 
@@ -312,9 +365,10 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
       const payer = routed.ok ? routed.payer : orderPayer;
       // One number per check: a retry rebuilds the same 270 instead of sending another.
       const controlNumber = await inquiryControlNumber(db, `270:${input.checkId}`);
-      const subscriber = row.coverage.relationship === 'self' || !row.coverage.subscriber
-        ? { firstName: row.patient.firstName, lastName: row.patient.lastName, birthDate: row.patient.birthDate, sex: row.patient.sex }
-        : row.coverage.subscriber;
+      const subscriber =
+        row.coverage.relationship === 'self' || !row.coverage.subscriber
+          ? { firstName: row.patient.firstName, lastName: row.patient.lastName, birthDate: row.patient.birthDate, sex: row.patient.sex }
+          : row.coverage.subscriber;
       const request = build270({
         interchange: supplier.interchange(controlNumber, input.asOf),
         payer: { name: payer.name, id: payer.ediPayerId },
@@ -330,7 +384,11 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         serviceDate: isoDate(input.asOf),
         serviceTypes: ['12', '18'],
       });
-      const response = await clearinghouse.checkEligibility({ controlNumber: String(controlNumber), x12: request }, new Date(input.asOf), currentInquiryWait());
+      const response = await clearinghouse.checkEligibility(
+        { controlNumber: String(controlNumber), x12: request },
+        new Date(input.asOf),
+        currentInquiryWait(),
+      );
       await storeEdiFile(db, 'outbound', '270', request);
       await storeEdiFile(db, 'inbound', '271', response);
       const { active, coversDme, summary } = eligibilityOutcome(response);
@@ -406,7 +464,10 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
     /** Confirms the reported delivery and files the proof of delivery as an approved document. */
     async confirmDelivery(input: { orderId: string; deliveredOn: string; user: string; at: string; podDocumentId: string }): Promise<void> {
       await db.transaction(async (tx) => {
-        await tx.update(deliveries).set({ confirmedAt: new Date(input.at) }).where(eq(deliveries.orderId, input.orderId));
+        await tx
+          .update(deliveries)
+          .set({ confirmedAt: new Date(input.at) })
+          .where(eq(deliveries.orderId, input.orderId));
         await tx
           .insert(documents)
           .values({
@@ -449,7 +510,13 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
     }): Promise<PrepareClaimResult> {
       const [existing] = await db.select().from(claims).where(eq(claims.id, input.claimId));
       if (existing) {
-        return { ok: true, claimId: existing.id, claimNumber: existing.claimNumber, totalCharge: existing.totalCharge, lineCount: input.lines.length };
+        return {
+          ok: true,
+          claimId: existing.id,
+          claimNumber: existing.claimNumber,
+          totalCharge: existing.totalCharge,
+          lineCount: input.lines.length,
+        };
       }
       const [row] = await db
         .select({ order: orders, coverage: coverages, patient: patients, prescriber: prescribers })
@@ -533,7 +600,12 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
             },
         ...(subscriberIsPatient
           ? {}
-          : { patient: { ...patientPerson, relationshipToSubscriber: row.coverage.relationship === 'spouse' ? '01' : row.coverage.relationship === 'child' ? '19' : 'G8' } }),
+          : {
+              patient: {
+                ...patientPerson,
+                relationshipToSubscriber: row.coverage.relationship === 'spouse' ? '01' : row.coverage.relationship === 'child' ? '19' : 'G8',
+              },
+            }),
         payer: { name: payer.name, id: payer.ediPayerId, claimFilingIndicator: payer.claimFilingIndicator as ClaimFilingIndicator },
         claim: {
           patientControlNumber: claimNumber,
@@ -548,7 +620,10 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
       });
 
       const serviceFrom = lines.map((line) => line.serviceFrom).sort()[0];
-      const serviceTo = lines.map((line) => line.serviceTo).sort().slice(-1)[0];
+      const serviceTo = lines
+        .map((line) => line.serviceTo)
+        .sort()
+        .slice(-1)[0];
       try {
         await db.transaction(async (tx) => {
           await tx.insert(claims).values({
@@ -669,22 +744,14 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
       };
     },
 
-    async recordAuditEvent(event: { actor: string; action: string; entityType: string; entityId: string; detail?: Record<string, unknown> }): Promise<void> {
+    async recordAuditEvent(event: {
+      actor: string;
+      action: string;
+      entityType: string;
+      entityId: string;
+      detail?: Record<string, unknown>;
+    }): Promise<void> {
       await recordAudit(db, event);
-    },
-
-    /** Whether the item codes of an order still exist in the catalog (guards against a catalog edit mid-order). */
-    async catalogKnows(hcpcs: string[]): Promise<string[]> {
-      return hcpcs.filter((code) => !catalogEntry(defaultCatalog, code));
-    },
-
-    /** Claims of an order that are not rejected, for the order's status. */
-    async liveClaimIds(orderId: string): Promise<string[]> {
-      const rows = await db
-        .select({ id: claims.id })
-        .from(claims)
-        .where(and(eq(claims.orderId, orderId), inArray(claims.status, ['built', 'submitted', 'accepted'])));
-      return rows.map((row) => row.id);
     },
   };
 }

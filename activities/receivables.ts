@@ -64,7 +64,8 @@ export function createReceivablesActivities({ db }: { db: Db }) {
       const latest = payments.at(-1);
       if (!latest) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} has no remittance posted`, 'RemittanceMissing');
       // A reversal and the corrected payment may share a remittance: the corrected one stands.
-      const standing = [...payments].reverse().find(({ payment }) => payment.statusCode !== '22' && payment.remittanceId === latest.payment.remittanceId) ?? latest;
+      const standing =
+        [...payments].reverse().find(({ payment }) => payment.statusCode !== '22' && payment.remittanceId === latest.payment.remittanceId) ?? latest;
       const determinationOn = standing.paymentDate ?? dateOf(standing.receivedAt);
       const review: ClaimReview = {
         outcome: standing.payment.outcome === 'unmatched' ? 'denied' : standing.payment.outcome,
@@ -79,7 +80,11 @@ export function createReceivablesActivities({ db }: { db: Db }) {
         db.select().from(linePayments).where(eq(linePayments.claimPaymentId, standing.payment.id)),
         db.select().from(adjustments).where(eq(adjustments.claimPaymentId, standing.payment.id)).orderBy(asc(adjustments.id)),
       ]);
-      const toAdjustment = (row: typeof adjustments.$inferSelect): Adjustment => ({ group: row.groupCode, reason: row.reasonCode, amount: row.amount });
+      const toAdjustment = (row: typeof adjustments.$inferSelect): Adjustment => ({
+        group: row.groupCode,
+        reason: row.reasonCode,
+        amount: row.amount,
+      });
       const split = splitClaimPayment({
         status: standing.payment.statusCode as never,
         paid: standing.payment.paid,
@@ -96,7 +101,12 @@ export function createReceivablesActivities({ db }: { db: Db }) {
       // PR denials (the patient's to pay) are on the patient's side already: they still need a bill.
       const patientDenials = [...cas]
         .filter((row) => row.groupCode === 'PR' && !['1', '2', '3'].includes(row.reasonCode))
-        .map((row) => ({ group: row.groupCode, reason: row.reasonCode, amount: row.amount, remarkCodes: lines.find((line) => line.id === row.linePaymentId)?.remarkCodes ?? [] }));
+        .map((row) => ({
+          group: row.groupCode,
+          reason: row.reasonCode,
+          amount: row.amount,
+          remarkCodes: lines.find((line) => line.id === row.linePaymentId)?.remarkCodes ?? [],
+        }));
       const open = balances.payer > 0 ? split.denied : [];
       review.decisions = denialDecisions([...open, ...patientDenials], { claimPaid: claim.paidAmount });
       return review;
@@ -127,11 +137,23 @@ export function createReceivablesActivities({ db }: { db: Db }) {
       await db.transaction(async (tx) => {
         const [closed] = await tx
           .update(claims)
-          .set({ status: 'corrected', resolution: 'corrected-and-resubmitted', statusReason: `corrected by claim ${claim.id}`, resolvedAt: new Date(input.asOf), updatedAt: new Date() })
+          .set({
+            status: 'corrected',
+            resolution: 'corrected-and-resubmitted',
+            statusReason: `corrected by claim ${claim.id}`,
+            resolvedAt: new Date(input.asOf),
+            updatedAt: new Date(),
+          })
           .where(and(eq(claims.id, claim.correctsClaimId!), ne(claims.status, 'corrected')))
           .returning({ id: claims.id });
         if (closed) {
-          await recordAudit(tx, { actor: 'system', action: 'claim.resolved', entityType: 'claim', entityId: claim.correctsClaimId!, detail: { resolution: 'corrected-and-resubmitted', correctedBy: claim.id } });
+          await recordAudit(tx, {
+            actor: 'system',
+            action: 'claim.resolved',
+            entityType: 'claim',
+            entityId: claim.correctsClaimId!,
+            detail: { resolution: 'corrected-and-resubmitted', correctedBy: claim.id },
+          });
         }
       });
       return { originalClaimId: claim.correctsClaimId };
@@ -167,7 +189,10 @@ export function createReceivablesActivities({ db }: { db: Db }) {
           .onConflictDoNothing()
           .returning({ id: appeals.id });
         if (!opened) return;
-        await tx.update(claims).set({ status: 'appealing', statusReason: `${input.level} due by ${input.deadlineOn}: ${input.codes.join(', ')}`, updatedAt: new Date() }).where(eq(claims.id, input.claimId));
+        await tx
+          .update(claims)
+          .set({ status: 'appealing', statusReason: `${input.level} due by ${input.deadlineOn}: ${input.codes.join(', ')}`, updatedAt: new Date() })
+          .where(eq(claims.id, input.claimId));
         await recordAudit(tx, {
           actor: 'system',
           action: 'appeal.opened',
@@ -185,19 +210,45 @@ export function createReceivablesActivities({ db }: { db: Db }) {
           .set({ status: 'filed', filedOn: input.filedOn, filedBy: input.user, reference: input.reference ?? null })
           .where(and(eq(appeals.id, input.appealId), eq(appeals.status, 'due')))
           .returning({ level: appeals.level });
-        if (filed) await recordAudit(tx, { actor: input.user, action: 'appeal.filed', entityType: 'claim', entityId: input.claimId, detail: { appealId: input.appealId, level: filed.level, filedOn: input.filedOn } });
+        if (filed)
+          await recordAudit(tx, {
+            actor: input.user,
+            action: 'appeal.filed',
+            entityType: 'claim',
+            entityId: input.claimId,
+            detail: { appealId: input.appealId, level: filed.level, filedOn: input.filedOn },
+          });
       });
     },
 
-    async recordAppealDecision(input: { appealId: string; claimId: string; decision: 'won' | 'lost'; decidedOn: string; reason?: string; user: string }): Promise<void> {
+    async recordAppealDecision(input: {
+      appealId: string;
+      claimId: string;
+      decision: 'won' | 'lost';
+      decidedOn: string;
+      reason?: string;
+      user: string;
+    }): Promise<void> {
       await db.transaction(async (tx) => {
         const [decided] = await tx
           .update(appeals)
-          .set({ status: input.decision, decision: input.decision, decidedOn: input.decidedOn, decidedBy: input.user, decisionReason: input.reason ?? null })
+          .set({
+            status: input.decision,
+            decision: input.decision,
+            decidedOn: input.decidedOn,
+            decidedBy: input.user,
+            decisionReason: input.reason ?? null,
+          })
           .where(and(eq(appeals.id, input.appealId), eq(appeals.status, 'filed')))
           .returning({ level: appeals.level });
         if (decided) {
-          await recordAudit(tx, { actor: input.user, action: `appeal.${input.decision}`, entityType: 'claim', entityId: input.claimId, detail: { appealId: input.appealId, level: decided.level, decidedOn: input.decidedOn } });
+          await recordAudit(tx, {
+            actor: input.user,
+            action: `appeal.${input.decision}`,
+            entityType: 'claim',
+            entityId: input.claimId,
+            detail: { appealId: input.appealId, level: decided.level, decidedOn: input.decidedOn },
+          });
         }
       });
     },
@@ -205,8 +256,19 @@ export function createReceivablesActivities({ db }: { db: Db }) {
     /** The filing deadline passed with nothing filed. */
     async expireAppeal(input: { appealId: string; claimId: string }): Promise<void> {
       await db.transaction(async (tx) => {
-        const [expired] = await tx.update(appeals).set({ status: 'expired' }).where(and(eq(appeals.id, input.appealId), eq(appeals.status, 'due'))).returning({ level: appeals.level });
-        if (expired) await recordAudit(tx, { actor: 'system', action: 'appeal.expired', entityType: 'claim', entityId: input.claimId, detail: { appealId: input.appealId, level: expired.level } });
+        const [expired] = await tx
+          .update(appeals)
+          .set({ status: 'expired' })
+          .where(and(eq(appeals.id, input.appealId), eq(appeals.status, 'due')))
+          .returning({ level: appeals.level });
+        if (expired)
+          await recordAudit(tx, {
+            actor: 'system',
+            action: 'appeal.expired',
+            entityType: 'claim',
+            entityId: input.claimId,
+            detail: { appealId: input.appealId, level: expired.level },
+          });
       });
     },
 
@@ -214,7 +276,14 @@ export function createReceivablesActivities({ db }: { db: Db }) {
      * Writes off what the payer still owes on the claim (never the patient's share) with
      * its reason, and records the claim's final state. Idempotent on the key.
      */
-    async writeOffClaimBalance(input: { claimId: string; key: string; reason: string; resolution: ClaimResolution; user: string; asOf: string }): Promise<{ writtenOff: number }> {
+    async writeOffClaimBalance(input: {
+      claimId: string;
+      key: string;
+      reason: string;
+      resolution: ClaimResolution;
+      user: string;
+      asOf: string;
+    }): Promise<{ writtenOff: number }> {
       const at = new Date(input.asOf);
       return db.transaction(async (tx) => {
         const balance = (await balancesOf(tx, [input.claimId])).get(input.claimId)!;
@@ -222,7 +291,16 @@ export function createReceivablesActivities({ db }: { db: Db }) {
         if (balance.payer > 0) {
           const inserted = await tx
             .insert(ledgerEntries)
-            .values({ entryKey: `write-off:${input.key}`, claimId: input.claimId, party: 'payer', kind: 'write-off', amount: -balance.payer, reason: input.reason, actor: input.user, at })
+            .values({
+              entryKey: `write-off:${input.key}`,
+              claimId: input.claimId,
+              party: 'payer',
+              kind: 'write-off',
+              amount: -balance.payer,
+              reason: input.reason,
+              actor: input.user,
+              at,
+            })
             .onConflictDoNothing()
             .returning({ amount: ledgerEntries.amount });
           writtenOff = -(inserted[0]?.amount ?? 0);
@@ -231,7 +309,13 @@ export function createReceivablesActivities({ db }: { db: Db }) {
           .update(claims)
           .set({ status: 'written-off', statusReason: input.reason, resolution: input.resolution, resolvedAt: at, updatedAt: new Date() })
           .where(eq(claims.id, input.claimId));
-        await recordAudit(tx, { actor: input.user, action: 'claim.written-off', entityType: 'claim', entityId: input.claimId, detail: { amount: writtenOff, reason: input.reason, resolution: input.resolution } });
+        await recordAudit(tx, {
+          actor: input.user,
+          action: 'claim.written-off',
+          entityType: 'claim',
+          entityId: input.claimId,
+          detail: { amount: writtenOff, reason: input.reason, resolution: input.resolution },
+        });
         return { writtenOff };
       });
     },
@@ -241,12 +325,22 @@ export function createReceivablesActivities({ db }: { db: Db }) {
       await db.transaction(async (tx) => {
         await tx
           .update(claims)
-          .set({ resolution: input.resolution, resolvedAt: new Date(input.asOf), ...(input.reason ? { statusReason: input.reason } : {}), updatedAt: new Date() })
+          .set({
+            resolution: input.resolution,
+            resolvedAt: new Date(input.asOf),
+            ...(input.reason ? { statusReason: input.reason } : {}),
+            updatedAt: new Date(),
+          })
           .where(eq(claims.id, input.claimId));
-        await recordAudit(tx, { actor: 'system', action: 'claim.resolved', entityType: 'claim', entityId: input.claimId, detail: { resolution: input.resolution } });
+        await recordAudit(tx, {
+          actor: 'system',
+          action: 'claim.resolved',
+          entityType: 'claim',
+          entityId: input.claimId,
+          detail: { resolution: input.resolution },
+        });
       });
     },
-
   };
 }
 

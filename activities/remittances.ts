@@ -24,7 +24,8 @@
  * and still posts whole or not at all.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { ApplicationFailure } from '@temporalio/common';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../db/audit';
 import type { Db } from '../db/client';
 import {
@@ -39,6 +40,7 @@ import {
   payers,
   providerAdjustments,
   remittances,
+  remittanceStatuses,
   tasks,
 } from '../db/schema';
 import { payerPolicy, type PayerPolicy } from '../domain/payer-policy';
@@ -54,7 +56,7 @@ import { chunks, detectCreditBalances, type PostedCreditBalance, type Tx } from 
 export type PostingOutcome = 'paid' | 'partially-paid' | 'denied' | 'reversed';
 
 /** Underpayments up to this many cents per claim are rounding, not worth a biller's time (UNDERPAYMENT_TOLERANCE_CENTS). */
-export const DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS = 100;
+const DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS = 100;
 
 export interface PostedRemittance {
   remittanceId: string;
@@ -83,15 +85,42 @@ export interface PostedRemittance {
   creditBalances: PostedCreditBalance[];
 }
 
-export type PostingResult =
-  | { ok: true; remittances: PostedRemittance[] }
-  | { ok: false; problems: Array<{ code: string; message: string }> };
+type StoredRow = typeof remittances.$inferSelect;
+
+/** A remittance of an uploaded or collected file, as stored for its remittanceWorkflow. */
+export interface StoredRemittance {
+  remittanceId: string;
+  payerIdentifier: string;
+  traceNumber: string;
+  status: (typeof remittanceStatuses)[number];
+  /** True when this payer + trace number was stored before: the file was not stored again. */
+  duplicate: boolean;
+}
+
+export type StoringResult = { ok: true; remittances: StoredRemittance[] } | { ok: false; problems: Array<{ code: string; message: string }> };
+
+/** What posting one remittance did, in counts: activity results never grow with the file. */
+export interface RemittancePostingCounts {
+  claims: number;
+  unmatched: number;
+  creditBalances: number;
+  /** True when it had been posted before (a retry, a second workflow): nothing was posted this time. */
+  duplicate: boolean;
+}
+
+/** The first posting's result, as stored with the remittance. */
+export function firstResult(row: StoredRow): PostedRemittance {
+  const first = row.summary as unknown as PostedRemittance;
+  return { ...first, creditBalances: first.creditBalances ?? [], duplicate: true };
+}
+
+export type PostingResult = { ok: true; remittances: PostedRemittance[] } | { ok: false; problems: Array<{ code: string; message: string }> };
 
 /**
  * What a CLP means for the claim. A claim paid nothing but owed entirely by the
  * patient (deductible) is finalized as paid: the payer's part is done.
  */
-export function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
+function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
   if (claim.status === '22') return 'reversed';
   if (claim.status === '4') return 'denied';
   const lineDenied = claim.lines.some((line) => line.adjustments.some((adjustment) => isDenial(adjustment, line.remarkCodes)));
@@ -184,12 +213,17 @@ export interface RemittanceActivityDeps {
   underpaymentToleranceCents?: number;
 }
 
-export function createRemittanceActivities({ db, feeSchedule, underpaymentToleranceCents = DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS }: RemittanceActivityDeps) {
+export function createRemittanceActivities({
+  db,
+  feeSchedule,
+  underpaymentToleranceCents = DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS,
+}: RemittanceActivityDeps) {
   const schedule = () => feeSchedule ?? sampleFeeSchedule();
 
   /** Our claims by patient control number, their lines, payer rules, patient state and ledger facts. */
   async function loadClaims(numbers: string[]) {
-    const ours: Array<typeof claims.$inferSelect & { patientState: string; payerKind: PayerPolicy['kind']; payerSettings: Record<string, unknown> }> = [];
+    const ours: Array<typeof claims.$inferSelect & { patientState: string; payerKind: PayerPolicy['kind']; payerSettings: Record<string, unknown> }> =
+      [];
     for (const batch of chunks([...new Set(numbers)], 5_000)) {
       const rows = await db
         .select({ claim: claims, patientState: patients.state, payerKind: payers.kind, payerSettings: payers.settings })
@@ -215,21 +249,17 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
     return { ours, lines, writtenOff };
   }
 
-  async function postOne(remittance: Remittance, content: string, source: 'api' | 'mailbox', user: string, at: Date): Promise<PostedRemittance> {
-    const payerIdentifier = payerIdentifierOf(remittance);
-    const [existing] = await db
-      .select()
-      .from(remittances)
-      .where(and(eq(remittances.payerIdentifier, payerIdentifier), eq(remittances.traceNumber, remittance.traceNumber)));
-    if (existing) {
-      const first = existing.summary as unknown as PostedRemittance;
-      return { ...first, creditBalances: first.creditBalances ?? [], duplicate: true };
-    }
-
-    const remittanceId = randomUUID();
+  /** Posts one stored remittance (its transaction set of the file); once posted, answers with the first result. */
+  async function postOne(stored: StoredRow, remittance: Remittance, at: Date): Promise<PostedRemittance> {
+    if (stored.postedAt) return firstResult(stored);
+    const { id: remittanceId, payerIdentifier, receivedBy: user } = stored;
     const payerRows = await db.select({ id: payers.id, ediPayerId: payers.ediPayerId, remittancePayerIds: payers.remittancePayerIds }).from(payers);
     const payer = resolveRemittancePayer(
-      { nationalPlanId: remittance.payer.nationalPlanId, payerIdNumber: remittance.payer.payerIdNumber, originatingCompanyId: remittance.payerTraceId },
+      {
+        nationalPlanId: remittance.payer.nationalPlanId,
+        payerIdNumber: remittance.payer.payerIdNumber,
+        originatingCompanyId: remittance.payerTraceId,
+      },
       payerRows,
     );
     const { ours, lines: ourLines, writtenOff } = await loadClaims(remittance.claims.map((claim) => claim.patientControlNumber));
@@ -256,9 +286,19 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
     const ledgerRows: Array<typeof ledgerEntries.$inferInsert> = [];
     const taskRows: Array<typeof tasks.$inferInsert> = [];
     const lineUpdates = new Map<string, { delta: number; allowed: number | null }>();
-    const claimUpdates = new Map<string, { status: PostingOutcome; paid: number; patientResponsibility: number; payerClaimNumber: string; resolveAsPaid: boolean }>();
+    const claimUpdates = new Map<
+      string,
+      { status: PostingOutcome; paid: number; patientResponsibility: number; payerClaimNumber: string; resolveAsPaid: boolean }
+    >();
     const duplicatesByClaim = new Map<string, number>();
-    const entry = (claimId: string, key: string, party: 'payer' | 'patient', kind: typeof ledgerEntries.$inferInsert.kind, amount: number, reason?: string) => {
+    const entry = (
+      claimId: string,
+      key: string,
+      party: 'payer' | 'patient',
+      kind: typeof ledgerEntries.$inferInsert.kind,
+      amount: number,
+      reason?: string,
+    ) => {
       if (amount !== 0) ledgerRows.push({ entryKey: key, claimId, party, kind, amount, remittanceId, reason: reason ?? null, actor: user, at });
     };
     /** Live paid amounts of our lines and claims as this remittance's CLPs are applied in turn. */
@@ -267,7 +307,8 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
 
     // A reversal undoes a payment before the corrected payment of the same claim posts, whatever their order in the file.
     const ordered = [...remittance.claims].sort(
-      (a, b) => (a.patientControlNumber === b.patientControlNumber ? Number(b.status === '22') - Number(a.status === '22') : 0) || a.position - b.position,
+      (a, b) =>
+        (a.patientControlNumber === b.patientControlNumber ? Number(b.status === '22') - Number(a.status === '22') : 0) || a.position - b.position,
     );
     for (const clp of ordered) {
       const named = byNumber.get(clp.patientControlNumber);
@@ -416,23 +457,13 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
     }
 
     await db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(remittances)
-        .values({
-          id: remittanceId,
-          payerIdentifier,
-          traceNumber: remittance.traceNumber,
-          payerName: remittance.payer.name,
-          paymentAmount: remittance.paymentAmount,
-          paymentMethod: remittance.paymentMethod,
-          paymentDate: remittance.paymentDate || null,
-          content,
-          source,
-          receivedBy: user,
-        })
-        .onConflictDoNothing()
+      // The row lock makes a concurrent or retried posting wait here, then find it posted and write nothing.
+      const claimed = await tx
+        .update(remittances)
+        .set({ postedAt: at })
+        .where(and(eq(remittances.id, remittanceId), isNull(remittances.postedAt)))
         .returning({ id: remittances.id });
-      if (inserted.length === 0) throw new DuplicateRace();
+      if (claimed.length === 0) throw new DuplicateRace();
 
       await insertUnnested(tx, 'claim_payments', claimPaymentColumns, claimPaymentRows);
       await insertUnnested(tx, 'line_payments', linePaymentColumns, linePaymentRows);
@@ -440,7 +471,16 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
       const array = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
       for (const batch of chunks([...lineUpdates], 5_000)) {
         await tx.execute(sql`update claim_lines as l set paid_amount = l.paid_amount + v.delta, allowed_amount = coalesce(v.allowed, l.allowed_amount)
-          from unnest(${array(batch.map(([id]) => id), 'uuid')}, ${array(batch.map(([, update]) => update.delta), 'bigint')}, ${array(batch.map(([, update]) => update.allowed), 'bigint')}) as v(id, delta, allowed)
+          from unnest(${array(
+            batch.map(([id]) => id),
+            'uuid',
+          )}, ${array(
+            batch.map(([, update]) => update.delta),
+            'bigint',
+          )}, ${array(
+            batch.map(([, update]) => update.allowed),
+            'bigint',
+          )}) as v(id, delta, allowed)
           where l.id = v.id`);
       }
       for (const batch of chunks([...claimUpdates], 5_000)) {
@@ -448,7 +488,10 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
         await tx.execute(sql`update claims as c set status = v.status, paid_amount = c.paid_amount + v.paid,
             patient_responsibility = c.patient_responsibility + v.pr, payer_claim_number = v.icn, updated_at = now(),
             resolution = case when v.resolve then (case when c.patient_responsibility + v.pr > 0 then 'patient-billed' else 'paid' end) else c.resolution end
-          from unnest(${array(batch.map(([id]) => id), 'uuid')}, ${array(column('status'), 'text')}, ${array(column('paid'), 'bigint')}, ${array(column('patientResponsibility'), 'bigint')},
+          from unnest(${array(
+            batch.map(([id]) => id),
+            'uuid',
+          )}, ${array(column('status'), 'text')}, ${array(column('paid'), 'bigint')}, ${array(column('patientResponsibility'), 'bigint')},
             ${array(column('payerClaimNumber'), 'text')}, ${array(column('resolveAsPaid'), 'boolean')}) as v(id, status, paid, pr, icn, resolve)
           where c.id = v.id`);
       }
@@ -482,7 +525,10 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
 
       result.creditBalances = await detectCreditBalances(tx, [...new Set(ledgerRows.map((row) => row.claimId))], duplicatesByClaim, at, user);
       await insertAll(tx, taskRows, (batch) => tx.insert(tasks).values(batch).onConflictDoNothing());
-      await tx.update(remittances).set({ summary: result as unknown as Record<string, unknown> }).where(eq(remittances.id, remittanceId));
+      await tx
+        .update(remittances)
+        .set({ summary: result as unknown as Record<string, unknown> })
+        .where(eq(remittances.id, remittanceId));
       await recordAudit(tx, {
         actor: user,
         action: 'remittance.posted',
@@ -525,7 +571,9 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
       const expected = expectedLinePayment({
         charge: svc.charge,
         feeScheduleAmount: fee,
-        deductibleApplied: svc.adjustments.filter((adjustment) => adjustment.group === 'PR' && adjustment.reason === '1').reduce((total, adjustment) => total + adjustment.amount, 0),
+        deductibleApplied: svc.adjustments
+          .filter((adjustment) => adjustment.group === 'PR' && adjustment.reason === '1')
+          .reduce((total, adjustment) => total + adjustment.amount, 0),
         coinsuranceRate: policy.coinsuranceRate,
         sequestrationRate: policy.sequestrationRate,
       });
@@ -534,29 +582,115 @@ export function createRemittanceActivities({ db, feeSchedule, underpaymentTolera
     return underpayment(compared, underpaymentToleranceCents);
   }
 
-  return {
-    /** Parses, balances and posts an 835 file (one or more transaction sets). `asOf`: the poster's clock (the workflow's for the mailbox). */
-    async postRemittance(input: { content: string; source: 'api' | 'mailbox'; user: string; asOf?: string }): Promise<PostingResult> {
-      let parsed: Remittance[];
-      try {
-        parsed = parse835(input.content);
-      } catch (error) {
-        if (error instanceof X12Error) {
-          return { ok: false, problems: error.issues.map((issue) => ({ code: issue.code, message: issue.message })) };
-        }
-        throw error;
+  async function storedRow(remittanceId: string): Promise<StoredRow> {
+    const [row] = await db.select().from(remittances).where(eq(remittances.id, remittanceId));
+    if (!row) throw ApplicationFailure.nonRetryable(`No remittance ${remittanceId}`, 'RemittanceNotFound');
+    return row;
+  }
+
+  /** Posts a stored remittance; a second call (a retry, a second workflow) posts nothing and answers with the first result. */
+  async function postStored(remittanceId: string, at: Date): Promise<PostedRemittance> {
+    const row = await storedRow(remittanceId);
+    if (row.postedAt) return firstResult(row);
+    await db
+      .update(remittances)
+      .set({ status: 'posting' })
+      .where(and(eq(remittances.id, remittanceId), eq(remittances.status, 'received')));
+    // The file was parsed when it was stored; its transaction set is found again by payer and trace number.
+    const remittance = parse835(row.content).find(
+      (candidate) => payerIdentifierOf(candidate) === row.payerIdentifier && candidate.traceNumber === row.traceNumber,
+    );
+    if (!remittance)
+      throw ApplicationFailure.nonRetryable(`Remittance ${remittanceId}: its file no longer holds its trace number`, 'RemittanceFileChanged');
+    try {
+      return await postOne(row, remittance, at);
+    } catch (error) {
+      // Another posting of the same remittance committed first.
+      if (!(error instanceof DuplicateRace)) throw error;
+      return firstResult(await storedRow(remittanceId));
+    }
+  }
+
+  /**
+   * Parses and balances an 835 file and stores each of its remittances (status received)
+   * under payer + trace number; nothing is stored for a file with problems. A remittance
+   * stored before is found, not stored again (`duplicate`).
+   */
+  async function storeRemittances(input: { content: string; source: 'api' | 'mailbox'; user: string }): Promise<StoringResult> {
+    let parsed: Remittance[];
+    try {
+      parsed = parse835(input.content);
+    } catch (error) {
+      if (error instanceof X12Error) {
+        return { ok: false, problems: error.issues.map((issue) => ({ code: issue.code, message: issue.message })) };
       }
+      throw error;
+    }
+    const stored: StoredRemittance[] = [];
+    for (const remittance of parsed) {
+      const payerIdentifier = payerIdentifierOf(remittance);
+      const [inserted] = await db
+        .insert(remittances)
+        .values({
+          id: randomUUID(),
+          payerIdentifier,
+          traceNumber: remittance.traceNumber,
+          payerName: remittance.payer.name,
+          paymentAmount: remittance.paymentAmount,
+          paymentMethod: remittance.paymentMethod,
+          paymentDate: remittance.paymentDate || null,
+          content: input.content,
+          source: input.source,
+          receivedBy: input.user,
+        })
+        .onConflictDoNothing()
+        .returning({ id: remittances.id, status: remittances.status });
+      const row =
+        inserted ??
+        (
+          await db
+            .select({ id: remittances.id, status: remittances.status })
+            .from(remittances)
+            .where(and(eq(remittances.payerIdentifier, payerIdentifier), eq(remittances.traceNumber, remittance.traceNumber)))
+        )[0];
+      stored.push({ remittanceId: row.id, payerIdentifier, traceNumber: remittance.traceNumber, status: row.status, duplicate: !inserted });
+    }
+    return { ok: true, remittances: stored };
+  }
+
+  return {
+    storeRemittances,
+
+    /**
+     * Activity of remittanceWorkflow: posts the stored remittance. Its result is counts
+     * only, whatever the file's size; what posted is in the remittance row's summary.
+     */
+    async postStoredRemittance(input: { remittanceId: string; asOf: string }): Promise<RemittancePostingCounts> {
+      const posted = await postStored(input.remittanceId, new Date(input.asOf));
+      return {
+        claims: posted.claims.length,
+        unmatched: posted.unmatched.length,
+        creditBalances: posted.creditBalances.length,
+        duplicate: posted.duplicate,
+      };
+    },
+
+    /** Stores and posts a whole file in-process (the bench, and tests of the posting rules); the services post through remittanceWorkflow. */
+    async postRemittance(input: { content: string; source: 'api' | 'mailbox'; user: string; asOf?: string }): Promise<PostingResult> {
+      const stored = await storeRemittances(input);
+      if (!stored.ok) return stored;
       const at = input.asOf ? new Date(input.asOf) : new Date();
       const posted: PostedRemittance[] = [];
-      for (const remittance of parsed) {
-        try {
-          posted.push(await postOne(remittance, input.content, input.source, input.user, at));
-        } catch (error) {
-          // Two uploads of the same file raced: the other one posted it.
-          if (!(error instanceof DuplicateRace)) throw error;
-          posted.push(await postOne(remittance, input.content, input.source, input.user, at));
-        }
-      }
+      for (const remittance of stored.remittances) posted.push(await postStored(remittance.remittanceId, at));
+      await db
+        .update(remittances)
+        .set({ status: 'posted' })
+        .where(
+          inArray(
+            remittances.id,
+            stored.remittances.map((remittance) => remittance.remittanceId),
+          ),
+        );
       return { ok: true, remittances: posted };
     },
   };

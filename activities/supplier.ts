@@ -22,22 +22,24 @@ export interface SupplierIdentity {
   interchange(controlNumber: number, asOf: string): InterchangeInput;
 }
 
-export function supplierIdentity(config: Pick<
-  Config,
-  | 'SUPPLIER_NAME'
-  | 'SUPPLIER_NPI'
-  | 'SUPPLIER_TAX_ID'
-  | 'SUPPLIER_ADDRESS_LINE1'
-  | 'SUPPLIER_CITY'
-  | 'SUPPLIER_STATE'
-  | 'SUPPLIER_ZIP'
-  | 'SUPPLIER_CONTACT_NAME'
-  | 'SUPPLIER_PHONE'
-  | 'SUBMITTER_ID'
-  | 'CLEARINGHOUSE_RECEIVER_ID'
-  | 'CLEARINGHOUSE'
-  | 'X12_USAGE'
->): SupplierIdentity {
+export function supplierIdentity(
+  config: Pick<
+    Config,
+    | 'SUPPLIER_NAME'
+    | 'SUPPLIER_NPI'
+    | 'SUPPLIER_TAX_ID'
+    | 'SUPPLIER_ADDRESS_LINE1'
+    | 'SUPPLIER_CITY'
+    | 'SUPPLIER_STATE'
+    | 'SUPPLIER_ZIP'
+    | 'SUPPLIER_CONTACT_NAME'
+    | 'SUPPLIER_PHONE'
+    | 'SUBMITTER_ID'
+    | 'CLEARINGHOUSE_RECEIVER_ID'
+    | 'CLEARINGHOUSE'
+    | 'X12_USAGE'
+  >,
+): SupplierIdentity {
   const billingProvider = {
     organizationName: config.SUPPLIER_NAME,
     npi: config.SUPPLIER_NPI,

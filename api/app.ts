@@ -8,6 +8,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
+import type { OrderStart } from '../activities/workflow-starts';
 import type { ApiKey } from '../config';
 import type { Database } from '../db/client';
 import type { Logger } from '../logger';
@@ -26,14 +27,6 @@ import { payerRoutes } from './routes/payers';
 import { remittanceRoutes } from './routes/remittances';
 import { reportRoutes } from './routes/reports';
 import { taskRoutes } from './routes/tasks';
-
-/** What starts an order's workflow: ids and codes only, never PHI. */
-export interface OrderStart {
-  orderId: string;
-  payerId: string;
-  /** The order's distinct HCPCS codes. */
-  hcpcs: string[];
-}
 
 /** What the API needs from Temporal (api/temporal.ts over a real client). */
 export interface TemporalPort {
@@ -57,6 +50,8 @@ export interface TemporalPort {
     update: UpdateDefinition<CreditBalanceWorkflowStatus, [A]>,
     payload: A,
   ): Promise<CommandAnswer<CreditBalanceWorkflowStatus>>;
+  /** Starts (or finds) the remittanceWorkflow of a stored remittance; rejects when Temporal did not answer. */
+  startRemittance(remittance: { remittanceId: string; payerIdentifier: string; traceNumber: string }): Promise<void>;
 }
 
 /**
@@ -131,5 +126,3 @@ export function createApp(deps: AppDeps) {
   });
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

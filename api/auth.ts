@@ -35,11 +35,7 @@ export function requireRole(...allowed: Role[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const actor = c.get('actor');
     if (actor.role !== 'admin' && !allowed.includes(actor.role)) {
-      throw new ApiError(
-        403,
-        'forbidden',
-        `This needs the role ${allowed.join(' or ')}; user ${actor.user} has the role ${actor.role}`,
-      );
+      throw new ApiError(403, 'forbidden', `This needs the role ${allowed.join(' or ')}; user ${actor.user} has the role ${actor.role}`);
     }
     await next();
   });

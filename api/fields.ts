@@ -6,15 +6,68 @@ import { z } from '@hono/zod-openapi';
 
 /** US states, DC and the territories CMS bills for (PR, VI, GU, AS, MP). */
 export const usStateCodes = [
-  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA',
-  'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR',
-  'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY', 'PR', 'VI', 'GU', 'AS', 'MP',
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'DC',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
+  'PR',
+  'VI',
+  'GU',
+  'AS',
+  'MP',
 ] as const;
 
 /** The UTC calendar date today, `YYYY-MM-DD`. */
 export const todayIso = () => new Date().toISOString().slice(0, 10);
 
-export function isCalendarDate(value: string): boolean {
+function isCalendarDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -27,7 +80,7 @@ export const calendarDate = z
   .refine(isCalendarDate, 'must be a real calendar date written YYYY-MM-DD')
   .openapi({ example: '2026-03-14', format: 'date' });
 
-export const pastOrToday = calendarDate.refine((value) => value <= todayIso(), 'must not be in the future');
+const pastOrToday = calendarDate.refine((value) => value <= todayIso(), 'must not be in the future');
 
 export const birthDate = pastOrToday.refine((value) => value >= '1900-01-01', 'must be on or after 1900-01-01');
 
@@ -41,7 +94,7 @@ export const personName = (maxLength: number) =>
     .trim()
     .min(1, 'must not be empty')
     .max(maxLength, `must be at most ${maxLength} characters`)
-    .regex(/^[\p{L}][\p{L} .'-]*$/u, "may contain only letters, spaces, apostrophes, hyphens and periods");
+    .regex(/^[\p{L}][\p{L} .'-]*$/u, 'may contain only letters, spaces, apostrophes, hyphens and periods');
 
 export const stateCode = z
   .string()
@@ -75,10 +128,10 @@ export const phone = z
  * 2, 5, 8, 9 letters; 1 a digit 1–9; 4, 7, 10, 11 digits; 3, 6 letter or digit;
  * S, L, O, I, B and Z never used).
  */
-export const mbiPattern = /^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d[AC-HJKMNP-RT-Y]{2}\d{2}$/;
+const mbiPattern = /^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d[AC-HJKMNP-RT-Y]{2}\d{2}$/;
 
 /** Other payers' member ids: 2–30 letters and digits (hyphens allowed inside). */
-export const genericMemberIdPattern = /^[A-Z0-9][A-Z0-9-]{0,28}[A-Z0-9]$/;
+const genericMemberIdPattern = /^[A-Z0-9][A-Z0-9-]{0,28}[A-Z0-9]$/;
 
 export const memberIdRule = (payerKind: string) =>
   payerKind === 'medicare'

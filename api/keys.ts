@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiKey, Config } from '../config';
 
-export const developmentUser = 'dev-admin';
+const developmentUser = 'dev-admin';
 
 export function resolveApiKeys(config: Pick<Config, 'API_KEYS' | 'DATA_DIR' | 'NODE_ENV'>): { keys: ApiKey[]; generated?: ApiKey } {
   if (config.API_KEYS) return { keys: config.API_KEYS };

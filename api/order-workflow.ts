@@ -1,18 +1,11 @@
 /**
- * How routes talk to the workflows: read an order's live status for display, answer a
- * staff command (an Update) with what its workflow said, and start a workflow only
- * after the intake data it reads is committed — taking the rows back out if Temporal
- * refuses the start, so nothing half-done stays behind.
+ * How routes talk to the workflows: read an order's live status for display, and answer
+ * a staff command (an Update) with what its workflow said.
  */
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { auditEvents } from '../db/schema';
 import type { Logger } from '../logger';
 import type { OrderStatus } from '../workflows/definitions';
 import type { CommandAnswer, TemporalPort } from './app';
 import { ApiError, conflict, validationError } from './errors';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 type LiveStatus = { answered: true; status: OrderStatus } | { answered: false; problem: string };
 
@@ -20,7 +13,9 @@ type LiveStatus = { answered: true; status: OrderStatus } | { answered: false; p
 export async function liveStatus(temporal: TemporalPort, orderId: string, logger: Logger): Promise<LiveStatus> {
   try {
     const status = await temporal.queryOrder(orderId);
-    return status ? { answered: true, status } : { answered: false, problem: 'the order has no workflow (never started, or its history was removed)' };
+    return status
+      ? { answered: true, status }
+      : { answered: false, problem: 'the order has no workflow (never started, or its history was removed)' };
   } catch (error) {
     logger.warn('order status query failed', { orderId, errorName: error instanceof Error ? error.name : 'unknown' });
     return { answered: false, problem: 'the workflow did not answer the status query in time' };
@@ -49,52 +44,18 @@ export async function runCommand<S>(send: () => Promise<CommandAnswer<S>>, what:
     case 'accepted':
       return answer.status;
     case 'refused':
-      if (answer.status === 404) throw new ApiError(404, 'not_found', answer.message, answer.field ? [{ field: answer.field, message: answer.message }] : undefined);
+      if (answer.status === 404)
+        throw new ApiError(404, 'not_found', answer.message, answer.field ? [{ field: answer.field, message: answer.message }] : undefined);
       if (answer.status === 422) throw validationError([{ field: answer.field ?? '(body)', message: answer.message }], 422);
-      throw new ApiError(409, 'conflict', `${what}: ${answer.message}`, answer.field ? [{ field: answer.field, message: answer.message }] : undefined);
+      throw new ApiError(
+        409,
+        'conflict',
+        `${what}: ${answer.message}`,
+        answer.field ? [{ field: answer.field, message: answer.message }] : undefined,
+      );
     case 'closed':
       throw conflict(`${what}'s workflow is no longer running`);
     case 'missing':
       throw new ApiError(404, 'not_found', `${what} has no workflow (never started, or its history was removed)`);
   }
-}
-
-/**
- * Commits `write` (with its audit row), then tells Temporal (a start or a signal);
- * when Temporal refuses, `undo` removes what `write` created, including the audit
- * rows whose ids it returned, and Temporal's error answers the request.
- */
-export async function commitThenTell<W extends { auditIds: number[] }>(
-  db: Db,
-  logger: Logger,
-  steps: { write: (tx: Tx) => Promise<W>; tell: (written: W) => Promise<void>; undo: (tx: Tx, written: W) => Promise<void> },
-): Promise<W> {
-  const written = await db.transaction(steps.write);
-  try {
-    await steps.tell(written);
-  } catch (error) {
-    await db
-      .transaction(async (tx) => {
-        await steps.undo(tx, written);
-        for (const id of written.auditIds) await tx.delete(auditEvents).where(eq(auditEvents.id, id));
-      })
-      .catch((undoError: unknown) => {
-        logger.error('could not take back intake data after Temporal refused it', { errorName: undoError instanceof Error ? undoError.name : 'unknown' });
-        throw undoError;
-      });
-    throw error;
-  }
-  return written;
-}
-
-/** An audit row whose id is kept, so a failed signal can take it back with the rows it describes. */
-export async function auditWithId(
-  tx: Tx,
-  event: { actor: string; action: string; entityType: string; entityId: string; detail?: Record<string, unknown> },
-): Promise<number> {
-  const [row] = await tx
-    .insert(auditEvents)
-    .values({ ...event, detail: event.detail ?? {} })
-    .returning({ id: auditEvents.id });
-  return row.id;
 }

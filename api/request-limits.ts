@@ -27,6 +27,7 @@ const x12BodyLimit = 16 * 1024 * 1024;
 const x12Upload = (method: string, path: string) => method === 'POST' && path === '/remittances';
 
 /** C0 controls (TAB, LF and CR included), DEL, C1 controls, and a UTF-16 surrogate without its pair. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const forbidden = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function textProblem(value: string): string | undefined {

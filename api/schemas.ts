@@ -1,7 +1,7 @@
 /** Schemas shared by every route: the error body and its responses. */
 import { z } from '@hono/zod-openapi';
 
-export const errorSchema = z
+const errorSchema = z
   .object({
     error: z.object({
       code: z.string().openapi({ example: 'validation_failed' }),

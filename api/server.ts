@@ -45,7 +45,13 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const { keys, generated } = resolveApiKeys(config);
-  const app = createApp({ database, temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }), apiKeys: keys, logger, posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS } });
+  const app = createApp({
+    database,
+    temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }),
+    apiKeys: keys,
+    logger,
+    posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS },
+  });
   const api = await startApiServer(app, config.PORT, config.API_HOST);
   logger.info('api listening', { port: api.port, host: config.API_HOST });
   if (generated) process.stdout.write(`Development API key (admin): ${generated.key}\n`);

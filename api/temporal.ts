@@ -21,9 +21,8 @@ import {
   type CommandRefusedDetails,
 } from '../workflows/definitions';
 import type { creditBalanceWorkflow } from '../workflows/credit-balance';
-import type { dmeOrderWorkflow } from '../workflows/order';
-import { DmeHcpcs, DmePayer, DmeStage } from '../workflows/search-attributes';
-import type { CommandAnswer, OrderStart, TemporalPort } from './app';
+import { startOrderWorkflow, startRemittanceWorkflow, type OrderStart } from '../activities/workflow-starts';
+import type { CommandAnswer, TemporalPort } from './app';
 
 export interface TemporalPortOptions {
   /** The task queue the order workers poll (TEMPORAL_TASK_QUEUE). */
@@ -87,30 +86,7 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
       await client.connection.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({}));
     },
 
-    async startOrder({ orderId, payerId, hcpcs }: OrderStart) {
-      const workflowId = orderWorkflowId(orderId);
-      try {
-        await client.workflow.start<typeof dmeOrderWorkflow>('dmeOrderWorkflow', {
-          workflowId,
-          taskQueue: options.taskQueue,
-          args: [{ orderId }],
-          // One workflow per order, ever: a second start with the same id is refused.
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          staticSummary: `Order ${orderId}: ${hcpcs.join(', ')} billed to ${payerId}`,
-          typedSearchAttributes: [
-            { key: DmeStage, value: 'documentation' },
-            { key: DmePayer, value: payerId },
-            { key: DmeHcpcs, value: hcpcs },
-          ],
-        });
-      } catch (error) {
-        // A start whose answer was lost may still have happened: the workflow's existence decides.
-        if (await workflowExists(workflowId)) return { workflowId };
-        throw error;
-      }
-      return { workflowId };
-    },
+    startOrder: (order: OrderStart) => startOrderWorkflow(client, options.taskQueue, order),
 
     async queryOrder(orderId) {
       try {
@@ -149,5 +125,6 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
     },
 
     updateCreditBalance: (creditBalanceId, update, payload) => command(creditBalanceWorkflowId(creditBalanceId), update, payload),
+    startRemittance: (remittance) => startRemittanceWorkflow(client, options.taskQueue, remittance),
   };
 }

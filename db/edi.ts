@@ -18,15 +18,21 @@ export async function inquiryControlNumber(db: Db, inquiryKey: string): Promise<
   const known = async () => (await db.select().from(inquiryControlNumbers).where(eq(inquiryControlNumbers.inquiryKey, inquiryKey)))[0];
   const existing = await known();
   if (existing) return existing.controlNumber;
-  await db.insert(inquiryControlNumbers).values({ inquiryKey, controlNumber: await nextControlNumber(db) }).onConflictDoNothing();
+  await db
+    .insert(inquiryControlNumbers)
+    .values({ inquiryKey, controlNumber: await nextControlNumber(db) })
+    .onConflictDoNothing();
   const reserved = await known();
   if (!reserved) throw new Error(`no control number could be reserved for inquiry ${inquiryKey}`);
   return reserved.controlNumber;
 }
 
-export const digestOf = (content: string) => createHash('sha256').update(content).digest('hex');
+const digestOf = (content: string) => createHash('sha256').update(content).digest('hex');
 
 /** Keeps a file as sent or received; the same text twice is stored once. */
 export async function storeEdiFile(db: Db, direction: 'outbound' | 'inbound', transaction: string, content: string): Promise<void> {
-  await db.insert(ediFiles).values({ direction, transaction, digest: digestOf(content), content }).onConflictDoNothing();
+  await db
+    .insert(ediFiles)
+    .values({ direction, transaction, digest: digestOf(content), content })
+    .onConflictDoNothing();
 }

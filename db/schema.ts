@@ -23,9 +23,9 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { appealLevels } from '../domain/denials';
+import { orderStages } from '../domain/order-stages';
 import type { OxygenPrescription } from '../domain/oxygen';
 import { claimResolutions, type ClaimResolution } from '../domain/posting';
-import { orderStages } from '../workflows/definitions';
 
 /**
  * A money column: integer cents, 64-bit, read as a JavaScript number. A 4-byte integer
@@ -148,7 +148,9 @@ export const auditEvents = pgTable(
   'audit_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
+    at: timestamp('at', { withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     entityType: text('entity_type').notNull(),
@@ -193,11 +195,19 @@ export const orders = pgTable(
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Null from intake until Temporal confirmed the order's workflow: committed with the
+     * order rows, so a crash before the start leaves a marker the worker's relay finds.
+     */
+    workflowStartedAt: timestamp('workflow_started_at', { withTimezone: true }),
   },
   (table) => [
     index('orders_stage_idx').on(table.stage),
     index('orders_payer_idx').on(table.payerId),
     index('orders_patient_idx').on(table.patientId),
+    index('orders_workflow_pending_idx')
+      .on(table.createdAt)
+      .where(sql`workflow_started_at is null`),
   ],
 );
 
@@ -469,7 +479,9 @@ export const tasks = pgTable(
     role: text('role', { enum: ['intake', 'reviewer', 'delivery', 'biller'] }).notNull(),
     kind: text('kind').notNull(),
     title: text('title').notNull(),
-    status: text('status', { enum: ['open', 'done'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'done'] })
+      .notNull()
+      .default('open'),
     dueAt: timestamp('due_at', { withTimezone: true }),
     createdAt: createdAt(),
     doneBy: text('done_by'),
@@ -484,6 +496,8 @@ export const tasks = pgTable(
 // Remittances (835) and what they posted. A remittance is identified by the payer
 // and its TRN trace number: the same file twice posts once.
 // ---------------------------------------------------------------------------
+
+export const remittanceStatuses = ['received', 'posting', 'posted', 'failed'] as const;
 
 export const remittances = pgTable(
   'remittances',
@@ -502,8 +516,25 @@ export const remittances = pgTable(
     receivedBy: text('received_by').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * Where its remittanceWorkflow is: received (stored, workflow not yet run), posting,
+     * posted (ledger written, claims told, credit balance workflows started) or failed.
+     */
+    status: text('status', { enum: remittanceStatuses }).notNull().default('received'),
+    /** Set in the posting transaction: a posting retried after a crash sees it and posts nothing twice. */
+    postedAt: timestamp('posted_at', { withTimezone: true }),
+    /** remittancePosted delivered to each matched claim's workflow, in the order of summary.claims. */
+    signals: jsonb('signals').$type<Array<{ claimId: string; delivery: 'sent' | 'not-running' }>>().notNull().default([]),
+    /** How many of summary.claims were told: a retried signalling activity resumes here. */
+    signalledThrough: integer('signalled_through').notNull().default(0),
+    creditBalanceWorkflows: jsonb('credit_balance_workflows').$type<Array<{ creditBalanceId: string; start: 'started' }>>().notNull().default([]),
+    /** Why the workflow gave up (an error code, never file text). */
+    failure: text('failure'),
   },
-  (table) => [uniqueIndex('remittances_payer_trace_uq').on(table.payerIdentifier, table.traceNumber)],
+  (table) => [
+    uniqueIndex('remittances_payer_trace_uq').on(table.payerIdentifier, table.traceNumber),
+    index('remittances_status_idx').on(table.status),
+  ],
 );
 
 /** One CLP of a remittance, matched to our claim by control number, payer and charge (or not: unmatched, claim_id null). */
@@ -692,7 +723,9 @@ export const creditBalances = pgTable(
     amount: cents('amount').notNull(),
     identifiedAt: timestamp('identified_at', { withTimezone: true }).notNull(),
     deadlineOn: date('deadline_on', { mode: 'string' }).notNull(),
-    status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'resolved'] })
+      .notNull()
+      .default('open'),
     resolution: text('resolution', { enum: creditBalanceResolutions }),
     /** Apply-to-balance: the claim whose open balance received the credit. */
     targetClaimId: uuid('target_claim_id'),
@@ -705,7 +738,9 @@ export const creditBalances = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    uniqueIndex('credit_balances_open_uq').on(table.claimId, table.party).where(sql`status = 'open'`),
+    uniqueIndex('credit_balances_open_uq')
+      .on(table.claimId, table.party)
+      .where(sql`status = 'open'`),
     index('credit_balances_status_idx').on(table.status),
   ],
 );

@@ -11,7 +11,7 @@ type PayerRow = typeof payers.$inferInsert;
 
 // EDI payer ids of the DME MACs as CEDI lists them (verify against the CEDI payer list
 // of the supplier's trading-partner agreement; they are data, not code).
-export const seedPayers: PayerRow[] = [
+const seedPayers: PayerRow[] = [
   {
     id: 'medicare-ja',
     name: 'Medicare DME MAC Jurisdiction A (Noridian)',

@@ -6,15 +6,12 @@
  *
  * A catalog is plain JSON so a workflow can carry it through `continueAsNew`.
  */
+import { contentVersion } from './content-version';
 import catalogData from './data/catalog.json';
 import type { Acquisition, DocumentKind, PaymentCategory } from './types';
 
 /** Medicare's required prior-authorization list groups (DOMAIN.md §6). */
-export type PriorAuthGroup =
-  | 'power-mobility'
-  | 'pressure-reducing-support-surface'
-  | 'lower-limb-prosthesis'
-  | 'orthosis';
+export type PriorAuthGroup = 'power-mobility' | 'pressure-reducing-support-surface' | 'lower-limb-prosthesis' | 'orthosis';
 
 export type ValidityPeriod = { days: number } | { months: number };
 
@@ -127,8 +124,7 @@ function completeEntry(input: CatalogEntryInput): CatalogEntry {
   return {
     ...input,
     acquisitions: input.acquisitions ?? acquisitionsByCategory[input.category],
-    rentalCapMonths:
-      input.rentalCapMonths === undefined ? (rentalCapByCategory[input.category] ?? null) : input.rentalCapMonths,
+    rentalCapMonths: input.rentalCapMonths === undefined ? (rentalCapByCategory[input.category] ?? null) : input.rentalCapMonths,
     purchaseElection: input.purchaseElection ?? (input.category === 'PE' || input.powerWheelchair === 'complex-rehab'),
     faceToFace: input.faceToFace ?? false,
     policyDocuments: input.policyDocuments ?? [],
@@ -226,4 +222,35 @@ export function requireCatalogEntry(catalog: Catalog, hcpcs: string): CatalogEnt
 export function usualMaximumUnits(entry: CatalogEntry, months: number): number | undefined {
   if (!entry.usualMaximum) return undefined;
   return entry.usualMaximum.quantity * Math.max(1, Math.ceil(months / entry.usualMaximum.months));
+}
+
+/**
+ * The part of the catalog one order needs, as the order workflow carries it (plain JSON,
+ * DESIGN.md: reference data reaches a workflow through an activity): the entries of its
+ * codes and the version of the catalog they came from. Editing catalog.json then changes
+ * new orders only; a running order keeps coding, documenting and renting by what it loaded,
+ * so its replay never changes.
+ */
+export interface CatalogSnapshot {
+  version: string;
+  entries: CatalogEntry[];
+}
+
+/** A short content version of a catalog: the same entries, the same version. */
+function catalogVersion(catalog: Catalog): string {
+  return contentVersion(
+    Object.keys(catalog.entries)
+      .sort()
+      .map((code) => catalog.entries[code]),
+  );
+}
+
+export function catalogSnapshot(catalog: Catalog, codes: readonly string[]): CatalogSnapshot {
+  const entries = [...new Set(codes)].sort().flatMap((code) => catalogEntry(catalog, code) ?? []);
+  return { version: catalogVersion(catalog), entries };
+}
+
+/** The carried entries as a catalog for the domain rules. */
+export function catalogFromSnapshot(snapshot: CatalogSnapshot): Catalog {
+  return { entries: Object.fromEntries(snapshot.entries.map((entry) => [entry.hcpcs, entry])) };
 }

@@ -17,7 +17,8 @@ export interface AppealView {
 
 export function appealFilingRefusal(appeal: AppealView | null, command: { appealId: string }): CommandRefusal | undefined {
   if (!appeal) return { status: 409, message: 'the claim has no reopening or appeal waiting to be filed' };
-  if (appeal.appealId !== command.appealId) return { status: 409, field: 'appealId', message: `appeal ${command.appealId} is not the one this claim waits for` };
+  if (appeal.appealId !== command.appealId)
+    return { status: 409, field: 'appealId', message: `appeal ${command.appealId} is not the one this claim waits for` };
   if (appeal.status !== 'due') return { status: 409, message: `the ${appeal.level} was already filed` };
   return undefined;
 }
@@ -27,10 +28,12 @@ export function appealDecisionRefusal(
   command: { appealId: string; decision: 'won' | 'lost'; next?: 'next-level' | 'write-off' },
 ): CommandRefusal | undefined {
   if (!appeal) return { status: 409, message: 'the claim has no filed reopening or appeal waiting for a decision' };
-  if (appeal.appealId !== command.appealId) return { status: 409, field: 'appealId', message: `appeal ${command.appealId} is not the one this claim waits for` };
+  if (appeal.appealId !== command.appealId)
+    return { status: 409, field: 'appealId', message: `appeal ${command.appealId} is not the one this claim waits for` };
   if (appeal.status !== 'filed' || appeal.decided) return { status: 409, message: `the ${appeal.level} is not waiting for a decision` };
   if (command.decision === 'won' && command.next) return { status: 422, field: 'next', message: 'applies to a lost appeal only' };
-  if (command.decision === 'lost' && !command.next) return { status: 422, field: 'next', message: 'a lost appeal needs what happens next: next-level or write-off' };
+  if (command.decision === 'lost' && !command.next)
+    return { status: 422, field: 'next', message: 'a lost appeal needs what happens next: next-level or write-off' };
   if (command.next === 'next-level' && !nextAppealLevel(appeal.level)) {
     return {
       status: 422,

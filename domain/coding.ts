@@ -48,14 +48,7 @@ export interface CodingOptions {
   payerKind?: PayerKind;
 }
 
-type ModifierGroup =
-  | 'pricing'
-  | 'payment-adjusting'
-  | 'rental-sequence'
-  | 'policy'
-  | 'liability'
-  | 'informational'
-  | 'overflow';
+type ModifierGroup = 'pricing' | 'payment-adjusting' | 'rental-sequence' | 'policy' | 'liability' | 'informational' | 'overflow';
 
 const groupRank: Record<ModifierGroup, number> = {
   pricing: 0,
@@ -137,10 +130,7 @@ const categoriesWithRentalSequence: PaymentCategory[] = ['CR', 'PE'];
  * month 4 to the cap. Undefined where the category has no sequence or the month is
  * past the cap (not billable).
  */
-export function rentalSequenceModifier(
-  entry: Pick<CatalogEntry, 'category' | 'rentalCapMonths'>,
-  month: number,
-): 'KH' | 'KI' | 'KJ' | undefined {
+export function rentalSequenceModifier(entry: Pick<CatalogEntry, 'category' | 'rentalCapMonths'>, month: number): 'KH' | 'KI' | 'KJ' | undefined {
   if (!categoriesWithRentalSequence.includes(entry.category)) return undefined;
   if (entry.rentalCapMonths !== null && month > entry.rentalCapMonths) return undefined;
   if (month === 1) return 'KH';
@@ -220,8 +210,7 @@ export function codeClaimLines(item: OrderItem, event: BillingEvent, options: Co
     return [];
   }
 
-  const [serviceFrom, serviceTo] =
-    event.kind === 'purchase' ? [event.dateOfService, event.dateOfService] : [event.serviceFrom, event.serviceTo];
+  const [serviceFrom, serviceTo] = event.kind === 'purchase' ? [event.dateOfService, event.dateOfService] : [event.serviceFrom, event.serviceTo];
   const units = entry?.paidDaily ? (daysBetween(serviceFrom, serviceTo) + 1) * item.quantity : item.quantity;
   const base = lineModifiers(item, event, entry, options);
   const sides: Array<'LT' | 'RT' | undefined> =

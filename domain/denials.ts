@@ -43,7 +43,7 @@ export interface Classification {
  * 94 processed in excess of charges, 131 negotiated discount, 23 the prior payer's
  * adjudication (secondary claims).
  */
-export const contractualReasons: readonly string[] = ['45', '253', '42', '94', '131', '23'];
+const contractualReasons: readonly string[] = ['45', '253', '42', '94', '131', '23'];
 
 /** PR reasons that are the patient's ordinary share: 1 deductible, 2 coinsurance, 3 copay. */
 const patientShareReasons: readonly string[] = ['1', '2', '3'];
@@ -53,26 +53,56 @@ interface Rule {
   classification: Classification;
 }
 
-const reason = (...reasons: string[]) => (code: AdjustmentCode) => reasons.includes(code.reason);
+const reason =
+  (...reasons: string[]) =>
+  (code: AdjustmentCode) =>
+    reasons.includes(code.reason);
 
 /** The classification table (DOMAIN.md §12). Order matters: the first matching row wins. */
 const rules: Rule[] = [
-  { matches: (code) => code.group === 'PR' && patientShareReasons.includes(code.reason), classification: { treatment: 'patient-responsibility', explanation: 'deductible, coinsurance or copay: the patient owes it' } },
+  {
+    matches: (code) => code.group === 'PR' && patientShareReasons.includes(code.reason),
+    classification: { treatment: 'patient-responsibility', explanation: 'deductible, coinsurance or copay: the patient owes it' },
+  },
   {
     matches: (code) => code.group === 'PR',
-    classification: { treatment: 'patient-billing', explanation: 'denied as the patient’s responsibility (e.g. non-covered with an ABN on file): bill the patient' },
+    classification: {
+      treatment: 'patient-billing',
+      explanation: 'denied as the patient’s responsibility (e.g. non-covered with an ABN on file): bill the patient',
+    },
   },
-  { matches: reason(...contractualReasons), classification: { treatment: 'contractual', explanation: 'contractual adjustment: written off, never billed to the patient' } },
+  {
+    matches: reason(...contractualReasons),
+    classification: { treatment: 'contractual', explanation: 'contractual adjustment: written off, never billed to the patient' },
+  },
   {
     // MA130: "contains incomplete and/or invalid information, and no appeal rights are afforded".
     matches: (code, remarks) => code.reason === '16' || remarks.includes('MA130'),
-    classification: { treatment: 'fix-and-resubmit', explanation: 'unprocessable (CARC 16 / MA130): fix the missing or invalid data and send a new claim' },
+    classification: {
+      treatment: 'fix-and-resubmit',
+      explanation: 'unprocessable (CARC 16 / MA130): fix the missing or invalid data and send a new claim',
+    },
   },
-  { matches: reason('4'), classification: { treatment: 'fix-and-resubmit', explanation: 'modifier inconsistent with the procedure: correct the modifiers and send a new claim' } },
-  { matches: reason('109'), classification: { treatment: 'fix-and-resubmit', explanation: 'not this payer or contractor: correct the coverage and send the claim to the right one' } },
+  {
+    matches: reason('4'),
+    classification: {
+      treatment: 'fix-and-resubmit',
+      explanation: 'modifier inconsistent with the procedure: correct the modifiers and send a new claim',
+    },
+  },
+  {
+    matches: reason('109'),
+    classification: {
+      treatment: 'fix-and-resubmit',
+      explanation: 'not this payer or contractor: correct the coverage and send the claim to the right one',
+    },
+  },
   {
     matches: reason('125', '146', '181', '182', '189'),
-    classification: { treatment: 'reopening', explanation: 'clerical error in a processed claim (code, modifier, diagnosis or date): ask for a reopening within 1 year' },
+    classification: {
+      treatment: 'reopening',
+      explanation: 'clerical error in a processed claim (code, modifier, diagnosis or date): ask for a reopening within 1 year',
+    },
   },
   {
     matches: (code, remarks) => code.reason === '150' && remarks.includes('M3'),
@@ -84,19 +114,47 @@ const rules: Rule[] = [
   },
   {
     matches: reason('197'),
-    classification: { treatment: 'appeal', explanation: 'prior authorization absent: obtain the prior authorization, then appeal or rebill per payer rules', prerequisite: 'obtain-prior-auth' },
+    classification: {
+      treatment: 'appeal',
+      explanation: 'prior authorization absent: obtain the prior authorization, then appeal or rebill per payer rules',
+      prerequisite: 'obtain-prior-auth',
+    },
   },
-  { matches: reason('50'), classification: { treatment: 'appeal', explanation: 'not medically necessary: appeal with the medical records (redetermination)' } },
-  { matches: reason('151'), classification: { treatment: 'appeal', explanation: 'frequency or units above what the policy allows: appeal with documentation of need' } },
-  { matches: reason('150', '167', '11'), classification: { treatment: 'appeal', explanation: 'the documentation or diagnosis does not support the service: appeal with the records' } },
-  { matches: reason('29'), classification: { treatment: 'write-off', explanation: 'timely filing limit passed: write off (not billable to the patient)' } },
-  { matches: reason('18'), classification: { treatment: 'write-off', explanation: 'duplicate of a claim already processed: check the original was paid, then write off' } },
-  { matches: reason('97'), classification: { treatment: 'write-off', explanation: 'included in another service (e.g. repair during a rental): write off' } },
+  {
+    matches: reason('50'),
+    classification: { treatment: 'appeal', explanation: 'not medically necessary: appeal with the medical records (redetermination)' },
+  },
+  {
+    matches: reason('151'),
+    classification: { treatment: 'appeal', explanation: 'frequency or units above what the policy allows: appeal with documentation of need' },
+  },
+  {
+    matches: reason('150', '167', '11'),
+    classification: { treatment: 'appeal', explanation: 'the documentation or diagnosis does not support the service: appeal with the records' },
+  },
+  {
+    matches: reason('29'),
+    classification: { treatment: 'write-off', explanation: 'timely filing limit passed: write off (not billable to the patient)' },
+  },
+  {
+    matches: reason('18'),
+    classification: { treatment: 'write-off', explanation: 'duplicate of a claim already processed: check the original was paid, then write off' },
+  },
+  {
+    matches: reason('97'),
+    classification: { treatment: 'write-off', explanation: 'included in another service (e.g. repair during a rental): write off' },
+  },
   { matches: reason('B7'), classification: { treatment: 'write-off', explanation: 'supplier not eligible on the date of service: write off' } },
-  { matches: reason('96', '204'), classification: { treatment: 'write-off', explanation: 'non-covered with no patient liability (no ABN): write off' } },
+  {
+    matches: reason('96', '204'),
+    classification: { treatment: 'write-off', explanation: 'non-covered with no patient liability (no ABN): write off' },
+  },
 ];
 
-const fallback: Classification = { treatment: 'appeal', explanation: 'denial code not in the classification table: review it, appeal if it is wrong, otherwise write it off' };
+const fallback: Classification = {
+  treatment: 'appeal',
+  explanation: 'denial code not in the classification table: review it, appeal if it is wrong, otherwise write it off',
+};
 
 /** How one adjustment (group + CARC) is treated, given the remark codes of its line or claim. */
 export function classifyAdjustment(code: AdjustmentCode, remarkCodes: readonly string[] = []): Classification {
@@ -146,7 +204,13 @@ export function denialDecisions(denied: readonly DeniedAdjustment[], options: { 
       action = 'reopening';
       explanation = `${classification.explanation}; the claim was paid in part, so ask for a reopening of the processed claim instead`;
     }
-    const decision = byAction.get(action) ?? { action, amount: 0, codes: [], explanation, ...(classification.prerequisite ? { prerequisite: classification.prerequisite } : {}) };
+    const decision = byAction.get(action) ?? {
+      action,
+      amount: 0,
+      codes: [],
+      explanation,
+      ...(classification.prerequisite ? { prerequisite: classification.prerequisite } : {}),
+    };
     decision.amount += adjustment.amount;
     for (const code of [`${adjustment.group}-${adjustment.reason}`, ...adjustment.remarkCodes]) {
       if (!decision.codes.includes(code)) decision.codes.push(code);

@@ -99,12 +99,7 @@ export function requiredDocuments(
       );
     }
     if (!entry) {
-      need(
-        'medical-record',
-        'before-claim',
-        item.id,
-        `${item.hcpcs} is not in the catalog: check its medical policy for the records it needs`,
-      );
+      need('medical-record', 'before-claim', item.id, `${item.hcpcs} is not in the catalog: check its medical policy for the records it needs`);
     }
     for (const document of entry?.policyDocuments ?? []) need(document.kind, 'before-claim', item.id, document.reason);
     if (item.abnOnFile) {

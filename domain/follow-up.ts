@@ -42,9 +42,7 @@ export const followUpPolicy = {
     cancelAfter: { days: 30 },
   },
   priorAuth: {
-    /** DME MAC decision within 5 business days, at most 7 calendar days (since 2025, DOMAIN.md §6). */
-    decisionSla: { days: 7 },
-    /** After the SLA passes in silence, ask the contractor for the decision this often. */
+    /** No decision yet: ask the contractor for it this often. */
     followUpEvery: { days: 2 },
     escalateAfter: { days: 14 },
   },
@@ -94,7 +92,7 @@ export const followUpPolicy = {
 } as const satisfies {
   documents: Record<'reminderEvery' | 'escalateAfter' | 'cancelAfter', FollowUpDuration>;
   eligibility: Record<'followUpEvery' | 'escalateAfter' | 'cancelAfter', FollowUpDuration>;
-  priorAuth: Record<'decisionSla' | 'followUpEvery' | 'escalateAfter', FollowUpDuration>;
+  priorAuth: Record<'followUpEvery' | 'escalateAfter', FollowUpDuration>;
   delivery: Record<'reminderEvery' | 'escalateAfter', FollowUpDuration>;
   claim: {
     acknowledgementWait: FollowUpDuration;

@@ -27,8 +27,7 @@ function permanentAddressOn<Address extends DatedAddress>(history: Address[], da
 }
 
 export type ClaimRouting<Address> =
-  | { ok: true; address: Address; jurisdiction: DmeMacJurisdiction }
-  | { ok: false; reason: 'no-address' | 'no-dme-mac' };
+  { ok: true; address: Address; jurisdiction: DmeMacJurisdiction } | { ok: false; reason: 'no-address' | 'no-dme-mac' };
 
 /**
  * The DME MAC a Medicare DME claim (or 270) prepared on `preparedOn` goes to, and the
@@ -54,7 +53,11 @@ export function claimRouting<Address extends DatedAddress>(history: Address[], p
  */
 export function moveRefusal(history: DatedAddress[], effectiveOn: string, today: string): string | undefined {
   if (effectiveOn > today) return 'must not be in the future: record a move once the patient lives at the new address';
-  const latest = history.map((address) => address.effectiveOn).filter((date): date is string => date !== null).sort().at(-1);
+  const latest = history
+    .map((address) => address.effectiveOn)
+    .filter((date): date is string => date !== null)
+    .sort()
+    .at(-1);
   if (latest !== undefined && effectiveOn <= latest) return "must be after the effective date of the patient's current address";
   return undefined;
 }

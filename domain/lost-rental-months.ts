@@ -55,7 +55,10 @@ export function lostRentalMonthsTaskTitle(months: readonly LostRentalMonth[]): s
   const periods = new Set(months.map((month) => month.period));
   const items = [...new Set(months.flatMap((month) => month.hcpcs))];
   const listed = months
-    .map((month) => `${periods.size > 1 || month.period > 1 ? `period ${month.period} ` : ''}month ${month.month} (${month.serviceFrom}, last day ${month.filingDeadline})`)
+    .map(
+      (month) =>
+        `${periods.size > 1 || month.period > 1 ? `period ${month.period} ` : ''}month ${month.month} (${month.serviceFrom}, last day ${month.filingDeadline})`,
+    )
     .join(', ');
   const count = `${months.length} rental month${months.length === 1 ? '' : 's'}`;
   return `${count} of ${items.join(', ')} not billed, past timely filing (a claim would deny CO-29; write them off): ${listed}`;

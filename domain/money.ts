@@ -92,7 +92,11 @@ export function itemChargeProblems(items: readonly ChargedItem[]): ItemChargePro
     total += line * (item.side === 'bilateral' ? 2 : 1);
     if (!totalBroken && ceilingProblem('claimTotalCharge', total)) {
       totalBroken = true;
-      problems.push({ index, field: 'quantity', message: `the items up to this one charge ${total} cents on one claim: the claim total ${ceilingProblem('claimTotalCharge', total)}` });
+      problems.push({
+        index,
+        field: 'quantity',
+        message: `the items up to this one charge ${total} cents on one claim: the claim total ${ceilingProblem('claimTotalCharge', total)}`,
+      });
     }
   });
   return problems;

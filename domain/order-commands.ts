@@ -8,24 +8,12 @@
  * something the order does not have. Messages carry ids, codes and dates only, never PHI.
  */
 import { isAfter, isBefore } from './calendar';
+import type { Catalog } from './catalog';
 import { documentLabels } from './documentation';
+import type { OrderStage } from './order-stages';
 import { affirmationExpiryProblem, isUniqueTrackingNumber } from './prior-auth';
 import { applyHold, applyPickup, applyResume, recordPurchaseOptionOffer, type RentalChange, type RentalState } from './rental';
 import type { DocumentKind } from './types';
-
-export const orderStages = [
-  'documentation',
-  'eligibility',
-  'prior-auth',
-  'delivery',
-  'coding',
-  'submission',
-  'rental',
-  'receivables',
-  'closed',
-  'cancelled',
-] as const;
-export type OrderStage = (typeof orderStages)[number];
 
 export interface CommandRefusal {
   status: 404 | 409 | 422;
@@ -45,6 +33,8 @@ export interface OrderCommandView {
   hasRentedItem: boolean;
   /** HCPCS of the items on the payer's prior-authorization list. */
   priorAuthHcpcs: string[];
+  /** The catalog entries the order carries (issue 14.3): an affirmation's longest validity is read from them. */
+  catalog: Catalog;
   documents: ReadonlyArray<{ kind: DocumentKind; status: 'missing' | 'received' | 'approved' | 'rejected'; documentId?: string }>;
   priorAuthStatus: 'not-required' | 'requested' | 'affirmed' | 'non-affirmed' | 'expired';
   deliveredOn: string | null;
@@ -76,11 +66,16 @@ export function documentReceivedRefusal(view: OrderCommandView, command: { docum
   if (view.documents.length === 0) return conflict('the order is still working out which documents it needs; try again in a moment');
   const wanted = view.documents.find((document) => document.kind === command.kind);
   if (!wanted) {
-    return broken('kind', `the order does not need a ${documentLabels[command.kind]}; it needs: ${view.documents.map((document) => document.kind).join(', ')}`);
+    return broken(
+      'kind',
+      `the order does not need a ${documentLabels[command.kind]}; it needs: ${view.documents.map((document) => document.kind).join(', ')}`,
+    );
   }
-  if (view.documents.some((document) => document.documentId === command.documentId)) return conflict(`document ${command.documentId} was already received`);
+  if (view.documents.some((document) => document.documentId === command.documentId))
+    return conflict(`document ${command.documentId} was already received`);
   if (wanted.status === 'approved') return conflict(`the ${documentLabels[command.kind]} is already approved`);
-  if (wanted.status === 'received') return conflict(`the ${documentLabels[command.kind]} (document ${wanted.documentId}) is waiting for review: review it first`);
+  if (wanted.status === 'received')
+    return conflict(`the ${documentLabels[command.kind]} (document ${wanted.documentId}) is waiting for review: review it first`);
   return undefined;
 }
 
@@ -108,7 +103,8 @@ export function priorAuthDecisionRefusal(
 ): CommandRefusal | undefined {
   const closed = closedRefusal(view);
   if (closed) return closed;
-  if (view.priorAuthStatus !== 'requested') return conflict(`the order has no prior-authorization request waiting for a decision (status ${view.priorAuthStatus})`);
+  if (view.priorAuthStatus !== 'requested')
+    return conflict(`the order has no prior-authorization request waiting for a decision (status ${view.priorAuthStatus})`);
   if (command.decision === 'non-affirmed') {
     if (!command.reason) return broken('reason', 'a non-affirmation needs its reason');
     if (!command.next) return broken('next', 'a non-affirmation needs what happens next: resubmit or cancel');
@@ -120,11 +116,14 @@ export function priorAuthDecisionRefusal(
   if (!command.expiresOn) return broken('expiresOn', 'an affirmation needs the last day it is valid');
   if (isBefore(command.expiresOn, view.today)) return broken('expiresOn', 'the affirmation has already expired');
   // The decision is recorded the day it is made: its validity counts from that day.
-  const tooLate = affirmationExpiryProblem({ expiresOn: command.expiresOn, decidedOn: view.today, hcpcs: view.priorAuthHcpcs });
+  const tooLate = affirmationExpiryProblem({ expiresOn: command.expiresOn, decidedOn: view.today, hcpcs: view.priorAuthHcpcs }, view.catalog);
   return tooLate ? broken('expiresOn', tooLate) : undefined;
 }
 
-export function deliveryRefusal(view: OrderCommandView, command: { deliveredOn: string; serialNumbers: Readonly<Record<string, readonly string[]>> }): CommandRefusal | undefined {
+export function deliveryRefusal(
+  view: OrderCommandView,
+  command: { deliveredOn: string; serialNumbers: Readonly<Record<string, readonly string[]>> },
+): CommandRefusal | undefined {
   if (view.deliveredOn) return conflict(`the order was already delivered on ${view.deliveredOn}`);
   if (view.stage !== 'delivery') return conflict(`the order is in ${view.stage}, not waiting for delivery`);
   if (isAfter(command.deliveredOn, view.today)) return broken('deliveredOn', 'must not be in the future');

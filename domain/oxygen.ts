@@ -58,7 +58,7 @@ export interface OxygenProblem {
 }
 
 /** N1–N3 replace KX on Medicare oxygen rental periods beginning on or after this date. */
-export const groupModifiersFrom = '2023-04-01';
+const groupModifiersFrom = '2023-04-01';
 export const groupModifiers: Record<OxygenGroup, 'N1' | 'N2' | 'N3'> = { I: 'N1', II: 'N2', III: 'N3' };
 const groupModifierList: readonly string[] = Object.values(groupModifiers);
 const flowModifierList = ['QE', 'QG', 'QF'];
@@ -180,7 +180,10 @@ export function oxygenLineProblems(
   const flow = line.modifiers.filter((modifier) => flowModifierList.includes(modifier));
   if (entry.category !== 'OX') {
     for (const modifier of [...group, ...flow]) {
-      problems.push({ code: 'OXYGEN_MODIFIER_MISPLACED', message: `${modifier} is an oxygen modifier and ${entry.hcpcs} is not oxygen equipment: remove it` });
+      problems.push({
+        code: 'OXYGEN_MODIFIER_MISPLACED',
+        message: `${modifier} is an oxygen modifier and ${entry.hcpcs} is not oxygen equipment: remove it`,
+      });
     }
     return problems;
   }
@@ -245,7 +248,9 @@ export function oxygenOrderProblems(
     }));
   }
   if (oxygenItems.length === 0) {
-    return [{ field: 'oxygen', message: 'an oxygen prescription belongs to an order with oxygen equipment, and this order has none: leave oxygen out' }];
+    return [
+      { field: 'oxygen', message: 'an oxygen prescription belongs to an order with oxygen equipment, and this order has none: leave oxygen out' },
+    ];
   }
   const problems: OxygenProblem[] = [];
   const portables = oxygenItems.filter((item) => item.system === 'portable');
@@ -257,7 +262,10 @@ export function oxygenOrderProblems(
   }
   if (!oxygen.portable) {
     for (const { index, hcpcs } of portables) {
-      problems.push({ field: 'oxygen.portable', message: `items.${index} (${hcpcs}) is a portable system but the prescription says portable: false` });
+      problems.push({
+        field: 'oxygen.portable',
+        message: `items.${index} (${hcpcs}) is a portable system but the prescription says portable: false`,
+      });
     }
   }
   for (const problem of qualificationProblems(oxygen.qualification, orderDate)) {

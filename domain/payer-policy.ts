@@ -119,7 +119,7 @@ export type DmeMacJurisdiction = 'JA' | 'JB' | 'JC' | 'JD';
  * manual ch. 11 before CGS took it over. Every USPS state, DC and territory code we
  * accept maps to exactly one (tests/unit/jurisdiction.test.ts).
  */
-export const dmeMacJurisdictions: Record<DmeMacJurisdiction, { contractor: string; states: string[] }> = {
+const dmeMacJurisdictions: Record<DmeMacJurisdiction, { contractor: string; states: string[] }> = {
   JA: { contractor: 'Noridian', states: ['CT', 'DE', 'DC', 'ME', 'MD', 'MA', 'NH', 'NJ', 'NY', 'PA', 'RI', 'VT'] },
   JB: { contractor: 'CGS', states: ['IL', 'IN', 'KY', 'MI', 'MN', 'OH', 'WI'] },
   JC: {
@@ -136,7 +136,5 @@ export const dmeMacJurisdictions: Record<DmeMacJurisdiction, { contractor: strin
 /** The DME MAC for a patient's state (USPS code), or undefined for an unknown code. */
 export function dmeMacForState(state: string): DmeMacJurisdiction | undefined {
   const code = state.trim().toUpperCase();
-  return (Object.keys(dmeMacJurisdictions) as DmeMacJurisdiction[]).find((jurisdiction) =>
-    dmeMacJurisdictions[jurisdiction].states.includes(code),
-  );
+  return (Object.keys(dmeMacJurisdictions) as DmeMacJurisdiction[]).find((jurisdiction) => dmeMacJurisdictions[jurisdiction].states.includes(code));
 }

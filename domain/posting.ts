@@ -119,13 +119,11 @@ export interface CreditBalanceFinding {
  * what it owes. The payer's side says why: a second payment of the same service,
  * a payment after the balance was written off, or plainly more than owed.
  */
-export function creditBalancesOf(
-  balances: Balances,
-  history: { duplicatePayments: number; writtenOff: boolean },
-): CreditBalanceFinding[] {
+export function creditBalancesOf(balances: Balances, history: { duplicatePayments: number; writtenOff: boolean }): CreditBalanceFinding[] {
   const findings: CreditBalanceFinding[] = [];
   if (balances.payer < 0) {
-    const reason: CreditBalanceReason = history.duplicatePayments > 0 ? 'duplicate-payment' : history.writtenOff ? 'payment-after-write-off' : 'overpayment';
+    const reason: CreditBalanceReason =
+      history.duplicatePayments > 0 ? 'duplicate-payment' : history.writtenOff ? 'payment-after-write-off' : 'overpayment';
     findings.push({ party: 'payer', amount: -balances.payer, reason });
   }
   if (balances.patient < 0) findings.push({ party: 'patient', amount: -balances.patient, reason: 'patient-overpayment' });

@@ -182,11 +182,7 @@ function cappedRentalShares(entry: Pick<CatalogEntry, 'powerWheelchair'>) {
 }
 
 /** The monthly fee of a capped rental from the purchase fee; 0 after the cap (title has passed). */
-export function cappedRentalMonthlyFee(
-  purchaseFee: number,
-  month: number,
-  entry: Pick<CatalogEntry, 'powerWheelchair' | 'rentalCapMonths'>,
-): number {
+export function cappedRentalMonthlyFee(purchaseFee: number, month: number, entry: Pick<CatalogEntry, 'powerWheelchair' | 'rentalCapMonths'>): number {
   if (!Number.isInteger(month) || month < 1) throw new RangeError(`rental month ${month} is not 1 or later`);
   if (month > (entry.rentalCapMonths ?? 13)) return 0;
   const shares = cappedRentalShares(entry);

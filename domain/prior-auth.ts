@@ -61,7 +61,10 @@ export function affirmationExpiryProblem(
   if (latest === undefined || !isAfter(affirmation.expiresOn, latest)) return undefined;
   const limiting = affirmation.hcpcs.find((code) => priorAuthValidThrough(affirmation.decidedOn, code, catalog) === latest)!;
   const group = priorAuthGroups[catalogEntry(catalog, limiting)!.priorAuthGroup!];
-  const period = 'days' in group.affirmationValid ? `${group.affirmationValid.days} days` : `${group.affirmationValid.months} month${group.affirmationValid.months === 1 ? '' : 's'}`;
+  const period =
+    'days' in group.affirmationValid
+      ? `${group.affirmationValid.days} days`
+      : `${group.affirmationValid.months} month${group.affirmationValid.months === 1 ? '' : 's'}`;
   return (
     `must be on or before ${latest}: an affirmation for ${limiting} (${group.name.toLowerCase()}) decided on ` +
     `${affirmation.decidedOn} is valid ${period} (Medicare required prior-authorization list)`

@@ -81,9 +81,7 @@ export type DueRentalMonth = RentalMonth & {
 } & ({ status: 'due' } | { status: 'lost'; lostReason: string });
 
 /** The outcome of a staff or system change: rejected changes leave the state as it was. */
-export type RentalChange =
-  | { accepted: true; state: RentalState; note: string }
-  | { accepted: false; state: RentalState; reason: string };
+export type RentalChange = { accepted: true; state: RentalState; note: string } | { accepted: false; state: RentalState; reason: string };
 
 /** Oxygen: 36 paid months, but the supplier keeps furnishing for the 60-month useful life. */
 const oxygenUsefulLifeMonths = 60;
@@ -209,12 +207,7 @@ export function nextRentalEvent(state: RentalState, today: string): RentalEvent 
   if (state.hold && !isBefore(month.serviceFrom, state.hold.from)) {
     return { kind: 'on-hold', since: state.hold.from, reason: state.hold.reason };
   }
-  if (
-    state.purchaseOptionHold &&
-    state.category === 'CR' &&
-    month.month > lastMonthBeforePurchaseOption &&
-    !state.purchaseOptionOfferedOn
-  ) {
+  if (state.purchaseOptionHold && state.category === 'CR' && month.month > lastMonthBeforePurchaseOption && !state.purchaseOptionOfferedOn) {
     return {
       kind: 'awaiting-purchase-option-offer',
       month,
@@ -231,11 +224,7 @@ export function nextRentalEvent(state: RentalState, today: string): RentalEvent 
  * timely-filing window is `lost`: record it with `recordMonthBilled` like the others,
  * it still counts toward the period, but do not claim it (it would deny CO-29).
  */
-export function dueMonths(
-  state: RentalState,
-  today: string,
-  payer: Pick<PayerPolicy, 'kind' | 'timelyFilingDays'>,
-): DueRentalMonth[] {
+export function dueMonths(state: RentalState, today: string, payer: Pick<PayerPolicy, 'kind' | 'timelyFilingDays'>): DueRentalMonth[] {
   const months: DueRentalMonth[] = [];
   let current = state;
   for (let event = nextRentalEvent(current, today); event.kind === 'bill'; event = nextRentalEvent(current, today)) {

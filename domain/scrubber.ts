@@ -252,9 +252,7 @@ function scrubDocuments(context: ScrubContext, failures: ScrubFailure[]) {
     failures.push({
       code: 'DOCUMENT_MISSING',
       field: 'documents',
-      message:
-        `The ${documentLabels[required.kind]} is not on file (approved): ${required.reasons.join('; ')}. ` +
-        'Obtain it before billing',
+      message: `The ${documentLabels[required.kind]} is not on file (approved): ${required.reasons.join('; ')}. ` + 'Obtain it before billing',
     });
   }
 }
@@ -275,9 +273,7 @@ function scrubModifiers(line: ClaimLine, index: number, failures: ScrubFailure[]
     failures.push({
       code: 'TOO_MANY_MODIFIERS',
       field,
-      message:
-        `${label}: at most ${maxModifiersPerLine} modifiers fit on a line: ` +
-        'put 99 in the 4th position and the rest in the line narrative',
+      message: `${label}: at most ${maxModifiersPerLine} modifiers fit on a line: ` + 'put 99 in the 4th position and the rest in the line narrative',
     });
   }
   const overflowAt = line.modifiers.indexOf('99');
@@ -291,9 +287,7 @@ function scrubModifiers(line: ClaimLine, index: number, failures: ScrubFailure[]
       message: `${label}: 99 says more modifiers follow in the narrative, but the line has none: list them there`,
     });
   }
-  const outOfOrder = line.modifiers.some(
-    (modifier, i) => i > 0 && modifierRank(line.modifiers[i - 1]) > modifierRank(modifier),
-  );
+  const outOfOrder = line.modifiers.some((modifier, i) => i > 0 && modifierRank(line.modifiers[i - 1]) > modifierRank(modifier));
   if (outOfOrder) {
     failures.push({
       code: 'MODIFIER_ORDER',
@@ -359,9 +353,7 @@ function scrubAgainstCatalog(line: ClaimLine, index: number, entry: CatalogEntry
     failures.push({
       code: 'PRICING_MODIFIER_MISSING',
       field,
-      message:
-        `${label}: without RR, NU or UE the line is priced as a used purchase: ` +
-        'add RR for a rental, NU or UE for a purchase',
+      message: `${label}: without RR, NU or UE the line is priced as a used purchase: ` + 'add RR for a rental, NU or UE for a purchase',
     });
   }
 
@@ -444,13 +436,9 @@ function scrubLineBasics(line: ClaimLine, index: number, claim: ClaimDraft, toda
   }
 
   const pointers = line.diagnosisPointers;
-  const pointsAtADiagnosis = (pointer: number) =>
-    Number.isInteger(pointer) && pointer >= 1 && pointer <= claim.diagnoses.length;
+  const pointsAtADiagnosis = (pointer: number) => Number.isInteger(pointer) && pointer >= 1 && pointer <= claim.diagnoses.length;
   const pointersValid =
-    pointers.length >= 1 &&
-    pointers.length <= maxPointersPerLine &&
-    new Set(pointers).size === pointers.length &&
-    pointers.every(pointsAtADiagnosis);
+    pointers.length >= 1 && pointers.length <= maxPointersPerLine && new Set(pointers).size === pointers.length && pointers.every(pointsAtADiagnosis);
   if (!pointersValid) {
     failures.push({
       code: 'DIAGNOSIS_POINTER',
@@ -463,14 +451,7 @@ function scrubLineBasics(line: ClaimLine, index: number, claim: ClaimDraft, toda
   return true;
 }
 
-function scrubPriorAuth(
-  line: ClaimLine,
-  index: number,
-  claim: ClaimDraft,
-  context: ScrubContext,
-  catalog: Catalog,
-  failures: ScrubFailure[],
-) {
+function scrubPriorAuth(line: ClaimLine, index: number, claim: ClaimDraft, context: ScrubContext, catalog: Catalog, failures: ScrubFailure[]) {
   if (!priorAuthRequired(line, context.payer, catalog)) return;
   const label = lineLabel(line, index);
   const trackingNumber = line.priorAuthNumber ?? claim.priorAuthNumber;
@@ -486,9 +467,7 @@ function scrubPriorAuth(
     failures.push({
       code: 'PRIOR_AUTH_NUMBER_SHAPE',
       field: line.priorAuthNumber ? `lines[${index}].priorAuthNumber` : 'priorAuthNumber',
-      message:
-        `${label}: the prior-auth unique tracking number "${trackingNumber}" must be 14 letters or digits: ` +
-        'copy it from the affirmation',
+      message: `${label}: the prior-auth unique tracking number "${trackingNumber}" must be 14 letters or digits: ` + 'copy it from the affirmation',
     });
   }
 }
@@ -506,17 +485,10 @@ function scrubTimelyFiling(line: ClaimLine, index: number, context: ScrubContext
   });
 }
 
-function scrubDuplicates(
-  line: ClaimLine,
-  index: number,
-  claim: ClaimDraft,
-  context: ScrubContext,
-  failures: ScrubFailure[],
-) {
+function scrubDuplicates(line: ClaimLine, index: number, claim: ClaimDraft, context: ScrubContext, failures: ScrubFailure[]) {
   const side = sideOf(line.modifiers);
   const sameSide = (other: BilledServicePeriod) => other.side === undefined || side === undefined || other.side === side;
-  const sameService = (other: BilledServicePeriod) =>
-    other.hcpcs === line.hcpcs && sameSide(other) && periodsOverlap(line, other);
+  const sameService = (other: BilledServicePeriod) => other.hcpcs === line.hcpcs && sameSide(other) && periodsOverlap(line, other);
   const billed = context.billedPeriods.find(sameService);
   if (billed) {
     failures.push({
@@ -527,16 +499,12 @@ function scrubDuplicates(
         'a second claim denies as a duplicate (CARC 18) — correct the original instead',
     });
   }
-  const earlier = claim.lines
-    .slice(0, index)
-    .findIndex((other) => sameService({ ...other, side: sideOf(other.modifiers) }));
+  const earlier = claim.lines.slice(0, index).findIndex((other) => sameService({ ...other, side: sideOf(other.modifiers) }));
   if (earlier >= 0) {
     failures.push({
       code: 'DUPLICATE_SERVICE_PERIOD',
       field: `lines[${index}]`,
-      message:
-        `${lineLabel(line, index)}: repeats line ${earlier + 1} for the same service period: ` +
-        'merge them into one line with more units',
+      message: `${lineLabel(line, index)}: repeats line ${earlier + 1} for the same service period: ` + 'merge them into one line with more units',
     });
   }
 }
@@ -558,9 +526,7 @@ export function scrubClaim(claim: ClaimDraft, context: ScrubContext): ScrubFailu
       failures.push({
         code: 'HCPCS_UNKNOWN',
         field: `lines[${index}].hcpcs`,
-        message:
-          `${lineLabel(line, index)}: ${line.hcpcs} is not a HCPCS code in the catalog: ` +
-          'correct the code or add the item to the catalog',
+        message: `${lineLabel(line, index)}: ${line.hcpcs} is not a HCPCS code in the catalog: ` + 'correct the code or add the item to the catalog',
       });
     }
     scrubModifiers(line, index, failures);

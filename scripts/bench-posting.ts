@@ -63,8 +63,12 @@ async function main(): Promise<void> {
     if (!result.ok) throw new Error(`the benchmark 835 did not post: ${JSON.stringify(result.problems.slice(0, 3))}`);
     const [posted] = result.remittances;
     const [{ entries }] = await database.db.select({ entries: sql<number>`count(*)::int` }).from(ledgerEntries);
-    const [{ underpaid }] = await database.db.select({ underpaid: sql<number>`count(*)::int` }).from(tasks).where(sql`${tasks.kind} = 'underpayment'`);
-    if (posted.claims.length !== CLAIMS || posted.unmatched.length !== 0) throw new Error(`posted ${posted.claims.length} claims, ${posted.unmatched.length} unmatched`);
+    const [{ underpaid }] = await database.db
+      .select({ underpaid: sql<number>`count(*)::int` })
+      .from(tasks)
+      .where(sql`${tasks.kind} = 'underpayment'`);
+    if (posted.claims.length !== CLAIMS || posted.unmatched.length !== 0)
+      throw new Error(`posted ${posted.claims.length} claims, ${posted.unmatched.length} unmatched`);
 
     process.stdout.write(
       [

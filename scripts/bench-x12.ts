@@ -110,11 +110,32 @@ function claimInput(n: number): Claim837Input {
     rentalMonth: month,
   };
   return {
-    interchange: { senderQualifier: 'ZZ', senderId: 'DURABLEDME', receiverQualifier: 'ZZ', receiverId: 'CGSCEDI', controlNumber: n, date: '2024-03-01', time: '09:30', usage: 'P' },
+    interchange: {
+      senderQualifier: 'ZZ',
+      senderId: 'DURABLEDME',
+      receiverQualifier: 'ZZ',
+      receiverId: 'CGSCEDI',
+      controlNumber: n,
+      date: '2024-03-01',
+      time: '09:30',
+      usage: 'P',
+    },
     submitter: { name: 'Durable DME Supply', id: 'DDME01', contactName: 'Billing Desk', phone: '6145551234' },
     receiver: { name: 'CGS Administrators', id: '15004' },
-    billingProvider: { organizationName: 'Durable DME Supply LLC', npi: '1234567893', taxId: '31-1234567', address: { line1: '100 Main St', city: 'Columbus', state: 'OH', zip: '43215-1234' } },
-    subscriber: { memberId: '1EG4TE5MK73', lastName: 'Doe', firstName: 'Jane', birthDate: '1940-05-06', sex: 'F', address: { line1: '5 Elm St', city: 'Columbus', state: 'OH', zip: '43215' } },
+    billingProvider: {
+      organizationName: 'Durable DME Supply LLC',
+      npi: '1234567893',
+      taxId: '31-1234567',
+      address: { line1: '100 Main St', city: 'Columbus', state: 'OH', zip: '43215-1234' },
+    },
+    subscriber: {
+      memberId: '1EG4TE5MK73',
+      lastName: 'Doe',
+      firstName: 'Jane',
+      birthDate: '1940-05-06',
+      sex: 'F',
+      address: { line1: '5 Elm St', city: 'Columbus', state: 'OH', zip: '43215' },
+    },
     payer: { name: 'CGS Jurisdiction B', id: '17013', claimFilingIndicator: 'MB' },
     claim: { patientControlNumber: `CPAP${n}-M${month}`, totalCharge: 10_350, frequencyCode: '1', diagnoses: ['G47.33'] },
     orderingProvider: { npi: '1245319599', lastName: 'Smith', firstName: 'John' },
@@ -142,13 +163,17 @@ function main(): void {
   const { text, paid } = remittanceWithClaims(CLAIMS);
   const [check] = parse835(text);
   if (check.claims.length !== CLAIMS || check.paymentAmount !== paid) throw new Error('the generated 835 did not read back as generated');
-  console.log(`835: ${CLAIMS.toLocaleString('en-US')} claims, ${check.claims.reduce((n, c) => n + c.lines.length, 0).toLocaleString('en-US')} lines, ${(text.length / 1_048_576).toFixed(1)} MiB`);
+  console.log(
+    `835: ${CLAIMS.toLocaleString('en-US')} claims, ${check.claims.reduce((n, c) => n + c.lines.length, 0).toLocaleString('en-US')} lines, ${(text.length / 1_048_576).toFixed(1)} MiB`,
+  );
 
   const ours = measure(() => parse835(text));
   console.log(`parse835 (parse + balance): ${ours.ms.toFixed(1)} ms, ${perSecond(CLAIMS, ours.ms)} claims/s (median of ${ours.runs})`);
 
   const reference = measure(() => new X12Parser().parse(text));
-  console.log(`node-x12 X12Parser.parse (raw): ${reference.ms.toFixed(1)} ms, ${perSecond(CLAIMS, reference.ms)} claims/s (median of ${reference.runs})`);
+  console.log(
+    `node-x12 X12Parser.parse (raw): ${reference.ms.toFixed(1)} ms, ${perSecond(CLAIMS, reference.ms)} claims/s (median of ${reference.runs})`,
+  );
 
   const inputs = Array.from({ length: CLAIMS }, (_, i) => claimInput(i + 1));
   let bytes = 0;
@@ -156,7 +181,9 @@ function main(): void {
     bytes = 0;
     for (const input of inputs) bytes += build837P(input).length;
   });
-  console.log(`build837P: ${CLAIMS.toLocaleString('en-US')} claims in ${build.ms.toFixed(1)} ms, ${perSecond(CLAIMS, build.ms)} claims/s (median of ${build.runs}, ${(bytes / 1_048_576).toFixed(1)} MiB)`);
+  console.log(
+    `build837P: ${CLAIMS.toLocaleString('en-US')} claims in ${build.ms.toFixed(1)} ms, ${perSecond(CLAIMS, build.ms)} claims/s (median of ${build.runs}, ${(bytes / 1_048_576).toFixed(1)} MiB)`,
+  );
 
   console.log(`ratio: ${(ours.ms / reference.ms).toFixed(2)}`);
 }

@@ -17,7 +17,7 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { seedReferenceData } from '../db/seed';
 import { createLogger } from '../logger';
-import { activityDeps, createDmeWorker, ensureMailboxWorkflow } from '../worker';
+import { activityDeps, createDmeWorker, ensureMailboxWorkflow, startWorkflowRelay } from '../worker';
 import { registerSearchAttributes } from './search-attributes';
 import { startDevServer, type DevServer } from './temporal-dev-server';
 
@@ -75,10 +75,11 @@ async function main(): Promise<void> {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: activityDeps(config, database, logger),
+      activities: activityDeps(config, database, logger, client),
     });
     const running = worker.run();
     await ensureMailboxWorkflow(client, config.TEMPORAL_TASK_QUEUE);
+    stack.push(startWorkflowRelay(database.db, client, config.TEMPORAL_TASK_QUEUE, logger));
     stack.push(async () => {
       worker.shutdown();
       await running;
@@ -89,7 +90,13 @@ async function main(): Promise<void> {
     });
 
     const { keys, generated } = resolveApiKeys(config);
-    const app = createApp({ database, temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }), apiKeys: keys, logger, posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS } });
+    const app = createApp({
+      database,
+      temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }),
+      apiKeys: keys,
+      logger,
+      posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS },
+    });
     const api = await startApiServer(app, config.PORT, config.API_HOST);
     stack.push(() => api.close());
 
@@ -103,7 +110,9 @@ async function main(): Promise<void> {
       `  Temporal     ${address}, namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
       `  Database     ${database.kind === 'pglite' ? `PGlite in ${path.resolve(config.DATA_DIR, 'pglite')}` : 'Postgres (DATABASE_URL)'}`,
       `  Clearinghouse ${config.CLEARINGHOUSE}`,
-      generated ? `  API key      ${generated.key}  (admin, kept in ${path.resolve(config.DATA_DIR, 'dev-api-key')})` : '  API keys     from API_KEYS',
+      generated
+        ? `  API key      ${generated.key}  (admin, kept in ${path.resolve(config.DATA_DIR, 'dev-api-key')})`
+        : '  API keys     from API_KEYS',
       '',
       'Ctrl-C stops everything.',
       '',

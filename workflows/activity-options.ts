@@ -13,7 +13,7 @@ export const standardActivity: ActivityOptions = {
 /** How long one try of a real-time inquiry (270, 276) may wait for its answer. */
 export const inquiryStartToCloseMs = 10 * 60_000;
 /** The inquiry beats while it polls; a worker that died mid-wait is noticed this soon. */
-export const inquiryHeartbeatMs = 30_000;
+const inquiryHeartbeatMs = 30_000;
 
 /**
  * A 270 or 276 waits for the payer's answer inside the activity (the file-drop adapter

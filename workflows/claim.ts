@@ -15,16 +15,7 @@
  *
  * It tells its order the outcome once, when the claim is settled.
  */
-import {
-  allHandlersFinished,
-  condition,
-  getExternalWorkflowHandle,
-  log,
-  patched,
-  proxyActivities,
-  setHandler,
-  uuid4,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import { clearinghouseInquiry, standardActivity } from './activity-options';
 import type { ClaimActivities } from '../activities/claims';
 import type { OrderActivities } from '../activities/orders';
@@ -73,7 +64,11 @@ const nowIso = () => new Date(Date.now()).toISOString();
 /** Milliseconds until the start (UTC) of a calendar date; at least one second. */
 const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
 
-const levelNames: Record<AppealLevel, string> = { reopening: 'reopening', redetermination: 'redetermination (appeal level 1)', reconsideration: 'reconsideration (appeal level 2)' };
+const levelNames: Record<AppealLevel, string> = {
+  reopening: 'reopening',
+  redetermination: 'redetermination (appeal level 1)',
+  reconsideration: 'reconsideration (appeal level 2)',
+};
 
 export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): Promise<ClaimOutcome> {
   let acknowledgement: ClaimAcknowledged | undefined;
@@ -87,7 +82,6 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
   let nextFollowUpAt: string | null = null;
   let appeal: (NonNullable<ClaimWorkflowStatus['appeal']> & { decided?: AppealDecided }) | null = null;
   let resolution: ClaimResolution | null = null;
-
 
   setHandler(claimAcknowledged, (ack) => {
     // A 999 and a 277CA, or the same file collected twice, may both report: the first answer counts.
@@ -110,7 +104,8 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     appeal: appeal ? { appealId: appeal.appealId, level: appeal.level, status: appeal.status, deadlineOn: appeal.deadlineOn } : null,
     resolution,
   });
-  const appealView = (): AppealView | null => (appeal ? { appealId: appeal.appealId, level: appeal.level, status: appeal.status, decided: appeal.decided !== undefined } : null);
+  const appealView = (): AppealView | null =>
+    appeal ? { appealId: appeal.appealId, level: appeal.level, status: appeal.status, decided: appeal.decided !== undefined } : null;
   // Staff commands are Updates: each handler claims the appeal's new state before its activity, so a second command is refused.
   const refuseIf = (refusal: CommandRefusal | undefined) => {
     if (refusal) throw commandRefused(refusal);
@@ -120,7 +115,13 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     async (filed) => {
       refuseIf(appealFilingRefusal(appealView(), filed));
       appeal!.status = 'filed';
-      await activities.recordAppealFiled({ appealId: filed.appealId, claimId, filedOn: filed.filedOn, ...(filed.reference ? { reference: filed.reference } : {}), user: filed.user });
+      await activities.recordAppealFiled({
+        appealId: filed.appealId,
+        claimId,
+        filedOn: filed.filedOn,
+        ...(filed.reference ? { reference: filed.reference } : {}),
+        user: filed.user,
+      });
       return statusView();
     },
     { validator: (filed) => refuseIf(appealFilingRefusal(appealView(), filed)) },
@@ -218,7 +219,10 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
    * deadline steps); a deadline passed with nothing filed writes the balance off. A new
    * remittance meanwhile (the payer reprocessed the claim itself) ends it like a win.
    */
-  async function pursueAppeal(decision: DenialDecision, determinationOn: string): Promise<{ result: 'won' } | { result: 'written-off'; reason: string }> {
+  async function pursueAppeal(
+    decision: DenialDecision,
+    determinationOn: string,
+  ): Promise<{ result: 'won' } | { result: 'written-off'; reason: string }> {
     const repaid = () => remittances !== reviewed;
     let level: AppealLevel = decision.action === 'reopening' ? 'reopening' : 'redetermination';
     let clockStart = determinationOn;
@@ -240,11 +244,20 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
         asOf: nowIso(),
       });
       const key = (step: string) => `${level}:${round}:${step}`;
-      const first = decision.prerequisite === 'obtain-prior-auth' ? 'Obtain the prior authorization first. ' : decision.prerequisite === 'check-same-or-similar' ? "Check the patient's same-or-similar history first. " : '';
-      await task(`${level}-due`, `${first}File a ${levelNames[level]} by ${deadlineOn} (${decision.codes.join(', ')}): ${decision.explanation}. Record it with POST /claims/${claimId}/appeal`, {
-        key: key('due'),
-        dueOn: deadlineOn,
-      });
+      const first =
+        decision.prerequisite === 'obtain-prior-auth'
+          ? 'Obtain the prior authorization first. '
+          : decision.prerequisite === 'check-same-or-similar'
+            ? "Check the patient's same-or-similar history first. "
+            : '';
+      await task(
+        `${level}-due`,
+        `${first}File a ${levelNames[level]} by ${deadlineOn} (${decision.codes.join(', ')}): ${decision.explanation}. Record it with POST /claims/${claimId}/appeal`,
+        {
+          key: key('due'),
+          dueOn: deadlineOn,
+        },
+      );
 
       let reminders = 0;
       for (const step of deadlineSteps(rule)) {
@@ -252,13 +265,20 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
         if (await waitUntil(() => appeal!.status !== 'due' || repaid(), untilDate(at))) break;
         if (step.action === 'remind') {
           reminders += 1;
-          await task(`${level}-reminder`, `Reminder ${reminders}: the ${levelNames[level]} is due by ${deadlineOn}, not filed yet`, { key: key(`reminder:${reminders}`), dueOn: deadlineOn });
-        } else if (step.action === 'escalate') {
-          await task(`${level}-escalation`, `The ${levelNames[level]} is due by ${deadlineOn} and still not filed: file it or decide to write the balance off`, {
-            key: key('escalation'),
+          await task(`${level}-reminder`, `Reminder ${reminders}: the ${levelNames[level]} is due by ${deadlineOn}, not filed yet`, {
+            key: key(`reminder:${reminders}`),
             dueOn: deadlineOn,
-            role: 'reviewer',
           });
+        } else if (step.action === 'escalate') {
+          await task(
+            `${level}-escalation`,
+            `The ${levelNames[level]} is due by ${deadlineOn} and still not filed: file it or decide to write the balance off`,
+            {
+              key: key('escalation'),
+              dueOn: deadlineOn,
+              role: 'reviewer',
+            },
+          );
         } else {
           await activities.expireAppeal({ appealId, claimId });
           appeal = null;
@@ -308,7 +328,10 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     if ((await awaitRemittance()) === 'rejected') {
       const reason = acknowledgement?.reason ?? 'rejected at the front end';
       await activities.voidRejectedClaim({ claimId, reason });
-      await followUpTask('claim-rejected', `Claim rejected at the front end: ${acknowledgement?.reason ?? 'see the 277CA'}. Fix the order data and send claimCorrected`);
+      await followUpTask(
+        'claim-rejected',
+        `Claim rejected at the front end: ${acknowledgement?.reason ?? 'see the 277CA'}. Fix the order data and send claimCorrected`,
+      );
       return settle('rejected', acknowledgement?.reason);
     }
     // Claims started before outcomes were worked settle on the remittance's outcome, as they did.
@@ -320,11 +343,17 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     const review = await activities.reviewClaimRemittance({ claimId, asOf: nowIso() });
     status = review.outcome;
     if (review.outcome === 'reversed') {
-      await task('payment-reversed', `The payer reversed its payment (balance ${review.payerBalance} cents open again): watch for the corrected remittance`, { key: `reversed:${remittances}` });
+      await task(
+        'payment-reversed',
+        `The payer reversed its payment (balance ${review.payerBalance} cents open again): watch for the corrected remittance`,
+        { key: `reversed:${remittances}` },
+      );
       continue;
     }
     for (const billing of review.decisions.filter((decision) => decision.action === 'patient-billing')) {
-      await task('bill-patient', `Bill the patient ${billing.amount} cents (${billing.codes.join(', ')}): ${billing.explanation}`, { key: `bill-patient:${remittances}` });
+      await task('bill-patient', `Bill the patient ${billing.amount} cents (${billing.codes.join(', ')}): ${billing.explanation}`, {
+        key: `bill-patient:${remittances}`,
+      });
     }
     const lead = review.decisions.find((decision) => decision.action !== 'patient-billing');
     if (!lead) {
@@ -336,7 +365,9 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
         // Unprocessable claims were never filed (no appeal rights): the order sends a corrected one.
         const reason = `unprocessable (${lead.codes.join(', ')}): ${lead.explanation}`;
         await activities.voidRejectedClaim({ claimId, reason });
-        await task('claim-unprocessable', `Claim returned unprocessable (${lead.codes.join(', ')}): fix the order data and send claimCorrected`, { key: `unprocessable:${remittances}` });
+        await task('claim-unprocessable', `Claim returned unprocessable (${lead.codes.join(', ')}): fix the order data and send claimCorrected`, {
+          key: `unprocessable:${remittances}`,
+        });
         return settle('rejected', reason);
       }
       case 'write-off': {

@@ -18,7 +18,13 @@ import type { ReceivablesActivities } from '../activities/receivables';
 import { addDays } from '../domain/calendar';
 import { creditBalanceResolutionRefusal } from '../domain/claim-commands';
 import { deadlineSteps, followUpPolicy } from '../domain/follow-up';
-import { commandRefused, creditBalanceResolved, creditBalanceStatus, type CreditBalanceResolved, type CreditBalanceWorkflowStatus } from './definitions';
+import {
+  commandRefused,
+  creditBalanceResolved,
+  creditBalanceStatus,
+  type CreditBalanceResolved,
+  type CreditBalanceWorkflowStatus,
+} from './definitions';
 
 const activities = proxyActivities<CreditBalanceActivities & ReceivablesActivities>(standardActivity);
 
@@ -44,7 +50,13 @@ export async function creditBalanceWorkflow({ creditBalanceId }: CreditBalanceWo
   let nextFollowUpAt: string | null = null;
   let open = true;
 
-  const statusView = (): CreditBalanceWorkflowStatus => ({ creditBalanceId, status: open ? 'open' : 'resolved', deadlineOn, nextFollowUpAt, escalated });
+  const statusView = (): CreditBalanceWorkflowStatus => ({
+    creditBalanceId,
+    status: open ? 'open' : 'resolved',
+    deadlineOn,
+    nextFollowUpAt,
+    escalated,
+  });
   const refusal = (resolution: CreditBalanceResolved) =>
     resolution.creditBalanceId !== creditBalanceId
       ? { status: 422 as const, field: 'creditBalanceId', message: `this workflow resolves credit balance ${creditBalanceId} only` }
@@ -91,7 +103,10 @@ export async function creditBalanceWorkflow({ creditBalanceId }: CreditBalanceWo
       asOf: nowIso(),
     });
   const whose = facts.party === 'payer' ? 'the payer' : 'the patient';
-  await task('identified', `Credit balance of ${money(facts.amount)} owed back to ${whose} on claim ${facts.claimId}: refund ${facts.party === 'patient' ? 'or apply with consent ' : ''}by ${facts.deadlineOn} (POST /credit-balances/${creditBalanceId}/resolve)`);
+  await task(
+    'identified',
+    `Credit balance of ${money(facts.amount)} owed back to ${whose} on claim ${facts.claimId}: refund ${facts.party === 'patient' ? 'or apply with consent ' : ''}by ${facts.deadlineOn} (POST /credit-balances/${creditBalanceId}/resolve)`,
+  );
 
   const steps = deadlineSteps(followUpPolicy.creditBalance, facts.deadlineDays);
   let reminders = 0;
@@ -104,12 +119,23 @@ export async function creditBalanceWorkflow({ creditBalanceId }: CreditBalanceWo
     await activities.recordCreditBalanceStep({ creditBalanceId, step: step.action, asOf: nowIso() });
     if (step.action === 'remind') {
       reminders += 1;
-      await task(`reminder:${reminders}`, `Reminder ${reminders}: credit balance of ${money(facts.amount)} must be returned to ${whose} by ${facts.deadlineOn}`);
+      await task(
+        `reminder:${reminders}`,
+        `Reminder ${reminders}: credit balance of ${money(facts.amount)} must be returned to ${whose} by ${facts.deadlineOn}`,
+      );
     } else if (step.action === 'escalate') {
       escalated = true;
-      await task('escalation', `Escalation: credit balance of ${money(facts.amount)} on claim ${facts.claimId} is due back to ${whose} by ${facts.deadlineOn} and not resolved`, 'reviewer');
+      await task(
+        'escalation',
+        `Escalation: credit balance of ${money(facts.amount)} on claim ${facts.claimId} is due back to ${whose} by ${facts.deadlineOn} and not resolved`,
+        'reviewer',
+      );
     } else {
-      await task('deadline-passed', `Deadline ${facts.deadlineOn} passed: report and return the ${money(facts.amount)} overpayment now (interest may accrue)`, 'reviewer');
+      await task(
+        'deadline-passed',
+        `Deadline ${facts.deadlineOn} passed: report and return the ${money(facts.amount)} overpayment now (interest may accrue)`,
+        'reviewer',
+      );
       log.warn('credit balance deadline passed', { creditBalanceId });
     }
   }

@@ -13,7 +13,8 @@
  */
 import { ApplicationFailure, defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AppealLevel } from '../domain/denials';
-import { orderStages, type CommandRefusal, type OrderStage } from '../domain/order-commands';
+import type { CommandRefusal } from '../domain/order-commands';
+import { orderStages, type OrderStage } from '../domain/order-stages';
 import type { DocumentKind } from '../domain/types';
 
 export { orderStages, type OrderStage };
@@ -22,6 +23,15 @@ export const ORDER_TASK_QUEUE = 'dme-orders';
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 export const claimWorkflowId = (claimId: string) => `claim-${claimId}`;
 export const creditBalanceWorkflowId = (creditBalanceId: string) => `credit-balance-${creditBalanceId}`;
+/**
+ * One remittanceWorkflow per remittance, named by TRN03 + TRN02 (payer and trace number,
+ * never PHI), so the same 835 uploaded twice or also collected from the mailbox posts
+ * once. Characters outside letters, digits and dots are written as ~ and four hex
+ * digits, which keeps the id readable and two different remittances apart.
+ */
+export const remittanceWorkflowId = (payerIdentifier: string, traceNumber: string) =>
+  `remittance-${safeIdPart(payerIdentifier)}-${safeIdPart(traceNumber)}`;
+const safeIdPart = (part: string) => part.replace(/[^A-Za-z0-9.]/g, (char) => `~${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export const blockers = ['documents', 'coverage', 'prior-auth', 'delivery', 'claim-fix', 'remittance'] as const;
 export type BlockedOn = (typeof blockers)[number];

@@ -3,3 +3,4 @@ export { dmeOrderWorkflow } from './order';
 export { claimWorkflow } from './claim';
 export { clearinghouseMailboxWorkflow } from './mailbox';
 export { creditBalanceWorkflow } from './credit-balance';
+export { remittanceWorkflow } from './remittance';

@@ -1,7 +1,8 @@
 /**
  * clearinghouseMailboxWorkflow — the one reader of the clearinghouse mailbox. It
  * collects what came in (999, 277CA, 835), has it stored and applied, and tells each
- * claim workflow what concerns it. It sleeps until the clearinghouse says the next
+ * claim workflow what a 999 or 277CA says; each 835 goes to its own remittanceWorkflow,
+ * which posts it and tells the claims. It sleeps until the clearinghouse says the next
  * answer is due (the sandbox knows; a folder is polled) or until a claim is sent.
  */
 import {
@@ -11,6 +12,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -18,7 +20,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { MailboxActivities } from '../activities/mailbox';
 import { creditBalanceWorkflow } from './credit-balance';
-import { checkMailbox, claimAcknowledged, claimWorkflowId, creditBalanceWorkflowId, remittancePosted } from './definitions';
+import { checkMailbox, claimAcknowledged, claimWorkflowId, creditBalanceWorkflowId, remittancePosted, type RemittancePosted } from './definitions';
 
 const { collectMailbox } = proxyActivities<MailboxActivities>({
   startToCloseTimeout: '5 minutes',
@@ -32,6 +34,30 @@ const { collectMailbox } = proxyActivities<MailboxActivities>({
 const idleCheckEvery = 7 * 86_400_000;
 /** Rounds per run before continuing as new, to keep history bounded. */
 const roundsPerRun = 200;
+
+/** What a round answered before remittanceWorkflow: the posted remittances' signals and credit balances. */
+interface RoundBefore {
+  remittances: RemittancePosted[];
+  creditBalances?: string[];
+}
+
+async function tellAsBefore(result: RoundBefore): Promise<void> {
+  for (const posted of result.remittances) {
+    await getExternalWorkflowHandle(claimWorkflowId(posted.claimId))
+      .signal(remittancePosted, posted)
+      .catch(() => log.info('claim workflow already closed', { claimId: posted.claimId }));
+  }
+  for (const creditBalanceId of result.creditBalances ?? []) {
+    await startChild(creditBalanceWorkflow, {
+      workflowId: creditBalanceWorkflowId(creditBalanceId),
+      args: [{ creditBalanceId }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    }).catch((error: unknown) => {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    });
+  }
+}
 
 export async function clearinghouseMailboxWorkflow(): Promise<void> {
   let woken = false;
@@ -47,22 +73,8 @@ export async function clearinghouseMailboxWorkflow(): Promise<void> {
         .signal(claimAcknowledged, ack)
         .catch(() => log.info('claim workflow already closed', { claimId: ack.claimId }));
     }
-    for (const posted of result.remittances) {
-      await getExternalWorkflowHandle(claimWorkflowId(posted.claimId))
-        .signal(remittancePosted, posted)
-        .catch(() => log.info('claim workflow already closed', { claimId: posted.claimId }));
-    }
-    // Each credit balance a posting found is worked by its own workflow, which outlives this one.
-    for (const creditBalanceId of result.creditBalances ?? []) {
-      await startChild(creditBalanceWorkflow, {
-        workflowId: creditBalanceWorkflowId(creditBalanceId),
-        args: [{ creditBalanceId }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      }).catch((error: unknown) => {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      });
-    }
+    // Rounds recorded before remittanceWorkflow posted 835s here and told the claims themselves: replay them so.
+    if (!patched('remittance-workflow')) await tellAsBefore(result as unknown as RoundBefore);
     const waitMs = result.nextCheckAt ? Math.max(1_000, Date.parse(result.nextCheckAt) - Date.now()) : idleCheckEvery;
     await condition(() => woken, Math.min(waitMs, idleCheckEvery));
   }

@@ -26,7 +26,8 @@ import {
 } from '@temporalio/workflow';
 import { clearinghouseInquiry, standardActivity } from './activity-options';
 import type { OrderActivities, OrderContext } from '../activities/orders';
-import { addDays, isAfter, isBefore } from '../domain/calendar';
+import { addDays, isBefore } from '../domain/calendar';
+import { type Catalog, catalogFromSnapshot, defaultCatalog } from '../domain/catalog';
 import { codeClaimLines } from '../domain/coding';
 import { requiredDocuments } from '../domain/documentation';
 import { closableTaskKinds, followUpPolicy, staleTasks, toMilliseconds } from '../domain/follow-up';
@@ -69,7 +70,6 @@ import {
   type IgnoredSignal,
   type OrderStage,
   type OrderStatus,
-  type PriorAuthDecided,
   type RentalChanged,
 } from './definitions';
 import { DmeBlockedOn, DmeFollowUpAt, DmeHcpcs, DmePayer, DmeRentalMonth, DmeStage } from './search-attributes';
@@ -128,9 +128,15 @@ export interface OrderOutcome {
   reason?: string;
 }
 
+/** The catalog entries the order loaded with its context; the shipped catalog for contexts loaded before they were carried. */
+function carriedCatalog(context: OrderContext): Catalog {
+  return context.catalog ? catalogFromSnapshot(context.catalog) : defaultCatalog;
+}
+
 /** What the command rules of domain/order-commands.ts read of the order. */
 function commandView(state: OrderState, today: string): OrderCommandView {
   const context = state.context;
+  const catalog = context ? carriedCatalog(context) : defaultCatalog;
   return {
     today,
     stage: state.stage,
@@ -138,7 +144,8 @@ function commandView(state: OrderState, today: string): OrderCommandView {
     orderDate: context?.orderDate ?? today,
     itemIds: context?.items.map((item) => item.id) ?? [],
     hasRentedItem: context?.items.some((item) => item.acquisition === 'rental') ?? false,
-    priorAuthHcpcs: context ? context.items.filter((item) => priorAuthRequired(item, context.payer)).map((item) => item.hcpcs) : [],
+    priorAuthHcpcs: context ? context.items.filter((item) => priorAuthRequired(item, context.payer, catalog)).map((item) => item.hcpcs) : [],
+    catalog,
     documents: state.documents,
     priorAuthStatus: state.priorAuth.status,
     deliveredOn: state.delivery?.deliveredOn ?? null,
@@ -162,7 +169,7 @@ const nowIso = () => new Date(Date.now()).toISOString();
 /** Milliseconds from now until the start (UTC) of a calendar date; at least one second. */
 const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
 
-export function initialOrderState(orderId: string): OrderState {
+function initialOrderState(orderId: string): OrderState {
   return {
     orderId,
     stage: 'documentation',
@@ -268,7 +275,8 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
 
   command(coverageUpdated, coverageUpdateRefusal, async ({ user, coverageId }) => {
     const result = await activities.switchCoverage({ orderId, coverageId, user });
-    if (!result.ok) throw commandRefused({ status: 422, field: 'coverageId', message: result.reason ?? 'the coverage cannot be billed for this order' });
+    if (!result.ok)
+      throw commandRefused({ status: 422, field: 'coverageId', message: result.reason ?? 'the coverage cannot be billed for this order' });
     state.context = await activities.loadOrderContext(orderId);
     state.coverageVersion += 1;
   });
@@ -277,7 +285,12 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const { user } = decision;
     const requestId = state.priorAuth.requestId!;
     if (decision.decision === 'affirmed') {
-      state.priorAuth = { ...state.priorAuth, status: 'affirmed', trackingNumber: decision.trackingNumber!.toUpperCase(), expiresOn: decision.expiresOn! };
+      state.priorAuth = {
+        ...state.priorAuth,
+        status: 'affirmed',
+        trackingNumber: decision.trackingNumber!.toUpperCase(),
+        expiresOn: decision.expiresOn!,
+      };
     } else {
       state.priorAuth = { ...state.priorAuth, status: 'non-affirmed' };
       if (decision.next === 'cancel') state.cancel = { user, reason: `prior authorization non-affirmed: ${decision.reason}` };
@@ -373,7 +386,13 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       { key: DmeRentalMonth, value: rentalMonth },
     ]);
     setCurrentDetails(detailsMarkdown(state));
-    await activities.recordStage({ orderId, stage: state.stage, blockedOn, rentalMonth, ...(state.cancel ? { cancelReason: state.cancel.reason } : {}) });
+    await activities.recordStage({
+      orderId,
+      stage: state.stage,
+      blockedOn,
+      rentalMonth,
+      ...(state.cancel ? { cancelReason: state.cancel.reason } : {}),
+    });
   }
 
   /** Waits for `done` or the follow-up time; throws OrderCancelled when a cancellation arrives first. */
@@ -430,7 +449,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     await enterStage('documentation');
     const context = state.context!;
     if (state.documents.length === 0) {
-      state.documents = requiredDocuments(context.items, context.payer)
+      state.documents = requiredDocuments(context.items, context.payer, orderCatalog())
         // Proof of delivery is captured at delivery, not chased before it.
         .filter((document) => document.kind !== 'proof-of-delivery')
         .map((document) => ({ kind: document.kind, reason: document.reasons.join('; '), status: 'missing' as const }));
@@ -444,7 +463,8 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       cancelAfter: toMilliseconds(policy.cancelAfter),
       onWindowClosed: `documentation window of ${policy.cancelAfter.days} days closed without the required documents`,
       remind: (count) => createTask('intake', 'document-reminder', `Reminder ${count}: ${outstandingDocuments(state)} still needed`),
-      escalate: () => createTask('reviewer', 'document-escalation', `Documents outstanding for ${policy.escalateAfter.days} days: ${outstandingDocuments(state)}`),
+      escalate: () =>
+        createTask('reviewer', 'document-escalation', `Documents outstanding for ${policy.escalateAfter.days} days: ${outstandingDocuments(state)}`),
     });
     await closeStaleTasks(staleTasks.documentsApproved, `every required document was approved by ${today()}`);
   }
@@ -459,7 +479,11 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
         await closeStaleTasks(staleTasks.coverageVerified, `eligibility checked on ${today()}: the coverage is active and covers DME`);
         return;
       }
-      await createTask('intake', 'coverage-problem', result.active ? 'Coverage does not include DME: correct the coverage' : 'Coverage is inactive: correct the coverage');
+      await createTask(
+        'intake',
+        'coverage-problem',
+        result.active ? 'Coverage does not include DME: correct the coverage' : 'Coverage is inactive: correct the coverage',
+      );
       const checkedVersion = state.coverageVersion;
       await waitWithFollowUps({
         done: () => state.coverageVersion > checkedVersion,
@@ -474,9 +498,14 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     }
   }
 
+  /** The catalog entries the order loaded with its context; the shipped catalog for contexts loaded before they were carried. */
+  function orderCatalog(): Catalog {
+    return carriedCatalog(state.context!);
+  }
+
   /** The order's items on the payer's prior-authorization list. */
   function priorAuthItems(): OrderItem[] {
-    return state.context!.items.filter((item) => priorAuthRequired(item, state.context!.payer));
+    return state.context!.items.filter((item) => priorAuthRequired(item, state.context!.payer, orderCatalog()));
   }
 
   async function obtainPriorAuth() {
@@ -565,7 +594,9 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const context = state.context!;
     state.rentals = context.items
       .filter((item) => item.acquisition === 'rental')
-      .map((item) => startRental({ itemId: item.id, hcpcs: item.hcpcs, firstDateOfService: delivery.deliveredOn, payer: context.payer }));
+      .map((item) =>
+        startRental({ itemId: item.id, hcpcs: item.hcpcs, firstDateOfService: delivery.deliveredOn, payer: context.payer, catalog: orderCatalog() }),
+      );
   }
 
   /** Codes, builds and sends one claim, then hands it to its own claimWorkflow. */
@@ -581,12 +612,23 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       asOf: nowIso(),
     });
     const serviceFrom = lines.map((line) => line.serviceFrom).sort()[0];
-    const serviceTo = lines.map((line) => line.serviceTo).sort().slice(-1)[0];
+    const serviceTo = lines
+      .map((line) => line.serviceTo)
+      .sort()
+      .slice(-1)[0];
     if (!prepared.ok) {
       // Nothing left the building: staff fix the order data, then claimCorrected retries it.
       const summary = prepared.failures.map((failure) => `${failure.code}: ${failure.message}`).join('; ');
       state.heldClaims[claimId] = { lines, ...(rental ? { rental } : {}) };
-      state.claims.push({ claimId, claimNumber: '', serviceFrom, serviceTo, ...(rental ? { rentalMonth: rental.month } : {}), status: 'rejected', rejectedReason: `scrubber: ${summary}` });
+      state.claims.push({
+        claimId,
+        claimNumber: '',
+        serviceFrom,
+        serviceTo,
+        ...(rental ? { rentalMonth: rental.month } : {}),
+        status: 'rejected',
+        rejectedReason: `scrubber: ${summary}`,
+      });
       await createTask('biller', 'claim-scrub-failed', `Claim held by the scrubber (${claimId}): ${summary}`);
       return false;
     }
@@ -619,6 +661,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       ...(state.context!.oxygen ? { oxygen: state.context!.oxygen } : {}),
       ...(state.priorAuth.trackingNumber ? { priorAuthNumber: state.priorAuth.trackingNumber } : {}),
       diagnosisPointers: diagnosisPointers(),
+      catalog: orderCatalog(),
     });
   }
 
@@ -761,7 +804,13 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
           const result = applyRentalChange(rental, pickup);
           return result.accepted ? result.state : { ...rental, endedOn: today() };
         });
-        await activities.recordAuditEvent({ actor: state.cancel.user, action: 'rental.stopped', entityType: 'order', entityId: orderId, detail: { reason: state.cancel.reason } });
+        await activities.recordAuditEvent({
+          actor: state.cancel.user,
+          action: 'rental.stopped',
+          entityType: 'order',
+          entityId: orderId,
+          detail: { reason: state.cancel.reason },
+        });
       }
       // What the claims looked like when this pass decided: a claim reporting back during
       // any await below (a task, the stage record) must still wake the wait.
@@ -774,7 +823,9 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       if (events.every((event) => event.kind === 'finished')) return;
 
       await continueAsNewIfLong();
-      const wakeDates = events.flatMap((event) => (event.kind === 'wait' || event.kind === 'furnishing-only' ? [event.kind === 'wait' ? event.until : addDays(event.until, 1)] : []));
+      const wakeDates = events.flatMap((event) =>
+        event.kind === 'wait' || event.kind === 'furnishing-only' ? [event.kind === 'wait' ? event.until : addDays(event.until, 1)] : [],
+      );
       const awaitingOffer = events.find((event) => event.kind === 'awaiting-purchase-option-offer');
       if (awaitingOffer && awaitingOffer.kind === 'awaiting-purchase-option-offer') {
         await createTask('biller', 'purchase-option-offer', `Record the month-10 purchase-option offer: ${awaitingOffer.reason}`);
@@ -834,7 +885,13 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const reason = state.cancel?.reason ?? 'cancelled';
     await enterStage('cancelled');
     await closeStaleTasks(closableTaskKinds, 'the order was cancelled');
-    await activities.recordAuditEvent({ actor: state.cancel?.user ?? 'system', action: 'order.cancelled', entityType: 'order', entityId: orderId, detail: { reason } });
+    await activities.recordAuditEvent({
+      actor: state.cancel?.user ?? 'system',
+      action: 'order.cancelled',
+      entityType: 'order',
+      entityId: orderId,
+      detail: { reason },
+    });
     await condition(allHandlersFinished);
     return { orderId, stage: 'cancelled', claims: state.claims.length, reason };
   }
@@ -860,7 +917,7 @@ function claimsSignature(state: OrderState): string {
   return state.claims.map((claim) => `${claim.claimId}:${claim.status}:${claim.correctedBy ?? ''}`).join('|');
 }
 
-export function statusView(state: OrderState): OrderStatus {
+function statusView(state: OrderState): OrderStatus {
   const nextBilling = state.rentals
     .map((rental) => nextRentalEvent(rental, '9999-12-31'))
     .flatMap((event) => (event.kind === 'bill' || event.kind === 'wait' ? [event.month.serviceFrom] : []))
@@ -914,7 +971,9 @@ function detailsMarkdown(state: OrderState): string {
   if (state.priorAuth.required) lines.push(`**Prior auth:** ${state.priorAuth.status}`);
   if (state.delivery) lines.push(`**Delivered:** ${state.delivery.deliveredOn}`);
   if (state.claims.length) {
-    lines.push(`**Claims:** ${state.claims.length} (${state.claims.filter((claim) => claim.status === 'rejected' && !claim.correctedBy).length} to fix)`);
+    lines.push(
+      `**Claims:** ${state.claims.length} (${state.claims.filter((claim) => claim.status === 'rejected' && !claim.correctedBy).length} to fix)`,
+    );
   }
   const month = currentRentalMonth(state);
   if (month) lines.push(`**Rental month:** ${month}`);

@@ -106,7 +106,10 @@ export function createFileDropClearinghouse(options: FileDropOptions): Clearingh
 
   async function inboxFiles(): Promise<InboundFile[]> {
     const entries = await fs.readdir(inbox, { withFileTypes: true });
-    const names = entries.filter((e) => e.isFile() && isReadable(e.name)).map((e) => e.name).sort();
+    const names = entries
+      .filter((e) => e.isFile() && isReadable(e.name))
+      .map((e) => e.name)
+      .sort();
     const files: InboundFile[] = [];
     for (const name of names) {
       try {
@@ -137,7 +140,8 @@ export function createFileDropClearinghouse(options: FileDropOptions): Clearingh
   /** Sends an inquiry and waits for the answer echoing its trace, then takes it out of the inbox. */
   async function inquire(request: OutboundFile, extension: '270' | '276', answerId: '271' | '277', wait?: InquiryWait): Promise<string> {
     const traces = tracesOf(readX12(`${extension} request`, request.x12));
-    if (traces.length === 0) throw new Error(`the ${extension} with control number ${request.controlNumber} has no TRN*1 trace number to match an answer by`);
+    if (traces.length === 0)
+      throw new Error(`the ${extension} with control number ${request.controlNumber} has no TRN*1 trace number to match an answer by`);
     await send(request, extension);
     // Waiting is real I/O against another system, so it runs on the real clock (unlike the sandbox).
     const deadline = Date.now() + responseTimeoutMs;

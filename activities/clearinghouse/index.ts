@@ -9,8 +9,7 @@ import { createFileDropClearinghouse } from './file-drop';
 import { createSandboxClearinghouse } from './sandbox';
 import type { Clearinghouse } from './types';
 
-export type { Clearinghouse, CollectResult, InboundFile, OutboundFile } from './types';
-export { SANDBOX_TRIGGERS, type SandboxOutcome } from './sandbox-payer';
+export type { Clearinghouse } from './types';
 
 export interface ClearinghouseOptions {
   kind: 'sandbox' | 'file-drop';

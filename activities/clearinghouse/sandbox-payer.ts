@@ -37,7 +37,8 @@ export const SANDBOX_TRIGGERS: readonly { memberIdEndsWith: string; outcome: San
   {
     memberIdEndsWith: '92',
     outcome: 'claim-rejected',
-    answer: '999 accepts the file (IK5/AK9 A); the 277CA rejects the claim: STC A7:164:IL (invalid subscriber contract/member number), action U; no 835; a 276 answers A7',
+    answer:
+      '999 accepts the file (IK5/AK9 A); the 277CA rejects the claim: STC A7:164:IL (invalid subscriber contract/member number), action U; no 835; a 276 answers A7',
   },
   {
     memberIdEndsWith: '93',
@@ -47,12 +48,14 @@ export const SANDBOX_TRIGGERS: readonly { memberIdEndsWith: string; outcome: San
   {
     memberIdEndsWith: '94',
     outcome: 'partially-paid',
-    answer: '835: the last line denied CO-151 (paid 0) and the others paid normally; a one-line claim is paid on half its allowed amount, the other half CO-151',
+    answer:
+      '835: the last line denied CO-151 (paid 0) and the others paid normally; a one-line claim is paid on half its allowed amount, the other half CO-151',
   },
   {
     memberIdEndsWith: '95',
     outcome: 'duplicate-payment',
-    answer: '835 pays the claim normally; once that 835 is confirmed, a second 835 one remittance delay later pays the same claim (same CLP01) again under a second payer claim number',
+    answer:
+      '835 pays the claim normally; once that 835 is confirmed, a second 835 one remittance delay later pays the same claim (same CLP01) again under a second payer claim number',
   },
   {
     memberIdEndsWith: '96',
@@ -62,7 +65,8 @@ export const SANDBOX_TRIGGERS: readonly { memberIdEndsWith: string; outcome: San
   {
     memberIdEndsWith: '97',
     outcome: 'unprocessable',
-    answer: '835: CLP02 4, every line CAS CO-16 (missing or invalid information) for its charge with remark MA130 (unprocessable, no appeal rights), paid 0; a 276 answers F2',
+    answer:
+      '835: CLP02 4, every line CAS CO-16 (missing or invalid information) for its charge with remark MA130 (unprocessable, no appeal rights), paid 0; a 276 answers F2',
   },
 ];
 
@@ -75,7 +79,12 @@ export function sandboxOutcome(memberId: string): SandboxOutcome | undefined {
 function transactionSets(what: string, file: X12Interchange, id: string): X12TransactionSet[] {
   const sets = file.groups.flatMap((g) => g.transactionSets);
   if (sets.length === 0 || sets.some((s) => s.id !== id)) {
-    throw new X12Error([{ code: 'wrong-transaction', message: `the ${what} must hold ${id} transaction sets only, found ${sets.map((s) => s.id).join(', ') || 'none'}` }]);
+    throw new X12Error([
+      {
+        code: 'wrong-transaction',
+        message: `the ${what} must hold ${id} transaction sets only, found ${sets.map((s) => s.id).join(', ') || 'none'}`,
+      },
+    ]);
   }
   return sets;
 }
@@ -86,7 +95,13 @@ const el = (segment: X12Segment, index: number): string => segment.elements[inde
 function centsOf(value: string, where: X12Segment): number {
   const match = /^(\d*)(?:\.(\d*))?$/.exec(value);
   if (!match || (match[1] === '' && !match[2]) || /[1-9]/.test((match[2] ?? '').slice(2))) {
-    throw new X12Error([{ code: 'invalid-value', message: `segment ${where.position} (${where.id}): an amount is not dollars and cents`, segment: { position: where.position, id: where.id } }]);
+    throw new X12Error([
+      {
+        code: 'invalid-value',
+        message: `segment ${where.position} (${where.id}): an amount is not dollars and cents`,
+        segment: { position: where.position, id: where.id },
+      },
+    ]);
   }
   return Number(match[1] || '0') * 100 + Number((match[2] ?? '').slice(0, 2).padEnd(2, '0'));
 }
@@ -176,12 +191,38 @@ function segmentTextOf(segment: X12Segment, d: X12Delimiters): string {
 /** ISA and GS rebuilt from the parsed envelope (the parser keeps their values, not their text). */
 function envelopeText(file: X12Interchange, groupIndex: number, d: X12Delimiters): { head: string; tail: string } {
   const group = file.groups[groupIndex];
-  const isa = [
-    'ISA', '00', ' '.repeat(10), '00', ' '.repeat(10),
-    file.senderQualifier, file.senderId.padEnd(15), file.receiverQualifier, file.receiverId.padEnd(15),
-    file.date.replace(/-/g, '').slice(2), file.time.replace(':', ''), d.repetition ?? 'U', file.version, file.controlNumber, '0', file.usage, d.component,
-  ].join(d.element) + d.segment;
-  const gs = ['GS', group.functionalId, group.senderCode, group.receiverCode, group.date.replace(/-/g, ''), group.time.replace(':', ''), group.controlNumber, 'X', group.version].join(d.element) + d.segment;
+  const isa =
+    [
+      'ISA',
+      '00',
+      ' '.repeat(10),
+      '00',
+      ' '.repeat(10),
+      file.senderQualifier,
+      file.senderId.padEnd(15),
+      file.receiverQualifier,
+      file.receiverId.padEnd(15),
+      file.date.replace(/-/g, '').slice(2),
+      file.time.replace(':', ''),
+      d.repetition ?? 'U',
+      file.version,
+      file.controlNumber,
+      '0',
+      file.usage,
+      d.component,
+    ].join(d.element) + d.segment;
+  const gs =
+    [
+      'GS',
+      group.functionalId,
+      group.senderCode,
+      group.receiverCode,
+      group.date.replace(/-/g, ''),
+      group.time.replace(':', ''),
+      group.controlNumber,
+      'X',
+      group.version,
+    ].join(d.element) + d.segment;
   const tail = ['GE', '1', group.controlNumber].join(d.element) + d.segment + ['IEA', '1', file.controlNumber].join(d.element) + d.segment;
   return { head: isa + gs, tail };
 }
@@ -238,7 +279,14 @@ export function readClaims(x12: string): ReceivedClaim[] {
   return claims;
 }
 
-function claimFrom(file: X12Interchange, groupIndex: number, set: X12TransactionSet, context: X12Segment[], own: X12Segment[], d: X12Delimiters): ReceivedClaim {
+function claimFrom(
+  file: X12Interchange,
+  groupIndex: number,
+  set: X12TransactionSet,
+  context: X12Segment[],
+  own: X12Segment[],
+  d: X12Delimiters,
+): ReceivedClaim {
   const group = file.groups[groupIndex];
   const st = set.segments[0];
   const byEntity = (segments: X12Segment[], entity: string) => segments.find((s) => s.id === 'NM1' && el(s, 1) === entity);
@@ -261,13 +309,17 @@ function claimFrom(file: X12Interchange, groupIndex: number, set: X12Transaction
   const sbr = context.find((s) => s.id === 'SBR');
   const bht = context.find((s) => s.id === 'BHT');
   const clm = own[0];
-  const missing = [
-    !billing && 'the billing provider (NM1*85)',
-    !subscriberName && 'the subscriber (NM1*IL)',
-    !payer && 'the payer (NM1*PR)',
-  ].filter(Boolean);
+  const missing = [!billing && 'the billing provider (NM1*85)', !subscriberName && 'the subscriber (NM1*IL)', !payer && 'the payer (NM1*PR)'].filter(
+    Boolean,
+  );
   if (missing.length > 0) {
-    throw new X12Error([{ code: 'structure', message: `segment ${clm.position} (CLM): the claim has no ${missing.join(', ')}`, segment: { position: clm.position, id: 'CLM' } }]);
+    throw new X12Error([
+      {
+        code: 'structure',
+        message: `segment ${clm.position} (CLM): the claim has no ${missing.join(', ')}`,
+        segment: { position: clm.position, id: 'CLM' },
+      },
+    ]);
   }
 
   const lines: PayerClaimLine[] = [];
@@ -275,7 +327,14 @@ function claimFrom(file: X12Interchange, groupIndex: number, set: X12Transaction
   for (const s of own) {
     if (s.id === 'SV1') {
       const [, hcpcs, ...modifiers] = components(el(s, 1), d);
-      line = { hcpcs: hcpcs ?? '', modifiers: modifiers.filter((m) => m !== ''), charge: centsOf(el(s, 2), s), units: Number(el(s, 4) || '1'), serviceFrom: '', serviceTo: '' };
+      line = {
+        hcpcs: hcpcs ?? '',
+        modifiers: modifiers.filter((m) => m !== ''),
+        charge: centsOf(el(s, 2), s),
+        units: Number(el(s, 4) || '1'),
+        serviceFrom: '',
+        serviceTo: '',
+      };
       lines.push(line);
     } else if (line && s.id === 'DTP' && el(s, 1) === '472') {
       const dates = span(s);
@@ -286,7 +345,13 @@ function claimFrom(file: X12Interchange, groupIndex: number, set: X12Transaction
     }
   }
   if (lines.length === 0 || lines.some((l) => !l.serviceFrom)) {
-    throw new X12Error([{ code: 'structure', message: `segment ${clm.position} (CLM): every claim needs service lines (SV1) with a DTP*472 date`, segment: { position: clm.position, id: 'CLM' } }]);
+    throw new X12Error([
+      {
+        code: 'structure',
+        message: `segment ${clm.position} (CLM): every claim needs service lines (SV1) with a DTP*472 date`,
+        segment: { position: clm.position, id: 'CLM' },
+      },
+    ]);
   }
   const [placeOfService, , frequencyCode] = components(el(clm, 5), d);
   const claim: PayerClaim = {
@@ -358,14 +423,19 @@ export function readInquiry(what: string, x12: string, transactionSetId: '270' |
   const levels: RequestLevel[] = [];
   for (const segment of set.segments.slice(1, -1)) {
     if (segment.id === 'HL') {
-      levels.push({ id: el(segment, 1), ...(el(segment, 2) ? { parent: el(segment, 2) } : {}), code: el(segment, 3), hasChildren: el(segment, 4) === '1', segments: [] });
+      levels.push({
+        id: el(segment, 1),
+        ...(el(segment, 2) ? { parent: el(segment, 2) } : {}),
+        code: el(segment, 3),
+        hasChildren: el(segment, 4) === '1',
+        segments: [],
+      });
     } else if (levels.length > 0) {
       levels[levels.length - 1].segments.push(segment);
     }
   }
   return { file, reference: bht ? el(bht, 3) : set.controlNumber, levels };
 }
-
 
 /** A request segment echoed in the answer, element for element. */
 function echo(segment: X12Segment): Segment {
@@ -522,14 +592,26 @@ export function claimStatusLevels(inquiry: Inquiry, answers: Map<string, ClaimSt
         }
         const { claim } = answer;
         const from = claim.lines.map((l) => l.serviceFrom).sort()[0];
-        const to = claim.lines.map((l) => l.serviceTo).sort().at(-1)!;
+        const to = claim.lines
+          .map((l) => l.serviceTo)
+          .sort()
+          .at(-1)!;
         if (answer.kind !== 'rejected') segments.push(['REF', '1K', answer.payerClaimNumber]);
         segments.push(['REF', 'EJ', claim.patientControlNumber], ['DTP', '472', ...dateSpan(from, to)]);
         if (answer.kind !== 'finalized') continue;
         const on = x12Date(answer.adjudicatedOn);
         for (const line of answer.adjudication.lines) {
           segments.push(
-            ['SVC', ['HC', line.line.hcpcs, ...line.line.modifiers], dollars(line.line.charge), dollars(line.paid), undefined, undefined, undefined, String(line.line.units)],
+            [
+              'SVC',
+              ['HC', line.line.hcpcs, ...line.line.modifiers],
+              dollars(line.line.charge),
+              dollars(line.paid),
+              undefined,
+              undefined,
+              undefined,
+              String(line.line.units),
+            ],
             ['STC', line.paid > 0 ? ['F1', '65'] : ['F2', '1'], on],
           );
           if (line.line.lineControlNumber) segments.push(['REF', 'FJ', line.line.lineControlNumber]);
@@ -614,7 +696,11 @@ function paidLine(line: PayerClaimLine, claim: PayerClaim, schedule: FeeSchedule
   const policy = payerPolicy(payerKindOf(claim.filingIndicator));
   const state = feeState(claim, schedule);
   const fee = state
-    ? lineAllowedAmount(schedule, { hcpcs: line.hcpcs, modifiers: line.modifiers, units: line.units, rentalMonth: rentalMonthOf(line.modifiers) }, { state, rural: false })
+    ? lineAllowedAmount(
+        schedule,
+        { hcpcs: line.hcpcs, modifiers: line.modifiers, units: line.units, rentalMonth: rentalMonthOf(line.modifiers) },
+        { state, rural: false },
+      )
     : undefined;
   const allowed = Math.min(line.charge, fee ?? line.charge);
   const frequencyCut = share === 'half' ? Math.floor(allowed / 2) : 0;

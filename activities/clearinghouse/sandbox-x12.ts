@@ -101,12 +101,40 @@ function interchange(envelope: ResponseEnvelope, controlNumber: number, at: Date
   const date = x12Date(at);
   const time = x12Time(at);
   // ISA is fixed width and keeps its padding; ISA16 is the component separator itself.
-  const isa = [
-    'ISA', '00', ' '.repeat(10), '00', ' '.repeat(10),
-    envelope.senderQualifier, envelope.senderId.padEnd(15), envelope.receiverQualifier, envelope.receiverId.padEnd(15),
-    date.slice(2), time, DELIMITERS.repetition, '00501', isaControl, '0', envelope.usage === 'P' ? 'P' : 'T', DELIMITERS.component,
-  ].join(DELIMITERS.element) + DELIMITERS.segment;
-  const lines = [isa, segmentText(['GS', FUNCTIONAL_ID[sets[0].id], envelope.applicationSender, envelope.applicationReceiver, date, time, String(controlNumber), 'X', sets[0].version])];
+  const isa =
+    [
+      'ISA',
+      '00',
+      ' '.repeat(10),
+      '00',
+      ' '.repeat(10),
+      envelope.senderQualifier,
+      envelope.senderId.padEnd(15),
+      envelope.receiverQualifier,
+      envelope.receiverId.padEnd(15),
+      date.slice(2),
+      time,
+      DELIMITERS.repetition,
+      '00501',
+      isaControl,
+      '0',
+      envelope.usage === 'P' ? 'P' : 'T',
+      DELIMITERS.component,
+    ].join(DELIMITERS.element) + DELIMITERS.segment;
+  const lines = [
+    isa,
+    segmentText([
+      'GS',
+      FUNCTIONAL_ID[sets[0].id],
+      envelope.applicationSender,
+      envelope.applicationReceiver,
+      date,
+      time,
+      String(controlNumber),
+      'X',
+      sets[0].version,
+    ]),
+  ];
   sets.forEach((set, index) => {
     const st = String(index + 1).padStart(4, '0');
     // The 835 guide (X221A1) leaves ST03 unused; the later guides require it.
@@ -250,7 +278,21 @@ export function write277CA(envelope: ResponseEnvelope, controlNumber: number, in
         body.push(['STC', ['A2', '20'], processed, 'WQ', dollars(claim.charge)], ['REF', '1K', claim.payerClaimNumber]);
       } else {
         const [category, code, entity] = claim.status.code.split(':');
-        body.push(['STC', [category, code, entity], processed, 'U', dollars(claim.charge), undefined, undefined, undefined, undefined, undefined, undefined, undefined, claim.status.message]);
+        body.push([
+          'STC',
+          [category, code, entity],
+          processed,
+          'U',
+          dollars(claim.charge),
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          claim.status.message,
+        ]);
       }
       body.push(['DTP', '472', ...dateSpan(claim.serviceFrom, claim.serviceTo)]);
     }
@@ -353,8 +395,30 @@ export function write835(envelope: ResponseEnvelope, controlNumber: number, inpu
   ];
   for (const claim of input.claims) {
     body.push(
-      ['CLP', claim.patientControlNumber, claim.status, dollars(claim.charge), dollars(claim.paid), dollars(claim.patientResponsibility), claim.filingIndicator, claim.payerClaimNumber, claim.placeOfService, claim.frequencyCode],
-      ['NM1', 'QC', '1', claim.patient.lastName, claim.patient.firstName, none, none, none, claim.patient.memberId ? 'MI' : none, claim.patient.memberId],
+      [
+        'CLP',
+        claim.patientControlNumber,
+        claim.status,
+        dollars(claim.charge),
+        dollars(claim.paid),
+        dollars(claim.patientResponsibility),
+        claim.filingIndicator,
+        claim.payerClaimNumber,
+        claim.placeOfService,
+        claim.frequencyCode,
+      ],
+      [
+        'NM1',
+        'QC',
+        '1',
+        claim.patient.lastName,
+        claim.patient.firstName,
+        none,
+        none,
+        none,
+        claim.patient.memberId ? 'MI' : none,
+        claim.patient.memberId,
+      ],
     );
     if (claim.insured) body.push(['NM1', 'IL', '1', claim.insured.lastName, claim.insured.firstName, none, none, none, 'MI', claim.insured.memberId]);
     body.push(['DTM', '050', ccyymmdd(claim.receivedOn)]);

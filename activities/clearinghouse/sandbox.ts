@@ -108,7 +108,12 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
     const groups = new Map<string, { functionalId: string; groupControlNumber: string; version: string; transactionSets: Map<string, string> }>();
     for (const { claim } of claims) {
       const e = claim.envelope;
-      const group = groups.get(e.groupControlNumber) ?? { functionalId: e.functionalId, groupControlNumber: e.groupControlNumber, version: e.version, transactionSets: new Map() };
+      const group = groups.get(e.groupControlNumber) ?? {
+        functionalId: e.functionalId,
+        groupControlNumber: e.groupControlNumber,
+        version: e.version,
+        transactionSets: new Map(),
+      };
       group.transactionSets.set(e.transactionSetControlNumber, e.transactionSetId);
       groups.set(e.groupControlNumber, group);
     }
@@ -129,7 +134,10 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
         payerClaimNumber: row.claimNumber,
         charge: claim.charge,
         serviceFrom: claim.lines.map((l) => l.serviceFrom).sort()[0],
-        serviceTo: claim.lines.map((l) => l.serviceTo).sort().at(-1)!,
+        serviceTo: claim.lines
+          .map((l) => l.serviceTo)
+          .sort()
+          .at(-1)!,
         billingProvider: { name: claim.billingProvider.name, npi: claim.billingProvider.npi },
         patient: { ...(claim.patient ?? claim.subscriber), memberId: claim.subscriber.memberId },
         status: rejected(claim)
@@ -197,11 +205,18 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
     const pcn = question.patientControlNumber;
     if (!pcn) return undefined;
     const escaped = pcn.replace(/[\\%_]/g, (c) => `\\${c}`);
-    const rows = await db.select().from(sandboxClaims).where(like(sandboxClaims.x12, `%${escaped}%`));
+    const rows = await db
+      .select()
+      .from(sandboxClaims)
+      .where(like(sandboxClaims.x12, `%${escaped}%`));
     return rows
       .map(stored)
       .filter((c) => c.claim.patientControlNumber === pcn)
-      .sort((a, b) => Number(isSecondProcessing(a.row.claimNumber)) - Number(isSecondProcessing(b.row.claimNumber)) || b.row.receivedAt.getTime() - a.row.receivedAt.getTime())[0];
+      .sort(
+        (a, b) =>
+          Number(isSecondProcessing(a.row.claimNumber)) - Number(isSecondProcessing(b.row.claimNumber)) ||
+          b.row.receivedAt.getTime() - a.row.receivedAt.getTime(),
+      )[0];
   }
 
   async function statusOf(found: StoredClaim | undefined, asOf: Date): Promise<ClaimStatusAnswer> {
@@ -243,7 +258,9 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
       if (received.length === 0) throw new Error(`claim file ${file.controlNumber} holds no claim (CLM)`);
       const isa13 = received[0].claim.envelope.controlNumber;
       if (Number(isa13) !== Number(key)) {
-        throw new Error(`claim file ${file.controlNumber}: its ISA13 is ${isa13}; the control number is the idempotency key and must be the file's own`);
+        throw new Error(
+          `claim file ${file.controlNumber}: its ISA13 is ${isa13}; the control number is the idempotency key and must be the file's own`,
+        );
       }
       // One statement: a file is stored whole or not at all, and a second copy is a no-op.
       await db
@@ -326,14 +343,22 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
             // The duplicate-payment trigger: the payer processes the claim a second time,
             // "received" when the first payment went out, so its 835 follows one
             // remittance delay after the first.
-            const twice = paid.filter((row) => !isSecondProcessing(row.claimNumber) && sandboxOutcome(readStoredClaim(row.x12).subscriber.memberId) === 'duplicate-payment');
+            const twice = paid.filter(
+              (row) => !isSecondProcessing(row.claimNumber) && sandboxOutcome(readStoredClaim(row.x12).subscriber.memberId) === 'duplicate-payment',
+            );
             if (twice.length === 0) return;
             await tx
               .insert(sandboxClaims)
               .values(
                 twice.map((row) => {
                   const receivedAt = new Date(row.receivedAt.getTime() + remittanceDelayMs);
-                  return { claimNumber: `2${row.claimNumber.slice(1)}`, fileControlNumber: row.fileControlNumber, receivedAt, x12: row.x12, acknowledgedAt: receivedAt };
+                  return {
+                    claimNumber: `2${row.claimNumber.slice(1)}`,
+                    fileControlNumber: row.fileControlNumber,
+                    receivedAt,
+                    x12: row.x12,
+                    acknowledgedAt: receivedAt,
+                  };
                 }),
               )
               .onConflictDoNothing();
@@ -347,7 +372,14 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
 }
 
 /** A 271 or 277 answers the 270/276's sender through the same clearinghouse. */
-function requestAnswerEnvelope(file: { senderQualifier: string; senderId: string; receiverQualifier: string; receiverId: string; usage: string; groups: { senderCode: string; receiverCode: string }[] }): ResponseEnvelope {
+function requestAnswerEnvelope(file: {
+  senderQualifier: string;
+  senderId: string;
+  receiverQualifier: string;
+  receiverId: string;
+  usage: string;
+  groups: { senderCode: string; receiverCode: string }[];
+}): ResponseEnvelope {
   return {
     senderQualifier: file.receiverQualifier,
     senderId: file.receiverId,

@@ -37,7 +37,10 @@ const decisionSchema = z
   .object({
     decision: z.enum(['won', 'lost'], { message: 'must be won or lost' }),
     decidedOn: calendarDate,
-    next: z.enum(['next-level', 'write-off'], { message: 'must be next-level or write-off' }).optional().describe('Lost: appeal at the next level, or write the balance off'),
+    next: z
+      .enum(['next-level', 'write-off'], { message: 'must be next-level or write-off' })
+      .optional()
+      .describe('Lost: appeal at the next level, or write the balance off'),
     reason: note(300).optional(),
   })
   .strict()
@@ -45,7 +48,11 @@ const decisionSchema = z
 
 const patientPaymentSchema = z
   .object({
-    amount: z.number({ error: 'must be a whole number of cents' }).int('must be a whole number of cents').min(1, 'must be at least 1 cent').describe('Cents; at most 1000000000 ($10,000,000.00), 422 beyond'),
+    amount: z
+      .number({ error: 'must be a whole number of cents' })
+      .int('must be a whole number of cents')
+      .min(1, 'must be at least 1 cent')
+      .describe('Cents; at most 1000000000 ($10,000,000.00), 422 beyond'),
     receivedOn: calendarDate,
     reference: note(50).optional().describe('Check number or card transaction id'),
   })
@@ -61,7 +68,13 @@ const accepted = z
   })
   .openapi('AppealCommandAccepted');
 
-function claimRoute<B extends z.ZodType>(spec: { path: string; summary: string; description: string; body: B; responses: Parameters<typeof createRoute>[0]['responses'] }) {
+function claimRoute<B extends z.ZodType>(spec: {
+  path: string;
+  summary: string;
+  description: string;
+  body: B;
+  responses: Parameters<typeof createRoute>[0]['responses'];
+}) {
   return createRoute({
     method: 'post',
     path: spec.path,
@@ -76,7 +89,10 @@ function claimRoute<B extends z.ZodType>(spec: { path: string; summary: string; 
 }
 
 const signalResponses = {
-  202: { description: 'The claim workflow accepted the command; the body carries its new status', content: { 'application/json': { schema: accepted } } },
+  202: {
+    description: 'The claim workflow accepted the command; the body carries its new status',
+    content: { 'application/json': { schema: accepted } },
+  },
   ...errorResponses(400, 401, 403, 404, 409, 422, 503),
 };
 
@@ -106,7 +122,9 @@ const payByPatient = claimRoute({
       content: {
         'application/json': {
           schema: z.object({
-            creditBalances: z.array(z.object({ creditBalanceId: z.string(), party: z.enum(['payer', 'patient']), amount: z.number().int(), reason: z.string() })),
+            creditBalances: z.array(
+              z.object({ creditBalanceId: z.string(), party: z.enum(['payer', 'patient']), amount: z.number().int(), reason: z.string() }),
+            ),
             creditBalanceWorkflows: z.array(z.object({ creditBalanceId: z.string(), start: z.enum(['started', 'failed']) })),
           }),
         },
@@ -146,9 +164,17 @@ export function appealRoutes(deps: AppDeps) {
     if (!appeal) throw conflict(`Claim ${id} has no reopening or appeal waiting to be filed`);
     const problems: FieldProblem[] = [];
     if (body.filedOn > todayIso()) problems.push({ field: 'filedOn', message: 'must not be in the future' });
-    else if (body.filedOn < appeal.determinationOn) problems.push({ field: 'filedOn', message: `must not be before the determination on ${appeal.determinationOn}` });
+    else if (body.filedOn < appeal.determinationOn)
+      problems.push({ field: 'filedOn', message: `must not be before the determination on ${appeal.determinationOn}` });
     if (problems.length) throw validationError(problems, 422);
-    const status = await command(id, appealFiled, { user, claimId: id, appealId: appeal.id, level: appeal.level, filedOn: body.filedOn, ...(body.reference ? { reference: body.reference } : {}) });
+    const status = await command(id, appealFiled, {
+      user,
+      claimId: id,
+      appealId: appeal.id,
+      level: appeal.level,
+      filedOn: body.filedOn,
+      ...(body.reference ? { reference: body.reference } : {}),
+    });
     return c.json({ accepted: true as const, command: appealFiled.name, appealId: appeal.id, status }, 202);
   });
   routes.openapi(decideAppeal, async (c) => {
@@ -160,7 +186,8 @@ export function appealRoutes(deps: AppDeps) {
     if (!appeal) throw conflict(`Claim ${id} has no filed reopening or appeal waiting for a decision`);
     const problems: FieldProblem[] = [];
     if (body.decidedOn > todayIso()) problems.push({ field: 'decidedOn', message: 'must not be in the future' });
-    else if (appeal.filedOn && body.decidedOn < appeal.filedOn) problems.push({ field: 'decidedOn', message: `must not be before the filing on ${appeal.filedOn}` });
+    else if (appeal.filedOn && body.decidedOn < appeal.filedOn)
+      problems.push({ field: 'decidedOn', message: `must not be before the filing on ${appeal.filedOn}` });
     if (problems.length) throw validationError(problems, 422);
     // What the decision itself must say (next step, last level) is the workflow's rule (domain/claim-commands.ts).
     const status = await command(id, appealDecided, {
@@ -187,10 +214,22 @@ export function appealRoutes(deps: AppDeps) {
     if (tooMuch) problems.push({ field: 'amount', message: tooMuch });
     if (body.receivedOn > todayIso()) problems.push({ field: 'receivedOn', message: 'must not be in the future' });
     if (problems.length) throw validationError(problems, 422);
-    const recorded = await recordPatientPayment(db, { claimId: id, amount: body.amount, receivedOn: body.receivedOn, ...(body.reference ? { reference: body.reference } : {}), user });
-    const creditBalanceWorkflows = await startCreditBalanceWorkflows(deps, recorded.creditBalances.map((credit) => credit.creditBalanceId));
+    const recorded = await recordPatientPayment(db, {
+      claimId: id,
+      amount: body.amount,
+      receivedOn: body.receivedOn,
+      ...(body.reference ? { reference: body.reference } : {}),
+      user,
+    });
+    const creditBalanceWorkflows = await startCreditBalanceWorkflows(
+      deps,
+      recorded.creditBalances.map((credit) => credit.creditBalanceId),
+    );
     return c.json(
-      { creditBalances: recorded.creditBalances.map(({ creditBalanceId, party, amount, reason }) => ({ creditBalanceId, party, amount, reason })), creditBalanceWorkflows },
+      {
+        creditBalances: recorded.creditBalances.map(({ creditBalanceId, party, amount, reason }) => ({ creditBalanceId, party, amount, reason })),
+        creditBalanceWorkflows,
+      },
       201,
     );
   });

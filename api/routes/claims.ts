@@ -1,6 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import { adjustments, appeals, claimEvents, claimLines, claimPayments, claimResolutions, claims, claimStatuses, linePayments, remittances } from '../../db/schema';
+import {
+  adjustments,
+  appeals,
+  claimEvents,
+  claimLines,
+  claimPayments,
+  claimResolutions,
+  claims,
+  claimStatuses,
+  linePayments,
+  remittances,
+} from '../../db/schema';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { notFound } from '../errors';
@@ -114,7 +125,10 @@ const listClaims = createRoute({
   middleware: [requireRole('biller')] as const,
   request: { query: listQuery },
   responses: {
-    200: { description: 'A page of claims', content: { 'application/json': { schema: z.object({ claims: z.array(claimSummary), page: pageSchema }) } } },
+    200: {
+      description: 'A page of claims',
+      content: { 'application/json': { schema: z.object({ claims: z.array(claimSummary), page: pageSchema }) } },
+    },
     ...errorResponses(400, 401, 403),
   },
 });
@@ -208,7 +222,10 @@ export function claimRoutes(deps: AppDeps) {
         db.select().from(claimLines).where(eq(claimLines.claimId, id)).orderBy(asc(claimLines.lineNumber)),
         db.select().from(claimEvents).where(eq(claimEvents.claimId, id)).orderBy(asc(claimEvents.at), asc(claimEvents.id)),
         db
-          .select({ payment: claimPayments, remittance: { traceNumber: remittances.traceNumber, paymentDate: remittances.paymentDate, receivedAt: remittances.receivedAt } })
+          .select({
+            payment: claimPayments,
+            remittance: { traceNumber: remittances.traceNumber, paymentDate: remittances.paymentDate, receivedAt: remittances.receivedAt },
+          })
           .from(claimPayments)
           .innerJoin(remittances, eq(remittances.id, claimPayments.remittanceId))
           .where(eq(claimPayments.claimId, id))
@@ -218,7 +235,11 @@ export function claimRoutes(deps: AppDeps) {
       const paymentIds = payments.map(({ payment }) => payment.id);
       const [paidLines, adjusted] = paymentIds.length
         ? await Promise.all([
-            db.select().from(linePayments).where(inArray(linePayments.claimPaymentId, paymentIds)).orderBy(asc(linePayments.serviceFrom), asc(linePayments.lineControlNumber)),
+            db
+              .select()
+              .from(linePayments)
+              .where(inArray(linePayments.claimPaymentId, paymentIds))
+              .orderBy(asc(linePayments.serviceFrom), asc(linePayments.lineControlNumber)),
             db.select().from(adjustments).where(inArray(adjustments.claimPaymentId, paymentIds)).orderBy(asc(adjustments.id)),
           ])
         : [[], []];

@@ -11,7 +11,7 @@ import { claims, creditBalances, orders } from '../../db/schema';
 import { creditBalanceResolved } from '../../workflows/definitions';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
-import { ApiError, conflict, notFound, validationError, type FieldProblem } from '../errors';
+import { conflict, notFound, validationError, type FieldProblem } from '../errors';
 import { uuidParam } from '../fields';
 import { runCommand } from '../order-workflow';
 import { bearerSecurity, router } from '../router';
@@ -45,8 +45,16 @@ const creditBalanceView = z
 
 const resolveSchema = z
   .object({
-    resolution: z.enum(['refund-to-payer', 'refund-to-patient', 'apply-to-balance'], { message: 'must be refund-to-payer, refund-to-patient or apply-to-balance' }),
-    reference: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters').optional().describe('Refund check or EFT number'),
+    resolution: z.enum(['refund-to-payer', 'refund-to-patient', 'apply-to-balance'], {
+      message: 'must be refund-to-payer, refund-to-patient or apply-to-balance',
+    }),
+    reference: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(50, 'must be at most 50 characters')
+      .optional()
+      .describe('Refund check or EFT number'),
     targetClaimId: uuidParam.optional().describe('apply-to-balance: the patient’s claim with the open balance'),
     consent: z.boolean({ error: 'must be true or false' }).optional().describe('apply-to-balance: the patient consented (required)'),
   })
@@ -62,7 +70,10 @@ const listCreditBalances = createRoute({
   middleware: [requireRole('biller')] as const,
   request: { query: listQuery },
   responses: {
-    200: { description: 'A page of credit balances', content: { 'application/json': { schema: z.object({ creditBalances: z.array(creditBalanceView), page: pageSchema }) } } },
+    200: {
+      description: 'A page of credit balances',
+      content: { 'application/json': { schema: z.object({ creditBalances: z.array(creditBalanceView), page: pageSchema }) } },
+    },
     ...errorResponses(400, 401, 403),
   },
 });
@@ -85,7 +96,11 @@ const resolveCreditBalance = createRoute({
       description: 'The workflow accepted the resolution and recorded it; the body carries its status',
       content: {
         'application/json': {
-          schema: z.object({ accepted: z.literal(true), command: z.string(), status: z.object({ creditBalanceId: z.string(), status: z.enum(['open', 'resolved']) }).passthrough() }),
+          schema: z.object({
+            accepted: z.literal(true),
+            command: z.string(),
+            status: z.object({ creditBalanceId: z.string(), status: z.enum(['open', 'resolved']) }).passthrough(),
+          }),
         },
       },
     },
@@ -141,7 +156,13 @@ export function creditBalanceRoutes(deps: AppDeps) {
     if (query.claimId) filters.push(eq(creditBalances.claimId, query.claimId));
     const where = and(...filters);
     const [rows, [{ total }]] = await Promise.all([
-      db.select().from(creditBalances).where(where).orderBy(asc(creditBalances.deadlineOn), asc(creditBalances.id)).limit(query.limit).offset(query.offset),
+      db
+        .select()
+        .from(creditBalances)
+        .where(where)
+        .orderBy(asc(creditBalances.deadlineOn), asc(creditBalances.id))
+        .limit(query.limit)
+        .offset(query.offset),
       db.select({ total: count() }).from(creditBalances).where(where),
     ]);
     return c.json({ creditBalances: rows.map(viewOf), page: { limit: query.limit, offset: query.offset, total } }, 200);
@@ -159,12 +180,17 @@ export function creditBalanceRoutes(deps: AppDeps) {
       problems.push({ field: 'resolution', message: 'a payer’s overpayment is returned to the payer: refund-to-payer' });
     }
     if (credit.party === 'patient' && body.resolution === 'refund-to-payer') {
-      problems.push({ field: 'resolution', message: 'a patient’s overpayment is refunded to the patient or applied to another open balance with consent' });
+      problems.push({
+        field: 'resolution',
+        message: 'a patient’s overpayment is refunded to the patient or applied to another open balance with consent',
+      });
     }
     if (body.resolution === 'apply-to-balance') {
-      if (body.consent !== true) problems.push({ field: 'consent', message: 'applying a patient’s credit to another balance needs the patient’s consent: consent: true' });
+      if (body.consent !== true)
+        problems.push({ field: 'consent', message: 'applying a patient’s credit to another balance needs the patient’s consent: consent: true' });
       if (!body.targetClaimId) problems.push({ field: 'targetClaimId', message: 'name the claim whose open balance receives the credit' });
-      else if (body.targetClaimId === credit.claimId) problems.push({ field: 'targetClaimId', message: 'must be another claim than the one holding the credit' });
+      else if (body.targetClaimId === credit.claimId)
+        problems.push({ field: 'targetClaimId', message: 'must be another claim than the one holding the credit' });
       else {
         const both = await db
           .select({ id: claims.id, patientId: orders.patientId })
@@ -176,7 +202,11 @@ export function creditBalanceRoutes(deps: AppDeps) {
         const targetBalance = target ? (await balancesOf(db, [target.id])).get(target.id)!.patient : 0;
         if (!target) problems.push({ field: 'targetClaimId', message: `claim ${body.targetClaimId} does not exist` });
         else if (target.patientId !== source?.patientId) problems.push({ field: 'targetClaimId', message: 'must be a claim of the same patient' });
-        else if (targetBalance < credit.amount) problems.push({ field: 'targetClaimId', message: `its patient balance (${targetBalance} cents) is less than the credit (${credit.amount} cents)` });
+        else if (targetBalance < credit.amount)
+          problems.push({
+            field: 'targetClaimId',
+            message: `its patient balance (${targetBalance} cents) is less than the credit (${credit.amount} cents)`,
+          });
       }
     } else if (body.consent !== undefined || body.targetClaimId !== undefined) {
       problems.push({ field: body.consent !== undefined ? 'consent' : 'targetClaimId', message: 'applies to apply-to-balance only' });
@@ -207,4 +237,3 @@ export function creditBalanceRoutes(deps: AppDeps) {
   });
   return routes;
 }
-

@@ -43,7 +43,10 @@ const accepted = z
     accepted: z.literal(true),
     command: z.string().describe('The Update the order workflow accepted'),
     documentId: z.string().uuid().optional(),
-    status: z.object({ stage: z.string(), blockedOn: z.string().nullable() }).passthrough().describe("The order's status once the command was applied (as GET /orders/{id} shows it)"),
+    status: z
+      .object({ stage: z.string(), blockedOn: z.string().nullable() })
+      .passthrough()
+      .describe("The order's status once the command was applied (as GET /orders/{id} shows it)"),
   })
   .openapi('CommandAccepted');
 
@@ -121,9 +124,15 @@ const rentalSchema = z
   .strict()
   .openapi('RentalChange');
 
-const cancelSchema = z.object({ reason: note(300) }).strict().openapi('Cancellation');
+const cancelSchema = z
+  .object({ reason: note(300) })
+  .strict()
+  .openapi('Cancellation');
 
-const correctionSchema = z.object({ note: note(300).optional() }).strict().openapi('ClaimCorrection');
+const correctionSchema = z
+  .object({ note: note(300).optional() })
+  .strict()
+  .openapi('ClaimCorrection');
 
 function signalRoute<P extends z.ZodObject, B extends z.ZodType>(spec: {
   path: string;
@@ -143,7 +152,10 @@ function signalRoute<P extends z.ZodObject, B extends z.ZodType>(spec: {
     middleware: [requireRole(spec.role)] as const,
     request: { params: spec.params, body: { required: true, content: { 'application/json': { schema: spec.body } } } },
     responses: {
-      202: { description: 'The workflow accepted the command; the body carries its new status', content: { 'application/json': { schema: accepted } } },
+      202: {
+        description: 'The workflow accepted the command; the body carries its new status',
+        content: { 'application/json': { schema: accepted } },
+      },
       ...errorResponses(400, 401, 403, 404, 409, 422, 503),
     },
   });
@@ -188,7 +200,8 @@ const decidePriorAuth = signalRoute({
 const confirmDelivery = signalRoute({
   path: '/orders/{id}/delivery',
   summary: 'Confirm the delivery with its proof (Update deliveryConfirmed)',
-  description: 'The workflow stores the proof of delivery once it accepted the confirmation; the first accepted one is the first date of service. 409 unless the order waits for delivery; 422 for a future date, a date before the order, or serial numbers of items not on the order.',
+  description:
+    'The workflow stores the proof of delivery once it accepted the confirmation; the first accepted one is the first date of service. 409 unless the order waits for delivery; 422 for a future date, a date before the order, or serial numbers of items not on the order.',
   role: 'delivery',
   params: orderParams,
   body: deliverySchema,
@@ -205,7 +218,8 @@ const changeRental = signalRoute({
 const cancel = signalRoute({
   path: '/orders/{id}/cancel',
   summary: 'Cancel the order (Update cancelOrder)',
-  description: 'After a claim was sent, cancelling stops future rental months only. 409 when the order is closed, cancelled or already being cancelled.',
+  description:
+    'After a claim was sent, cancelling stops future rental months only. 409 when the order is closed, cancelled or already being cancelled.',
   role: 'intake',
   params: orderParams,
   body: cancelSchema,
@@ -253,7 +267,10 @@ export function orderSignalRoutes(deps: AppDeps) {
     const { decision, reason } = c.req.valid('json');
     const { user } = c.get('actor');
     await orderOf(id);
-    const [document] = await db.select({ id: documents.id }).from(documents).where(and(eq(documents.id, docId), eq(documents.orderId, id)));
+    const [document] = await db
+      .select({ id: documents.id })
+      .from(documents)
+      .where(and(eq(documents.id, docId), eq(documents.orderId, id)));
     if (!document) throw notFound('Document', docId);
     const status = await command(id, documentReviewed, { user, documentId: docId, decision, ...(reason ? { reason } : {}) });
     return c.json(answer(documentReviewed, status), 202);
@@ -263,7 +280,10 @@ export function orderSignalRoutes(deps: AppDeps) {
     const { coverageId } = c.req.valid('json');
     const { user } = c.get('actor');
     const order = await orderOf(id);
-    const [coverage] = await db.select({ patientId: coverages.patientId, payerId: coverages.payerId }).from(coverages).where(eq(coverages.id, coverageId));
+    const [coverage] = await db
+      .select({ patientId: coverages.patientId, payerId: coverages.payerId })
+      .from(coverages)
+      .where(eq(coverages.id, coverageId));
     if (!coverage) throw ruleBroken('coverageId', `coverage ${coverageId} does not exist`);
     if (coverage.patientId !== order.patientId) throw ruleBroken('coverageId', `coverage ${coverageId} is not a coverage of the order's patient`);
     // The same check as intake (POST /orders): a coverage kept from before a move may name the old contractor.
@@ -284,7 +304,12 @@ export function orderSignalRoutes(deps: AppDeps) {
     await orderOf(id);
     const decision =
       body.decision === 'affirmed'
-        ? { user, decision: body.decision, ...(body.trackingNumber ? { trackingNumber: body.trackingNumber.toUpperCase() } : {}), ...(body.expiresOn ? { expiresOn: body.expiresOn } : {}) }
+        ? {
+            user,
+            decision: body.decision,
+            ...(body.trackingNumber ? { trackingNumber: body.trackingNumber.toUpperCase() } : {}),
+            ...(body.expiresOn ? { expiresOn: body.expiresOn } : {}),
+          }
         : { user, decision: body.decision, ...(body.reason ? { reason: body.reason } : {}), ...(body.next ? { next: body.next } : {}) };
     const status = await command(id, priorAuthDecided, decision);
     return c.json(answer(priorAuthDecided, status), 202);

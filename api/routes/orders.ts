@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, count, desc, eq, inArray, notExists, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { markOrderWorkflowStarted } from '../../activities/workflow-starts';
+import { recordAudit } from '../../db/audit';
 import { claimLines, claims, coverages, deliveries, documents, orderItems, orders, patients, payers, prescribers } from '../../db/schema';
 import { catalogEntry, defaultCatalog, hcpcsPattern } from '../../domain/catalog';
 import { groupIIConditions, groupIIIConditions, oxygenOrderProblems } from '../../domain/oxygen';
@@ -11,22 +13,15 @@ import { blockers, orderStages, orderWorkflowId } from '../../workflows/definiti
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { contractorProblem } from '../dme-mac';
-import { ApiError, notFound, validationError, type FieldProblem } from '../errors';
+import { notFound, validationError, type FieldProblem } from '../errors';
 import { calendarDate, personName, todayIso, uuidParam } from '../fields';
-import { auditWithId, commitThenTell, liveStatus } from '../order-workflow';
+import { liveStatus } from '../order-workflow';
 import { bearerSecurity, router } from '../router';
 import { errorResponses, pageSchema, pagingQuery } from '../schemas';
 
-const hcpcs = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(hcpcsPattern, 'must be a HCPCS Level II code: a letter A–V and four digits, e.g. E0601');
+const hcpcs = z.string().trim().toUpperCase().regex(hcpcsPattern, 'must be a HCPCS Level II code: a letter A–V and four digits, e.g. E0601');
 
-const diagnosis = z
-  .string()
-  .transform(normalizeIcd10)
-  .refine(isIcd10Shape, 'must be an ICD-10-CM code such as E11.9 or E119');
+const diagnosis = z.string().transform(normalizeIcd10).refine(isIcd10Shape, 'must be an ICD-10-CM code such as E11.9 or E119');
 
 const flag = z.boolean({ error: 'must be true or false' }).optional();
 
@@ -92,7 +87,9 @@ const oxygenSchema = z
     portable: z.boolean({ error: 'must be true or false' }).describe('A portable system is prescribed (E0431 or E0434 must then be ordered)'),
     qualification: z
       .object({
-        group: z.enum(['I', 'II', 'III'], { message: 'must be I, II or III' }).describe('Coverage group of LCD L33797: N1, N2 or N3 on Medicare claims'),
+        group: z
+          .enum(['I', 'II', 'III'], { message: 'must be I, II or III' })
+          .describe('Coverage group of LCD L33797: N1, N2 or N3 on Medicare claims'),
         testType: z.enum(['arterial-blood-gas', 'oximetry'], { message: 'must be arterial-blood-gas or oximetry' }),
         testDate: calendarDate.describe('Date of the qualifying study: on or before the order date'),
         result: z
@@ -108,7 +105,9 @@ const oxygenSchema = z
           })
           .optional()
           .describe(`Group II: ${groupIIConditions.join(', ')}; group III: ${groupIIIConditions.join(', ')}`),
-        inpatientDischargeDate: calendarDate.optional().describe('Study taken in hospital: the discharge date (the study must be within 2 days before it)'),
+        inpatientDischargeDate: calendarDate
+          .optional()
+          .describe('Study taken in hospital: the discharge date (the study must be within 2 days before it)'),
       })
       .strict(),
   })
@@ -121,7 +120,10 @@ const newOrderSchema = z
     coverageId: uuidParam,
     prescriber: z
       .object({
-        npi: z.string().trim().regex(/^\d{10}$/, 'must be a 10-digit NPI'),
+        npi: z
+          .string()
+          .trim()
+          .regex(/^\d{10}$/, 'must be a 10-digit NPI'),
         firstName: personName(35),
         lastName: personName(60),
       })
@@ -145,7 +147,16 @@ const newOrderSchema = z
   .strict()
   .openapi('NewOrder');
 
-const createdOrder = z.object({ orderId: z.string().uuid(), workflowId: z.string(), stage: z.literal('documentation') });
+const createdOrder = z.object({
+  orderId: z.string().uuid(),
+  workflowId: z.string(),
+  stage: z.literal('documentation'),
+  workflowStarted: z
+    .boolean()
+    .describe(
+      'false when Temporal did not confirm the start: the order is saved and the worker’s relay starts its workflow within a minute (GET /orders/:id shows workflow.answered false until then)',
+    ),
+});
 
 const listQuery = z.object({
   stage: z.enum(orderStages, { message: `must be one of ${orderStages.join(', ')}` }).optional(),
@@ -311,7 +322,7 @@ const orderIdParams = z.object({ id: uuidParam.openapi({ param: { name: 'id', in
 const createOrder = createRoute({
   method: 'post',
   path: '/orders',
-  summary: "Enter an order and start its workflow",
+  summary: 'Enter an order and start its workflow',
   description:
     'Checks the shape (400), then the catalog, the money ceilings of every line and claim total, the patient, the coverage, the NPI check digit, the order date, per-side quantities and the oxygen prescription against the items and LCD L33797 (422); stores the order and starts `dmeOrderWorkflow` (`order-<id>`).',
   tags: ['orders'],
@@ -319,8 +330,11 @@ const createOrder = createRoute({
   middleware: [requireRole('intake')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: newOrderSchema } } } },
   responses: {
-    201: { description: 'Stored and started', content: { 'application/json': { schema: createdOrder } } },
-    ...errorResponses(400, 401, 403, 422, 503),
+    201: {
+      description: 'Stored; its workflow started (or, workflowStarted false, starting shortly)',
+      content: { 'application/json': { schema: createdOrder } },
+    },
+    ...errorResponses(400, 401, 403, 422),
   },
 });
 
@@ -332,7 +346,10 @@ const listOrders = createRoute({
   security: bearerSecurity,
   request: { query: listQuery },
   responses: {
-    200: { description: 'A page of orders', content: { 'application/json': { schema: z.object({ orders: z.array(orderSummary), page: pageSchema }) } } },
+    200: {
+      description: 'A page of orders',
+      content: { 'application/json': { schema: z.object({ orders: z.array(orderSummary), page: pageSchema }) } },
+    },
     ...errorResponses(400, 401),
   },
 });
@@ -365,6 +382,11 @@ function itemProblems(item: NewItem, index: number): FieldProblem[] {
     });
   }
   if (item.used && item.acquisition !== 'purchase') problems.push({ field: field('used'), message: 'used equipment is billed on a purchase only' });
+  if (item.side && entry.perSideMaximum === undefined) {
+    // RT/LT belong on items furnished per side (orthoses, prostheses); on a CPAP or a bed the
+    // modifier is wrong and a bilateral order would bill the item twice.
+    problems.push({ field: field('side'), message: `${item.hcpcs} (category ${entry.category}) is not billed by side: leave side out` });
+  }
   if (item.side && entry.perSideMaximum !== undefined && item.quantity > entry.perSideMaximum) {
     problems.push({
       field: field('quantity'),
@@ -374,7 +396,10 @@ function itemProblems(item: NewItem, index: number): FieldProblem[] {
     });
   }
   if (item.election && !entry.purchaseElection) {
-    problems.push({ field: field('election'), message: `${item.hcpcs} has no purchase election (only PEN pumps and complex rehab power wheelchairs do)` });
+    problems.push({
+      field: field('election'),
+      message: `${item.hcpcs} has no purchase election (only PEN pumps and complex rehab power wheelchairs do)`,
+    });
   }
   return problems;
 }
@@ -431,73 +456,60 @@ export function orderRoutes(deps: AppDeps) {
       const codes = [...new Set(body.items.map((item) => item.hcpcs))];
       const { npi, firstName, lastName } = body.prescriber;
 
-      await commitThenTell(db, deps.logger, {
-        write: async (tx) => {
-          const [previousPrescriber] = await tx.select().from(prescribers).where(eq(prescribers.npi, npi));
-          await tx
-            .insert(prescribers)
-            .values({ npi, firstName, lastName })
-            .onConflictDoUpdate({ target: prescribers.npi, set: { firstName, lastName } });
-          await tx.insert(orders).values({
-            id: orderId,
-            patientId: body.patientId,
-            coverageId: coverage.id,
-            payerId: coverage.payerId,
-            prescriberNpi: npi,
-            orderDate: body.orderDate,
-            diagnoses: body.diagnoses,
-            oxygen: body.oxygen ?? null,
-            workflowId,
-            createdBy: actor.user,
-          });
-          await tx.insert(orderItems).values(
-            body.items.map((item, index) => ({
-              id: randomUUID(),
-              orderId,
-              lineNumber: index + 1,
-              hcpcs: item.hcpcs,
-              quantity: item.quantity,
-              acquisition: item.acquisition,
-              side: item.side ?? null,
-              options: itemOptions(item),
-              unitCharge: item.unitCharge,
-            })),
-          );
-          const auditId = await auditWithId(tx, {
-            actor: actor.user,
-            action: 'order.created',
-            entityType: 'order',
-            entityId: orderId,
-            detail: { payerId: coverage.payerId, hcpcs: codes, items: body.items.length },
-          });
-          return { auditIds: [auditId], previousPrescriber };
-        },
-        tell: async () => {
-          try {
-            await deps.temporal.startOrder({ orderId, payerId: coverage.payerId, hcpcs: codes });
-          } catch (error) {
-            deps.logger.warn('order workflow did not start', { orderId, errorName: error instanceof Error ? error.name : 'unknown' });
-            throw new ApiError(503, 'temporal_unavailable', "Temporal did not start the order's workflow; nothing was saved. Try again shortly.");
-          }
-        },
-        undo: async (tx, { previousPrescriber }) => {
-          await tx.delete(orderItems).where(eq(orderItems.orderId, orderId));
-          await tx.delete(orders).where(eq(orders.id, orderId));
-          if (previousPrescriber) {
-            await tx
-              .update(prescribers)
-              .set({ firstName: previousPrescriber.firstName, lastName: previousPrescriber.lastName })
-              .where(eq(prescribers.npi, npi));
-          } else {
-            await tx
-              .delete(prescribers)
-              .where(and(eq(prescribers.npi, npi), notExists(tx.select({ id: orders.id }).from(orders).where(eq(orders.prescriberNpi, npi)))));
-          }
-        },
+      // The order rows and their start marker (workflow_started_at null) commit together;
+      // the start follows, and a start that fails or never happens is done by the worker's relay.
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(prescribers)
+          .values({ npi, firstName, lastName })
+          .onConflictDoUpdate({ target: prescribers.npi, set: { firstName, lastName } });
+        await tx.insert(orders).values({
+          id: orderId,
+          patientId: body.patientId,
+          coverageId: coverage.id,
+          payerId: coverage.payerId,
+          prescriberNpi: npi,
+          orderDate: body.orderDate,
+          diagnoses: body.diagnoses,
+          oxygen: body.oxygen ?? null,
+          workflowId,
+          createdBy: actor.user,
+        });
+        await tx.insert(orderItems).values(
+          body.items.map((item, index) => ({
+            id: randomUUID(),
+            orderId,
+            lineNumber: index + 1,
+            hcpcs: item.hcpcs,
+            quantity: item.quantity,
+            acquisition: item.acquisition,
+            side: item.side ?? null,
+            options: itemOptions(item),
+            unitCharge: item.unitCharge,
+          })),
+        );
+        await recordAudit(tx, {
+          actor: actor.user,
+          action: 'order.created',
+          entityType: 'order',
+          entityId: orderId,
+          detail: { payerId: coverage.payerId, hcpcs: codes, items: body.items.length },
+        });
       });
+      let workflowStarted = true;
+      try {
+        await deps.temporal.startOrder({ orderId, payerId: coverage.payerId, hcpcs: codes });
+        await markOrderWorkflowStarted(db, orderId, new Date());
+      } catch (error) {
+        deps.logger.warn('order workflow not started; the relay will start it', {
+          orderId,
+          errorName: error instanceof Error ? error.name : 'unknown',
+        });
+        workflowStarted = false;
+      }
 
       c.header('Location', `/orders/${orderId}`);
-      return c.json({ orderId, workflowId, stage: 'documentation' as const }, 201);
+      return c.json({ orderId, workflowId, stage: 'documentation' as const, workflowStarted }, 201);
     })
     .openapi(listOrders, async (c) => {
       const query = c.req.valid('query');
@@ -516,7 +528,12 @@ export function orderRoutes(deps: AppDeps) {
         ? await db
             .select({ orderId: orderItems.orderId, hcpcs: orderItems.hcpcs })
             .from(orderItems)
-            .where(inArray(orderItems.orderId, rows.map((row) => row.id)))
+            .where(
+              inArray(
+                orderItems.orderId,
+                rows.map((row) => row.id),
+              ),
+            )
             .orderBy(asc(orderItems.lineNumber))
         : [];
       return c.json(
@@ -553,7 +570,12 @@ export function orderRoutes(deps: AppDeps) {
         ? await db
             .select()
             .from(claimLines)
-            .where(inArray(claimLines.claimId, claimRows.map((claim) => claim.id)))
+            .where(
+              inArray(
+                claimLines.claimId,
+                claimRows.map((claim) => claim.id),
+              ),
+            )
             .orderBy(asc(claimLines.lineNumber))
         : [];
 

@@ -9,19 +9,7 @@ import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { contractorProblem } from '../dme-mac';
 import { ApiError, notFound, ruleBroken, validationError } from '../errors';
-import {
-  addressLine,
-  birthDate,
-  calendarDate,
-  memberIdRule,
-  personName,
-  phone,
-  sex,
-  stateCode,
-  todayIso,
-  uuidParam,
-  zipCode,
-} from '../fields';
+import { addressLine, birthDate, calendarDate, memberIdRule, personName, phone, sex, stateCode, todayIso, uuidParam, zipCode } from '../fields';
 import { bearerSecurity, router } from '../router';
 import { errorResponses } from '../schemas';
 
@@ -33,7 +21,7 @@ const address = z.object({
   zip: zipCode,
 });
 
-export const newPatientSchema = z
+const newPatientSchema = z
   .object({
     firstName: personName(35),
     middleName: personName(25).optional(),
@@ -46,16 +34,14 @@ export const newPatientSchema = z
   .strict()
   .openapi('NewPatient');
 
-export const newAddressSchema = address
+const newAddressSchema = address
   .extend({ effectiveOn: calendarDate.describe('first day the patient lives at this address') })
   .strict()
   .openapi('NewAddress');
 
-const subscriberSchema = z
-  .object({ firstName: personName(35), lastName: personName(60), birthDate, sex })
-  .strict();
+const subscriberSchema = z.object({ firstName: personName(35), lastName: personName(60), birthDate, sex }).strict();
 
-export const newCoverageSchema = z
+const newCoverageSchema = z
   .object({
     payerId: z.string().trim().min(1, 'must name a payer from GET /payers'),
     memberId: z.string().trim().toUpperCase(),
@@ -228,11 +214,7 @@ export function patientRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const [patient] = await db.select().from(patients).where(eq(patients.id, id));
       if (!patient) throw notFound('Patient', id);
-      const rows = await db
-        .select()
-        .from(coverages)
-        .where(eq(coverages.patientId, id))
-        .orderBy(asc(coverages.priority), asc(coverages.createdAt));
+      const rows = await db.select().from(coverages).where(eq(coverages.patientId, id)).orderBy(asc(coverages.priority), asc(coverages.createdAt));
       return c.json(
         {
           id: patient.id,

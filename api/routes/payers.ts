@@ -4,7 +4,7 @@ import { payers } from '../../db/schema';
 import type { AppDeps } from '../app';
 import { bearerSecurity, router } from '../router';
 
-export const payerSchema = z
+const payerSchema = z
   .object({
     id: z.string(),
     name: z.string(),

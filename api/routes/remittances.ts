@@ -1,67 +1,111 @@
+/**
+ * Remittances (DESIGN.md "remittances"): an uploaded 835 is checked and stored in the
+ * request, then posted by its remittanceWorkflow — never inside the request — and read
+ * back here from the database: where it is, and what it posted.
+ */
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRemittanceActivities, creditBalanceStarts, remittanceSignals } from '../../activities/remittances';
-import { remittancePosted } from '../../workflows/definitions';
+import { and, count, desc, eq, getTableColumns, type SQL } from 'drizzle-orm';
+import { createRemittanceActivities, type PostedRemittance } from '../../activities/remittances';
+import { remittances, remittanceStatuses } from '../../db/schema';
+import { remittanceWorkflowId } from '../../workflows/definitions';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
-import { ApiError, validationError } from '../errors';
+import { ApiError, notFound, validationError } from '../errors';
+import { uuidParam } from '../fields';
 import { bearerSecurity, router } from '../router';
-import { errorResponses } from '../schemas';
-import { startCreditBalanceWorkflows } from './credit-balances';
+import { errorResponses, pageSchema, pagingQuery } from '../schemas';
 
 const x12MediaTypes = ['text/plain', 'application/edi-x12'];
 
-const postedRemittance = z.object({
-  remittanceId: z.string(),
-  traceNumber: z.string().describe('TRN02: the check or EFT number'),
-  payerIdentifier: z.string().describe('TRN03: with the trace number, identifies the remittance'),
-  payerId: z.string().nullable().describe('Our payer the 835 identifies (1000A N104/REF*2U, else TRN03); null when none of ours: every CLP is then unmatched'),
-  paymentAmount: z.number().int().describe('Cents'),
-  duplicate: z.boolean().describe('True when this remittance was posted before: nothing was posted again'),
-  claims: z.array(
-    z.object({
-      claimId: z.string(),
-      claimNumber: z.string(),
-      outcome: z.enum(['paid', 'partially-paid', 'denied', 'reversed']),
-      paid: z.number().int(),
-      patientResponsibility: z.number().int(),
-      duplicatePayment: z.number().int().optional().describe('Part of paid that paid lines already paid: a credit balance'),
-      underpaid: z.number().int().optional().describe('Shortfall against the fee schedule beyond the tolerance: a biller task'),
-    }),
-  ),
-  creditBalances: z
-    .array(z.object({ creditBalanceId: z.string(), claimId: z.string(), party: z.enum(['payer', 'patient']), amount: z.number().int(), reason: z.string() }))
-    .describe('Credit balances this posting found or changed; each runs a creditBalanceWorkflow'),
-  unmatched: z
-    .array(
-      z.object({
-        patientControlNumber: z.string(),
-        disagrees: z.enum(['control-number', 'payer', 'charge']).describe('The first part that disagreed: no claim with CLP01, another payer than the claim was sent to, or CLP03 ≠ our charge'),
-        reason: z.string(),
-        claimId: z.string().optional().describe('Our claim CLP01 names, when there is one: left untouched'),
-      }),
-    )
-    .describe('CLPs posted to no claim: each became a biller task'),
-  providerAdjustments: z.number().int(),
-});
+const status = z
+  .enum(remittanceStatuses)
+  .describe(
+    'received: stored, its workflow not yet running; posting; posted: ledger written, every claim told, credit balance workflows started; failed',
+  );
 
-const postingResult = z
+const remittanceView = z
   .object({
-    remittances: z.array(postedRemittance),
+    remittanceId: z.string(),
+    workflowId: z.string().describe('remittance-<payer>-<trace number>: the remittanceWorkflow that posts it'),
+    status,
+    source: z.enum(['api', 'mailbox']),
+    receivedAt: z.string(),
+    failure: z.string().nullable().describe('failed: the error type the posting gave up with'),
+    traceNumber: z.string().describe('TRN02: the check or EFT number'),
+    payerIdentifier: z.string().describe('TRN03: with the trace number, identifies the remittance'),
+    payerId: z
+      .string()
+      .nullable()
+      .describe(
+        'Our payer the 835 identifies (1000A N104/REF*2U, else TRN03); null when none of ours (every CLP is then unmatched) or not posted yet',
+      ),
+    paymentAmount: z.number().int().describe('Cents'),
+    claims: z.array(
+      z.object({
+        claimId: z.string(),
+        claimNumber: z.string(),
+        outcome: z.enum(['paid', 'partially-paid', 'denied', 'reversed']),
+        paid: z.number().int(),
+        patientResponsibility: z.number().int(),
+        duplicatePayment: z.number().int().optional().describe('Part of paid that paid lines already paid: a credit balance'),
+        underpaid: z.number().int().optional().describe('Shortfall against the fee schedule beyond the tolerance: a biller task'),
+      }),
+    ),
+    creditBalances: z
+      .array(
+        z.object({
+          creditBalanceId: z.string(),
+          claimId: z.string(),
+          party: z.enum(['payer', 'patient']),
+          amount: z.number().int(),
+          reason: z.string(),
+        }),
+      )
+      .describe('Credit balances this posting found or changed; each runs a creditBalanceWorkflow'),
+    unmatched: z
+      .array(
+        z.object({
+          patientControlNumber: z.string(),
+          disagrees: z
+            .enum(['control-number', 'payer', 'charge'])
+            .describe('The first part that disagreed: no claim with CLP01, another payer than the claim was sent to, or CLP03 ≠ our charge'),
+          reason: z.string(),
+          claimId: z.string().optional().describe('Our claim CLP01 names, when there is one: left untouched'),
+        }),
+      )
+      .describe('CLPs posted to no claim: each became a biller task'),
+    providerAdjustments: z.number().int(),
     signals: z
-      .array(z.object({ claimId: z.string(), delivery: z.enum(['sent', 'not-running', 'failed']) }))
-      .describe('remittancePosted to each matched claim’s workflow; not-running when the claim workflow has closed'),
+      .array(z.object({ claimId: z.string(), delivery: z.enum(['sent', 'not-running']) }))
+      .describe('remittancePosted to each matched claim’s workflow so far; not-running when the claim workflow had closed'),
     creditBalanceWorkflows: z
-      .array(z.object({ creditBalanceId: z.string(), start: z.enum(['started', 'failed']) }))
-      .describe('creditBalanceWorkflow started for each credit balance found (posting the file again retries a failed start)'),
+      .array(z.object({ creditBalanceId: z.string(), start: z.literal('started') }))
+      .describe('creditBalanceWorkflow started for each credit balance found'),
   })
-  .openapi('RemittancePosting');
+  .openapi('Remittance');
+
+const accepted = z
+  .object({
+    remittances: z.array(
+      z.object({
+        remittanceId: z.string(),
+        traceNumber: z.string(),
+        payerIdentifier: z.string(),
+        workflowId: z.string(),
+        status,
+        duplicate: z.boolean().describe('True when this remittance had been received before: it was not stored again, its first workflow posts it'),
+        location: z.string().describe('GET it here to follow the posting'),
+      }),
+    ),
+  })
+  .openapi('RemittancesAccepted');
 
 const postRemittance = createRoute({
   method: 'post',
   path: '/remittances',
-  summary: 'Post an 835 file and tell the claims it pays',
+  summary: 'Upload an 835 file: stored here, posted by its remittance workflow',
   description:
-    'The body is the raw 835 (text/plain or application/edi-x12). Only 005010X221A1 (GS01 HP, GS08) is read. A file that does not parse, breaks a TR3 limit or does not balance is rejected whole (422 remittance_rejected, details: the problems) and nothing is posted. A CLP posts only to the claim whose patient control number, payer and charge it matches; the others are listed as unmatched (with the part that disagreed) and become biller tasks. A remittance posted before (same payer and trace number) is not posted again: 200 with the first result.',
+    'The body is the raw 835 (text/plain or application/edi-x12). Only 005010X221A1 (GS01 HP, GS08) is read. A file that does not parse, breaks a TR3 limit or does not balance is rejected whole (422 remittance_rejected, details: the problems) and nothing is stored. A good file is stored and each of its remittances (payer + trace number) posted by its remittanceWorkflow: 202 with Location /remittances/<id> of the first; GET it until status is posted. A CLP posts only to the claim whose patient control number, payer and charge it matches; the others are listed as unmatched (with the part that disagreed) and become biller tasks. A remittance received before (same payer and trace number) is not stored or posted again: 200, duplicate: true, the same Location.',
   tags: ['remittances'],
   security: bearerSecurity,
   middleware: [requireRole('biller')] as const,
@@ -72,41 +116,138 @@ const postRemittance = createRoute({
     },
   },
   responses: {
-    201: { description: 'Posted', content: { 'application/json': { schema: postingResult } } },
-    200: { description: 'Every remittance in the file was posted before: the first result', content: { 'application/json': { schema: postingResult } } },
+    202: { description: 'Stored; its workflow posts it', content: { 'application/json': { schema: accepted } } },
+    200: { description: 'Every remittance in the file was received before: where they are', content: { 'application/json': { schema: accepted } } },
     ...errorResponses(400, 401, 403, 415, 422),
   },
 });
 
+const listRemittances = createRoute({
+  method: 'get',
+  path: '/remittances',
+  summary: 'Remittances received, newest first, with what each posted',
+  tags: ['remittances'],
+  security: bearerSecurity,
+  middleware: [requireRole('biller')] as const,
+  request: {
+    query: z.object({
+      status: z.enum(remittanceStatuses, { message: `must be one of ${remittanceStatuses.join(', ')}` }).optional(),
+      ...pagingQuery,
+    }),
+  },
+  responses: {
+    200: {
+      description: 'A page of remittances',
+      content: { 'application/json': { schema: z.object({ remittances: z.array(remittanceView), page: pageSchema }) } },
+    },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+const getRemittance = createRoute({
+  method: 'get',
+  path: '/remittances/{id}',
+  summary: 'One remittance: its status and what it posted',
+  tags: ['remittances'],
+  security: bearerSecurity,
+  middleware: [requireRole('biller')] as const,
+  request: { params: z.object({ id: uuidParam.openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: {
+    200: { description: 'The remittance', content: { 'application/json': { schema: remittanceView } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+/** Every column but the raw file, which can be megabytes and is not shown. */
+const { content: _file, ...viewColumns } = getTableColumns(remittances);
+type RemittanceRow = Omit<typeof remittances.$inferSelect, 'content'>;
+
+function viewOf(row: RemittanceRow): z.infer<typeof remittanceView> {
+  // Until its posting commits, a remittance has no summary: nothing posted yet.
+  const posted = row.postedAt ? (row.summary as unknown as PostedRemittance) : undefined;
+  return {
+    remittanceId: row.id,
+    workflowId: remittanceWorkflowId(row.payerIdentifier, row.traceNumber),
+    status: row.status,
+    source: row.source,
+    receivedAt: row.receivedAt.toISOString(),
+    failure: row.failure,
+    traceNumber: row.traceNumber,
+    payerIdentifier: row.payerIdentifier,
+    payerId: posted?.payerId ?? null,
+    paymentAmount: row.paymentAmount,
+    claims: posted?.claims ?? [],
+    creditBalances: posted?.creditBalances ?? [],
+    unmatched: posted?.unmatched ?? [],
+    providerAdjustments: posted?.providerAdjustments ?? 0,
+    signals: row.signals,
+    creditBalanceWorkflows: row.creditBalanceWorkflows,
+  };
+}
+
 export function remittanceRoutes(deps: AppDeps) {
-  const posting = createRemittanceActivities({ db: deps.database.db, ...(deps.posting ?? {}) });
+  const { db } = deps.database;
+  const intake = createRemittanceActivities({ db, ...(deps.posting ?? {}) });
 
-  return router().openapi(postRemittance, async (c) => {
-    const { user } = c.get('actor');
-    const mediaType = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    if (!x12MediaTypes.includes(mediaType)) {
-      throw new ApiError(415, 'unsupported_media_type', `Send the 835 as ${x12MediaTypes.join(' or ')}`);
-    }
-    const content = await c.req.text();
-    if (content.trim() === '') throw validationError([{ field: '(body)', message: 'must be the 835 file, starting with ISA' }]);
-
-    const result = await posting.postRemittance({ content, source: 'api', user });
-    if (!result.ok) {
-      throw new ApiError(422, 'remittance_rejected', `The 835 was not posted: ${result.problems.length} problem(s) in the file`, result.problems);
-    }
-
-    const signals: Array<{ claimId: string; delivery: 'sent' | 'not-running' | 'failed' }> = [];
-    for (const signal of remittanceSignals(result.remittances, user)) {
-      try {
-        signals.push({ claimId: signal.claimId, delivery: await deps.temporal.signalClaim(signal.claimId, remittancePosted, signal) });
-      } catch (error) {
-        // The posting stands; uploading the file again posts nothing new but sends the signals again.
-        deps.logger.warn('remittancePosted not delivered', { claimId: signal.claimId, errorName: error instanceof Error ? error.name : 'unknown' });
-        signals.push({ claimId: signal.claimId, delivery: 'failed' });
+  return router()
+    .openapi(postRemittance, async (c) => {
+      const { user } = c.get('actor');
+      const mediaType = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+      if (!x12MediaTypes.includes(mediaType)) {
+        throw new ApiError(415, 'unsupported_media_type', `Send the 835 as ${x12MediaTypes.join(' or ')}`);
       }
-    }
-    const creditBalanceWorkflows = await startCreditBalanceWorkflows(deps, creditBalanceStarts(result.remittances));
-    const duplicate = result.remittances.every((remittance) => remittance.duplicate);
-    return c.json({ remittances: result.remittances, signals, creditBalanceWorkflows }, duplicate ? 200 : 201);
-  });
+      const content = await c.req.text();
+      if (content.trim() === '') throw validationError([{ field: '(body)', message: 'must be the 835 file, starting with ISA' }]);
+
+      const stored = await intake.storeRemittances({ content, source: 'api', user });
+      if (!stored.ok) {
+        throw new ApiError(422, 'remittance_rejected', `The 835 was not accepted: ${stored.problems.length} problem(s) in the file`, stored.problems);
+      }
+      for (const remittance of stored.remittances) {
+        if (remittance.status === 'posted') continue;
+        try {
+          await deps.temporal.startRemittance(remittance);
+        } catch (error) {
+          // The file is stored: the worker's relay starts the workflow of a remittance left received.
+          deps.logger.warn('remittanceWorkflow not started', {
+            remittanceId: remittance.remittanceId,
+            errorName: error instanceof Error ? error.name : 'unknown',
+          });
+        }
+      }
+      const answer = stored.remittances.map((remittance) => ({
+        remittanceId: remittance.remittanceId,
+        traceNumber: remittance.traceNumber,
+        payerIdentifier: remittance.payerIdentifier,
+        workflowId: remittanceWorkflowId(remittance.payerIdentifier, remittance.traceNumber),
+        status: remittance.status,
+        duplicate: remittance.duplicate,
+        location: `/remittances/${remittance.remittanceId}`,
+      }));
+      c.header('Location', answer[0].location);
+      return c.json({ remittances: answer }, answer.every((remittance) => remittance.duplicate) ? 200 : 202);
+    })
+    .openapi(listRemittances, async (c) => {
+      const query = c.req.valid('query');
+      const filters: SQL[] = [];
+      if (query.status) filters.push(eq(remittances.status, query.status));
+      const where = and(...filters);
+      const [rows, [{ total }]] = await Promise.all([
+        db
+          .select(viewColumns)
+          .from(remittances)
+          .where(where)
+          .orderBy(desc(remittances.receivedAt), desc(remittances.id))
+          .limit(query.limit)
+          .offset(query.offset),
+        db.select({ total: count() }).from(remittances).where(where),
+      ]);
+      return c.json({ remittances: rows.map(viewOf), page: { limit: query.limit, offset: query.offset, total } }, 200);
+    })
+    .openapi(getRemittance, async (c) => {
+      const { id } = c.req.valid('param');
+      const [row] = await db.select(viewColumns).from(remittances).where(eq(remittances.id, id));
+      if (!row) throw notFound('Remittance', id);
+      return c.json(viewOf(row), 200);
+    });
 }

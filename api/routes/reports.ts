@@ -170,21 +170,25 @@ export function reportRoutes(deps: AppDeps) {
     }));
 
     const totals = emptyTotals();
-    const payers = new Map<string, { payerId: string; payerName: string; buckets: Record<AgingBucket, z.infer<typeof bucketView>>; totals: Totals }>();
+    const payers = new Map<
+      string,
+      { payerId: string; payerName: string; buckets: Record<AgingBucket, z.infer<typeof bucketView>>; totals: Totals }
+    >();
     const open: z.infer<typeof report>['openClaims'] = [];
     for (const row of rows) {
       const payerBalance = Number(row.total_charge) + Number(row.payer_sum);
       const patientBalance = Number(row.patient_sum);
       const ageDays = Math.max(0, daysBetween(row.firstSubmittedOn, asOf));
       const bucket = agingBucket(ageDays);
-      const payer =
-        payers.get(row.payer_id) ??
-        {
-          payerId: row.payer_id,
-          payerName: row.payer_name,
-          buckets: Object.fromEntries(agingBuckets.map((name) => [name, { claims: 0, payerBalance: 0, patientBalance: 0 }])) as Record<AgingBucket, z.infer<typeof bucketView>>,
-          totals: emptyTotals(),
-        };
+      const payer = payers.get(row.payer_id) ?? {
+        payerId: row.payer_id,
+        payerName: row.payer_name,
+        buckets: Object.fromEntries(agingBuckets.map((name) => [name, { claims: 0, payerBalance: 0, patientBalance: 0 }])) as Record<
+          AgingBucket,
+          z.infer<typeof bucketView>
+        >,
+        totals: emptyTotals(),
+      };
       payers.set(row.payer_id, payer);
       const isOpen = payerBalance !== 0 || patientBalance !== 0;
       for (const sums of [totals, payer.totals]) {
@@ -204,7 +208,17 @@ export function reportRoutes(deps: AppDeps) {
       payer.buckets[bucket].claims += 1;
       payer.buckets[bucket].payerBalance += payerBalance;
       payer.buckets[bucket].patientBalance += patientBalance;
-      open.push({ claimId: row.id, claimNumber: row.claim_number, payerId: row.payer_id, status: row.status, firstSubmittedOn: row.firstSubmittedOn, ageDays, bucket, payerBalance, patientBalance });
+      open.push({
+        claimId: row.id,
+        claimNumber: row.claim_number,
+        payerId: row.payer_id,
+        status: row.status,
+        firstSubmittedOn: row.firstSubmittedOn,
+        ageDays,
+        bucket,
+        payerBalance,
+        patientBalance,
+      });
     }
     open.sort((a, b) => b.ageDays - a.ageDays || a.claimNumber.localeCompare(b.claimNumber));
     return c.json(

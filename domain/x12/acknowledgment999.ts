@@ -101,15 +101,32 @@ function readAcknowledgment(set: X12TransactionSet, d: X12Delimiters): Acknowled
     const seg = set.segments[s];
     switch (seg.id) {
       case 'AK1':
-        ack = { ...ack, functionalId: required(seg, 1), groupControlNumber: required(seg, 2), ...(optionalText(seg, 3) ? { version: text(seg, 3) } : {}) };
+        ack = {
+          ...ack,
+          functionalId: required(seg, 1),
+          groupControlNumber: required(seg, 2),
+          ...(optionalText(seg, 3) ? { version: text(seg, 3) } : {}),
+        };
         break;
       case 'AK2':
-        current = { transactionSetId: required(seg, 1), controlNumber: required(seg, 2), ...(optionalText(seg, 3) ? { version: text(seg, 3) } : {}), errorCodes: [], segmentErrors: [] };
+        current = {
+          transactionSetId: required(seg, 1),
+          controlNumber: required(seg, 2),
+          ...(optionalText(seg, 3) ? { version: text(seg, 3) } : {}),
+          errorCodes: [],
+          segmentErrors: [],
+        };
         segmentError = undefined;
         break;
       case 'IK3':
         if (!current) fail('structure', 'IK3 (segment error) before any AK2', seg);
-        segmentError = { segmentId: required(seg, 1), position: integer(seg, 2), ...(optionalText(seg, 3) ? { loopId: text(seg, 3) } : {}), ...(optionalText(seg, 4) ? { errorCode: text(seg, 4) } : {}), elementErrors: [] };
+        segmentError = {
+          segmentId: required(seg, 1),
+          position: integer(seg, 2),
+          ...(optionalText(seg, 3) ? { loopId: text(seg, 3) } : {}),
+          ...(optionalText(seg, 4) ? { errorCode: text(seg, 4) } : {}),
+          elementErrors: [],
+        };
         current.segmentErrors.push(segmentError);
         break;
       case 'IK4': {

@@ -14,7 +14,29 @@ const CLAIM_837P_VERSION = '005010X222A1';
 
 /** SBR09 claim filing indicator: MB Medicare Part B, MC Medicaid, CI commercial, and the other 5010 codes. */
 export type ClaimFilingIndicator =
-  | 'MB' | 'MC' | 'CI' | 'BL' | 'CH' | 'HM' | 'WC' | 'VA' | 'OF' | '11' | '12' | '13' | '14' | '15' | '16' | '17' | 'AM' | 'DS' | 'FI' | 'LM' | 'MA' | 'TV' | 'ZZ';
+  | 'MB'
+  | 'MC'
+  | 'CI'
+  | 'BL'
+  | 'CH'
+  | 'HM'
+  | 'WC'
+  | 'VA'
+  | 'OF'
+  | '11'
+  | '12'
+  | '13'
+  | '14'
+  | '15'
+  | '16'
+  | '17'
+  | 'AM'
+  | 'DS'
+  | 'FI'
+  | 'LM'
+  | 'MA'
+  | 'TV'
+  | 'ZZ';
 
 /** CLM05-3: 1 original, 7 replacement of a prior claim, 8 void of a prior claim. */
 export type ClaimFrequency = '1' | '7' | '8';
@@ -134,7 +156,10 @@ function check(input: Claim837Input): ClaimLine[] {
   if (input.patient) {
     c.person('patient', input.patient);
     if (!['01', '19', '20', '21', '39', '40', '53', 'G8'].includes(input.patient.relationshipToSubscriber)) {
-      c.problem('patient.relationshipToSubscriber', 'must be a PAT01 code (01, 19, 20, 21, 39, 40, 53, G8); leave patient out when the patient is the subscriber');
+      c.problem(
+        'patient.relationshipToSubscriber',
+        'must be a PAT01 code (01, 19, 20, 21, 39, 40, 53, G8); leave patient out when the patient is the subscriber',
+      );
     }
   }
 
@@ -143,7 +168,8 @@ function check(input: Claim837Input): ClaimLine[] {
   else {
     c.text('payer.name', payer.name, 60);
     c.identifier('payer.id', payer.id, 80, 2);
-    if (!/^[A-Z0-9]{2}$/.test(payer.claimFilingIndicator ?? '')) c.problem('payer.claimFilingIndicator', 'must be an SBR09 code such as MB, MC or CI');
+    if (!/^[A-Z0-9]{2}$/.test(payer.claimFilingIndicator ?? ''))
+      c.problem('payer.claimFilingIndicator', 'must be an SBR09 code such as MB, MC or CI');
     if (payer.address) c.address('payer.address', payer.address);
   }
 
@@ -165,7 +191,8 @@ function check(input: Claim837Input): ClaimLine[] {
     });
     if (claim.priorAuthNumber !== undefined) c.identifier('claim.priorAuthNumber', claim.priorAuthNumber, 50);
     c.optionalText('claim.narrative', claim.narrative, 80);
-    if (claim.placeOfService !== undefined && !/^\d{2}$/.test(claim.placeOfService)) c.problem('claim.placeOfService', 'must be a 2-digit place of service code');
+    if (claim.placeOfService !== undefined && !/^\d{2}$/.test(claim.placeOfService))
+      c.problem('claim.placeOfService', 'must be a 2-digit place of service code');
   }
 
   const op = input.orderingProvider;
@@ -217,7 +244,18 @@ function check(input: Claim837Input): ClaimLine[] {
 }
 
 function name(entity: string, person: { lastName: string; firstName: string; middleName?: string }, qualifier?: string, id?: string): SegmentParts {
-  return ['NM1', entity, '1', clean(person.lastName), clean(person.firstName), person.middleName ? clean(person.middleName) : undefined, undefined, undefined, qualifier, id];
+  return [
+    'NM1',
+    entity,
+    '1',
+    clean(person.lastName),
+    clean(person.firstName),
+    person.middleName ? clean(person.middleName) : undefined,
+    undefined,
+    undefined,
+    qualifier,
+    id,
+  ];
 }
 
 function address(a: AddressInput): SegmentParts[] {
@@ -239,10 +277,25 @@ export function build837P(input: Claim837Input): string {
   const add = (...segments: SegmentParts[]) => body.push(...segments);
 
   // BHT03 ties the file to the interchange; BHT06 CH = chargeable (a claim, not an encounter report).
-  add(['BHT', '0019', '00', String(input.interchange.controlNumber).padStart(9, '0'), ccyymmdd(input.interchange.date), input.interchange.time.replace(':', ''), 'CH']);
+  add([
+    'BHT',
+    '0019',
+    '00',
+    String(input.interchange.controlNumber).padStart(9, '0'),
+    ccyymmdd(input.interchange.date),
+    input.interchange.time.replace(':', ''),
+    'CH',
+  ]);
   add(['NM1', '41', '2', clean(input.submitter.name), undefined, undefined, undefined, undefined, '46', input.submitter.id]);
   // The email goes as typed: its case and "@" are part of the address (X12 extended character set).
-  add(['PER', 'IC', clean(input.submitter.contactName), 'TE', input.submitter.phone.replace(/\D/g, ''), ...(input.submitter.email ? ['EM', input.submitter.email] : [])]);
+  add([
+    'PER',
+    'IC',
+    clean(input.submitter.contactName),
+    'TE',
+    input.submitter.phone.replace(/\D/g, ''),
+    ...(input.submitter.email ? ['EM', input.submitter.email] : []),
+  ]);
   add(['NM1', '40', '2', clean(input.receiver.name), undefined, undefined, undefined, undefined, '46', input.receiver.id]);
 
   // 2000A billing provider
@@ -254,7 +307,18 @@ export function build837P(input: Claim837Input): string {
 
   // 2000B subscriber; HL04 says whether a 2000C patient level follows.
   add(['HL', '2', '1', '22', patient ? '1' : '0']);
-  add(['SBR', 'P', patient ? undefined : '18', subscriber.groupNumber, undefined, undefined, undefined, undefined, undefined, payer.claimFilingIndicator]);
+  add([
+    'SBR',
+    'P',
+    patient ? undefined : '18',
+    subscriber.groupNumber,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    payer.claimFilingIndicator,
+  ]);
   add(name('IL', subscriber, 'MI', subscriber.memberId));
   add(...address(subscriber.address), demographics(subscriber));
   add(['NM1', 'PR', '2', clean(payer.name), undefined, undefined, undefined, undefined, 'PI', payer.id]);

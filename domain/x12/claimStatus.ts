@@ -75,7 +75,8 @@ export function build276(input: ClaimStatus276Input): string {
   c.date('claim.serviceTo', claim?.serviceTo);
   (input.lines ?? []).forEach((l, i) => {
     if (!/^[A-V][0-9]{4}$/.test(l.hcpcs)) c.problem(`lines[${i}].hcpcs`, `"${l.hcpcs}" is not a HCPCS Level II code`);
-    if (l.modifiers.length > 4 || l.modifiers.some((m) => !/^[A-Z0-9]{2}$/.test(m))) c.problem(`lines[${i}].modifiers`, 'at most 4 two-character modifiers');
+    if (l.modifiers.length > 4 || l.modifiers.some((m) => !/^[A-Z0-9]{2}$/.test(m)))
+      c.problem(`lines[${i}].modifiers`, 'at most 4 two-character modifiers');
     c.cents(`lines[${i}].charge`, l.charge);
     if (!(l.units > 0)) c.problem(`lines[${i}].units`, 'must be above zero');
     if (l.lineControlNumber !== undefined) c.identifier(`lines[${i}].lineControlNumber`, l.lineControlNumber, 50);

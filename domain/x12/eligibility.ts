@@ -192,20 +192,33 @@ function readResponse(set: X12TransactionSet, d: X12Delimiters): EligibilityResp
     switch (seg.id) {
       case 'HL': {
         const code = required(seg, 3);
-        if (code !== '20' && code !== '21' && code !== '22' && code !== '23') fail('invalid-value', `HL03 "${code}" is not a 271 level (20, 21, 22, 23)`, seg);
+        if (code !== '20' && code !== '21' && code !== '22' && code !== '23')
+          fail('invalid-value', `HL03 "${code}" is not a 271 level (20, 21, 22, 23)`, seg);
         level = code;
         benefit = undefined;
         inRelatedEntity = false;
         member = undefined;
         if (code === '22' || code === '23') {
-          member = { level: code === '22' ? 'subscriber' : 'dependent', traceNumbers: [], dates: [], benefits: [], rejections: [], status: 'unknown' };
+          member = {
+            level: code === '22' ? 'subscriber' : 'dependent',
+            traceNumbers: [],
+            dates: [],
+            benefits: [],
+            rejections: [],
+            status: 'unknown',
+          };
           response.members.push(member);
         }
         break;
       }
       case 'NM1': {
         if (inRelatedEntity && benefit) {
-          benefit.relatedEntities.push({ entity: required(seg, 1), name: optionalText(seg, 3), idQualifier: optionalText(seg, 8), id: optionalText(seg, 9) });
+          benefit.relatedEntities.push({
+            entity: required(seg, 1),
+            name: optionalText(seg, 3),
+            idQualifier: optionalText(seg, 8),
+            id: optionalText(seg, 9),
+          });
         } else if (level === '20') response.payer = { name: optionalText(seg, 3), id: optionalText(seg, 9) };
         else if (level === '21') response.provider = { name: optionalText(seg, 3), id: optionalText(seg, 9) };
         else if (member) {

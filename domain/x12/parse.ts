@@ -109,7 +109,10 @@ function readDelimiters(text: string, start: number): { delimiters: X12Delimiter
   const component = text[i];
   const segment = text[i + 1];
   if (separators < 16 || component === undefined || segment === undefined) {
-    fail('truncated', 'the file ends inside the ISA segment (fewer than 16 elements, or no segment terminator after ISA16)', { position: 1, id: 'ISA' });
+    fail('truncated', 'the file ends inside the ISA segment (fewer than 16 elements, or no segment terminator after ISA16)', {
+      position: 1,
+      id: 'ISA',
+    });
   }
   const isa = text.slice(start, i - 1).split(element);
   const isa11 = isa[11];
@@ -136,7 +139,10 @@ function tokenize(text: string): { delimiters: X12Delimiters; segments: X12Segme
     const position = segments.length + 1;
     if (r === last) {
       // Text after the final terminator is a segment that never ended: the file was cut off.
-      fail('truncated', `the file ends in the middle of a segment (no terminator "${delimiters.segment}"): it was truncated`, { position, id: id.slice(0, 3) });
+      fail('truncated', `the file ends in the middle of a segment (no terminator "${delimiters.segment}"): it was truncated`, {
+        position,
+        id: id.slice(0, 3),
+      });
     }
     if (!isSegmentId(id)) fail('structure', `"${id.slice(0, 10)}" is not a segment id`, { position, id: id.slice(0, 3) });
     segments.push({ id, elements, position });
@@ -161,8 +167,14 @@ function refuseControlCharacters(text: string, start: number, delimiters: X12Del
   if (found === -1) return;
   const before = text.slice(start, start + found);
   const position = before.split(delimiters.segment).length;
-  const id = trimLineBreaks(before.slice(before.lastIndexOf(delimiters.segment) + 1)).split(delimiters.element)[0].slice(0, 3);
-  const code = `U+${text.charCodeAt(start + found).toString(16).toUpperCase().padStart(4, '0')}`;
+  const id = trimLineBreaks(before.slice(before.lastIndexOf(delimiters.segment) + 1))
+    .split(delimiters.element)[0]
+    .slice(0, 3);
+  const code = `U+${text
+    .charCodeAt(start + found)
+    .toString(16)
+    .toUpperCase()
+    .padStart(4, '0')}`;
   fail('invalid-value', `character ${found + 1} of the file is the control character ${code}: X12 text holds none`, { position, id });
 }
 
@@ -236,7 +248,8 @@ export function parseX12(text: string): X12Interchange {
         break;
       case 'ST':
         if (!group) fail('envelope', 'ST outside a functional group (no GS before it)', seg);
-        if (transaction) fail('envelope', `ST inside transaction set ${transaction.controlNumber} opened at ${at(transaction.segments[0])} (missing SE)`, seg);
+        if (transaction)
+          fail('envelope', `ST inside transaction set ${transaction.controlNumber} opened at ${at(transaction.segments[0])} (missing SE)`, seg);
         transaction = { id: seg.elements[1] ?? '', controlNumber: seg.elements[2] ?? '', version: seg.elements[3] || group.version, segments: [seg] };
         break;
       case 'SE': {
@@ -244,7 +257,11 @@ export function parseX12(text: string): X12Interchange {
         transaction.segments.push(seg);
         const declared = count(seg, 1, 'segments');
         if (declared !== transaction.segments.length) {
-          fail('envelope', `SE01 says ${declared} segments but transaction set ${transaction.controlNumber} has ${transaction.segments.length} (ST to SE): segments are missing or extra`, seg);
+          fail(
+            'envelope',
+            `SE01 says ${declared} segments but transaction set ${transaction.controlNumber} has ${transaction.segments.length} (ST to SE): segments are missing or extra`,
+            seg,
+          );
         }
         if (seg.elements[2] !== transaction.controlNumber) {
           fail('envelope', `SE02 "${seg.elements[2] ?? ''}" does not match ST02 "${transaction.controlNumber}"`, seg);
@@ -254,7 +271,8 @@ export function parseX12(text: string): X12Interchange {
         break;
       }
       case 'GE': {
-        if (transaction) fail('envelope', `GE inside transaction set ${transaction.controlNumber} opened at ${at(transaction.segments[0])} (missing SE)`, seg);
+        if (transaction)
+          fail('envelope', `GE inside transaction set ${transaction.controlNumber} opened at ${at(transaction.segments[0])} (missing SE)`, seg);
         if (!group) fail('envelope', 'GE without a GS', seg);
         const declared = count(seg, 1, 'transaction sets');
         if (declared !== group.transactionSets.length) {
@@ -316,4 +334,3 @@ export function transactionSetsOf(interchange: X12Interchange, id: string): X12T
   if (sets.length === 0) fail('structure', `the interchange holds no ${id} transaction set`);
   return sets;
 }
-

@@ -168,7 +168,8 @@ function payerPlanId(seg: X12Segment): { nationalPlanId?: string } {
   const id = optionalText(seg, 4);
   if (qualifier === undefined && id === undefined) return {};
   if (qualifier === undefined || id === undefined) fail('structure', 'N103 and N104 of the payer come together (both or neither)', seg);
-  if (qualifier !== 'XV') fail('invalid-value', `N103 "${qualifier}" is not XV (CMS National Plan ID), the only payer identifier qualifier of 005010X221A1`, seg);
+  if (qualifier !== 'XV')
+    fail('invalid-value', `N103 "${qualifier}" is not XV (CMS National Plan ID), the only payer identifier qualifier of 005010X221A1`, seg);
   return { nationalPlanId: id };
 }
 
@@ -320,7 +321,13 @@ function readRemittance(set: X12TransactionSet, d: X12Delimiters): Remittance {
           const id = optionalText(seg, i);
           if (id === undefined) continue;
           const [reason, referenceId] = components(id, d);
-          remittance.providerAdjustments.push({ providerId, fiscalPeriodDate, reason, ...(referenceId ? { referenceId } : {}), amount: cents(seg, i + 1) });
+          remittance.providerAdjustments.push({
+            providerId,
+            fiscalPeriodDate,
+            reason,
+            ...(referenceId ? { referenceId } : {}),
+            amount: cents(seg, i + 1),
+          });
         }
         break;
       }

@@ -86,7 +86,6 @@ function digitsAt(value: string, from: number, count: number): number {
   return n;
 }
 
-
 /** "2024-01-15" → "20240115". Callers validate first; this only reformats. */
 export function ccyymmdd(isoDate: string): string {
   return isoDate.slice(0, 4) + isoDate.slice(5, 7) + isoDate.slice(8, 10);

@@ -6,7 +6,7 @@
  */
 import { count, eq } from 'drizzle-orm';
 import { claimPayments, claims } from '../../db/schema';
-import { buildTestApp, completeDocuments, createOrder, deliver, registerPatient, waitForOrder, type ApiCall } from '../support/api';
+import { buildTestApp, completeDocuments, createOrder, deliver, registerPatient, uploadRemittance, waitForOrder, type ApiCall } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
 
@@ -49,7 +49,9 @@ describe('a claim the payer accepted, then paid', () => {
   test('GET /claims lists it, with filters and paging; billers only', async () => {
     const all = await call('GET', '/claims', { role: 'biller' });
     expect(all.status).toBe(200);
-    expect(all.json.claims).toEqual([expect.objectContaining({ id: claimId, orderId, payerId: 'medicare-jb', status: 'accepted', totalCharge: 4500, paidAmount: 0 })]);
+    expect(all.json.claims).toEqual([
+      expect.objectContaining({ id: claimId, orderId, payerId: 'medicare-jb', status: 'accepted', totalCharge: 4500, paidAmount: 0 }),
+    ]);
     expect(all.json.page).toEqual({ limit: 25, offset: 0, total: 1 });
     expect((await call('GET', `/claims?orderId=${orderId}&status=accepted`, { role: 'biller' })).json.claims).toHaveLength(1);
     expect((await call('GET', '/claims?status=paid', { role: 'biller' })).json.claims).toEqual([]);
@@ -91,10 +93,10 @@ describe('a claim the payer accepted, then paid', () => {
     const remittance = files.find((file) => file.name.startsWith('sandbox-835-'));
     expect(remittance).toBeDefined();
 
-    const response = await call('POST', '/remittances', { role: 'biller', text: remittance!.x12 });
-    expect(response.status).toBe(201);
-    expect(response.json.remittances[0].claims).toEqual([expect.objectContaining({ claimId, outcome: 'paid', paid: expect.any(Number) })]);
-    expect(response.json.signals).toEqual([{ claimId, delivery: 'sent' }]);
+    const { upload, posted } = await uploadRemittance(call, remittance!.x12);
+    expect(upload.status).toBe(202);
+    expect(posted.claims).toEqual([expect.objectContaining({ claimId, outcome: 'paid', paid: expect.any(Number) })]);
+    expect(posted.signals).toEqual([{ claimId, delivery: 'sent' }]);
 
     const closed = await waitForOrder(call, orderId, (o) => o.workflow.status.stage === 'closed', 'order closed');
     expect(closed.workflow.status.claims[0]).toMatchObject({ claimId, status: 'paid' });
@@ -112,11 +114,12 @@ describe('a claim the payer accepted, then paid', () => {
     const [before] = await database.db.select({ n: count() }).from(claimPayments);
     const again = await call('POST', '/remittances', { role: 'biller', text: remittance!.x12, contentType: 'application/edi-x12' });
     expect(again.status).toBe(200);
-    expect(again.json.remittances[0]).toMatchObject({ remittanceId: response.json.remittances[0].remittanceId, duplicate: true });
-    // The claim workflow finished: a repeated signal finds nothing running, and that is not an error.
+    expect(again.json.remittances[0]).toMatchObject({ remittanceId: posted.remittanceId, duplicate: true, status: 'posted' });
+    // The claim workflow finished; a third upload still finds the first remittance and tells nobody again.
     await waitForClaimWorkflowClosed(claimId);
-    const third = await call('POST', '/remittances', { role: 'biller', text: remittance!.x12 });
-    expect(third.json.signals).toEqual([{ claimId, delivery: 'not-running' }]);
+    const third = await uploadRemittance(call, remittance!.x12);
+    expect(third.upload.status).toBe(200);
+    expect(third.posted.signals).toEqual([{ claimId, delivery: 'sent' }]);
     const [after] = await database.db.select({ n: count() }).from(claimPayments);
     expect(after.n).toBe(before.n);
   });
@@ -135,9 +138,18 @@ describe('a claim the payer rejected at the front end', () => {
   test('is corrected through the API once: the order files a new claim that corrects it', async () => {
     // Member ids ending in 92 make the sandbox's 277CA reject the claim (A7 invalid member id).
     const { orderId, claim } = await orderWithClaim('1EG4TE5MK92', 'rejected');
-    await waitForOrder(call, orderId, (o) => o.workflow.status.claims[0]?.status === 'rejected' && o.workflow.status.blockedOn === 'claim-fix', 'waiting for a fix');
+    await waitForOrder(
+      call,
+      orderId,
+      (o) => o.workflow.status.claims[0]?.status === 'rejected' && o.workflow.status.blockedOn === 'claim-fix',
+      'waiting for a fix',
+    );
     const rejected = await call('GET', `/claims/${claim.id}`, { role: 'biller' });
-    expect(rejected.json).toMatchObject({ status: 'rejected', statusReason: expect.stringContaining('277CA'), lines: [expect.objectContaining({ voided: true })] });
+    expect(rejected.json).toMatchObject({
+      status: 'rejected',
+      statusReason: expect.stringContaining('277CA'),
+      lines: [expect.objectContaining({ voided: true })],
+    });
 
     const response = await call('POST', `/orders/${orderId}/claims/${claim.id}/correct`, { role: 'biller', body: { note: 'member id corrected' } });
     expect(response.status).toBe(202);

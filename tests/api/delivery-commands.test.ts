@@ -36,14 +36,22 @@ test('10 concurrent delivery confirmations: one 202, nine 409, and the stored pr
   await completeDocuments(call, orderId);
   await waitForOrder(call, orderId, (o) => o.workflow.status.stage === 'delivery', 'waiting for delivery');
 
-  const confirmations = Array.from({ length: 10 }, (_, index) => ({ deliveredOn: daysAgo(index), signedBy: `Signer ${String.fromCharCode(65 + index)}`, relationship: 'caregiver' }));
+  const confirmations = Array.from({ length: 10 }, (_, index) => ({
+    deliveredOn: daysAgo(index),
+    signedBy: `Signer ${String.fromCharCode(65 + index)}`,
+    relationship: 'caregiver',
+  }));
   const responses = await Promise.all(confirmations.map((body) => call('POST', `/orders/${orderId}/delivery`, { role: 'delivery', body })));
 
   const statuses = responses.map((response) => response.status).sort();
   expect(statuses).toEqual([202, ...Array(9).fill(409)]);
   const acceptedAt = responses.findIndex((response) => response.status === 202);
   const accepted = confirmations[acceptedAt];
-  expect(responses[acceptedAt].json).toMatchObject({ accepted: true, command: 'deliveryConfirmed', status: { delivery: { deliveredOn: accepted.deliveredOn } } });
+  expect(responses[acceptedAt].json).toMatchObject({
+    accepted: true,
+    command: 'deliveryConfirmed',
+    status: { delivery: { deliveredOn: accepted.deliveredOn } },
+  });
   for (const refused of responses.filter((response) => response.status === 409)) {
     expect(refused.json.error).toMatchObject({ code: 'conflict', message: expect.stringContaining(`already delivered on ${accepted.deliveredOn}`) });
     // No PHI in refusals: the signer's name is never echoed back.

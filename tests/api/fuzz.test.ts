@@ -39,12 +39,66 @@ type Random = ReturnType<typeof generator>;
 
 const longText = 'A'.repeat(100_000);
 const junkStrings = [
-  '', ' ', 'NaN', 'Infinity', '-Infinity', '-1', '0', '3e9', '1e308', '9'.repeat(40), '12.5', 'true', 'null', '[]', '{}',
-  'a\u0000b', '\u0000', 'tab\there', 'line\nbreak', 'cr\rhere', '\u0007bell', 'del\u007f', '\u0085next-line', '\ud800', 'x\udc00y', '\udbff',
-  '😀 emoji', 'Ünïcödé', "' or 1=1 --", 'Robert"); drop table patients;--', '*~:^|', '%00', '../../etc/passwd', '<script>alert(1)</script>',
-  longText, '2026-02-30', '1900-01-01', '9999-12-31', '00000000-0000-0000-0000-000000000000', 'E0601', 'M17.11', '1EG4TE5MK73',
+  '',
+  ' ',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-1',
+  '0',
+  '3e9',
+  '1e308',
+  '9'.repeat(40),
+  '12.5',
+  'true',
+  'null',
+  '[]',
+  '{}',
+  'a\u0000b',
+  '\u0000',
+  'tab\there',
+  'line\nbreak',
+  'cr\rhere',
+  '\u0007bell',
+  'del\u007f',
+  '\u0085next-line',
+  '\ud800',
+  'x\udc00y',
+  '\udbff',
+  '😀 emoji',
+  'Ünïcödé',
+  "' or 1=1 --",
+  'Robert"); drop table patients;--',
+  '*~:^|',
+  '%00',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  longText,
+  '2026-02-30',
+  '1900-01-01',
+  '9999-12-31',
+  '00000000-0000-0000-0000-000000000000',
+  'E0601',
+  'M17.11',
+  '1EG4TE5MK73',
 ];
-const junkNumbers = [0, -1, -0, 1.5, 3e9, 3_000_000_000, 2 ** 31, 2 ** 53, 2 ** 53 + 2, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 10_000_001, 99_999_999_999, 1e-7];
+const junkNumbers = [
+  0,
+  -1,
+  -0,
+  1.5,
+  3e9,
+  3_000_000_000,
+  2 ** 31,
+  2 ** 53,
+  2 ** 53 + 2,
+  1e308,
+  -1e308,
+  Number.MAX_SAFE_INTEGER,
+  10_000_001,
+  99_999_999_999,
+  1e-7,
+];
 
 function junkValue(random: Random, depth = 0): unknown {
   switch (random.int(7)) {
@@ -103,7 +157,9 @@ function sample(schema: JsonSchema, components: Record<string, JsonSchema>, ids:
     case 'object':
       return depth > 4
         ? {}
-        : Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, sampleProperty(name, property, components, ids, depth)]));
+        : Object.fromEntries(
+            Object.entries(schema.properties ?? {}).map(([name, property]) => [name, sampleProperty(name, property, components, ids, depth)]),
+          );
     case 'array':
       return schema.items ? [sample(schema.items, components, ids, depth + 1)] : [];
     case 'integer':
@@ -160,7 +216,12 @@ function validBodies(ids: Ids, today: string): Record<string, unknown> {
   return {
     'POST /patients': patientBody,
     'POST /patients/{id}/coverages': { payerId: 'medicare-jb', memberId: '1EG4TE5MK73', priority: 'secondary', groupNumber: 'G-1' },
-    'POST /orders': orderBody(ids, { items: [{ hcpcs: 'E0100', quantity: 1, acquisition: 'purchase', unitCharge: 4500 }, { hcpcs: 'L1832', quantity: 1, acquisition: 'purchase', side: 'bilateral', unitCharge: 90_000 }] }),
+    'POST /orders': orderBody(ids, {
+      items: [
+        { hcpcs: 'E0100', quantity: 1, acquisition: 'purchase', unitCharge: 4500 },
+        { hcpcs: 'L1832', quantity: 1, acquisition: 'purchase', side: 'bilateral', unitCharge: 90_000 },
+      ],
+    }),
     'POST /orders/{id}/documents': { kind: 'standard-written-order', reference: 'dms://orders/1/swo.pdf' },
     'POST /orders/{id}/documents/{docId}/review': { decision: 'rejected', reason: 'unsigned' },
     'POST /orders/{id}/coverage': { coverageId: ids.coverageId },
@@ -200,14 +261,56 @@ interface Ids {
 }
 
 const junkParams = [
-  'not-a-uuid', '0', '-1', '%00', '%00abc', '%ED%A0%80', '%F0%9F%98', '%', '%zz', '..', '%2e%2e', '%20', 'a'.repeat(5_000),
-  '00000000-0000-4000-8000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '1e308', 'NaN', '%0A', '%7F', '%C2%85',
+  'not-a-uuid',
+  '0',
+  '-1',
+  '%00',
+  '%00abc',
+  '%ED%A0%80',
+  '%F0%9F%98',
+  '%',
+  '%zz',
+  '..',
+  '%2e%2e',
+  '%20',
+  'a'.repeat(5_000),
+  '00000000-0000-4000-8000-000000000000',
+  'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  '1e308',
+  'NaN',
+  '%0A',
+  '%7F',
+  '%C2%85',
 ];
-const junkQueryValues = ['', 'abc', '-1', '0', '1e308', '3e9', '101', '1.5', 'NaN', '%00', '%ED%A0%80', '%', 'a%0Ab', encodeURIComponent(longText.slice(0, 5_000)), '2026-02-30', 'open'];
+const junkQueryValues = [
+  '',
+  'abc',
+  '-1',
+  '0',
+  '1e308',
+  '3e9',
+  '101',
+  '1.5',
+  'NaN',
+  '%00',
+  '%ED%A0%80',
+  '%',
+  'a%0Ab',
+  encodeURIComponent(longText.slice(0, 5_000)),
+  '2026-02-30',
+  'open',
+];
 
 function pathFor(template: string, random: Random, ids: Ids): string {
   return template.replace(/\{(\w+)\}/g, (_match, name: string) => {
-    const real = name === 'claimId' ? ids.claimId : template.startsWith('/claims') ? ids.claimId : template.startsWith('/patients') ? ids.patientId : ids.orderId;
+    const real =
+      name === 'claimId'
+        ? ids.claimId
+        : template.startsWith('/claims')
+          ? ids.claimId
+          : template.startsWith('/patients')
+            ? ids.patientId
+            : ids.orderId;
     return random.next() < 0.3 ? real : random.pick(junkParams);
   });
 }
@@ -226,8 +329,33 @@ function queryFor(parameters: Array<{ name: string; in: string }>, random: Rando
 /** Nesting deeper than JSON.stringify can write: built as text. */
 const deepJson = (depth: number) => `${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`;
 
-const malformedJson = [deepJson(5_000), deepJson(100_000), '{', '{"a":', 'nul', '[]', '"text"', '123', 'null', 'true', '{"a":1}{', '{"a":1,}', "{'a':1}", '\u0000', '{"a":"\\ud800"}', '{"a":"\\u0000"}', '\ufeff{}'];
-const otherMediaTypes = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=latin1', ''];
+const malformedJson = [
+  deepJson(5_000),
+  deepJson(100_000),
+  '{',
+  '{"a":',
+  'nul',
+  '[]',
+  '"text"',
+  '123',
+  'null',
+  'true',
+  '{"a":1}{',
+  '{"a":1,}',
+  "{'a':1}",
+  '\u0000',
+  '{"a":"\\ud800"}',
+  '{"a":"\\u0000"}',
+  '\ufeff{}',
+];
+const otherMediaTypes = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/json; charset=latin1',
+  '',
+];
 
 const paid835 = readFileSync(join(__dirname, '../fixtures/x12/835-medicare-paid.x12'), 'utf8');
 function damaged835(random: Random): string {
@@ -241,11 +369,17 @@ function damaged835(random: Random): string {
     case 2:
       return paid835.replace('CLP*C1001*1*150*', `CLP*C1001*1*${random.pick(['1e308', '99999999999999999999', '-5', 'NaN', '3000000000'])}*`);
     case 3:
-      return paid835.replace('SVC*HC:E0601:RR:KH:KX*150*39.2**1', `SVC*HC:E0601:RR:KH:KX*150*39.2**${random.pick(['1e308', '3000000000', '-1', '0.5', 'x'])}`);
+      return paid835.replace(
+        'SVC*HC:E0601:RR:KH:KX*150*39.2**1',
+        `SVC*HC:E0601:RR:KH:KX*150*39.2**${random.pick(['1e308', '3000000000', '-1', '0.5', 'x'])}`,
+      );
     case 4:
       return paid835.replace('BPR*I*1215.2', `BPR*I*${random.pick(['12152000000000', '-1215.2', '1215.205', ''])}`);
     case 5:
-      return paid835.split('~').filter(() => random.next() > 0.1).join('~');
+      return paid835
+        .split('~')
+        .filter(() => random.next() > 0.1)
+        .join('~');
     case 6:
       return paid835.replace(/~/g, random.pick(['~\n', '~\r\n', '\n']));
     default:
@@ -275,6 +409,7 @@ const acceptingTemporal: TemporalPort = {
   signalClaim: async () => 'sent',
   startCreditBalance: async () => undefined,
   updateCreditBalance: async () => ({ outcome: 'missing' }),
+  startRemittance: async () => undefined,
 };
 
 let database: TestDatabase;
@@ -290,7 +425,9 @@ beforeAll(async () => {
   const order = await call('POST', '/orders', { role: 'intake', body: orderBody(patient) });
   if (order.status !== 201) throw new Error(`order not created: ${order.status} ${order.text}`);
   const seeded = await seedPatientOrder(database.db, { patientId: patient.patientId });
-  const [claim] = await insertClaims(database.db, [{ order: seeded, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, rentalMonth: 1 }] }]);
+  const [claim] = await insertClaims(database.db, [
+    { order: seeded, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, rentalMonth: 1 }] },
+  ]);
   ids = { ...patient, orderId: order.json.orderId, claimId: claim.claimId };
 }, 120_000);
 afterAll(async () => {
@@ -320,39 +457,62 @@ function problemOf(request: Sent, status: number, text: string): string | undefi
     return `${status} without a JSON body for ${where}: ${text.slice(0, 200)}`;
   }
   const error = body?.error;
-  if (typeof error?.code !== 'string' || typeof error?.message !== 'string' || !('details' in error)) return `${status} not in the error shape for ${where}: ${text.slice(0, 200)}`;
+  if (typeof error?.code !== 'string' || typeof error?.message !== 'string' || !('details' in error))
+    return `${status} not in the error shape for ${where}: ${text.slice(0, 200)}`;
   return undefined;
 }
 
-function requestsFor(template: string, method: string, operation: any, components: Record<string, JsonSchema>, random: Random, count: number): Sent[] {
+function requestsFor(
+  template: string,
+  method: string,
+  operation: any,
+  components: Record<string, JsonSchema>,
+  random: Random,
+  count: number,
+): Sent[] {
   const content = operation?.requestBody?.content ?? {};
   const jsonSchema: JsonSchema | undefined = content['application/json']?.schema;
   const takesX12 = 'text/plain' in content;
-  const valid = validBodies(ids, new Date().toISOString().slice(0, 10))[`${method} ${template}`] ?? (jsonSchema ? sample(jsonSchema, components, ids) : undefined);
+  const valid =
+    validBodies(ids, new Date().toISOString().slice(0, 10))[`${method} ${template}`] ??
+    (jsonSchema ? sample(jsonSchema, components, ids) : undefined);
   const role = () => random.pick(['admin', 'admin', 'admin', 'admin', 'biller', 'intake', 'reviewer', undefined]);
-  const realPath = (query = '') => template.replace(/\{(\w+)\}/g, (_match, name: string) => (name === 'claimId' || template.startsWith('/claims') ? ids.claimId : ids.orderId)) + query;
-  const swept: Sent[] = valid === undefined ? [] : sweep(valid).map((body) => ({ method, path: realPath(), role: 'admin', body: JSON.stringify(body), contentType: 'application/json' }));
+  const realPath = (query = '') =>
+    template.replace(/\{(\w+)\}/g, (_match, name: string) => (name === 'claimId' || template.startsWith('/claims') ? ids.claimId : ids.orderId)) +
+    query;
+  const swept: Sent[] =
+    valid === undefined
+      ? []
+      : sweep(valid).map((body) => ({ method, path: realPath(), role: 'admin', body: JSON.stringify(body), contentType: 'application/json' }));
   const queried: Sent[] = (operation?.parameters ?? [])
     .filter((parameter: { in: string }) => parameter.in === 'query')
-    .flatMap((parameter: { name: string }) => controlQueryValues.map((value) => ({ method, path: realPath(`?${parameter.name}=${value}`), role: 'admin' })));
-  return [...swept, ...queried, ...Array.from({ length: count }, (): Sent => {
-    // One thing wrong at a time, mostly: junk in the path or the query would hide what the body does.
-    const query = random.next() < 0.3 ? queryFor(operation?.parameters ?? [], random) : '';
-    const path = (random.next() < 0.3 ? pathFor(template, random, ids) : realPath()) + query;
-    const base = { method, path, role: role() };
-    const kind = random.int(10);
-    if (takesX12) {
-      if (kind < 7) return { ...base, body: damaged835(random), contentType: random.pick(['text/plain', 'application/edi-x12', 'text/plain; charset=utf-8']) };
-      if (kind < 9) return { ...base, body: damaged835(random), contentType: random.pick(otherMediaTypes) };
+    .flatMap((parameter: { name: string }) =>
+      controlQueryValues.map((value) => ({ method, path: realPath(`?${parameter.name}=${value}`), role: 'admin' })),
+    );
+  return [
+    ...swept,
+    ...queried,
+    ...Array.from({ length: count }, (): Sent => {
+      // One thing wrong at a time, mostly: junk in the path or the query would hide what the body does.
+      const query = random.next() < 0.3 ? queryFor(operation?.parameters ?? [], random) : '';
+      const path = (random.next() < 0.3 ? pathFor(template, random, ids) : realPath()) + query;
+      const base = { method, path, role: role() };
+      const kind = random.int(10);
+      if (takesX12) {
+        if (kind < 7)
+          return { ...base, body: damaged835(random), contentType: random.pick(['text/plain', 'application/edi-x12', 'text/plain; charset=utf-8']) };
+        if (kind < 9) return { ...base, body: damaged835(random), contentType: random.pick(otherMediaTypes) };
+        return { ...base };
+      }
+      if (kind < 5 && valid !== undefined) return { ...base, body: JSON.stringify(mutate(valid, random)), contentType: 'application/json' };
+      if (kind < 6) return { ...base, body: JSON.stringify(junkValue(random)), contentType: 'application/json' };
+      if (kind < 7) return { ...base, body: random.pick(malformedJson), contentType: 'application/json' };
+      if (kind < 8) return { ...base, body: JSON.stringify(valid ?? {}), contentType: random.pick(otherMediaTypes) };
+      if (kind < 9)
+        return { ...base, body: new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), contentType: 'application/json' };
       return { ...base };
-    }
-    if (kind < 5 && valid !== undefined) return { ...base, body: JSON.stringify(mutate(valid, random)), contentType: 'application/json' };
-    if (kind < 6) return { ...base, body: JSON.stringify(junkValue(random)), contentType: 'application/json' };
-    if (kind < 7) return { ...base, body: random.pick(malformedJson), contentType: 'application/json' };
-    if (kind < 8) return { ...base, body: JSON.stringify(valid ?? {}), contentType: random.pick(otherMediaTypes) };
-    if (kind < 9) return { ...base, body: new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), contentType: 'application/json' };
-    return { ...base };
-  })];
+    }),
+  ];
 }
 
 describe('fuzzing every route of /openapi.json', () => {

@@ -80,7 +80,10 @@ describe('POST /orders with a coverage of another DME MAC', () => {
     const response = await call('POST', '/orders', { role: 'intake', body: orderBody({ patientId, coverageId: coverage.id }) });
     expect(response.status).toBe(422);
     expect(response.json.error.details).toEqual([
-      expect.objectContaining({ field: 'coverageId', message: expect.stringContaining('jurisdiction JC: use payer medicare-jc (Medicare DME MAC Jurisdiction C (CGS), EDI payer id 18003)') }),
+      expect.objectContaining({
+        field: 'coverageId',
+        message: expect.stringContaining('jurisdiction JC: use payer medicare-jc (Medicare DME MAC Jurisdiction C (CGS), EDI payer id 18003)'),
+      }),
     ]);
     expect(await countRows(orders, patientId)).toBe(0);
   });
@@ -139,13 +142,17 @@ describe('POST /orders/:id/coverage with a coverage of another DME MAC', () => {
     const patientId = await registerTexan();
     const { orderId, coverageId: texasCoverage } = await orderOf(patientId, 'commercial-acme');
     const oldContractor = await storeCoverage(patientId, 'medicare-jc');
-    expect((await call('POST', `/patients/${patientId}/addresses`, { role: 'intake', body: { ...ohioAddress, effectiveOn: '2025-03-10' } })).status).toBe(201);
+    expect(
+      (await call('POST', `/patients/${patientId}/addresses`, { role: 'intake', body: { ...ohioAddress, effectiveOn: '2025-03-10' } })).status,
+    ).toBe(201);
     const response = await correct(orderId, oldContractor);
     expect(response.status).toBe(422);
     expect(response.json.error.details).toEqual([
       { field: 'coverageId', message: expect.stringContaining('medicare-jc is the DME MAC of jurisdiction JC') },
     ]);
-    expect(response.json.error.details[0].message).toContain('jurisdiction JB: use payer medicare-jb (Medicare DME MAC Jurisdiction B (CGS), EDI payer id 17003)');
+    expect(response.json.error.details[0].message).toContain(
+      'jurisdiction JB: use payer medicare-jb (Medicare DME MAC Jurisdiction B (CGS), EDI payer id 17003)',
+    );
     expect(await coverageOfOrder(orderId)).toBe(texasCoverage);
   });
 });
@@ -156,12 +163,18 @@ describe('POST /patients/:id/addresses', () => {
 
   test('records a move: 201, GET /patients/:id shows the new address and its DME MAC', async () => {
     const patientId = await registerTexan();
-    expect((await call('GET', `/patients/${patientId}`, { role: 'biller' })).json).toMatchObject({ address: { state: 'TX' }, dmeMacJurisdiction: 'JC' });
+    expect((await call('GET', `/patients/${patientId}`, { role: 'biller' })).json).toMatchObject({
+      address: { state: 'TX' },
+      dmeMacJurisdiction: 'JC',
+    });
     const response = await move(patientId, { ...ohioAddress, effectiveOn: '2025-03-10' });
     expect(response.status).toBe(201);
     expect(response.headers.get('location')).toBe(`/patients/${patientId}`);
     const patient = await call('GET', `/patients/${patientId}`, { role: 'biller' });
-    expect(patient.json).toMatchObject({ address: { line1: '12 Main St', line2: null, city: 'Columbus', state: 'OH', zip: '43215' }, dmeMacJurisdiction: 'JB' });
+    expect(patient.json).toMatchObject({
+      address: { line1: '12 Main St', line2: null, city: 'Columbus', state: 'OH', zip: '43215' },
+      dmeMacJurisdiction: 'JB',
+    });
     const [audit] = await database.db
       .select()
       .from(auditEvents)
@@ -231,7 +244,9 @@ describe('a move into another jurisdiction while a Medicare order is open', () =
 
   test('opens a biller task naming the two jurisdictions only', async () => {
     const { patientId, orderId } = await texanWithOrder('medicare-jc', '1EG4TE5MK73');
-    expect((await call('POST', `/patients/${patientId}/addresses`, { role: 'intake', body: { ...ohioAddress, effectiveOn: '2025-03-10' } })).status).toBe(201);
+    expect(
+      (await call('POST', `/patients/${patientId}/addresses`, { role: 'intake', body: { ...ohioAddress, effectiveOn: '2025-03-10' } })).status,
+    ).toBe(201);
     const [task] = await tasksOf(orderId);
     expect(task).toMatchObject({ role: 'biller', kind: 'dme-mac-changed', status: 'open' });
     expect(task.title).toBe(
@@ -245,7 +260,10 @@ describe('a move into another jurisdiction while a Medicare order is open', () =
     expect((await call('POST', `/patients/${sameMac.patientId}/addresses`, { role: 'intake', body: florida })).status).toBe(201);
     expect(await tasksOf(sameMac.orderId)).toEqual([]);
     const commercial = await texanWithOrder('commercial-acme', 'ACME-2');
-    expect((await call('POST', `/patients/${commercial.patientId}/addresses`, { role: 'intake', body: { ...ohioAddress, effectiveOn: '2025-03-10' } })).status).toBe(201);
+    expect(
+      (await call('POST', `/patients/${commercial.patientId}/addresses`, { role: 'intake', body: { ...ohioAddress, effectiveOn: '2025-03-10' } }))
+        .status,
+    ).toBe(201);
     expect(await tasksOf(commercial.orderId)).toEqual([]);
   });
 });
@@ -257,7 +275,9 @@ describe('the claim builder routes by the address on file the day the claim is p
 
   beforeAll(async () => {
     patientId = await registerTexan();
-    expect((await call('POST', `/patients/${patientId}/addresses`, { role: 'intake', body: { ...ohioAddress, effectiveOn: '2025-03-10' } })).status).toBe(201);
+    expect(
+      (await call('POST', `/patients/${patientId}/addresses`, { role: 'intake', body: { ...ohioAddress, effectiveOn: '2025-03-10' } })).status,
+    ).toBe(201);
   });
 
   test.each([
@@ -276,7 +296,17 @@ describe('the claim builder routes by the address on file the day the claim is p
   test('a patient stored without address history is routed by the patient row', async () => {
     const [bare] = await database.db
       .insert(patients)
-      .values({ firstName: 'Pat', lastName: 'Row', birthDate: '1950-01-01', sex: 'F', addressLine1: '1 Elm St', city: 'Anchorage', state: 'AK', zip: '99501', createdBy: 'test' })
+      .values({
+        firstName: 'Pat',
+        lastName: 'Row',
+        birthDate: '1950-01-01',
+        sex: 'F',
+        addressLine1: '1 Elm St',
+        city: 'Anchorage',
+        state: 'AK',
+        zip: '99501',
+        createdBy: 'test',
+      })
       .returning();
     expect(await routeToPayer(database.db, await payer('medicare-jb'), bare, '2025-02-10')).toMatchObject({ ok: true, payer: { id: 'medicare-jd' } });
   });

@@ -23,7 +23,9 @@ beforeAll(async () => {
   call = buildTestApp(database).call;
   patient = await registerPatient(call);
   const order = await seedPatientOrder(database.db, { patientId: patient.patientId });
-  [{ claimId }] = await insertClaims(database.db, [{ order, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, rentalMonth: 1 }] }]);
+  [{ claimId }] = await insertClaims(database.db, [
+    { order, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, rentalMonth: 1 }] },
+  ]);
 });
 afterAll(async () => {
   await database?.drop();
@@ -34,10 +36,18 @@ const item = (fields: Record<string, unknown>) => ({ hcpcs: 'E0100', quantity: 1
 
 describe('POST /orders refuses charges past their ceilings (422 naming the item field) and stores nothing', () => {
   test.each([
-    ['9999 × $100,000.00: a $999,900,000 line (the order whose claim overflowed)', [item({ quantity: 9999, unitCharge: 10_000_000 })], ['items.0.quantity']],
+    [
+      '9999 × $100,000.00: a $999,900,000 line (the order whose claim overflowed)',
+      [item({ quantity: 9999, unitCharge: 10_000_000 })],
+      ['items.0.quantity'],
+    ],
     ['a unit charge of $100,000.01', [item({ unitCharge: 10_000_001 })], ['items.0.unitCharge']],
     ['a unit charge of 1e15 cents', [item({ unitCharge: 1e15 })], ['items.0.unitCharge']],
-    ['eleven $1,000,000 lines: a claim past $10,000,000', Array.from({ length: 11 }, () => item({ hcpcs: 'K0001', acquisition: 'rental', quantity: 10, unitCharge: 10_000_000 })), ['items.10.quantity']],
+    [
+      'eleven $1,000,000 lines: a claim past $10,000,000',
+      Array.from({ length: 11 }, () => item({ hcpcs: 'K0001', acquisition: 'rental', quantity: 10, unitCharge: 10_000_000 })),
+      ['items.10.quantity'],
+    ],
   ])('%s', async (_name, items, fields) => {
     const rows = async () => [await database.db.select({ n: count() }).from(orders), await database.db.select({ n: count() }).from(orderItems)];
     const before = await rows();
@@ -121,8 +131,20 @@ describe('a genuine internal failure is still a 500, and says nothing about the 
   test('the body is generic and the log line carries the route, never the error text', async () => {
     const lines: string[] = [];
     const phi = 'Ada Lovelace 1948-02-29 1EG4TE5MK73';
-    const broken = { ...database, db: new Proxy(database.db, { get: () => () => { throw new Error(phi); } }) };
-    const app = createApp({ database: broken, temporal: {} as never, apiKeys: testKeys, logger: createLogger('info', {}, (line) => lines.push(line)) });
+    const broken = {
+      ...database,
+      db: new Proxy(database.db, {
+        get: () => () => {
+          throw new Error(phi);
+        },
+      }),
+    };
+    const app = createApp({
+      database: broken,
+      temporal: {} as never,
+      apiKeys: testKeys,
+      logger: createLogger('info', {}, (line) => lines.push(line)),
+    });
     const response = await apiClient(app)('GET', `/patients/${patient.patientId}`, { role: 'admin' });
     expect(response.status).toBe(500);
     expect(response.json.error.code).toBe('internal');

@@ -48,9 +48,19 @@ async function refused(change: Record<string, unknown>) {
 describe('POST /orders: the oxygen prescription agrees with the items (422 naming the field)', () => {
   test.each<[string, Record<string, unknown>, string, string]>([
     ['an oxygen item without the oxygen block', { items: [concentrator] }, 'oxygen', 'items.0 (E1390) is oxygen equipment'],
-    ['a flow on a CPAP order (oxygen block, no oxygen item)', { items: [cpap], oxygen: oxygen({ portable: false }) }, 'oxygen', 'order with oxygen equipment'],
+    [
+      'a flow on a CPAP order (oxygen block, no oxygen item)',
+      { items: [cpap], oxygen: oxygen({ portable: false }) },
+      'oxygen',
+      'order with oxygen equipment',
+    ],
     ['portable prescribed but no portable item', { items: [concentrator], oxygen: oxygen() }, 'oxygen.portable', 'no portable item (E0431, E0434)'],
-    ['a portable item with portable: false', { items: [concentrator, portableTank], oxygen: oxygen({ portable: false }) }, 'oxygen.portable', 'items.1 (E0431) is a portable system'],
+    [
+      'a portable item with portable: false',
+      { items: [concentrator, portableTank], oxygen: oxygen({ portable: false }) },
+      'oxygen.portable',
+      'items.1 (E0431) is a portable system',
+    ],
     [
       'a result that does not meet group I',
       { items: [concentrator, portableTank], oxygen: oxygen({}, { result: { saturationPercent: 92 } }) },
@@ -71,7 +81,11 @@ describe('POST /orders: the oxygen prescription agrees with the items (422 namin
     ],
     [
       'an inpatient study more than 2 days before discharge',
-      { orderDate: '2025-01-10', items: [concentrator, portableTank], oxygen: oxygen({}, { testDate: '2025-01-01', inpatientDischargeDate: '2025-01-05' }) },
+      {
+        orderDate: '2025-01-10',
+        items: [concentrator, portableTank],
+        oxygen: oxygen({}, { testDate: '2025-01-01', inpatientDischargeDate: '2025-01-05' }),
+      },
       'oxygen.qualification.testDate',
       'within 2 days before discharge',
     ],
@@ -94,12 +108,24 @@ describe('POST /orders: the shape of the oxygen block and the removed per-item f
     ['a flow of 40 LPM', { items: [concentrator, portableTank], oxygen: oxygen({ flowLpm: 40 }) }, 'oxygen.flowLpm', 'at most 15 litres per minute'],
     ['a flow as text', { items: [concentrator, portableTank], oxygen: oxygen({ flowLpm: '5' }) }, 'oxygen.flowLpm', 'litres per minute'],
     ['group IV', { items: [concentrator, portableTank], oxygen: oxygen({}, { group: 'IV' }) }, 'oxygen.qualification.group', 'I, II or III'],
-    ['a saturation of 101%', { items: [concentrator, portableTank], oxygen: oxygen({}, { result: { saturationPercent: 101 } }) }, 'oxygen.qualification.result.saturationPercent', 'from 50 to 100 percent'],
-    ['an empty result', { items: [concentrator, portableTank], oxygen: oxygen({}, { result: {} }) }, 'oxygen.qualification.result', 'pao2MmHg or saturationPercent'],
+    [
+      'a saturation of 101%',
+      { items: [concentrator, portableTank], oxygen: oxygen({}, { result: { saturationPercent: 101 } }) },
+      'oxygen.qualification.result.saturationPercent',
+      'from 50 to 100 percent',
+    ],
+    [
+      'an empty result',
+      { items: [concentrator, portableTank], oxygen: oxygen({}, { result: {} }) },
+      'oxygen.qualification.result',
+      'pao2MmHg or saturationPercent',
+    ],
   ])('%s', async (_rule, change, field, message) => {
     const response = await refused(change);
     expect(response.status).toBe(400);
-    expect(response.json.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.stringContaining(message) })]));
+    expect(response.json.error.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field, message: expect.stringContaining(message) })]),
+    );
   });
 });
 
@@ -110,7 +136,8 @@ describe('POST /orders: quantity counts per side', () => {
     expect(response.json.error.details).toEqual([
       {
         field: 'items.0.quantity',
-        message: 'L1832 allows at most 1 per side and quantity counts per side: a pair is side bilateral, quantity 1 (two lines, LT and RT, of 1 unit each)',
+        message:
+          'L1832 allows at most 1 per side and quantity counts per side: a pair is side bilateral, quantity 1 (two lines, LT and RT, of 1 unit each)',
       },
     ]);
   });
@@ -119,6 +146,12 @@ describe('POST /orders: quantity counts per side', () => {
     const response = await refused({ items: [{ hcpcs: 'L1851', quantity: 3, acquisition: 'purchase', side: 'RT', unitCharge: 90_000 }] });
     expect(response.status).toBe(422);
     expect(response.json.error.details).toEqual([expect.objectContaining({ field: 'items.0.quantity' })]);
+  });
+
+  test('a side on an item not billed by side (a CPAP) is a 422 on items.0.side: bilateral would bill it twice', async () => {
+    const response = await refused({ items: [{ hcpcs: 'E0601', quantity: 1, acquisition: 'rental', side: 'bilateral', unitCharge: 12_000 }] });
+    expect(response.status).toBe(422);
+    expect(response.json.error.details).toEqual([{ field: 'items.0.side', message: 'E0601 (category CR) is not billed by side: leave side out' }]);
   });
 
   test('the OpenAPI schema says quantity counts per side', async () => {

@@ -4,10 +4,12 @@
  * live status, and every staff command (an Update) with its 404/409/422/202 answers.
  */
 import { randomUUID } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, isNull } from 'drizzle-orm';
+import { startPendingWorkflows } from '../../activities/workflow-starts';
 import { temporalPort } from '../../api/temporal';
 import { auditEvents, deliveries, documents, orderItems, orders, prescribers, tasks } from '../../db/schema';
-import { orderWorkflowId } from '../../workflows/definitions';
+import { ORDER_TASK_QUEUE, orderWorkflowId } from '../../workflows/definitions';
+import { createLogger } from '../../logger';
 import { DmeHcpcs, DmePayer, DmeStage } from '../../workflows/search-attributes';
 import {
   buildTestApp,
@@ -83,18 +85,40 @@ describe('POST /orders', () => {
     });
     expect(response.status).toBe(201);
     const { orderId } = response.json;
-    expect(response.json).toEqual({ orderId: expect.stringMatching(/^[0-9a-f-]{36}$/), workflowId: `order-${orderId}`, stage: 'documentation' });
+    expect(response.json).toEqual({
+      orderId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      workflowId: `order-${orderId}`,
+      stage: 'documentation',
+      workflowStarted: true,
+    });
     expect(response.headers.get('location')).toBe(`/orders/${orderId}`);
 
     const [order] = await database.db.select().from(orders).where(eq(orders.id, orderId));
-    expect(order).toMatchObject({ payerId: 'medicare-jb', prescriberNpi: prescriber.npi, diagnoses: ['M1711', 'E119'], workflowId: `order-${orderId}`, createdBy: 'ivy.intake' });
+    expect(order).toMatchObject({
+      payerId: 'medicare-jb',
+      prescriberNpi: prescriber.npi,
+      diagnoses: ['M1711', 'E119'],
+      workflowId: `order-${orderId}`,
+      createdBy: 'ivy.intake',
+    });
     const items = await database.db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(orderItems.lineNumber);
     expect(items).toEqual([
-      expect.objectContaining({ lineNumber: 1, hcpcs: 'E0100', acquisition: 'purchase', side: null, options: { replacement: true }, unitCharge: 4500 }),
+      expect.objectContaining({
+        lineNumber: 1,
+        hcpcs: 'E0100',
+        acquisition: 'purchase',
+        side: null,
+        options: { replacement: true },
+        unitCharge: 4500,
+      }),
       expect.objectContaining({ lineNumber: 2, hcpcs: 'L1832', side: 'bilateral', options: {}, unitCharge: 90000 }),
     ]);
     const [audit] = await database.db.select().from(auditEvents).where(eq(auditEvents.entityId, orderId));
-    expect(audit).toMatchObject({ actor: 'ivy.intake', action: 'order.created', detail: { payerId: 'medicare-jb', hcpcs: ['E0100', 'L1832'], items: 2 } });
+    expect(audit).toMatchObject({
+      actor: 'ivy.intake',
+      action: 'order.created',
+      detail: { payerId: 'medicare-jb', hcpcs: ['E0100', 'L1832'], items: 2 },
+    });
 
     const handle = stack.client.workflow.getHandle(`order-${orderId}`);
     const description = await handle.describe();
@@ -133,7 +157,11 @@ describe('POST /orders', () => {
     ['items.0.unitCharge', { items: [{ hcpcs: 'E0100', quantity: 1, acquisition: 'purchase', unitCharge: 12.5 }] }, 'whole number of cents'],
     ['items.0.side', { items: [{ hcpcs: 'E0100', quantity: 1, acquisition: 'purchase', unitCharge: 100, side: 'left' }] }, 'LT, RT or bilateral'],
     ['items.0', { items: [{ hcpcs: 'E0100', quantity: 1, acquisition: 'purchase', unitCharge: 100, colour: 'red' }] }, 'colour'],
-    ['items.0.oxygenFlow', { items: [{ hcpcs: 'E1390', quantity: 1, acquisition: 'rental', unitCharge: 100, oxygenFlow: 'over-4-lpm' }] }, 'oxygen.flowLpm'],
+    [
+      'items.0.oxygenFlow',
+      { items: [{ hcpcs: 'E1390', quantity: 1, acquisition: 'rental', unitCharge: 100, oxygenFlow: 'over-4-lpm' }] },
+      'oxygen.flowLpm',
+    ],
   ])('rejects a bad %s with 400 naming the field and the rule, and writes nothing', async (field, change, rule) => {
     const patient = await registerPatient(call);
     const before = await tableCounts();
@@ -146,9 +174,21 @@ describe('POST /orders', () => {
 
   test.each([
     ['items.0.hcpcs', () => ({ items: [{ hcpcs: 'E9999', quantity: 1, acquisition: 'purchase', unitCharge: 100 }] }), 'not in the catalog'],
-    ['items.0.acquisition', () => ({ items: [{ hcpcs: 'L1832', quantity: 1, acquisition: 'rental', unitCharge: 100 }] }), 'purchase only, not rental'],
-    ['items.0.acquisition', () => ({ items: [{ hcpcs: 'E0910', quantity: 1, acquisition: 'purchase', unitCharge: 100 }] }), 'rental only, not purchase'],
-    ['items.0.election', () => ({ items: [{ hcpcs: 'E0100', quantity: 1, acquisition: 'purchase', unitCharge: 100, election: 'rental' }] }), 'no purchase election'],
+    [
+      'items.0.acquisition',
+      () => ({ items: [{ hcpcs: 'L1832', quantity: 1, acquisition: 'rental', unitCharge: 100 }] }),
+      'purchase only, not rental',
+    ],
+    [
+      'items.0.acquisition',
+      () => ({ items: [{ hcpcs: 'E0910', quantity: 1, acquisition: 'purchase', unitCharge: 100 }] }),
+      'rental only, not purchase',
+    ],
+    [
+      'items.0.election',
+      () => ({ items: [{ hcpcs: 'E0100', quantity: 1, acquisition: 'purchase', unitCharge: 100, election: 'rental' }] }),
+      'no purchase election',
+    ],
     ['prescriber.npi', () => ({ prescriber: { ...prescriber, npi: '1987654329' } }), 'check digit'],
     ['orderDate', () => ({ orderDate: daysFromToday(2) }), 'must not be in the future'],
     ['patientId', () => ({ patientId: unknownId }), 'does not exist'],
@@ -191,7 +231,7 @@ describe('POST /orders', () => {
     expect(response.json.error.details.map((problem: { field: string }) => problem.field)).toEqual(['prescriber.npi', 'items.1.hcpcs']);
   });
 
-  test('when Temporal does not start the workflow, nothing is left behind: no order, items, audit row or new prescriber', async () => {
+  test('when Temporal does not start the workflow, the order is kept with its start marker and the relay starts it', async () => {
     const failingStart = buildTestApp(database, {
       ...stack.temporal,
       startOrder: async () => {
@@ -199,29 +239,49 @@ describe('POST /orders', () => {
       },
     }).call;
     const patient = await registerPatient(call);
-    const before = await tableCounts();
     const response = await failingStart('POST', '/orders', {
       role: 'intake',
       body: orderBody(patient, { prescriber: { npi: '1555555550', firstName: 'Alan', lastName: 'Turing' } }),
     });
-    expect(response.status).toBe(503);
-    expect(response.json.error).toMatchObject({ code: 'temporal_unavailable', message: expect.stringContaining('nothing was saved') });
-    expect(await tableCounts()).toEqual(before);
-    expect(await database.db.select().from(prescribers).where(eq(prescribers.npi, '1555555550'))).toEqual([]);
+    expect(response.status).toBe(201);
+    expect(response.json).toMatchObject({ stage: 'documentation', workflowStarted: false });
+    const { orderId } = response.json;
+    const [stored] = await database.db.select().from(orders).where(eq(orders.id, orderId));
+    expect(stored).toMatchObject({ workflowId: orderWorkflowId(orderId), workflowStartedAt: null });
+    expect(await database.db.select().from(orderItems).where(eq(orderItems.orderId, orderId))).toHaveLength(1);
+    await expect(stack.client.workflow.getHandle(orderWorkflowId(orderId)).describe()).rejects.toThrow();
+
+    // A pass of the worker's relay (here with no grace period) starts it, once.
+    const relay = { db: database.db, client: stack.client, taskQueue: ORDER_TASK_QUEUE, logger: createLogger('error'), olderThanMs: 0 };
+    const started = await startPendingWorkflows({ ...relay, now: new Date() });
+    expect(started.orders).toBeGreaterThanOrEqual(1);
+    const description = await stack.client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    expect(description.status.name).toBe('RUNNING');
+    expect(description.typedSearchAttributes.get(DmePayer)).toBe(stored.payerId);
+    const [marked] = await database.db.select().from(orders).where(eq(orders.id, orderId));
+    expect(marked.workflowStartedAt).toBeInstanceOf(Date);
+    const pending = await database.db.select({ n: count() }).from(orders).where(isNull(orders.workflowStartedAt));
+    expect(pending[0].n).toBe(0);
   });
 
-  test('a failed start puts back the names of a prescriber that was already on file', async () => {
+  test('a start whose answer was lost (the workflow exists) counts as started, and the relay leaves it alone', async () => {
     const patient = await registerPatient(call);
-    await createOrder(call, patient, { prescriber: { npi: '1111111112', firstName: 'Alan', lastName: 'Turing' } });
-    const failingStart = buildTestApp(database, { ...stack.temporal, startOrder: () => Promise.reject(new Error('unavailable')) }).call;
-    const response = await failingStart('POST', '/orders', {
-      role: 'intake',
-      body: orderBody(patient, { prescriber: { npi: '1111111112', firstName: 'Alonzo', lastName: 'Church' } }),
-    });
-    expect(response.status).toBe(503);
-    expect(await database.db.select().from(prescribers).where(eq(prescribers.npi, '1111111112'))).toEqual([
-      expect.objectContaining({ firstName: 'Alan', lastName: 'Turing' }),
-    ]);
+    const lostAnswer = buildTestApp(database, {
+      ...stack.temporal,
+      startOrder: async (order) => {
+        await stack.temporal.startOrder(order);
+        throw new Error('connection reset');
+      },
+    }).call;
+    const response = await lostAnswer('POST', '/orders', { role: 'intake', body: orderBody(patient) });
+    expect(response.status).toBe(201);
+    expect(response.json.workflowStarted).toBe(false);
+    const relay = { db: database.db, client: stack.client, taskQueue: ORDER_TASK_QUEUE, logger: createLogger('error'), olderThanMs: 0 };
+    await startPendingWorkflows({ ...relay, now: new Date() });
+    const [marked] = await database.db.select().from(orders).where(eq(orders.id, response.json.orderId));
+    expect(marked.workflowStartedAt).toBeInstanceOf(Date);
+    const { status } = await stack.client.workflow.getHandle(orderWorkflowId(response.json.orderId)).describe();
+    expect(status.name).toBe('RUNNING');
   });
 
   test('needs the intake role', async () => {
@@ -248,7 +308,11 @@ describe('GET /orders and GET /orders/:id', () => {
 
     const documentation = await call('GET', '/orders?stage=documentation&payerId=medicare-jb', { role: 'delivery' });
     expect(documentation.json.orders.map((order: { id: string }) => order.id)).toContain(medicareOrder);
-    expect(documentation.json.orders.every((order: { stage: string; payerId: string }) => order.stage === 'documentation' && order.payerId === 'medicare-jb')).toBe(true);
+    expect(
+      documentation.json.orders.every(
+        (order: { stage: string; payerId: string }) => order.stage === 'documentation' && order.payerId === 'medicare-jb',
+      ),
+    ).toBe(true);
 
     const blocked = await call('GET', '/orders?blockedOn=documents&payerId=commercial-acme', { role: 'delivery' });
     expect(blocked.json.orders.map((order: { id: string }) => order.id)).toEqual([commercialOrder]);
@@ -315,7 +379,12 @@ describe('GET /orders and GET /orders/:id', () => {
     });
     const response = await call('GET', `/orders/${orderId}`, { role: 'intake' });
     expect(response.status).toBe(200);
-    expect(response.json.workflow).toEqual({ workflowId: `order-${orderId}`, answered: false, status: null, problem: expect.stringContaining('no workflow') });
+    expect(response.json.workflow).toEqual({
+      workflowId: `order-${orderId}`,
+      answered: false,
+      status: null,
+      problem: expect.stringContaining('no workflow'),
+    });
     // The command finds no workflow to run on: 404, as the client's WorkflowNotFound.
     const cancel = await call('POST', `/orders/${orderId}/cancel`, { role: 'intake', body: { reason: 'duplicate entry' } });
     expect(cancel.status).toBe(404);
@@ -352,10 +421,19 @@ describe('documents', () => {
     expect(received.json).toMatchObject({ accepted: true, command: 'documentReceived', documentId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const { documentId } = received.json;
     const [row] = await database.db.select().from(documents).where(eq(documents.id, documentId));
-    expect(row).toMatchObject({ orderId, kind: 'standard-written-order', status: 'received', reference: 'dms://swo/1.pdf', receivedBy: 'ivy.intake' });
+    expect(row).toMatchObject({
+      orderId,
+      kind: 'standard-written-order',
+      status: 'received',
+      reference: 'dms://swo/1.pdf',
+      receivedBy: 'ivy.intake',
+    });
     await waitForOrder(call, orderId, (o) => o.workflow.status.documents[0].status === 'received', 'document received');
 
-    const again = await call('POST', `/orders/${orderId}/documents`, { role: 'intake', body: { kind: 'standard-written-order', reference: 'dms://swo/2.pdf' } });
+    const again = await call('POST', `/orders/${orderId}/documents`, {
+      role: 'intake',
+      body: { kind: 'standard-written-order', reference: 'dms://swo/2.pdf' },
+    });
     expect(again.status).toBe(409);
     expect(again.json.error.message).toContain('waiting for review');
 
@@ -367,10 +445,16 @@ describe('documents', () => {
     const reviewed = await waitForOrder(call, orderId, (o) => o.documents[0].status === 'approved', 'review recorded');
     expect(reviewed.documents[0]).toMatchObject({ id: documentId, reviewedBy: 'rex.reviewer', reviewedAt: expect.any(String) });
 
-    const afterApproval = await call('POST', `/orders/${orderId}/documents`, { role: 'intake', body: { kind: 'standard-written-order', reference: 'dms://swo/3.pdf' } });
+    const afterApproval = await call('POST', `/orders/${orderId}/documents`, {
+      role: 'intake',
+      body: { kind: 'standard-written-order', reference: 'dms://swo/3.pdf' },
+    });
     expect(afterApproval.status).toBe(409);
     expect(afterApproval.json.error.message).toContain('already approved');
-    const reviewAgain = await call('POST', `/orders/${orderId}/documents/${documentId}/review`, { role: 'reviewer', body: { decision: 'rejected', reason: 'illegible' } });
+    const reviewAgain = await call('POST', `/orders/${orderId}/documents/${documentId}/review`, {
+      role: 'reviewer',
+      body: { decision: 'rejected', reason: 'illegible' },
+    });
     expect(reviewAgain.status).toBe(409);
     expect(reviewAgain.json.error.message).toContain('approved, not waiting for review');
   });
@@ -378,21 +462,31 @@ describe('documents', () => {
   test('a rejection needs a reason; a rejected document becomes an intake task and may be sent again', async () => {
     const orderId = await createOrder(call, await registerPatient(call));
     await waitForOrder(call, orderId, (o) => o.workflow.status.documents.length > 0, 'documents known');
-    const { documentId } = (await call('POST', `/orders/${orderId}/documents`, { role: 'intake', body: { kind: 'standard-written-order', reference: 'dms://swo/a.pdf' } })).json;
+    const { documentId } = (
+      await call('POST', `/orders/${orderId}/documents`, { role: 'intake', body: { kind: 'standard-written-order', reference: 'dms://swo/a.pdf' } })
+    ).json;
     await waitForOrder(call, orderId, (o) => o.workflow.status.documents[0].status === 'received', 'document received');
 
     const noReason = await call('POST', `/orders/${orderId}/documents/${documentId}/review`, { role: 'reviewer', body: { decision: 'rejected' } });
     expect(noReason.status).toBe(400);
-    expect(noReason.json.error.details).toEqual([expect.objectContaining({ field: 'reason', message: expect.stringContaining('required when the document is rejected') })]);
+    expect(noReason.json.error.details).toEqual([
+      expect.objectContaining({ field: 'reason', message: expect.stringContaining('required when the document is rejected') }),
+    ]);
 
-    const rejected = await call('POST', `/orders/${orderId}/documents/${documentId}/review`, { role: 'reviewer', body: { decision: 'rejected', reason: 'not signed by the practitioner' } });
+    const rejected = await call('POST', `/orders/${orderId}/documents/${documentId}/review`, {
+      role: 'reviewer',
+      body: { decision: 'rejected', reason: 'not signed by the practitioner' },
+    });
     expect(rejected.status).toBe(202);
     const order = await waitForOrder(call, orderId, (o) => o.workflow.status.documents[0].status === 'rejected', 'document rejected');
     expect(order.workflow.status.documents[0].rejectReason).toBe('not signed by the practitioner');
     const intakeTasks = await waitForTasks(orderId, 'document-rejected');
     expect(intakeTasks[0]).toMatchObject({ role: 'intake', title: expect.stringContaining('not signed by the practitioner') });
 
-    const resent = await call('POST', `/orders/${orderId}/documents`, { role: 'intake', body: { kind: 'standard-written-order', reference: 'dms://swo/b.pdf' } });
+    const resent = await call('POST', `/orders/${orderId}/documents`, {
+      role: 'intake',
+      body: { kind: 'standard-written-order', reference: 'dms://swo/b.pdf' },
+    });
     expect(resent.status).toBe(202);
     await waitForOrder(call, orderId, (o) => o.workflow.status.documents[0].documentId === resent.json.documentId, 'new document received');
     const oldOne = await call('POST', `/orders/${orderId}/documents/${documentId}/review`, { role: 'reviewer', body: { decision: 'approved' } });
@@ -404,13 +498,19 @@ describe('documents', () => {
     const orderId = await createOrder(call, await registerPatient(call));
     await waitForOrder(call, orderId, (o) => o.workflow.status.documents.length > 0, 'documents known');
     const before = await tableCounts();
-    const notNeeded = await call('POST', `/orders/${orderId}/documents`, { role: 'intake', body: { kind: 'oxygen-test', reference: 'dms://o2.pdf' } });
+    const notNeeded = await call('POST', `/orders/${orderId}/documents`, {
+      role: 'intake',
+      body: { kind: 'oxygen-test', reference: 'dms://o2.pdf' },
+    });
     expect(notNeeded.status).toBe(422);
     expect(notNeeded.json.error.details).toEqual([{ field: 'kind', message: expect.stringContaining('it needs: standard-written-order') }]);
     const badKind = await call('POST', `/orders/${orderId}/documents`, { role: 'intake', body: { kind: 'cmn', reference: 'dms://cmn.pdf' } });
     expect(badKind.status).toBe(400);
     expect((await call('POST', `/orders/${unknownId}/documents`, { role: 'intake', body: { kind: 'abn', reference: 'x' } })).status).toBe(404);
-    const unknownDocument = await call('POST', `/orders/${orderId}/documents/${unknownId}/review`, { role: 'reviewer', body: { decision: 'approved' } });
+    const unknownDocument = await call('POST', `/orders/${orderId}/documents/${unknownId}/review`, {
+      role: 'reviewer',
+      body: { decision: 'approved' },
+    });
     expect(unknownDocument.status).toBe(404);
     expect(await tableCounts()).toEqual(before);
     expect((await call('POST', `/orders/${orderId}/documents`, { role: 'reviewer', body: { kind: 'abn', reference: 'x' } })).status).toBe(403);
@@ -421,7 +521,10 @@ describe('documents', () => {
     await waitForOrder(call, orderId, (o) => o.workflow.status.documents.length > 0, 'documents known');
     const silent = buildTestApp(database, { ...stack.temporal, updateOrder: () => Promise.reject(new Error('deadline exceeded')) }).call;
     const before = await tableCounts();
-    const response = await silent('POST', `/orders/${orderId}/documents`, { role: 'intake', body: { kind: 'standard-written-order', reference: 'dms://x.pdf' } });
+    const response = await silent('POST', `/orders/${orderId}/documents`, {
+      role: 'intake',
+      body: { kind: 'standard-written-order', reference: 'dms://x.pdf' },
+    });
     expect(response.status).toBe(503);
     expect(response.json.error.code).toBe('temporal_unavailable');
     expect(await tableCounts()).toEqual(before);
@@ -486,11 +589,20 @@ describe('delivery', () => {
     expect(delivered.status).toBe(202);
     expect(delivered.json).toMatchObject({ accepted: true, command: 'deliveryConfirmed' });
     const [proof] = await database.db.select().from(deliveries).where(eq(deliveries.orderId, orderId));
-    expect(proof).toMatchObject({ deliveredOn: todayIso(), signedBy: 'Charles Babbage', relationship: 'caregiver', serialNumbers: { [itemId]: ['CANE-0042'] }, reportedBy: 'dan.delivery' });
+    expect(proof).toMatchObject({
+      deliveredOn: todayIso(),
+      signedBy: 'Charles Babbage',
+      relationship: 'caregiver',
+      serialNumbers: { [itemId]: ['CANE-0042'] },
+      reportedBy: 'dan.delivery',
+    });
 
     const billed = await waitForOrder(call, orderId, (o) => o.workflow.status.claims.length > 0 && o.delivery?.confirmedAt, 'claim filed');
     expect(billed.workflow.status.delivery).toEqual({ deliveredOn: todayIso() });
-    expect(billed.claims[0]).toMatchObject({ serviceFrom: todayIso(), lines: [expect.objectContaining({ hcpcs: 'E0100', modifiers: ['NU', 'KX'], units: 1, charge: 4500 })] });
+    expect(billed.claims[0]).toMatchObject({
+      serviceFrom: todayIso(),
+      lines: [expect.objectContaining({ hcpcs: 'E0100', modifiers: ['NU', 'KX'], units: 1, charge: 4500 })],
+    });
     expect(JSON.stringify(billed)).not.toContain('Babbage');
 
     // The accepted Update carries the proof to the activity that stores it (the payload codec encrypts payloads).
@@ -510,7 +622,9 @@ describe('delivery', () => {
 describe('prior authorization', () => {
   let orderId: string;
   beforeAll(async () => {
-    orderId = await createOrder(call, await registerPatient(call), { items: [{ hcpcs: 'L1832', quantity: 1, acquisition: 'purchase', unitCharge: 90000 }] });
+    orderId = await createOrder(call, await registerPatient(call), {
+      items: [{ hcpcs: 'L1832', quantity: 1, acquisition: 'purchase', unitCharge: 90000 }],
+    });
     await completeDocuments(call, orderId);
     await waitForOrder(call, orderId, (o) => o.workflow.status.priorAuth.status === 'requested', 'prior auth requested');
   });
@@ -546,8 +660,16 @@ describe('prior authorization', () => {
     expect(response.status).toBe(202);
     expect(response.json.command).toBe('priorAuthDecided');
     const order = await waitForOrder(call, orderId, (o) => o.workflow.status.stage === 'delivery', 'waiting for delivery');
-    expect(order.workflow.status.priorAuth).toEqual({ required: true, status: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: daysFromToday(60) });
-    expect((await call('POST', `/orders/${orderId}/prior-auth`, { role: 'reviewer', body: { decision: 'non-affirmed', reason: 'x', next: 'cancel' } })).status).toBe(409);
+    expect(order.workflow.status.priorAuth).toEqual({
+      required: true,
+      status: 'affirmed',
+      trackingNumber: 'A1B2C3D4E5F6G7',
+      expiresOn: daysFromToday(60),
+    });
+    expect(
+      (await call('POST', `/orders/${orderId}/prior-auth`, { role: 'reviewer', body: { decision: 'non-affirmed', reason: 'x', next: 'cancel' } }))
+        .status,
+    ).toBe(409);
   });
 });
 
@@ -597,18 +719,29 @@ describe('rental changes', () => {
     await deliver(call, orderId, daysFromToday(-2));
     await waitForOrder(call, orderId, (o) => o.workflow.status.stage === 'rental' && o.workflow.status.rental?.month === 1, 'rental month 1 billed');
 
-    const future = await call('POST', `/orders/${orderId}/rental`, { role: 'biller', body: { change: 'pickup', effectiveOn: daysFromToday(3), inpatient: true } });
+    const future = await call('POST', `/orders/${orderId}/rental`, {
+      role: 'biller',
+      body: { change: 'pickup', effectiveOn: daysFromToday(3), inpatient: true },
+    });
     expect(future.status).toBe(422);
     // The workflow's rule names the first problem.
     expect(future.json.error.details.map((problem: { field: string }) => problem.field)).toEqual(['effectiveOn']);
-    const inpatientPickup = await call('POST', `/orders/${orderId}/rental`, { role: 'biller', body: { change: 'pickup', effectiveOn: todayIso(), inpatient: true } });
+    const inpatientPickup = await call('POST', `/orders/${orderId}/rental`, {
+      role: 'biller',
+      body: { change: 'pickup', effectiveOn: todayIso(), inpatient: true },
+    });
     expect(inpatientPickup.json.error.details).toEqual([{ field: 'inpatient', message: 'applies to a hold only' }]);
     const onBilledDay = await call('POST', `/orders/${orderId}/rental`, { role: 'biller', body: { change: 'hold', effectiveOn: daysFromToday(-2) } });
     expect(onBilledDay.status).toBe(422);
-    expect(onBilledDay.json.error.details).toEqual([{ field: 'effectiveOn', message: expect.stringContaining('after the date of service of the last billed month') }]);
+    expect(onBilledDay.json.error.details).toEqual([
+      { field: 'effectiveOn', message: expect.stringContaining('after the date of service of the last billed month') },
+    ]);
     expect((await call('POST', `/orders/${orderId}/rental`, { role: 'intake', body: { change: 'hold', effectiveOn: todayIso() } })).status).toBe(403);
 
-    const hold = await call('POST', `/orders/${orderId}/rental`, { role: 'biller', body: { change: 'hold', effectiveOn: todayIso(), reason: 'patient travelling' } });
+    const hold = await call('POST', `/orders/${orderId}/rental`, {
+      role: 'biller',
+      body: { change: 'hold', effectiveOn: todayIso(), reason: 'patient travelling' },
+    });
     expect(hold.status).toBe(202);
     expect(hold.json.command).toBe('rentalChanged');
     const held = await waitForOrder(call, orderId, (o) => o.workflow.status.rental.status === 'on-hold', 'rental on hold');
@@ -646,7 +779,10 @@ describe('claim corrections', () => {
     const order = await waitForOrder(call, orderId, (o) => o.workflow.status.claims.length > 0, 'claim filed');
     const unknown = await call('POST', `/orders/${orderId}/claims/${unknownId}/correct`, { role: 'biller', body: {} });
     expect(unknown.status).toBe(404);
-    const notRejected = await call('POST', `/orders/${orderId}/claims/${order.workflow.status.claims[0].claimId}/correct`, { role: 'biller', body: {} });
+    const notRejected = await call('POST', `/orders/${orderId}/claims/${order.workflow.status.claims[0].claimId}/correct`, {
+      role: 'biller',
+      body: {},
+    });
     expect(notRejected.status).toBe(409);
     expect(notRejected.json.error.message).toContain('not rejected');
   });

@@ -68,9 +68,7 @@ describe('POST /patients', () => {
     const response = await call('POST', '/patients', { role: 'intake', body: { ...validPatient, ...change } });
     expect(response.status).toBe(400);
     expect(response.json.error.code).toBe('validation_failed');
-    expect(response.json.error.details).toEqual(
-      expect.arrayContaining([expect.objectContaining({ field, message: expect.stringContaining(rule) })]),
-    );
+    expect(response.json.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.stringContaining(rule) })]));
     expect(await tableCounts()).toEqual(before);
   });
 
@@ -160,9 +158,7 @@ describe('POST /patients/:id/coverages', () => {
       body: { payerId: 'commercial-acme', memberId: 'ACM12345', priority: 'secondary', ...change },
     });
     expect(response.status).toBe(status);
-    expect(response.json.error.details).toEqual(
-      expect.arrayContaining([expect.objectContaining({ field, message: expect.stringContaining(rule) })]),
-    );
+    expect(response.json.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.stringContaining(rule) })]));
     expect(await tableCounts()).toEqual(before);
   });
 

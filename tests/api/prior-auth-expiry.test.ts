@@ -28,7 +28,9 @@ afterAll(async () => {
 });
 
 test('an orthosis affirmation: 61 days is a 422 naming expiresOn and the latest date, 60 days is accepted and kept', async () => {
-  const orderId = await createOrder(call, await registerPatient(call), { items: [{ hcpcs: 'L1832', quantity: 1, acquisition: 'purchase', unitCharge: 90000 }] });
+  const orderId = await createOrder(call, await registerPatient(call), {
+    items: [{ hcpcs: 'L1832', quantity: 1, acquisition: 'purchase', unitCharge: 90000 }],
+  });
   await completeDocuments(call, orderId);
   await waitForOrder(call, orderId, (o) => o.workflow.status.priorAuth.status === 'requested', 'prior auth requested');
   const today = todayIso();

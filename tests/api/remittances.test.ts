@@ -1,26 +1,35 @@
 /**
  * POST /remittances with real 835 files: a file that does not parse or balance is
- * rejected whole, a good one is posted once, and posting it again answers with the
- * first result. (Signals to claim workflows are covered in claims.test.ts, against
- * a real Temporal server.)
+ * rejected whole and nothing is stored; a good one is stored, answered 202 + Location,
+ * posted once by its remittanceWorkflow (a real worker on a dev server) and read back
+ * with GET; uploading it again finds the first. (Signals to claim workflows are covered
+ * in claims.test.ts.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import { adjustments, auditEvents, claimPayments, linePayments, providerAdjustments, remittances, tasks } from '../../db/schema';
-import { buildTestApp, type ApiCall } from '../support/api';
+import { buildTestApp, uploadRemittance, type ApiCall } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
+
+jest.setTimeout(120_000);
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtures/x12', name), 'utf8');
 
 let database: TestDatabase;
+let stack: TemporalStack;
 let call: ApiCall;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  call = buildTestApp(database).call;
+  stack = await startTemporalStack(database);
+  call = buildTestApp(database, stack.temporal).call;
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+  await database?.drop();
 });
-afterAll(() => database.drop());
 
 async function postingCounts() {
   const tables = [remittances, claimPayments, linePayments, adjustments, providerAdjustments, tasks, auditEvents] as const;
@@ -32,7 +41,7 @@ describe('POST /remittances', () => {
   test.each([
     ['835-unbalanced.x12', 'unbalanced', 3],
     ['835-truncated.x12', 'truncated', 1],
-  ])('rejects %s whole with 422 remittance_rejected listing the problems, and posts nothing', async (file, code, problems) => {
+  ])('rejects %s whole with 422 remittance_rejected listing the problems, and stores nothing', async (file, code, problems) => {
     const before = await postingCounts();
     const response = await call('POST', '/remittances', { role: 'biller', text: fixture(file) });
     expect(response.status).toBe(422);
@@ -42,30 +51,59 @@ describe('POST /remittances', () => {
     expect(await postingCounts()).toEqual(before);
   });
 
-  test('posts a balanced 835: 201 with what was posted; claims it cannot match become biller tasks', async () => {
-    const response = await call('POST', '/remittances', { role: 'biller', text: fixture('835-medicare-paid.x12') });
-    expect(response.status).toBe(201);
-    const [posted] = response.json.remittances;
-    expect(posted).toMatchObject({ traceNumber: 'EFT0012345', paymentAmount: 121520, duplicate: false, claims: [] });
+  test('posts a balanced 835: 202 + Location, then GET shows what was posted; claims it cannot match become biller tasks', async () => {
+    const { upload, posted } = await uploadRemittance(call, fixture('835-medicare-paid.x12'));
+    expect(upload.status).toBe(202);
+    const [accepted] = upload.json.remittances;
+    expect(accepted).toMatchObject({
+      traceNumber: 'EFT0012345',
+      duplicate: false,
+      workflowId: expect.stringMatching(/^remittance-[A-Za-z0-9.~]+-EFT0012345$/),
+    });
+    expect(upload.headers.get('location')).toBe(`/remittances/${accepted.remittanceId}`);
+    expect(posted).toMatchObject({
+      remittanceId: accepted.remittanceId,
+      status: 'posted',
+      traceNumber: 'EFT0012345',
+      paymentAmount: 121520,
+      claims: [],
+      source: 'api',
+    });
     expect(posted.unmatched.map((claim: { patientControlNumber: string }) => claim.patientControlNumber)).toEqual(['C1001', 'C1002', 'C1003']);
-    expect(response.json.signals).toEqual([]);
+    expect(posted.signals).toEqual([]);
+    expect(posted.creditBalanceWorkflows).toEqual([]);
+    expect(posted).not.toHaveProperty('content');
 
     const [row] = await database.db.select().from(remittances).where(eq(remittances.id, posted.remittanceId));
-    expect(row).toMatchObject({ source: 'api', receivedBy: 'bea.biller', content: fixture('835-medicare-paid.x12') });
+    expect(row).toMatchObject({ source: 'api', receivedBy: 'bea.biller', status: 'posted', content: fixture('835-medicare-paid.x12') });
+    const listed = await call('GET', '/remittances?status=posted', { role: 'biller' });
+    expect(listed.json.remittances.map((remittance: { remittanceId: string }) => remittance.remittanceId)).toContain(posted.remittanceId);
+    expect(listed.json.page).toMatchObject({ limit: 25, offset: 0, total: expect.any(Number) });
     const queue = await call('GET', '/tasks?role=biller', { role: 'biller' });
     expect(queue.json.tasks.filter((task: { kind: string }) => task.kind === 'remittance-unmatched')).toHaveLength(3);
   });
 
-  test('the same remittance again posts nothing and answers 200 with the first result', async () => {
-    const first = await call('POST', '/remittances', { role: 'biller', text: fixture('835-reversal-plb.x12'), contentType: 'application/edi-x12' });
-    expect(first.status).toBe(201);
-    expect(first.json.remittances[0]).toMatchObject({ traceNumber: 'EFT0012399', providerAdjustments: 4, duplicate: false });
+  test('the same remittance again stores and posts nothing and answers 200 with the first one’s Location', async () => {
+    const first = await uploadRemittance(call, fixture('835-reversal-plb.x12'), { contentType: 'application/edi-x12' });
+    expect(first.upload.status).toBe(202);
+    expect(first.posted).toMatchObject({ traceNumber: 'EFT0012399', providerAdjustments: 4, status: 'posted' });
     const before = await postingCounts();
 
-    const again = await call('POST', '/remittances', { role: 'biller', text: fixture('835-reversal-plb.x12'), contentType: 'text/plain; charset=utf-8' });
-    expect(again.status).toBe(200);
-    expect(again.json.remittances).toEqual([{ ...first.json.remittances[0], duplicate: true }]);
+    const again = await uploadRemittance(call, fixture('835-reversal-plb.x12'), { contentType: 'text/plain; charset=utf-8' });
+    expect(again.upload.status).toBe(200);
+    expect(again.upload.headers.get('location')).toBe(first.upload.headers.get('location'));
+    expect(again.upload.json.remittances).toEqual([{ ...first.upload.json.remittances[0], status: 'posted', duplicate: true }]);
+    expect(again.posted).toEqual(first.posted);
     expect(await postingCounts()).toEqual(before);
+  });
+
+  test('GET /remittances/:id answers 404 for an unknown id and 400 for a malformed one; both need the biller role', async () => {
+    expect((await call('GET', '/remittances/00000000-0000-4000-8000-000000000000', { role: 'biller' })).status).toBe(404);
+    const malformed = await call('GET', '/remittances/not-an-id', { role: 'biller' });
+    expect(malformed.status).toBe(400);
+    expect((await call('GET', '/remittances', { role: 'intake' })).status).toBe(403);
+    const badStatus = await call('GET', '/remittances?status=paid', { role: 'biller' });
+    expect(badStatus.status).toBe(400);
   });
 
   test('needs the biller role, an X12 media type and a body', async () => {

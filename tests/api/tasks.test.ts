@@ -48,10 +48,37 @@ beforeAll(async () => {
   });
   const at = (minutes: number) => new Date(Date.now() - 60 * 60_000 + minutes * 60_000);
   await db.insert(tasks).values([
-    { id: ids.reminder, taskKey: `order-${orderId}:1:document-reminder`, orderId, role: 'intake', kind: 'document-reminder', title: 'Reminder 1', createdAt: at(1) },
-    { id: ids.escalation, taskKey: `order-${orderId}:2:document-escalation`, orderId, role: 'reviewer', kind: 'document-escalation', title: 'Escalation', createdAt: at(2) },
+    {
+      id: ids.reminder,
+      taskKey: `order-${orderId}:1:document-reminder`,
+      orderId,
+      role: 'intake',
+      kind: 'document-reminder',
+      title: 'Reminder 1',
+      createdAt: at(1),
+    },
+    {
+      id: ids.escalation,
+      taskKey: `order-${orderId}:2:document-escalation`,
+      orderId,
+      role: 'reviewer',
+      kind: 'document-escalation',
+      title: 'Escalation',
+      createdAt: at(2),
+    },
     { id: ids.rejection, taskKey: 'claim-x:claim-rejected:0', role: 'biller', kind: 'claim-rejected', title: 'Claim rejected', createdAt: at(3) },
-    { id: ids.done, taskKey: `order-${orderId}:0:document-reminder`, orderId, role: 'intake', kind: 'document-reminder', title: 'Old', status: 'done', doneBy: 'ivy.intake', doneAt: at(0), createdAt: at(0) },
+    {
+      id: ids.done,
+      taskKey: `order-${orderId}:0:document-reminder`,
+      orderId,
+      role: 'intake',
+      kind: 'document-reminder',
+      title: 'Old',
+      status: 'done',
+      doneBy: 'ivy.intake',
+      doneAt: at(0),
+      createdAt: at(0),
+    },
   ]);
 });
 afterAll(() => database.drop());
@@ -93,7 +120,9 @@ describe('POST /tasks/:id/done', () => {
     const [row] = await database.db.select().from(tasks).where(eq(tasks.id, ids.reminder));
     expect(row).toMatchObject({ status: 'done', doneBy: 'rex.reviewer' });
     const audit = await database.db.select().from(auditEvents).where(eq(auditEvents.entityId, ids.reminder));
-    expect(audit).toEqual([expect.objectContaining({ actor: 'rex.reviewer', action: 'task.done', entityType: 'task', detail: { kind: 'document-reminder', orderId } })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ actor: 'rex.reviewer', action: 'task.done', entityType: 'task', detail: { kind: 'document-reminder', orderId } }),
+    ]);
     expect(idsOf(await call('GET', '/tasks', { role: 'intake' }))).not.toContain(ids.reminder);
 
     const again = await call('POST', `/tasks/${ids.reminder}/done`, { role: 'intake' });

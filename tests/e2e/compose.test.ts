@@ -98,7 +98,11 @@ describeWithCompose('docker-compose.yml', () => {
   test('every file it mounts from the repository exists (compose would mount an empty folder instead)', () => {
     const binds = Object.values<any>(config.services).flatMap((service) => (service.volumes ?? []).filter((volume: any) => volume.type === 'bind'));
     expect(binds.length).toBeGreaterThanOrEqual(2);
-    for (const bind of binds) expect({ source: bind.source, isFile: fs.statSync(bind.source, { throwIfNoEntry: false })?.isFile() }).toEqual({ source: bind.source, isFile: true });
+    for (const bind of binds)
+      expect({ source: bind.source, isFile: fs.statSync(bind.source, { throwIfNoEntry: false })?.isFile() }).toEqual({
+        source: bind.source,
+        isFile: true,
+      });
   });
 
   test('API and worker are built from the Dockerfile and configured for production against the compose services', () => {
@@ -249,7 +253,9 @@ describe('docker/register-search-attributes.sh', () => {
       await worker.runUntil(async () => {
         // A workflow task makes sure both pollers have reached the server.
         const client = new Client({ connection });
-        await client.workflow.start<typeof waitForever>('waitForever', { taskQueue, workflowId: `health-${randomUUID()}` }).then((handle) => handle.terminate('done'));
+        await client.workflow
+          .start<typeof waitForever>('waitForever', { taskQueue, workflowId: `health-${randomUUID()}` })
+          .then((handle) => handle.terminate('done'));
         const deadline = Date.now() + 20_000;
         let last = check();
         while (last.status !== 0 && Date.now() < deadline) {
@@ -294,7 +300,11 @@ describe('.env.example', () => {
   test('lists every variable of config.ts, each after a comment line', () => {
     expect(variables.filter((name) => !lines.has(name))).toEqual([]);
     for (const name of variables) {
-      const before = example.slice(0, example.search(new RegExp(`^(#\\s*)?${name}=`, 'm'))).trimEnd().split('\n').pop()!;
+      const before = example
+        .slice(0, example.search(new RegExp(`^(#\\s*)?${name}=`, 'm')))
+        .trimEnd()
+        .split('\n')
+        .pop()!;
       expect({ name, comment: before.startsWith('#') }).toEqual({ name, comment: true });
     }
   });
@@ -304,18 +314,31 @@ describe('.env.example', () => {
       const line = lines.get(name)!;
       const hasDefault = defaults[name] !== undefined;
       expect({ name, commented: line.commented }).toEqual({ name, commented: !hasDefault });
-      if (hasDefault) expect({ name, value: loadConfig({ [name]: line.value })[name as keyof ReturnType<typeof loadConfig>] }).toEqual({ name, value: defaults[name] });
+      if (hasDefault)
+        expect({ name, value: loadConfig({ [name]: line.value })[name as keyof ReturnType<typeof loadConfig>] }).toEqual({
+          name,
+          value: defaults[name],
+        });
     }
   });
 
   test('its example values for the variables without a default are valid too', () => {
-    const examples = Object.fromEntries(variables.filter((name) => defaults[name] === undefined && !lines.get(name)!.value.includes('<')).map((name) => [name, lines.get(name)!.value]));
+    const examples = Object.fromEntries(
+      variables.filter((name) => defaults[name] === undefined && !lines.get(name)!.value.includes('<')).map((name) => [name, lines.get(name)!.value]),
+    );
     expect(Object.keys(examples)).toEqual(expect.arrayContaining(['DATABASE_URL', 'TEMPORAL_ADDRESS']));
     expect(() => loadConfig(examples)).not.toThrow();
   });
 });
 
-const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, log: () => undefined };
+const silent = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  log: () => undefined,
+};
 
 function typeName(type: number): string {
   return ['UNSPECIFIED', 'TEXT', 'KEYWORD', 'INT', 'DOUBLE', 'BOOL', 'DATETIME', 'KEYWORD_LIST'][type] ?? String(type);

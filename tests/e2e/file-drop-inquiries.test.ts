@@ -34,7 +34,16 @@ beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'file-drop-e2e-'));
   const [outbox, inbox] = [path.join(root, 'outbox'), path.join(root, 'inbox')];
   database = await createTestDatabase();
-  const payer = createClearinghouse({ kind: 'sandbox', db: database.db, acknowledgementDelayMs: 3_600_000, remittanceDelayMs: 14 * 86_400_000, outbox: '', inbox: '', pollIntervalMs: 0, responseTimeoutMs: 0 });
+  const payer = createClearinghouse({
+    kind: 'sandbox',
+    db: database.db,
+    acknowledgementDelayMs: 3_600_000,
+    remittanceDelayMs: 14 * 86_400_000,
+    outbox: '',
+    inbox: '',
+    pollIntervalMs: 0,
+    responseTimeoutMs: 0,
+  });
   const fileDrop = createFileDropClearinghouse({ outbox, inbox, pollIntervalMs: 60_000, responseTimeoutMs: RESPONSE_TIMEOUT_MS, responsePollMs: 50 });
   agent = setInterval(() => {
     for (const name of readdirSync(outbox).filter((file) => file.endsWith('.270'))) {
@@ -43,7 +52,9 @@ beforeAll(async () => {
       if (Date.now() - seen < ANSWER_AFTER_MS) continue;
       const x12 = readFileSync(path.join(outbox, name), 'utf8');
       rmSync(path.join(outbox, name)); // the agent takes the file away, as an SFTP agent would
-      void payer.checkEligibility({ controlNumber: name.replace('.270', ''), x12 }, new Date()).then((answer) => writeFileSync(path.join(inbox, name.replace('.270', '.271')), answer));
+      void payer
+        .checkEligibility({ controlNumber: name.replace('.270', ''), x12 }, new Date())
+        .then((answer) => writeFileSync(path.join(inbox, name.replace('.270', '.271')), answer));
     }
   }, 100);
   stack = await startTemporalStack(database, { clearinghouse: fileDrop });

@@ -13,41 +13,28 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { Connection } from '@temporalio/client';
-import { createApp } from '../../api/app';
-import { startApiServer, type RunningApi } from '../../api/server';
-import { createLogger } from '../../logger';
 import { resolveTemporalCli } from '../../scripts/temporal-binaries';
 import { orderWorkflowId } from '../../workflows/definitions';
-import { completeDocuments, createOrder, deliver, registerPatient, testKeys, todayIso, waitForOrder, type ApiCall } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
+import { completeDocuments, createOrder, deliver, registerPatient, todayIso, waitForOrder, type ApiCall } from '../support/api';
+import type { TemporalStack } from '../support/temporal-stack';
 import { describeWithX12Valid, x12valid } from '../support/x12valid';
-import { httpClient } from './http-client';
+import { startServedStack, type ServedStack } from './served-stack';
 
 jest.setTimeout(120_000);
 
-let database: TestDatabase;
 let stack: TemporalStack;
-let api: RunningApi;
 let call: ApiCall;
 let temporalAddress: string;
 
+let served: ServedStack;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  // The payer acknowledges in a second and remits in two weeks: claims stay submitted.
-  stack = await startTemporalStack(database, { acknowledgementDelayMs: 1_000 });
+  served = await startServedStack({ acknowledgementDelayMs: 1_000 });
+  ({ stack, call } = served);
   // The stack's client is over a real Connection; its address is the dev server's.
   temporalAddress = (stack.client.connection as Connection).options.address;
-  const app = createApp({ database, temporal: stack.temporal, apiKeys: testKeys, logger: createLogger('error') });
-  api = await startApiServer(app, 0, '127.0.0.1');
-  call = httpClient(`http://127.0.0.1:${api.port}`, { byRole: Object.fromEntries(testKeys.map((entry) => [entry.role, entry.key])) });
 }, 120_000);
 
-afterAll(async () => {
-  await api?.close();
-  await stack?.stop();
-  await database?.drop();
-});
+afterAll(() => served?.stop());
 
 const walker = { hcpcs: 'E0143', quantity: 1, acquisition: 'purchase', unitCharge: 15_000 };
 const cpap = { hcpcs: 'E0601', quantity: 1, acquisition: 'rental', unitCharge: 12_000 };
@@ -71,7 +58,10 @@ async function orderToSubmittedClaim(items: object[], diagnoses: string[]) {
 /** Workflow ids `temporal workflow list` finds for a visibility query. */
 async function listWorkflowIds(query: string): Promise<string[]> {
   const cli = process.env.TEMPORAL_CLI_PATH ?? (await resolveTemporalCli()).path;
-  const run = spawnSync(cli, ['workflow', 'list', '--address', temporalAddress, '--query', query, '--output', 'jsonl'], { encoding: 'utf8', timeout: 30_000 });
+  const run = spawnSync(cli, ['workflow', 'list', '--address', temporalAddress, '--query', query, '--output', 'jsonl'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (run.status !== 0) throw new Error(`temporal workflow list failed: ${run.stderr}`);
   return run.stdout
     .split('\n')
@@ -108,7 +98,7 @@ describe('a purchased walker, from intake to a submitted claim, over HTTP', () =
     });
   });
 
-  test('an order left waiting for delivery is what the operator finds with DmeStage=\'delivery\' — not the one already billed', async () => {
+  test("an order left waiting for delivery is what the operator finds with DmeStage='delivery' — not the one already billed", async () => {
     const patient = await registerPatient(call);
     const waitingId = await createOrder(call, patient, { items: [walker] });
     await completeDocuments(call, waitingId);
@@ -144,7 +134,9 @@ describe('a CPAP rental over HTTP', () => {
     const claim = await call('GET', `/claims/${first.claimId}`, { role: 'biller' });
     expect(claim.status).toBe(200);
     expect(claim.json).toMatchObject({ rentalMonth: 1, totalCharge: 12_000 });
-    expect(claim.json.lines).toEqual([expect.objectContaining({ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], units: 1, charge: 12_000, rentalMonth: 1 })]);
+    expect(claim.json.lines).toEqual([
+      expect.objectContaining({ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], units: 1, charge: 12_000, rentalMonth: 1 }),
+    ]);
   });
 
   describeWithX12Valid('its 837P', () => {

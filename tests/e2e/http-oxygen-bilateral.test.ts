@@ -8,36 +8,21 @@
  * - Knee orthoses L1832, side bilateral, quantity 1: two 1-unit lines, LT and RT (DME MAC
  *   "Correct Coding – RT and LT Modifier Usage Change").
  */
-import { createApp } from '../../api/app';
-import { startApiServer, type RunningApi } from '../../api/server';
-import { createLogger } from '../../logger';
-import { completeDocuments, createOrder, deliver, registerPatient, testKeys, todayIso, waitForOrder, type ApiCall } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
+import { completeDocuments, createOrder, deliver, registerPatient, todayIso, waitForOrder, type ApiCall } from '../support/api';
 import { describeWithX12Valid, x12valid } from '../support/x12valid';
-import { httpClient } from './http-client';
+import { startServedStack, type ServedStack } from './served-stack';
 
 jest.setTimeout(120_000);
 
-let database: TestDatabase;
-let stack: TemporalStack;
-let api: RunningApi;
 let call: ApiCall;
 
+let served: ServedStack;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  // The payer acknowledges in a second and remits in two weeks: claims stay submitted.
-  stack = await startTemporalStack(database, { acknowledgementDelayMs: 1_000 });
-  const app = createApp({ database, temporal: stack.temporal, apiKeys: testKeys, logger: createLogger('error') });
-  api = await startApiServer(app, 0, '127.0.0.1');
-  call = httpClient(`http://127.0.0.1:${api.port}`, { byRole: Object.fromEntries(testKeys.map((entry) => [entry.role, entry.key])) });
+  served = await startServedStack({ acknowledgementDelayMs: 1_000 });
+  ({ call } = served);
 }, 120_000);
 
-afterAll(async () => {
-  await api?.close();
-  await stack?.stop();
-  await database?.drop();
-});
+afterAll(() => served?.stop());
 
 const submitted = (o: any) => o.claims.length > 0 && o.workflow.status.claims.some((claim: { status: string }) => claim.status === 'submitted');
 

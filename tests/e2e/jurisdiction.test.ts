@@ -15,36 +15,22 @@
  *   address on the date of service"). Months claimed before a move are shown on the
  *   time-skipping server (tests/workflow/order-dme-mac-move.test.ts).
  */
-import { createApp } from '../../api/app';
-import { startApiServer, type RunningApi } from '../../api/server';
 import { addMonths } from '../../domain/calendar';
-import { createLogger } from '../../logger';
-import { completeDocuments, createOrder, deliver, patientBody, testKeys, todayIso, waitForOrder, type ApiCall } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
+import { completeDocuments, createOrder, deliver, patientBody, todayIso, waitForOrder, type ApiCall } from '../support/api';
 import { describeWithX12Valid, x12valid } from '../support/x12valid';
-import { httpClient } from './http-client';
+import { startServedStack, type ServedStack } from './served-stack';
 
 jest.setTimeout(120_000);
 
-let database: TestDatabase;
-let stack: TemporalStack;
-let api: RunningApi;
 let call: ApiCall;
 
+let served: ServedStack;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  stack = await startTemporalStack(database, { acknowledgementDelayMs: 1_000 });
-  const app = createApp({ database, temporal: stack.temporal, apiKeys: testKeys, logger: createLogger('error') });
-  api = await startApiServer(app, 0, '127.0.0.1');
-  call = httpClient(`http://127.0.0.1:${api.port}`, { byRole: Object.fromEntries(testKeys.map((entry) => [entry.role, entry.key])) });
+  served = await startServedStack({ acknowledgementDelayMs: 1_000 });
+  ({ call } = served);
 }, 120_000);
 
-afterAll(async () => {
-  await api?.close();
-  await stack?.stop();
-  await database?.drop();
-});
+afterAll(() => served?.stop());
 
 const texas = { line1: '1 Congress Ave', city: 'Austin', state: 'TX', zip: '78701' };
 const ohio = { line1: '12 Main St', city: 'Columbus', state: 'OH', zip: '43215' };
@@ -62,7 +48,10 @@ test('a Texas patient with the JB contractor as payer is refused: 422 naming JC,
     body: { payerId: 'medicare-jb', memberId: '1EG4TE5MK73', priority: 'primary' },
   });
   expect(response.status).toBe(422);
-  expect(response.json.error).toMatchObject({ code: 'unprocessable', details: [{ field: 'payerId', message: expect.stringContaining('jurisdiction JC: use payer medicare-jc') }] });
+  expect(response.json.error).toMatchObject({
+    code: 'unprocessable',
+    details: [{ field: 'payerId', message: expect.stringContaining('jurisdiction JC: use payer medicare-jc') }],
+  });
   expect(response.json.error.details[0].message).toContain('EDI payer id 18003');
   expect((await call('GET', `/patients/${patientId}`, { role: 'biller' })).json.coverages).toEqual([]);
 });
@@ -125,7 +114,9 @@ describe('a CPAP rental whose patient moves from Texas (JC) to Ohio (JB) mid-ren
   test('billing staff get a task naming the two jurisdictions for the open order', async () => {
     const response = await call('GET', '/tasks?role=biller', { role: 'biller' });
     expect(response.status).toBe(200);
-    expect(response.json.tasks).toContainEqual(expect.objectContaining({ orderId, kind: 'dme-mac-changed', title: expect.stringContaining('from DME MAC jurisdiction JC to JB') }));
+    expect(response.json.tasks).toContainEqual(
+      expect.objectContaining({ orderId, kind: 'dme-mac-changed', title: expect.stringContaining('from DME MAC jurisdiction JC to JB') }),
+    );
   });
 
   describeWithX12Valid('the 837P sent to the new contractor', () => {

@@ -8,7 +8,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { claimLines, claims } from '../../db/schema';
 import { addDays, addMonths } from '../../domain/calendar';
-import { ORDER_TASK_QUEUE, deliveryConfirmed, orderStatus, orderWorkflowId, rentalChanged } from '../../workflows/definitions';
+import { ORDER_TASK_QUEUE, orderStatus, orderWorkflowId, rentalChanged } from '../../workflows/definitions';
 import type { dmeOrderWorkflow } from '../../workflows/order';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { approveAllDocuments, command, confirmDelivery, seedOrder, waitForStatus } from '../support/orders';
@@ -64,6 +64,10 @@ test('an order continues as new and the new run carries on from the carried stat
     .where(eq(claims.orderId, orderId))
     .orderBy(asc(claimLines.serviceFrom));
   expect(lines).toEqual(
-    ['KH', 'KI', 'KI', 'KJ', 'KJ', 'KJ'].map((modifier, index) => ({ month: index + 1, from: addMonths(deliveredOn, index), modifiers: ['RR', modifier, 'KX'] })),
+    ['KH', 'KI', 'KI', 'KJ', 'KJ', 'KJ'].map((modifier, index) => ({
+      month: index + 1,
+      from: addMonths(deliveredOn, index),
+      modifiers: ['RR', modifier, 'KX'],
+    })),
   );
 });

@@ -10,35 +10,25 @@
  * - the genuine 835 posts once, and uploading it again posts nothing (200, duplicate).
  */
 import { eq } from 'drizzle-orm';
-import { createApp } from '../../api/app';
-import { startApiServer, type RunningApi } from '../../api/server';
 import { ledgerEntries } from '../../db/schema';
-import { createLogger } from '../../logger';
-import { completeDocuments, createOrder, deliver, registerPatient, testKeys, waitForOrder, type ApiCall } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
-import { httpClient } from './http-client';
+import { completeDocuments, createOrder, deliver, registerPatient, uploadRemittance, waitForOrder, type ApiCall } from '../support/api';
+import type { TestDatabase } from '../support/database';
+import type { TemporalStack } from '../support/temporal-stack';
+import { startServedStack, type ServedStack } from './served-stack';
 
 jest.setTimeout(180_000);
 
 let database: TestDatabase;
 let stack: TemporalStack;
-let api: RunningApi;
 let call: ApiCall;
 
+let served: ServedStack;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  stack = await startTemporalStack(database, { acknowledgementDelayMs: 500 });
-  const app = createApp({ database, temporal: stack.temporal, apiKeys: testKeys, logger: createLogger('error') });
-  api = await startApiServer(app, 0, '127.0.0.1');
-  call = httpClient(`http://127.0.0.1:${api.port}`, { byRole: Object.fromEntries(testKeys.map((entry) => [entry.role, entry.key])) });
+  served = await startServedStack({ acknowledgementDelayMs: 500 });
+  ({ database, stack, call } = served);
 }, 120_000);
 
-afterAll(async () => {
-  await api?.close();
-  await stack?.stop();
-  await database?.drop();
-});
+afterAll(() => served?.stop());
 
 /** A walker order taken to a claim the sandbox accepted; the claim goes to medicare-jb (EDI payer id 17003). */
 async function acceptedClaim() {
@@ -60,9 +50,11 @@ async function sandbox835(claimNumber: string): Promise<string> {
 const claimView = async (claimId: string) => (await call('GET', `/claims/${claimId}`, { role: 'biller' })).json;
 const ledgerOf = (claimId: string) => database.db.select().from(ledgerEntries).where(eq(ledgerEntries.claimId, claimId));
 const creditBalancesOf = async (claimId: string) =>
-  ((await call('GET', '/credit-balances', { role: 'biller' })).json.creditBalances as Array<{ claimId: string }>).filter((credit) => credit.claimId === claimId);
+  ((await call('GET', '/credit-balances', { role: 'biller' })).json.creditBalances as Array<{ claimId: string }>).filter(
+    (credit) => credit.claimId === claimId,
+  );
 
-test('4010 refused, another payer\'s CLP naming our claim left alone with a task, the genuine 835 posted once', async () => {
+test("4010 refused, another payer's CLP naming our claim left alone with a task, the genuine 835 posted once", async () => {
   const { claimId, claimNumber } = await acceptedClaim();
   const genuine = await sandbox835(claimNumber);
   expect(genuine).toContain('REF*2U*17003~');
@@ -74,36 +66,44 @@ test('4010 refused, another payer\'s CLP naming our claim left alone with a task
   const refused = await call('POST', '/remittances', { role: 'biller', text: as4010 });
   expect(refused.status).toBe(422);
   expect(refused.json.error.code).toBe('remittance_rejected');
-  expect(refused.json.error.details).toEqual([{ code: 'unsupported-version', message: expect.stringContaining('GS08 "004010X091A1" is not 005010X221A1') }]);
+  expect(refused.json.error.details).toEqual([
+    { code: 'unsupported-version', message: expect.stringContaining('GS08 "004010X091A1" is not 005010X221A1') },
+  ]);
 
   // Point 10: the file edited to come from New York Medicaid, under its own trace number.
   const forged = genuine
     .replace(/N1\*PR\*[^~]*~/, 'N1*PR*NEW YORK STATE MEDICAID~')
     .replace('REF*2U*17003~', 'REF*2U*NYMCD~')
     .replace(/TRN\*1\*([^*~]+)\*/, 'TRN*1*NY$1*');
-  const foreign = await call('POST', '/remittances', { role: 'biller', text: forged });
-  expect(foreign.status).toBe(201);
-  const [posted] = foreign.json.remittances;
-  expect(posted).toMatchObject({ payerId: null, claims: [], creditBalances: [] });
-  expect(posted.unmatched).toEqual([{ patientControlNumber: claimNumber, disagrees: 'payer', claimId, reason: expect.stringContaining('REF*2U NYMCD') }]);
-  expect(foreign.json.signals).toEqual([]);
+  const foreign = await uploadRemittance(call, forged);
+  expect(foreign.upload.status).toBe(202);
+  const posted = foreign.posted;
+  expect(posted).toMatchObject({ status: 'posted', payerId: null, claims: [], creditBalances: [] });
+  expect(posted.unmatched).toEqual([
+    { patientControlNumber: claimNumber, disagrees: 'payer', claimId, reason: expect.stringContaining('REF*2U NYMCD') },
+  ]);
+  expect(posted.signals).toEqual([]);
   const after = await claimView(claimId);
   expect(after).toMatchObject({ status: before.status, paidAmount: 0 });
   expect(await ledgerOf(claimId)).toEqual([]);
   expect(await creditBalancesOf(claimId)).toEqual([]);
-  const tasks = (await call('GET', '/tasks?role=biller&limit=100', { role: 'biller' })).json.tasks as Array<{ claimId: string | null; kind: string; title: string }>;
+  const tasks = (await call('GET', '/tasks?role=biller&limit=100', { role: 'biller' })).json.tasks as Array<{
+    claimId: string | null;
+    kind: string;
+    title: string;
+  }>;
   const task = tasks.find((candidate) => candidate.claimId === claimId && candidate.kind === 'remittance-unmatched');
   expect(task?.title).toContain(`payer disagrees: claim ${claimNumber} was sent to payer medicare-jb`);
 
   // The genuine 835 posts; again, it is a duplicate and posts nothing; the 4010 copy is still refused, not a "duplicate".
-  const first = await call('POST', '/remittances', { role: 'biller', text: genuine });
-  expect(first.status).toBe(201);
-  expect(first.json.remittances[0]).toMatchObject({ payerId: 'medicare-jb', unmatched: [], claims: [expect.objectContaining({ claimId, outcome: 'paid' })] });
+  const first = await uploadRemittance(call, genuine);
+  expect(first.upload.status).toBe(202);
+  expect(first.posted).toMatchObject({ payerId: 'medicare-jb', unmatched: [], claims: [expect.objectContaining({ claimId, outcome: 'paid' })] });
   const entries = (await ledgerOf(claimId)).length;
   expect(entries).toBeGreaterThan(0);
   const again = await call('POST', '/remittances', { role: 'biller', text: genuine });
   expect(again.status).toBe(200);
-  expect(again.json.remittances[0]).toMatchObject({ duplicate: true, remittanceId: first.json.remittances[0].remittanceId });
+  expect(again.json.remittances[0]).toMatchObject({ duplicate: true, remittanceId: first.posted.remittanceId });
   expect((await ledgerOf(claimId)).length).toBe(entries);
   const late4010 = await call('POST', '/remittances', { role: 'biller', text: as4010 });
   expect(late4010.status).toBe(422);

@@ -100,7 +100,9 @@ async function startStack(env: NodeJS.ProcessEnv): Promise<RunningStack> {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let hasExited = false;
   void exited.then(() => (hasExited = true));
   const deadline = started + 60_000;
@@ -191,7 +193,9 @@ linuxOnly('npm start (scripts/dev.ts)', () => {
   test('first start: ready within 60 s, healthy, Web UI up, Dme* attributes listed, intake works with the printed key; Ctrl-C leaves nothing running', async () => {
     const stack = await startStack(env);
     stacks.push(stack);
-    process.stderr.write(`npm start: banner after ${(stack.startedInMs / 1000).toFixed(1)} s (${/started in ([\d.]+ s)/.exec(stack.banner)?.[1]} by its own clock)\n`);
+    process.stderr.write(
+      `npm start: banner after ${(stack.startedInMs / 1000).toFixed(1)} s (${/started in ([\d.]+ s)/.exec(stack.banner)?.[1]} by its own clock)\n`,
+    );
     expect(stack.startedInMs).toBeLessThan(60_000);
 
     const apiUrl = `http://127.0.0.1:${ports.api}`;
@@ -212,13 +216,19 @@ linuxOnly('npm start (scripts/dev.ts)', () => {
     expect(ui.headers.get('content-type')).toContain('text/html');
     await ui.arrayBuffer();
 
-    const listed = spawnSync(env.TEMPORAL_CLI_PATH!, ['operator', 'search-attribute', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--output', 'json'], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const listed = spawnSync(
+      env.TEMPORAL_CLI_PATH!,
+      ['operator', 'search-attribute', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--output', 'json'],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     expect(listed.status).toBe(0);
     const { customAttributes } = JSON.parse(listed.stdout) as { customAttributes: Record<string, string> };
-    expect(customAttributes).toMatchObject(Object.fromEntries(dmeSearchAttributes.map((attribute) => [attribute.name, `INDEXED_VALUE_TYPE_${attribute.type}`])));
+    expect(customAttributes).toMatchObject(
+      Object.fromEntries(dmeSearchAttributes.map((attribute) => [attribute.name, `INDEXED_VALUE_TYPE_${attribute.type}`])),
+    );
 
     // Intake through the served API with the key the banner printed.
     const call = httpClient(apiUrl, { defaultKey: key });

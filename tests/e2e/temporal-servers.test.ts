@@ -149,10 +149,15 @@ describe('dev server', () => {
   });
 
   it('lists them through the temporal CLI too', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.env.TEMPORAL_CLI_PATH ?? server.cliPath,
-      ['operator', 'search-attribute', 'list', '--address', server.address, '--output', 'json'],
-    );
+    const { stdout } = await promisify(execFile)(process.env.TEMPORAL_CLI_PATH ?? server.cliPath, [
+      'operator',
+      'search-attribute',
+      'list',
+      '--address',
+      server.address,
+      '--output',
+      'json',
+    ]);
     const { customAttributes } = JSON.parse(stdout) as { customAttributes: Record<string, string> };
     expect(customAttributes).toMatchObject({
       DmeStage: 'INDEXED_VALUE_TYPE_KEYWORD',
@@ -224,26 +229,30 @@ describe('dev server lifecycle', () => {
   }, 90_000);
 
   const linuxOnly = process.platform === 'linux' ? it : it.skip;
-  linuxOnly('does not outlive a parent that is killed with SIGKILL', async () => {
-    const repo = path.resolve(__dirname, '../..');
-    const parent = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'tests/support/dev-server-child.ts')], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    parent.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const line = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      parent.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('\n')) resolve(stdout.split('\n')[0]);
+  linuxOnly(
+    'does not outlive a parent that is killed with SIGKILL',
+    async () => {
+      const repo = path.resolve(__dirname, '../..');
+      const parent = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'tests/support/dev-server-child.ts')], {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      parent.once('exit', (code) => reject(new Error(`child exited (${code}) before reporting: ${stderr}`)));
-    });
-    const { pid } = JSON.parse(line) as { pid: number };
-    expect(isRunning(pid)).toBe(true);
+      let stderr = '';
+      parent.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const line = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        parent.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('\n')) resolve(stdout.split('\n')[0]);
+        });
+        parent.once('exit', (code) => reject(new Error(`child exited (${code}) before reporting: ${stderr}`)));
+      });
+      const { pid } = JSON.parse(line) as { pid: number };
+      expect(isRunning(pid)).toBe(true);
 
-    parent.kill('SIGKILL');
-    expect(await waitUntilGone(pid, 10_000)).toBe(true);
-  }, 60_000);
+      parent.kill('SIGKILL');
+      expect(await waitUntilGone(pid, 10_000)).toBe(true);
+    },
+    60_000,
+  );
 });

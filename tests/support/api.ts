@@ -55,7 +55,10 @@ export function callerOver(
 
 /** Calls the app in process, as a client would. */
 export function apiClient(app: ReturnType<typeof createApp>) {
-  return callerOver((path, init) => app.request(path, init), (role) => (role ? keyFor(role) : undefined));
+  return callerOver(
+    (path, init) => app.request(path, init),
+    (role) => (role ? keyFor(role) : undefined),
+  );
 }
 
 export type ApiCall = ReturnType<typeof apiClient>;
@@ -72,6 +75,7 @@ const noTemporal: TemporalPort = {
   signalClaim: withoutTemporal('signalClaim'),
   startCreditBalance: withoutTemporal('startCreditBalance'),
   updateCreditBalance: withoutTemporal('updateCreditBalance'),
+  startRemittance: withoutTemporal('startRemittance'),
 };
 
 export function buildTestApp(database: Database, temporal: TemporalPort = noTemporal) {
@@ -150,7 +154,12 @@ export async function completeDocuments(call: ApiCall, orderId: string) {
       body: { kind: document.kind, reference: `dms://orders/${orderId}/${document.kind}.pdf` },
     });
     if (received.status !== 202) throw new Error(`${document.kind} not received: ${received.status} ${received.text}`);
-    await waitForOrder(call, orderId, (o) => o.workflow.status.documents.some((d: any) => d.documentId === received.json.documentId), `${document.kind} received`);
+    await waitForOrder(
+      call,
+      orderId,
+      (o) => o.workflow.status.documents.some((d: any) => d.documentId === received.json.documentId),
+      `${document.kind} received`,
+    );
     const reviewed = await call('POST', `/orders/${orderId}/documents/${received.json.documentId}/review`, {
       role: 'reviewer',
       body: { decision: 'approved' },
@@ -167,4 +176,23 @@ export async function deliver(call: ApiCall, orderId: string, deliveredOn = toda
     body: { deliveredOn, signedBy: 'Ada Lovelace', relationship: 'self', serialNumbers },
   });
   if (response.status !== 202) throw new Error(`delivery not confirmed: ${response.status} ${response.text}`);
+}
+
+/**
+ * Uploads an 835 and follows it: POST answers 202 (200 when every remittance was received
+ * before) with Location; the remittance's workflow posts it, and its GET view is returned
+ * once posted (or failed). `posted` is undefined when the upload was refused.
+ */
+export async function uploadRemittance(call: ApiCall, text: string, options: { contentType?: string; timeoutMs?: number } = {}) {
+  const upload = await call('POST', '/remittances', { role: 'biller', text, ...(options.contentType ? { contentType: options.contentType } : {}) });
+  if (upload.status !== 202 && upload.status !== 200) return { upload, posted: undefined };
+  const location = upload.headers.get('location');
+  if (!location) throw new Error('POST /remittances answered without a Location');
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    const view = await call('GET', location, { role: 'biller' });
+    if (view.json?.status === 'posted' || view.json?.status === 'failed') return { upload, posted: view.json };
+    if (Date.now() > deadline) throw new Error(`remittance at ${location} still ${view.json?.status} after ${options.timeoutMs ?? 30_000} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

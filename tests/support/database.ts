@@ -34,7 +34,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     drop: async () => {
       await database.close();
-      await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withAdmin(serverUrl, async (admin) => {
+        // Not DROP … WITH (FORCE): it also tries to terminate an autovacuum worker busy in the
+        // database (it runs as no role), which a non-superuser may not, and the drop fails.
+        // Our own stray connections are ended here; a plain DROP then waits out autovacuum.
+        await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND usename = current_user AND pid <> pg_backend_pid()',
+          [name],
+        );
+        await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      });
     },
   };
 }

@@ -4,7 +4,6 @@
  * helpers that seed an order the way intake would and drive it the way staff would.
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
@@ -18,16 +17,27 @@ import { catalogEntry, defaultCatalog } from '../../domain/catalog';
 import type { OxygenPrescription } from '../../domain/oxygen';
 import type { DocumentKind, OrderItem } from '../../domain/types';
 import { createLogger } from '../../logger';
-import { MAILBOX_WORKFLOW_ID, deliveryConfirmed, documentReceived, documentReviewed, orderStatus, orderWorkflowId, type OrderStatus } from '../../workflows/definitions';
+import {
+  MAILBOX_WORKFLOW_ID,
+  deliveryConfirmed,
+  documentReceived,
+  documentReviewed,
+  orderStatus,
+  orderWorkflowId,
+  type OrderStatus,
+} from '../../workflows/definitions';
 import type { dmeOrderWorkflow, OrderWorkflowInput } from '../../workflows/order';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTimeSkippingEnv } from './temporal';
 
-export const PRESCRIBER_NPI = '1987654328';
+const PRESCRIBER_NPI = '1987654328';
 export const DAY = 86_400_000;
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle is built once per test file (webpack takes a second or two). */
+/**
+ * The workflow bundle is built once per test file (webpack takes a second or two).
+ * @public scripts/record-histories.ts loads this module with require(), out of knip's sight.
+ */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger });
   return bundle;
@@ -90,6 +100,7 @@ export async function createOrderHarness(
     }),
     supplier: supplierIdentity(loadConfig({})),
     logger: createLogger('error'),
+    temporal: env.client,
   };
   const taskQueue = `orders-${randomUUID()}`;
   let running: Promise<void> | undefined;
@@ -104,7 +115,7 @@ export async function createOrderHarness(
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: workflowCode,
-        activities: options.wrapActivities ? options.wrapActivities(createActivities(deps), env) : createActivities(deps),
+        activities: inBusinessTimeOnly(env, options.wrapActivities ? options.wrapActivities(createActivities(deps), env) : createActivities(deps)),
         ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
       });
       running = harness.worker.run();
@@ -143,6 +154,32 @@ export async function createOrderHarness(
   return harness;
 }
 
+/**
+ * The time-skipping server skips ahead even while an activity runs, so an activity with a
+ * heartbeat timeout (the remittance workflow's claim signalling, clearinghouse inquiries)
+ * timed out in skipped time on every try and the workflow never moved on. In production an
+ * activity takes seconds of a month: here each one holds time still while it runs.
+ */
+function inBusinessTimeOnly<T extends Record<string, unknown>>(env: TestWorkflowEnvironment, activities: T): T {
+  const testService = env.connection.testService;
+  if (!testService) return activities;
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, activity]) => [
+      name,
+      typeof activity !== 'function'
+        ? activity
+        : async (...args: unknown[]) => {
+            await testService.lockTimeSkipping({});
+            try {
+              return await (activity as (...input: unknown[]) => Promise<unknown>)(...args);
+            } finally {
+              await testService.unlockTimeSkipping({});
+            }
+          },
+    ]),
+  ) as T;
+}
+
 export interface SeedItem extends Partial<Omit<OrderItem, 'id'>> {
   hcpcs: string;
   acquisition: OrderItem['acquisition'];
@@ -156,7 +193,7 @@ export interface SeededOrder {
 }
 
 /** What intake requires with oxygen equipment when a test does not say: group I on oximetry, 2 LPM, no portable. */
-export const groupIOxygen = (orderDate: string): OxygenPrescription => ({
+const groupIOxygen = (orderDate: string): OxygenPrescription => ({
   flowLpm: 2,
   portable: false,
   qualification: { group: 'I', testType: 'oximetry', testDate: orderDate, result: { saturationPercent: 87 } },
@@ -233,11 +270,7 @@ export async function seedOrder(
 }
 
 /** Polls the live query (in real time) until the predicate holds. */
-export async function waitForStatus(
-  handle: WorkflowHandle,
-  predicate: (status: OrderStatus) => boolean,
-  timeoutMs = 20_000,
-): Promise<OrderStatus> {
+export async function waitForStatus(handle: WorkflowHandle, predicate: (status: OrderStatus) => boolean, timeoutMs = 20_000): Promise<OrderStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: OrderStatus | undefined;
   while (Date.now() < deadline) {
@@ -271,9 +304,4 @@ export async function approveAllDocuments(handle: WorkflowHandle): Promise<void>
 /** Delivery staff confirm the delivery with its proof, signed by the patient. */
 export function confirmDelivery(handle: WorkflowHandle, deliveredOn: string, serialNumbers: Record<string, string[]> = {}): Promise<OrderStatus> {
   return command(handle, deliveryConfirmed, { user: 'dan.delivery', deliveredOn, signedBy: 'Pat Testcase', relationship: 'self', serialNumbers });
-}
-
-export async function orderRow(database: TestDatabase, orderId: string) {
-  const [row] = await database.db.select().from(orders).where(eq(orders.id, orderId));
-  return row;
 }

@@ -21,13 +21,30 @@ export async function seedPatientOrder(db: Db, options: { payerId?: string; stat
   if (!patientId) {
     const [patient] = await db
       .insert(patients)
-      .values({ firstName: 'Pat', lastName: 'Ledger', birthDate: '1950-04-01', sex: 'F', addressLine1: '1 Elm St', city: 'Columbus', state: options.state ?? 'OH', zip: '43215', createdBy: 'test' })
+      .values({
+        firstName: 'Pat',
+        lastName: 'Ledger',
+        birthDate: '1950-04-01',
+        sex: 'F',
+        addressLine1: '1 Elm St',
+        city: 'Columbus',
+        state: options.state ?? 'OH',
+        zip: '43215',
+        createdBy: 'test',
+      })
       .returning({ id: patients.id });
     patientId = patient.id;
   }
   const [coverage] = await db
     .insert(coverages)
-    .values({ patientId, payerId: options.payerId ?? 'medicare-jb', memberId: `M${randomUUID().slice(0, 8)}`, priority: 'primary', relationship: 'self', createdBy: 'test' })
+    .values({
+      patientId,
+      payerId: options.payerId ?? 'medicare-jb',
+      memberId: `M${randomUUID().slice(0, 8)}`,
+      priority: 'primary',
+      relationship: 'self',
+      createdBy: 'test',
+    })
     .returning({ id: coverages.id });
   await db.insert(prescribers).values({ npi: '1987654328', firstName: 'Olivia', lastName: 'Ordering' }).onConflictDoNothing();
   const orderId = randomUUID();
@@ -69,7 +86,14 @@ const claimNumberOf = (claimId: string) => `DME${claimId.replace(/-/g, '').slice
 /** Claims as prepareClaim and submitClaim leave them: submitted, with line control numbers; rows inserted in batches. */
 export async function insertClaims(
   db: Db,
-  specs: Array<{ order: SeededPatientOrder; lines: ClaimLineSpec[]; payerId?: string; submittedAt?: Date; correctsClaimId?: string; status?: 'submitted' | 'accepted' }>,
+  specs: Array<{
+    order: SeededPatientOrder;
+    lines: ClaimLineSpec[];
+    payerId?: string;
+    submittedAt?: Date;
+    correctsClaimId?: string;
+    status?: 'submitted' | 'accepted';
+  }>,
 ): Promise<StoredClaim[]> {
   const stored: StoredClaim[] = specs.map((spec, index) => {
     const claimId = randomUUID();
@@ -198,7 +222,11 @@ function casSegments(adjustments: Cas[]): string[] {
   for (const group of ['CO', 'PR', 'OA', 'PI'] as const) {
     const mine = adjustments.filter((adjustment) => adjustment.group === group);
     for (let start = 0; start < mine.length; start += 6) {
-      out.push(['CAS', group, ...mine.slice(start, start + 6).flatMap((adjustment) => [adjustment.reason, dollars(adjustment.amount), ''])].join('*').replace(/\*+$/, ''));
+      out.push(
+        ['CAS', group, ...mine.slice(start, start + 6).flatMap((adjustment) => [adjustment.reason, dollars(adjustment.amount), ''])]
+          .join('*')
+          .replace(/\*+$/, ''),
+      );
     }
   }
   return out;
@@ -222,7 +250,9 @@ export function build835(spec: RemittanceSpec): string {
     'LX*1',
   ];
   for (const clp of spec.claims) {
-    const pr = clp.patientResponsibility ?? sum([...(clp.adjustments ?? []), ...clp.lines.flatMap((line) => line.adjustments)].filter((a) => a.group === 'PR').map((a) => a.amount));
+    const pr =
+      clp.patientResponsibility ??
+      sum([...(clp.adjustments ?? []), ...clp.lines.flatMap((line) => line.adjustments)].filter((a) => a.group === 'PR').map((a) => a.amount));
     body.push(`CLP*${clp.pcn}*${clp.status ?? '1'}*${dollars(clp.charge)}*${dollars(clp.paid)}*${dollars(pr)}*MB*${clp.icn}*12*1`);
     body.push(...casSegments(clp.adjustments ?? []));
     body.push('NM1*QC*1*LEDGER*PAT****MI*1EG4TE5MK73');
@@ -236,7 +266,8 @@ export function build835(spec: RemittanceSpec): string {
       if (svc.remarks?.length) body.push(`LQ*HE*${svc.remarks.join('~LQ*HE*')}`);
     }
   }
-  if (spec.plb?.length) body.push(['PLB', '1234567893', '20261231', ...spec.plb.flatMap((plb) => [`${plb.reason}:${plb.reference}`, dollars(plb.amount)])].join('*'));
+  if (spec.plb?.length)
+    body.push(['PLB', '1234567893', '20261231', ...spec.plb.flatMap((plb) => [`${plb.reason}:${plb.reference}`, dollars(plb.amount)])].join('*'));
   const segments = ['ST*835*0001', ...body];
   segments.push(`SE*${segments.length + 1}*0001`);
   return [

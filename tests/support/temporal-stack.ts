@@ -49,21 +49,23 @@ export async function startTemporalStack(database: Database, options: StackOptio
     const client = new Client({ connection, namespace: devServer.namespace });
     const nativeConnection = await NativeConnection.connect({ address: devServer.address });
     stops.push(() => nativeConnection.close());
-    const clearinghouse = options.clearinghouse ?? createClearinghouse({
-      kind: 'sandbox',
-      db: database.db,
-      acknowledgementDelayMs: options.acknowledgementDelayMs ?? 1_000,
-      remittanceDelayMs: options.remittanceDelayMs ?? 14 * 86_400_000,
-      outbox: '',
-      inbox: '',
-      pollIntervalMs: 0,
-      responseTimeoutMs: 0,
-    });
+    const clearinghouse =
+      options.clearinghouse ??
+      createClearinghouse({
+        kind: 'sandbox',
+        db: database.db,
+        acknowledgementDelayMs: options.acknowledgementDelayMs ?? 1_000,
+        remittanceDelayMs: options.remittanceDelayMs ?? 14 * 86_400_000,
+        outbox: '',
+        inbox: '',
+        pollIntervalMs: 0,
+        responseTimeoutMs: 0,
+      });
     const worker = await createDmeWorker({
       connection: nativeConnection,
       namespace: devServer.namespace,
       taskQueue: ORDER_TASK_QUEUE,
-      activities: { db: database.db, clearinghouse, supplier: supplierIdentity(loadConfig({})), logger: createLogger('error') },
+      activities: { db: database.db, clearinghouse, supplier: supplierIdentity(loadConfig({})), logger: createLogger('error'), temporal: client },
     });
     const running = worker.run();
     stops.push(async () => {

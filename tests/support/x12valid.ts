@@ -40,7 +40,7 @@ const CANDIDATES: Command[] = [
 let found: Command | null | undefined;
 
 /** The first candidate that answers `--version` with "x12valid <version>", or null. */
-export function findX12Valid(): Command | null {
+function findX12Valid(): Command | null {
   if (found !== undefined) return found;
   found = null;
   for (const candidate of CANDIDATES) {
@@ -56,7 +56,7 @@ export function findX12Valid(): Command | null {
 }
 
 /** True when a missing validator must fail the run rather than skip. */
-export function x12validRequired(): boolean {
+function x12validRequired(): boolean {
   return Boolean(process.env.CI) || process.env.REQUIRE_X12VALID === '1';
 }
 

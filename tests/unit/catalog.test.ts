@@ -1,11 +1,4 @@
-import {
-  type CatalogEntry,
-  catalogEntry,
-  createCatalog,
-  defaultCatalog,
-  requireCatalogEntry,
-  usualMaximumUnits,
-} from '../../domain/catalog';
+import { type CatalogEntry, catalogEntry, createCatalog, defaultCatalog, requireCatalogEntry, usualMaximumUnits } from '../../domain/catalog';
 
 function entry(hcpcs: string): CatalogEntry {
   return requireCatalogEntry(defaultCatalog, hcpcs);

@@ -31,11 +31,23 @@ function dropLater(name: string, x12: string, ms: number): void {
   setTimeout(() => writeFileSync(path.join(inbox, name), x12), ms);
 }
 
-const visible = (folder: string) => readdirSync(folder).filter((name) => !name.startsWith('.')).sort();
+const visible = (folder: string) =>
+  readdirSync(folder)
+    .filter((name) => !name.startsWith('.'))
+    .sort();
 
 function eligibilityRequest(traceNumber: string, controlNumber = 7): { controlNumber: string; x12: string } {
   const input: Eligibility270Input = {
-    interchange: { senderQualifier: 'ZZ', senderId: 'DURABLEDME', receiverQualifier: 'ZZ', receiverId: 'CLEARHOUSE', controlNumber, date: '2024-03-01', time: '09:15', usage: 'T' },
+    interchange: {
+      senderQualifier: 'ZZ',
+      senderId: 'DURABLEDME',
+      receiverQualifier: 'ZZ',
+      receiverId: 'CLEARHOUSE',
+      controlNumber,
+      date: '2024-03-01',
+      time: '09:15',
+      usage: 'T',
+    },
     payer: { name: 'CGS Jurisdiction B', id: '17013' },
     provider: { organizationName: 'Durable DME Supply LLC', npi: '1234567893', taxId: '31-1234567' },
     subscriber: { memberId: '1EG4TE5MK73', lastName: 'Doe', firstName: 'Jane', birthDate: '1940-05-06', sex: 'F' },
@@ -96,7 +108,16 @@ describe('file-drop: eligibility and claim status wait for the answer that echoe
 
   test('requestClaimStatus writes the 276 and returns the 277 whose TRN*2 is our trace', async () => {
     const x12 = build276({
-      interchange: { senderQualifier: 'ZZ', senderId: 'DURABLEDME', receiverQualifier: 'ZZ', receiverId: 'CLEARHOUSE', controlNumber: 9, date: '2024-04-15', time: '09:00', usage: 'T' },
+      interchange: {
+        senderQualifier: 'ZZ',
+        senderId: 'DURABLEDME',
+        receiverQualifier: 'ZZ',
+        receiverId: 'CLEARHOUSE',
+        controlNumber: 9,
+        date: '2024-04-15',
+        time: '09:00',
+        usage: 'T',
+      },
       payer: { name: 'CGS Jurisdiction B', id: '17013' },
       informationReceiver: { name: 'Durable DME Supply', id: 'DDME01' },
       provider: { organizationName: 'Durable DME Supply LLC', npi: '1234567893' },
@@ -174,7 +195,10 @@ describe('createClearinghouse', () => {
 
   test('configured folders win; the default kind is the sandbox, which creates no folders', () => {
     const elsewhere = path.join(root, 'elsewhere');
-    const options = clearinghouseOptions(loadConfig({ DATA_DIR: root, CLEARINGHOUSE_OUTBOX: path.join(elsewhere, 'out'), CLEARINGHOUSE_INBOX: path.join(elsewhere, 'in') }), db);
+    const options = clearinghouseOptions(
+      loadConfig({ DATA_DIR: root, CLEARINGHOUSE_OUTBOX: path.join(elsewhere, 'out'), CLEARINGHOUSE_INBOX: path.join(elsewhere, 'in') }),
+      db,
+    );
     expect(options).toMatchObject({ kind: 'sandbox', outbox: path.join(elsewhere, 'out'), inbox: path.join(elsewhere, 'in') });
     expect(createClearinghouse(options).name).toBe('sandbox');
     expect(existsSync(elsewhere)).toBe(false);

@@ -71,7 +71,16 @@ function claimFile(pcn: string, options: ClaimOptions = {}): { controlNumber: st
   const controlNumber = nextControl++;
   const lines = options.lines ?? [cpapMonth1()];
   const input: Claim837Input = {
-    interchange: { senderQualifier: 'ZZ', senderId: 'DURABLEDME', receiverQualifier: 'ZZ', receiverId: 'SANDBOXCH', controlNumber, date: '2024-03-01', time: '09:30', usage: 'T' },
+    interchange: {
+      senderQualifier: 'ZZ',
+      senderId: 'DURABLEDME',
+      receiverQualifier: 'ZZ',
+      receiverId: 'SANDBOXCH',
+      controlNumber,
+      date: '2024-03-01',
+      time: '09:30',
+      usage: 'T',
+    },
     submitter: { name: 'Durable DME Supply', id: 'DDME01', contactName: 'Billing Desk', phone: '614-555-1234' },
     receiver: { name: 'Sandbox Clearinghouse', id: 'SANDBOXCH' },
     billingProvider: {
@@ -93,7 +102,16 @@ function claimFile(pcn: string, options: ClaimOptions = {}): { controlNumber: st
     orderingProvider: { npi: '1245319599', lastName: 'Smith', firstName: 'John' },
     lines,
     ...(options.dependent
-      ? { patient: { relationshipToSubscriber: '19' as const, lastName: 'Doe', firstName: 'Tim', birthDate: '2012-07-01', sex: 'M' as const, address: { line1: '5 Elm St', city: 'Austin', state: 'TX', zip: '73301' } } }
+      ? {
+          patient: {
+            relationshipToSubscriber: '19' as const,
+            lastName: 'Doe',
+            firstName: 'Tim',
+            birthDate: '2012-07-01',
+            sex: 'M' as const,
+            address: { line1: '5 Elm St', city: 'Austin', state: 'TX', zip: '73301' },
+          },
+        }
       : {}),
   };
   return { controlNumber: String(controlNumber), x12: build837P(input) };
@@ -102,7 +120,16 @@ function claimFile(pcn: string, options: ClaimOptions = {}): { controlNumber: st
 function eligibilityRequest(memberId: string, overrides: Partial<Eligibility270Input> = {}) {
   const controlNumber = nextControl++;
   const input: Eligibility270Input = {
-    interchange: { senderQualifier: 'ZZ', senderId: 'DURABLEDME', receiverQualifier: 'ZZ', receiverId: 'SANDBOXCH', controlNumber, date: '2024-03-01', time: '09:15', usage: 'T' },
+    interchange: {
+      senderQualifier: 'ZZ',
+      senderId: 'DURABLEDME',
+      receiverQualifier: 'ZZ',
+      receiverId: 'SANDBOXCH',
+      controlNumber,
+      date: '2024-03-01',
+      time: '09:15',
+      usage: 'T',
+    },
     payer: { name: 'CGS Jurisdiction B', id: '17003' },
     provider: { organizationName: 'Durable DME Supply LLC', npi: '1234567893', taxId: '31-1234567' },
     subscriber: { memberId, lastName: 'Doe', firstName: 'Jane', birthDate: '1940-05-06', sex: 'F' },
@@ -118,7 +145,16 @@ function statusRequest(claim: { patientControlNumber: string; payerClaimNumber?:
   return {
     controlNumber: String(controlNumber),
     x12: build276({
-      interchange: { senderQualifier: 'ZZ', senderId: 'DURABLEDME', receiverQualifier: 'ZZ', receiverId: 'SANDBOXCH', controlNumber, date: '2024-04-15', time: '09:00', usage: 'T' },
+      interchange: {
+        senderQualifier: 'ZZ',
+        senderId: 'DURABLEDME',
+        receiverQualifier: 'ZZ',
+        receiverId: 'SANDBOXCH',
+        controlNumber,
+        date: '2024-04-15',
+        time: '09:00',
+        usage: 'T',
+      },
       payer: { name: 'CGS Jurisdiction B', id: '17003' },
       informationReceiver: { name: 'Durable DME Supply', id: 'DDME01' },
       provider: { organizationName: 'Durable DME Supply LLC', npi: '1234567893' },
@@ -163,7 +199,14 @@ describe('sandbox eligibility (270 → 271)', () => {
     expect(response.payer).toEqual({ name: 'CGS JURISDICTION B', id: '17003' });
     expect(response.members).toHaveLength(1);
     const member = response.members[0];
-    expect(member).toMatchObject({ status: 'active', traceNumbers: [`ELIG${request.controlNumber}`], memberId: '1EG4TE5MK73', lastName: 'DOE', firstName: 'JANE', birthDate: '1940-05-06' });
+    expect(member).toMatchObject({
+      status: 'active',
+      traceNumbers: [`ELIG${request.controlNumber}`],
+      memberId: '1EG4TE5MK73',
+      lastName: 'DOE',
+      firstName: 'JANE',
+      birthDate: '1940-05-06',
+    });
     expect(member.dates).toEqual([{ qualifier: '307', from: '2024-03-04', to: '2024-03-04' }]);
     expect(member.benefits.map((b) => [b.kind, b.serviceTypes, b.timePeriod, b.amount, b.percent])).toEqual([
       ['active', ['12'], undefined, undefined, undefined],
@@ -234,7 +277,13 @@ describe('sandbox claim submission: 999 and 277CA after the acknowledgement dela
     const [status] = parse277(claimAck.x12);
     expect(status.kind).toBe('acknowledgment');
     expect(status.claims).toEqual([
-      expect.objectContaining({ patientControlNumber: 'ACK1', outcome: 'accepted', payerClaimNumber: `1${file.controlNumber.padStart(9, '0')}0001`, serviceFrom: '2024-03-01', serviceTo: '2024-03-31' }),
+      expect.objectContaining({
+        patientControlNumber: 'ACK1',
+        outcome: 'accepted',
+        payerClaimNumber: `1${file.controlNumber.padStart(9, '0')}0001`,
+        serviceFrom: '2024-03-01',
+        serviceTo: '2024-03-31',
+      }),
     ]);
     expect(status.claims[0].statuses[0].codes[0]).toMatchObject({ category: 'A2', code: '20' });
     // The next answer is the 835.
@@ -247,7 +296,10 @@ describe('sandbox claim submission: 999 and 277CA after the acknowledgement dela
     await sandbox.confirm([ack.name, claimAck.name]);
     const afterConfirm = await sandbox.collect(after(start, ACK_DELAY + HOUR));
     expect(afterConfirm.files.filter((f) => f.name === ack.name || f.name === claimAck.name)).toEqual([]);
-    const [row] = await database.db.select().from(sandboxClaims).where(eq(sandboxClaims.fileControlNumber, file.controlNumber.padStart(9, '0')));
+    const [row] = await database.db
+      .select()
+      .from(sandboxClaims)
+      .where(eq(sandboxClaims.fileControlNumber, file.controlNumber.padStart(9, '0')));
     expect(row.acknowledgedAt).toEqual(after(start, ACK_DELAY));
     expect(row.remittedAt).toBeNull();
   });
@@ -258,7 +310,10 @@ describe('sandbox claim submission: 999 and 277CA after the acknowledgement dela
     await sandbox.submitClaims(file, start);
     const { files } = await sandbox.collect(after(start, ACK_DELAY));
     const mine = files.filter((f) => f.name.endsWith(file.controlNumber.padStart(9, '0')));
-    expect(mine.map((f) => f.name)).toEqual([`sandbox-999-${file.controlNumber.padStart(9, '0')}`, `sandbox-277CA-${file.controlNumber.padStart(9, '0')}`]);
+    expect(mine.map((f) => f.name)).toEqual([
+      `sandbox-999-${file.controlNumber.padStart(9, '0')}`,
+      `sandbox-277CA-${file.controlNumber.padStart(9, '0')}`,
+    ]);
     await sandbox.confirm([mine[0].name]);
     expect((await sandbox.collect(after(start, ACK_DELAY))).files.filter((f) => mine.some((m) => m.name === f.name))).toEqual(mine);
     await sandbox.confirm([mine[1].name]);
@@ -272,7 +327,10 @@ describe('sandbox claim submission: 999 and 277CA after the acknowledgement dela
     await sandbox.submitClaims(file, after(start, 5 * HOUR));
     // ISA13 "000000123" and "123" are the same file.
     await sandbox.submitClaims({ ...file, controlNumber: file.controlNumber.padStart(9, '0') }, after(start, 6 * HOUR));
-    const rows = await database.db.select().from(sandboxClaims).where(eq(sandboxClaims.fileControlNumber, file.controlNumber.padStart(9, '0')));
+    const rows = await database.db
+      .select()
+      .from(sandboxClaims)
+      .where(eq(sandboxClaims.fileControlNumber, file.controlNumber.padStart(9, '0')));
     expect(rows).toHaveLength(1);
     expect(rows[0].receivedAt).toEqual(start);
     expect(rows[0].x12).toContain('CLM*DUP1*150***12:B:1*Y*A*Y*Y~');
@@ -280,9 +338,11 @@ describe('sandbox claim submission: 999 and 277CA after the acknowledgement dela
     expect(filesFor(byKind(files, '277CA'), 'DUP1')).toHaveLength(1);
   });
 
-  test('a file whose ISA13 is not the control number given is refused (the idempotency key must be the file\'s own)', async () => {
+  test("a file whose ISA13 is not the control number given is refused (the idempotency key must be the file's own)", async () => {
     const file = claimFile('KEY1');
-    await expect(sandbox.submitClaims({ ...file, controlNumber: '999999' }, startOfTest())).rejects.toThrow(/ISA13 is 0*\d+; the control number is the idempotency key/);
+    await expect(sandbox.submitClaims({ ...file, controlNumber: '999999' }, startOfTest())).rejects.toThrow(
+      /ISA13 is 0*\d+; the control number is the idempotency key/,
+    );
   });
 
   test('a member id ending in 92 is accepted by the 999 and rejected by the 277CA with A7:164:IL, and never remitted', async () => {
@@ -295,13 +355,19 @@ describe('sandbox claim submission: 999 and 277CA after the acknowledgement dela
     const [claimAck] = filesFor(byKind(files, '277CA'), 'REJ1');
     const [claim] = parse277(claimAck.x12)[0].claims;
     expect(claim.outcome).toBe('rejected');
-    expect(claim.statuses[0]).toMatchObject({ action: 'U', totalCharge: 15_000, codes: [{ category: 'A7', code: '164', entity: 'IL', outcome: 'rejected' }] });
+    expect(claim.statuses[0]).toMatchObject({
+      action: 'U',
+      totalCharge: 15_000,
+      codes: [{ category: 'A7', code: '164', entity: 'IL', outcome: 'rejected' }],
+    });
     expect(claim.payerClaimNumber).toBeUndefined();
     await sandbox.confirm(files.filter((f) => f.name.endsWith(file.controlNumber.padStart(9, '0'))).map((f) => f.name));
 
     const later = await sandbox.collect(after(start, REMIT_DELAY + DAY));
     expect(filesFor(later.files, 'REJ1')).toEqual([]);
-    const [status] = parse277(await sandbox.requestClaimStatus(statusRequest({ patientControlNumber: 'REJ1', memberId: '1EG4TE5MK92' }), after(start, REMIT_DELAY + DAY)))[0].claims;
+    const [status] = parse277(
+      await sandbox.requestClaimStatus(statusRequest({ patientControlNumber: 'REJ1', memberId: '1EG4TE5MK92' }), after(start, REMIT_DELAY + DAY)),
+    )[0].claims;
     expect(status.statuses[0].codes[0]).toMatchObject({ category: 'A7', code: '164', entity: 'IL' });
   });
 });
@@ -361,7 +427,10 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
     await sandbox.confirm([remitted.name]);
     const afterConfirm = await sandbox.collect(after(start, REMIT_DELAY + DAY));
     expect(filesFor(afterConfirm.files, 'PAY1')).toEqual([]);
-    const [row] = await database.db.select().from(sandboxClaims).where(eq(sandboxClaims.fileControlNumber, file.controlNumber.padStart(9, '0')));
+    const [row] = await database.db
+      .select()
+      .from(sandboxClaims)
+      .where(eq(sandboxClaims.fileControlNumber, file.controlNumber.padStart(9, '0')));
     expect(row.remittedAt).toEqual(after(start, REMIT_DELAY));
   });
 
@@ -380,9 +449,12 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
     });
   });
 
-  test('a commercial claim (SBR09 CI) has no sequestration and is priced in the patient\'s state', async () => {
+  test("a commercial claim (SBR09 CI) has no sequestration and is priced in the patient's state", async () => {
     const start = startOfTest();
-    await submitAndAcknowledge(start, claimFile('PAY3', { filingIndicator: 'CI', state: 'TX', payerId: 'ACME1', lines: [line({ hcpcs: 'L1851', modifiers: [], charge: 60_000 })] }));
+    await submitAndAcknowledge(
+      start,
+      claimFile('PAY3', { filingIndicator: 'CI', state: 'TX', payerId: 'ACME1', lines: [line({ hcpcs: 'L1851', modifiers: [], charge: 60_000 })] }),
+    );
     const { remittance } = await remittanceFor(start, 'PAY3');
     // L1851 in TX (non-rural) is $524.70: CO-45 $75.30; the plan pays 80% = $419.76.
     expect(remittance.claims[0]).toMatchObject({ filingIndicator: 'CI', paid: 41_976, patientResponsibility: 10_494 });
@@ -392,7 +464,7 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
     ]);
   });
 
-  test('claims of one payer received together come in one 835; another payer\'s in its own', async () => {
+  test("claims of one payer received together come in one 835; another payer's in its own", async () => {
     const start = startOfTest();
     const first = claimFile('BAT1');
     const second = claimFile('BAT2', { lines: [line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 10_000 })] });
@@ -498,7 +570,9 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
     const file = claimFile('TRG95', { memberId: '1EG4TE5MK95' });
     await submitAndAcknowledge(start, file);
     const { file: firstFile, remittance: first } = await remittanceFor(start, 'TRG95');
-    expect(first.claims.map((c) => [c.patientControlNumber, c.payerClaimNumber, c.paid])).toEqual([['TRG95', `1${file.controlNumber.padStart(9, '0')}0001`, 5_247]]);
+    expect(first.claims.map((c) => [c.patientControlNumber, c.payerClaimNumber, c.paid])).toEqual([
+      ['TRG95', `1${file.controlNumber.padStart(9, '0')}0001`, 5_247],
+    ]);
     await sandbox.confirm([firstFile.name]);
 
     const between = await sandbox.collect(after(start, REMIT_DELAY + DAY));
@@ -510,8 +584,14 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
     const [second] = parse835(secondFile.x12);
     expect(balance835(second)).toEqual([]);
     expect(second.traceNumber).not.toBe(first.traceNumber);
-    expect(second.paymentDate).toBe(after(start, 2 * REMIT_DELAY).toISOString().slice(0, 10));
-    expect(second.claims.map((c) => [c.patientControlNumber, c.payerClaimNumber, c.paid])).toEqual([['TRG95', `2${file.controlNumber.padStart(9, '0')}0001`, 5_247]]);
+    expect(second.paymentDate).toBe(
+      after(start, 2 * REMIT_DELAY)
+        .toISOString()
+        .slice(0, 10),
+    );
+    expect(second.claims.map((c) => [c.patientControlNumber, c.payerClaimNumber, c.paid])).toEqual([
+      ['TRG95', `2${file.controlNumber.padStart(9, '0')}0001`, 5_247],
+    ]);
 
     await sandbox.confirm([secondFile.name]);
     const done = await sandbox.collect(after(start, 5 * REMIT_DELAY));
@@ -526,7 +606,7 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
 });
 
 describe('sandbox claim status (276 → 277)', () => {
-  test('received, then pending, then finalized paid with the 835\'s amount and check number', async () => {
+  test("received, then pending, then finalized paid with the 835's amount and check number", async () => {
     const start = startOfTest();
     const file = claimFile('STA1');
     await sandbox.submitClaims(file, start);
@@ -545,15 +625,28 @@ describe('sandbox claim status (276 → 277)', () => {
     const paid = await ask(after(start, REMIT_DELAY));
     const [claim] = paid.claims;
     expect(claim.outcome).toBe('paid');
-    expect(claim.statuses[0]).toMatchObject({ totalCharge: 15_000, paid: 5_247, checkNumber: `SBX1${file.controlNumber.padStart(9, '0')}0001`, codes: [expect.objectContaining({ category: 'F1', code: '65' })] });
-    expect(claim.lines).toEqual([expect.objectContaining({ hcpcs: 'E0601', lineControlNumber: 'STA1-1', statuses: [expect.objectContaining({ codes: [expect.objectContaining({ category: 'F1' })] })] })]);
+    expect(claim.statuses[0]).toMatchObject({
+      totalCharge: 15_000,
+      paid: 5_247,
+      checkNumber: `SBX1${file.controlNumber.padStart(9, '0')}0001`,
+      codes: [expect.objectContaining({ category: 'F1', code: '65' })],
+    });
+    expect(claim.lines).toEqual([
+      expect.objectContaining({
+        hcpcs: 'E0601',
+        lineControlNumber: 'STA1-1',
+        statuses: [expect.objectContaining({ codes: [expect.objectContaining({ category: 'F1' })] })],
+      }),
+    ]);
     expect(claim.traceNumber).toMatch(/^STATUS\d+$/);
   });
 
   test('a denied claim is finalized denied (F2) once its 835 is out', async () => {
     const start = startOfTest();
     await sandbox.submitClaims(claimFile('STA2', { memberId: 'ABC96' }), start);
-    const [claim] = parse277(await sandbox.requestClaimStatus(statusRequest({ patientControlNumber: 'STA2', memberId: 'ABC96' }), after(start, REMIT_DELAY)))[0].claims;
+    const [claim] = parse277(
+      await sandbox.requestClaimStatus(statusRequest({ patientControlNumber: 'STA2', memberId: 'ABC96' }), after(start, REMIT_DELAY)),
+    )[0].claims;
     expect(claim.outcome).toBe('denied');
     expect(claim.statuses[0]).toMatchObject({ paid: 0, codes: [expect.objectContaining({ category: 'F2', code: '1' })] });
   });
@@ -563,7 +656,9 @@ describe('sandbox claim status (276 → 277)', () => {
     const file = claimFile('STA3');
     await sandbox.submitClaims(file, start);
     const payerClaimNumber = `1${file.controlNumber.padStart(9, '0')}0001`;
-    const [claim] = parse277(await sandbox.requestClaimStatus(statusRequest({ patientControlNumber: 'OTHER', payerClaimNumber }), after(start, ACK_DELAY)))[0].claims;
+    const [claim] = parse277(
+      await sandbox.requestClaimStatus(statusRequest({ patientControlNumber: 'OTHER', payerClaimNumber }), after(start, ACK_DELAY)),
+    )[0].claims;
     expect(claim).toMatchObject({ outcome: 'pending', payerClaimNumber, patientControlNumber: 'STA3' });
   });
 
@@ -575,9 +670,17 @@ describe('sandbox claim status (276 → 277)', () => {
 });
 
 describe('sandbox claims for a dependent patient (2000C)', () => {
-  test('the 835 names the patient in NM1*QC and the subscriber in NM1*IL, priced in the patient\'s state', async () => {
+  test("the 835 names the patient in NM1*QC and the subscriber in NM1*IL, priced in the patient's state", async () => {
     const start = startOfTest();
-    await submitAndAcknowledge(start, claimFile('DEP1', { dependent: true, filingIndicator: 'CI', payerId: 'ACME1', lines: [line({ hcpcs: 'E0143', modifiers: ['NU'], charge: 20_000 })] }));
+    await submitAndAcknowledge(
+      start,
+      claimFile('DEP1', {
+        dependent: true,
+        filingIndicator: 'CI',
+        payerId: 'ACME1',
+        lines: [line({ hcpcs: 'E0143', modifiers: ['NU'], charge: 20_000 })],
+      }),
+    );
     const { file, remittance } = await remittanceFor(start, 'DEP1');
     expect(remittance.claims[0].patient).toEqual({ lastName: 'DOE', firstName: 'TIM' });
     expect(file.x12).toContain('NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~');
@@ -597,9 +700,15 @@ describeWithX12Valid('sandbox answers pass pyx12 (999 X231A1, 277CA X214, 835 X2
   ])('every file for a member id ending in $suffix (dependent patient: $dependent) validates', async ({ suffix, dependent }) => {
     const start = startOfTest();
     const pcn = `VAL${suffix}${dependent ? 'D' : ''}`;
-    const file = claimFile(pcn, { memberId: `1EG4TE5MK${suffix}`, dependent, lines: [cpapMonth1(), line({ hcpcs: 'A7030', modifiers: [], charge: 20_000 })] });
+    const file = claimFile(pcn, {
+      memberId: `1EG4TE5MK${suffix}`,
+      dependent,
+      lines: [cpapMonth1(), line({ hcpcs: 'A7030', modifiers: [], charge: 20_000 })],
+    });
     await sandbox.submitClaims(file, start);
-    const acknowledgements = (await sandbox.collect(after(start, ACK_DELAY))).files.filter((f) => f.name.endsWith(file.controlNumber.padStart(9, '0')));
+    const acknowledgements = (await sandbox.collect(after(start, ACK_DELAY))).files.filter((f) =>
+      f.name.endsWith(file.controlNumber.padStart(9, '0')),
+    );
     const remittances = filesFor(byKind((await sandbox.collect(after(start, REMIT_DELAY))).files, '835'), pcn);
     expect(acknowledgements).toHaveLength(2);
     expect(remittances).toHaveLength(suffix === '92' ? 0 : 1);

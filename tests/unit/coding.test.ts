@@ -1,10 +1,4 @@
-import {
-  type BillingEvent,
-  codeClaimLines,
-  fitModifiers,
-  orderModifiers,
-  rentalSequenceModifier,
-} from '../../domain/coding';
+import { type BillingEvent, codeClaimLines, fitModifiers, orderModifiers, rentalSequenceModifier } from '../../domain/coding';
 import { requireCatalogEntry, defaultCatalog } from '../../domain/catalog';
 import type { OxygenPrescription } from '../../domain/oxygen';
 import type { ClaimLine, OrderItem } from '../../domain/types';
@@ -68,13 +62,7 @@ describe('codeClaimLines: one row per rule, the expected claim line written out'
     ['month 4 of a capped rental is RR+KJ(+KX)', item('E0601'), rentalMonth(4), complete, [rentalLine('E0601', 4, ['RR', 'KJ', 'KX'])]],
     ['month 13 of a capped rental is RR+KJ(+KX)', item('E0601'), rentalMonth(13), complete, [rentalLine('E0601', 13, ['RR', 'KJ', 'KX'])]],
     ['month 14 of a capped rental is not billable', item('E0601'), rentalMonth(14), complete, []],
-    [
-      'CPAP month 4 without documented adherence carries no KX',
-      item('E0601'),
-      rentalMonth(4),
-      incomplete,
-      [rentalLine('E0601', 4, ['RR', 'KJ'])],
-    ],
+    ['CPAP month 4 without documented adherence carries no KX', item('E0601'), rentalMonth(4), incomplete, [rentalLine('E0601', 4, ['RR', 'KJ'])]],
     ['oxygen bills RR without KH/KI/KJ', item('E1390'), rentalMonth(1), complete, [rentalLine('E1390', 1, ['RR', 'KX'])]],
     ['oxygen month 36 is billable', item('E1390'), rentalMonth(36), complete, [rentalLine('E1390', 36, ['RR', 'KX'])]],
     ['oxygen month 37 is not billable', item('E1390'), rentalMonth(37), complete, []],
@@ -85,7 +73,13 @@ describe('codeClaimLines: one row per rule, the expected claim line written out'
       { ...complete, oxygen: oxygen(5, false) },
       [rentalLine('E1390', 5, ['RR', 'QG', 'KX'])],
     ],
-    ['oxygen below 1 LPM is QE', item('E1390'), rentalMonth(5), { ...complete, oxygen: oxygen(0.5, false) }, [rentalLine('E1390', 5, ['RR', 'QE', 'KX'])]],
+    [
+      'oxygen below 1 LPM is QE',
+      item('E1390'),
+      rentalMonth(5),
+      { ...complete, oxygen: oxygen(0.5, false) },
+      [rentalLine('E1390', 5, ['RR', 'QE', 'KX'])],
+    ],
     [
       'oxygen above 4 LPM with portable is QF',
       item('E0439'),
@@ -93,7 +87,13 @@ describe('codeClaimLines: one row per rule, the expected claim line written out'
       { ...complete, oxygen: oxygen(5, true) },
       [rentalLine('E0439', 5, ['RR', 'QF', 'KX'])],
     ],
-    ['a frequent-and-substantial-servicing item bills RR with no cap', item('E0465'), rentalMonth(40), complete, [rentalLine('E0465', 40, ['RR', 'KX'])]],
+    [
+      'a frequent-and-substantial-servicing item bills RR with no cap',
+      item('E0465'),
+      rentalMonth(40),
+      complete,
+      [rentalLine('E0465', 40, ['RR', 'KX'])],
+    ],
     ['an inexpensive item rented bills RR without KH/KI', item('E0100'), rentalMonth(1), complete, [rentalLine('E0100', 1, ['RR', 'KX'])]],
     ['a new purchase is NU', item('E0100', { acquisition: 'purchase' }), purchase, complete, [purchaseLine('E0100', ['NU', 'KX'])]],
     ['a used purchase is UE', item('E0100', { acquisition: 'purchase', used: true }), purchase, complete, [purchaseLine('E0100', ['UE', 'KX'])]],
@@ -163,13 +163,7 @@ describe('codeClaimLines: one row per rule, the expected claim line written out'
       complete,
       [purchaseLine('L1832', ['KX', 'LT']), purchaseLine('L1832', ['KX', 'RT'])],
     ],
-    [
-      'a right knee orthosis: RT',
-      item('L1851', { acquisition: 'purchase', side: 'RT' }),
-      purchase,
-      complete,
-      [purchaseLine('L1851', ['KX', 'RT'])],
-    ],
+    ['a right knee orthosis: RT', item('L1851', { acquisition: 'purchase', side: 'RT' }), purchase, complete, [purchaseLine('L1851', ['KX', 'RT'])]],
     [
       'a glucose monitor for an insulin-treated patient: KX',
       item('E0607', { acquisition: 'purchase', insulinTreated: true }),
@@ -281,10 +275,22 @@ describe('rentalSequenceModifier', () => {
 
 describe('modifier order and the four-modifier limit', () => {
   test.each([
-    [['KX', 'RR', 'KH'], ['RR', 'KH', 'KX']],
-    [['RT', 'GA', 'NU'], ['NU', 'GA', 'RT']],
-    [['KJ', 'BR', 'RR', 'KX'], ['RR', 'BR', 'KJ', 'KX']],
-    [['RR', 'RR', 'KX'], ['RR', 'KX']],
+    [
+      ['KX', 'RR', 'KH'],
+      ['RR', 'KH', 'KX'],
+    ],
+    [
+      ['RT', 'GA', 'NU'],
+      ['NU', 'GA', 'RT'],
+    ],
+    [
+      ['KJ', 'BR', 'RR', 'KX'],
+      ['RR', 'BR', 'KJ', 'KX'],
+    ],
+    [
+      ['RR', 'RR', 'KX'],
+      ['RR', 'KX'],
+    ],
   ])('%j is sent as %j', (given, ordered) => {
     expect(orderModifiers(given)).toEqual(ordered);
   });

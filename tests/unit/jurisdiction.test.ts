@@ -13,18 +13,65 @@ import { dmeMacForState } from '../../domain/payer-policy';
 describe('every state, DC and territory has one DME MAC', () => {
   test.each([
     // JA (Noridian)
-    ['CT', 'JA'], ['DE', 'JA'], ['DC', 'JA'], ['ME', 'JA'], ['MD', 'JA'], ['MA', 'JA'],
-    ['NH', 'JA'], ['NJ', 'JA'], ['NY', 'JA'], ['PA', 'JA'], ['RI', 'JA'], ['VT', 'JA'],
+    ['CT', 'JA'],
+    ['DE', 'JA'],
+    ['DC', 'JA'],
+    ['ME', 'JA'],
+    ['MD', 'JA'],
+    ['MA', 'JA'],
+    ['NH', 'JA'],
+    ['NJ', 'JA'],
+    ['NY', 'JA'],
+    ['PA', 'JA'],
+    ['RI', 'JA'],
+    ['VT', 'JA'],
     // JB (CGS)
-    ['IL', 'JB'], ['IN', 'JB'], ['KY', 'JB'], ['MI', 'JB'], ['MN', 'JB'], ['OH', 'JB'], ['WI', 'JB'],
+    ['IL', 'JB'],
+    ['IN', 'JB'],
+    ['KY', 'JB'],
+    ['MI', 'JB'],
+    ['MN', 'JB'],
+    ['OH', 'JB'],
+    ['WI', 'JB'],
     // JC (CGS), with Puerto Rico and the U.S. Virgin Islands
-    ['AL', 'JC'], ['AR', 'JC'], ['CO', 'JC'], ['FL', 'JC'], ['GA', 'JC'], ['LA', 'JC'], ['MS', 'JC'],
-    ['NM', 'JC'], ['NC', 'JC'], ['OK', 'JC'], ['SC', 'JC'], ['TN', 'JC'], ['TX', 'JC'], ['VA', 'JC'],
-    ['WV', 'JC'], ['PR', 'JC'], ['VI', 'JC'],
+    ['AL', 'JC'],
+    ['AR', 'JC'],
+    ['CO', 'JC'],
+    ['FL', 'JC'],
+    ['GA', 'JC'],
+    ['LA', 'JC'],
+    ['MS', 'JC'],
+    ['NM', 'JC'],
+    ['NC', 'JC'],
+    ['OK', 'JC'],
+    ['SC', 'JC'],
+    ['TN', 'JC'],
+    ['TX', 'JC'],
+    ['VA', 'JC'],
+    ['WV', 'JC'],
+    ['PR', 'JC'],
+    ['VI', 'JC'],
     // JD (Noridian), with the Pacific territories
-    ['AK', 'JD'], ['AZ', 'JD'], ['CA', 'JD'], ['HI', 'JD'], ['ID', 'JD'], ['IA', 'JD'], ['KS', 'JD'],
-    ['MO', 'JD'], ['MT', 'JD'], ['NE', 'JD'], ['NV', 'JD'], ['ND', 'JD'], ['OR', 'JD'], ['SD', 'JD'],
-    ['UT', 'JD'], ['WA', 'JD'], ['WY', 'JD'], ['GU', 'JD'], ['AS', 'JD'], ['MP', 'JD'],
+    ['AK', 'JD'],
+    ['AZ', 'JD'],
+    ['CA', 'JD'],
+    ['HI', 'JD'],
+    ['ID', 'JD'],
+    ['IA', 'JD'],
+    ['KS', 'JD'],
+    ['MO', 'JD'],
+    ['MT', 'JD'],
+    ['NE', 'JD'],
+    ['NV', 'JD'],
+    ['ND', 'JD'],
+    ['OR', 'JD'],
+    ['SD', 'JD'],
+    ['UT', 'JD'],
+    ['WA', 'JD'],
+    ['WY', 'JD'],
+    ['GU', 'JD'],
+    ['AS', 'JD'],
+    ['MP', 'JD'],
   ])('%s → %s', (state, jurisdiction) => {
     expect(dmeMacForState(state)).toBe(jurisdiction);
   });
@@ -34,7 +81,12 @@ describe('every state, DC and territory has one DME MAC', () => {
     expect(usStateCodes.filter((state) => dmeMacForState(state) === undefined)).toEqual([]);
   });
 
-  test.each([['tx', 'JC'], [' oh ', 'JB'], ['XX', undefined], ['AA', undefined]])('%p → %p (case and spaces do not matter; unknown codes have none)', (state, jurisdiction) => {
+  test.each([
+    ['tx', 'JC'],
+    [' oh ', 'JB'],
+    ['XX', undefined],
+    ['AA', undefined],
+  ])('%p → %p (case and spaces do not matter; unknown codes have none)', (state, jurisdiction) => {
     expect(dmeMacForState(state)).toBe(jurisdiction);
   });
 });

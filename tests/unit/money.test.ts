@@ -9,7 +9,12 @@ import { parseFeeScheduleCsv } from '../../domain/pricing';
 import { parse835 } from '../../domain/x12';
 import { ceilingProblem, itemChargeProblems, largestLineCharge, moneyCeilings, type ChargedItem } from '../../domain/money';
 
-const item = (quantity: number, unitCharge: number, extra: Partial<ChargedItem> = {}): ChargedItem => ({ quantity, unitCharge, paidDaily: false, ...extra });
+const item = (quantity: number, unitCharge: number, extra: Partial<ChargedItem> = {}): ChargedItem => ({
+  quantity,
+  unitCharge,
+  paidDaily: false,
+  ...extra,
+});
 
 describe('each money field has one ceiling', () => {
   test.each([
@@ -75,7 +80,11 @@ describe('amounts read from files keep their ceilings', () => {
   test.each([
     ['$45.00 is a cane', '45.00', undefined],
     ['$100,000.00 is the ceiling', '100000.00', undefined],
-    ['$100,000.01 is a typing error', '100000.01', 'Fee schedule CSV line 2, column "OH (NR)": "100000.01" must be at most 10000000 cents ($100000.00)'],
+    [
+      '$100,000.01 is a typing error',
+      '100000.01',
+      'Fee schedule CSV line 2, column "OH (NR)": "100000.01" must be at most 10000000 cents ($100000.00)',
+    ],
   ])('a fee-schedule amount: %s', (_name, amount, error) => {
     const parse = () => parseFeeScheduleCsv(csv(amount));
     if (error) expect(parse).toThrow(error);
@@ -96,8 +105,16 @@ describe('an 835 amount or count past its ceiling is a malformed file, named by 
 
   test.each([
     ['the file as the payer sent it', paid, 'parsed'],
-    ['a CLP charge of $10,000,000,000.00', paid.replace('CLP*C1001*1*150*', 'CLP*C1001*1*10000000000*'), 'CLP03 "10000000000" is beyond $999999999.99'],
-    ['SVC05 of 3000000000 units', paid.replace('SVC*HC:E0601:RR:KH:KX*150*39.2**1', 'SVC*HC:E0601:RR:KH:KX*150*39.2**3000000000'), 'SVC05 "3000000000" is beyond 999999'],
+    [
+      'a CLP charge of $10,000,000,000.00',
+      paid.replace('CLP*C1001*1*150*', 'CLP*C1001*1*10000000000*'),
+      'CLP03 "10000000000" is beyond $999999999.99',
+    ],
+    [
+      'SVC05 of 3000000000 units',
+      paid.replace('SVC*HC:E0601:RR:KH:KX*150*39.2**1', 'SVC*HC:E0601:RR:KH:KX*150*39.2**3000000000'),
+      'SVC05 "3000000000" is beyond 999999',
+    ],
   ])('%s', (_name, x12, expected) => {
     expect(messageOf(x12)).toContain(expected);
   });

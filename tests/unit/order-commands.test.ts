@@ -22,6 +22,7 @@ import {
   type OrderCommandView,
 } from '../../domain/order-commands';
 import { appealDecisionRefusal, appealFilingRefusal, creditBalanceResolutionRefusal } from '../../domain/claim-commands';
+import { defaultCatalog } from '../../domain/catalog';
 import { payerPolicy } from '../../domain/payer-policy';
 import { startRental } from '../../domain/rental';
 
@@ -33,6 +34,7 @@ const view = (overrides: Partial<OrderCommandView> = {}): OrderCommandView => ({
   itemIds: ['item-1'],
   hasRentedItem: false,
   priorAuthHcpcs: [],
+  catalog: defaultCatalog,
   documents: [{ kind: 'standard-written-order', status: 'missing' }],
   priorAuthStatus: 'not-required',
   deliveredOn: null,
@@ -46,10 +48,25 @@ const view = (overrides: Partial<OrderCommandView> = {}): OrderCommandView => ({
 describe('a received document', () => {
   test.each([
     ['a needed kind, missing', view(), { kind: 'standard-written-order' }, undefined],
-    ['a needed kind, rejected before', view({ documents: [{ kind: 'standard-written-order', status: 'rejected', documentId: 'd0' }] }), { kind: 'standard-written-order' }, undefined],
+    [
+      'a needed kind, rejected before',
+      view({ documents: [{ kind: 'standard-written-order', status: 'rejected', documentId: 'd0' }] }),
+      { kind: 'standard-written-order' },
+      undefined,
+    ],
     ['a kind the order does not need', view(), { kind: 'abn' }, { status: 422, field: 'kind' }],
-    ['the kind is already approved', view({ documents: [{ kind: 'standard-written-order', status: 'approved', documentId: 'd0' }] }), { kind: 'standard-written-order' }, { status: 409 }],
-    ['the kind waits for review', view({ documents: [{ kind: 'standard-written-order', status: 'received', documentId: 'd0' }] }), { kind: 'standard-written-order' }, { status: 409 }],
+    [
+      'the kind is already approved',
+      view({ documents: [{ kind: 'standard-written-order', status: 'approved', documentId: 'd0' }] }),
+      { kind: 'standard-written-order' },
+      { status: 409 },
+    ],
+    [
+      'the kind waits for review',
+      view({ documents: [{ kind: 'standard-written-order', status: 'received', documentId: 'd0' }] }),
+      { kind: 'standard-written-order' },
+      { status: 409 },
+    ],
     ['documents not yet worked out', view({ documents: [] }), { kind: 'standard-written-order' }, { status: 409 }],
     ['a cancelled order', view({ stage: 'cancelled' }), { kind: 'standard-written-order' }, { status: 409 }],
   ] as const)('%s', (_, order, command, expected) => {
@@ -66,7 +83,12 @@ describe('a document review', () => {
     ['reject it with a reason', waiting, { documentId: 'd1', decision: 'rejected', reason: 'unsigned' }, undefined],
     ['reject it without a reason', waiting, { documentId: 'd1', decision: 'rejected' }, { status: 422, field: 'reason' }],
     ['a document the order does not wait on', waiting, { documentId: 'other', decision: 'approved' }, { status: 409 }],
-    ['a document already approved', view({ documents: [{ kind: 'standard-written-order', status: 'approved', documentId: 'd1' }] }), { documentId: 'd1', decision: 'approved' }, { status: 409 }],
+    [
+      'a document already approved',
+      view({ documents: [{ kind: 'standard-written-order', status: 'approved', documentId: 'd1' }] }),
+      { documentId: 'd1', decision: 'approved' },
+      { status: 409 },
+    ],
   ] as const)('%s', (_, order, command, expected) => {
     const refusal = documentReviewRefusal(order, command);
     if (expected) expect(refusal).toMatchObject(expected);
@@ -77,14 +99,39 @@ describe('a document review', () => {
 describe('a prior-authorization decision', () => {
   const requested = view({ stage: 'prior-auth', priorAuthStatus: 'requested', priorAuthHcpcs: ['L1851'] });
   test.each([
-    ['affirmed within the orthosis period of 60 days', requested, { decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2025-05-09' }, undefined],
-    ['affirmed beyond 60 days from the decision', requested, { decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2025-05-10' }, { status: 422, field: 'expiresOn', message: expect.stringContaining('on or before 2025-05-09') }],
-    ['affirmed already expired', requested, { decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2025-03-09' }, { status: 422, field: 'expiresOn' }],
-    ['affirmed with a 13-character tracking number', requested, { decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G', expiresOn: '2025-04-01' }, { status: 422, field: 'trackingNumber' }],
+    [
+      'affirmed within the orthosis period of 60 days',
+      requested,
+      { decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2025-05-09' },
+      undefined,
+    ],
+    [
+      'affirmed beyond 60 days from the decision',
+      requested,
+      { decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2025-05-10' },
+      { status: 422, field: 'expiresOn', message: expect.stringContaining('on or before 2025-05-09') },
+    ],
+    [
+      'affirmed already expired',
+      requested,
+      { decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2025-03-09' },
+      { status: 422, field: 'expiresOn' },
+    ],
+    [
+      'affirmed with a 13-character tracking number',
+      requested,
+      { decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G', expiresOn: '2025-04-01' },
+      { status: 422, field: 'trackingNumber' },
+    ],
     ['affirmed without an expiry', requested, { decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7' }, { status: 422, field: 'expiresOn' }],
     ['non-affirmed with reason and next step', requested, { decision: 'non-affirmed', reason: 'no F2F note', next: 'resubmit' }, undefined],
     ['non-affirmed without a next step', requested, { decision: 'non-affirmed', reason: 'no F2F note' }, { status: 422, field: 'next' }],
-    ['no request waiting', view({ stage: 'delivery', priorAuthStatus: 'affirmed' }), { decision: 'non-affirmed', reason: 'x', next: 'cancel' }, { status: 409 }],
+    [
+      'no request waiting',
+      view({ stage: 'delivery', priorAuthStatus: 'affirmed' }),
+      { decision: 'non-affirmed', reason: 'x', next: 'cancel' },
+      { status: 409 },
+    ],
   ] as const)('%s', (_, order, command, expected) => {
     const refusal = priorAuthDecisionRefusal(order, command);
     if (expected) expect(refusal).toMatchObject(expected);
@@ -97,11 +144,21 @@ describe('a delivery confirmation', () => {
   test.each([
     ['delivered today', waiting, { deliveredOn: '2025-03-10', serialNumbers: { 'item-1': ['SN1'] } }, undefined],
     ['delivered on the order date', waiting, { deliveredOn: '2025-03-01', serialNumbers: {} }, undefined],
-    ['already delivered', view({ stage: 'delivery', deliveredOn: '2025-03-09' }), { deliveredOn: '2025-03-10', serialNumbers: {} }, { status: 409, message: 'the order was already delivered on 2025-03-09' }],
+    [
+      'already delivered',
+      view({ stage: 'delivery', deliveredOn: '2025-03-09' }),
+      { deliveredOn: '2025-03-10', serialNumbers: {} },
+      { status: 409, message: 'the order was already delivered on 2025-03-09' },
+    ],
     ['not waiting for delivery', view({ stage: 'documentation' }), { deliveredOn: '2025-03-10', serialNumbers: {} }, { status: 409 }],
     ['in the future', waiting, { deliveredOn: '2025-03-11', serialNumbers: {} }, { status: 422, field: 'deliveredOn' }],
     ['before the order', waiting, { deliveredOn: '2025-02-28', serialNumbers: {} }, { status: 422, field: 'deliveredOn' }],
-    ['serial numbers of an item not on the order', waiting, { deliveredOn: '2025-03-10', serialNumbers: { other: ['SN1'] } }, { status: 422, field: 'serialNumbers.other' }],
+    [
+      'serial numbers of an item not on the order',
+      waiting,
+      { deliveredOn: '2025-03-10', serialNumbers: { other: ['SN1'] } },
+      { status: 422, field: 'serialNumbers.other' },
+    ],
   ] as const)('%s', (_, order, command, expected) => {
     const refusal = deliveryRefusal(order, command);
     if (expected) expect(refusal).toMatchObject(expected);
@@ -124,13 +181,33 @@ describe('a rental change', () => {
   test.each([
     ['a hold after the last billed month', billing, { change: 'hold', effectiveOn: '2025-02-20' }, undefined],
     ['a hold on the last billed date of service', billing, { change: 'hold', effectiveOn: '2025-02-05' }, { status: 422, field: 'effectiveOn' }],
-    ['a resume of a rental not on hold', billing, { change: 'resume', effectiveOn: '2025-02-20' }, { status: 409, message: 'the rental is not on hold: nothing to resume' }],
-    ['a resume after a hold accepted but not yet applied', { ...billing, pendingRentalChanges: [{ change: 'hold', effectiveOn: '2025-02-20' }] }, { change: 'resume', effectiveOn: '2025-03-01' }, undefined],
+    [
+      'a resume of a rental not on hold',
+      billing,
+      { change: 'resume', effectiveOn: '2025-02-20' },
+      { status: 409, message: 'the rental is not on hold: nothing to resume' },
+    ],
+    [
+      'a resume after a hold accepted but not yet applied',
+      { ...billing, pendingRentalChanges: [{ change: 'hold', effectiveOn: '2025-02-20' }] },
+      { change: 'resume', effectiveOn: '2025-03-01' },
+      undefined,
+    ],
     ['a change in the future', billing, { change: 'pickup', effectiveOn: '2025-03-11' }, { status: 422, field: 'effectiveOn' }],
     ['a change before the delivery', billing, { change: 'pickup', effectiveOn: '2025-01-04' }, { status: 422, field: 'effectiveOn' }],
     ['inpatient on a pickup', billing, { change: 'pickup', effectiveOn: '2025-03-01', inpatient: true }, { status: 422, field: 'inpatient' }],
-    ['a delivered order with no rented item', view({ stage: 'receivables', deliveredOn: '2025-01-05' }), { change: 'pickup', effectiveOn: '2025-03-01' }, { status: 409, message: 'the order has no rented item' }],
-    ['a rental not delivered yet', view({ stage: 'delivery', hasRentedItem: true }), { change: 'pickup', effectiveOn: '2025-03-01' }, { status: 409, message: expect.stringContaining('starts at delivery') }],
+    [
+      'a delivered order with no rented item',
+      view({ stage: 'receivables', deliveredOn: '2025-01-05' }),
+      { change: 'pickup', effectiveOn: '2025-03-01' },
+      { status: 409, message: 'the order has no rented item' },
+    ],
+    [
+      'a rental not delivered yet',
+      view({ stage: 'delivery', hasRentedItem: true }),
+      { change: 'pickup', effectiveOn: '2025-03-01' },
+      { status: 409, message: expect.stringContaining('starts at delivery') },
+    ],
   ] as const)('%s', (_, order, command, expected) => {
     const refusal = rentalChangeRefusal(order, command);
     if (expected) expect(refusal).toMatchObject(expected);

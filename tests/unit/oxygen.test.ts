@@ -27,13 +27,21 @@ describe('qualificationProblems: the study supports the stated group (LCD L33797
       ['qualification.result.pao2MmHg'],
     ],
     ['group I takes no condition', qualification({ condition: 'dependent-edema' }), ['qualification.condition']],
-    ['group II: SpO2 89% with dependent edema qualifies', qualification({ group: 'II', result: { saturationPercent: 89 }, condition: 'dependent-edema' }), []],
+    [
+      'group II: SpO2 89% with dependent edema qualifies',
+      qualification({ group: 'II', result: { saturationPercent: 89 }, condition: 'dependent-edema' }),
+      [],
+    ],
     [
       'group II: PaO2 59 with erythrocythemia qualifies',
       qualification({ group: 'II', testType: 'arterial-blood-gas', result: { pao2MmHg: 59 }, condition: 'erythrocythemia' }),
       [],
     ],
-    ['group II: SpO2 89% without a coexisting condition does not', qualification({ group: 'II', result: { saturationPercent: 89 } }), ['qualification.condition']],
+    [
+      'group II: SpO2 89% without a coexisting condition does not',
+      qualification({ group: 'II', result: { saturationPercent: 89 } }),
+      ['qualification.condition'],
+    ],
     [
       'group II: SpO2 87% is group I, not II',
       qualification({ group: 'II', result: { saturationPercent: 87 }, condition: 'dependent-edema' }),
@@ -44,7 +52,11 @@ describe('qualificationProblems: the study supports the stated group (LCD L33797
       qualification({ group: 'II', result: { saturationPercent: 89 }, condition: 'cluster-headache' }),
       ['qualification.condition'],
     ],
-    ['group III: SpO2 95% with cluster headache qualifies', qualification({ group: 'III', result: { saturationPercent: 95 }, condition: 'cluster-headache' }), []],
+    [
+      'group III: SpO2 95% with cluster headache qualifies',
+      qualification({ group: 'III', result: { saturationPercent: 95 }, condition: 'cluster-headache' }),
+      [],
+    ],
     [
       'group III needs the absence of group I/II hypoxemia: SpO2 89% is not group III',
       qualification({ group: 'III', result: { saturationPercent: 89 }, condition: 'cluster-headache' }),
@@ -53,7 +65,11 @@ describe('qualificationProblems: the study supports the stated group (LCD L33797
     ['a study after the order date does not count', qualification({ testDate: '2024-06-02' }), ['qualification.testDate']],
     ['a study on the order date counts', qualification({ testDate: '2024-06-01' }), []],
     ['an older outpatient study is not refused: the 30-day CMN window ended in 2023', qualification({ testDate: '2023-11-01' }), []],
-    ['an inpatient study 2 days before discharge is at the time of need', qualification({ testDate: '2024-05-28', inpatientDischargeDate: '2024-05-30' }), []],
+    [
+      'an inpatient study 2 days before discharge is at the time of need',
+      qualification({ testDate: '2024-05-28', inpatientDischargeDate: '2024-05-30' }),
+      [],
+    ],
     [
       'an inpatient study 3 days before discharge is not',
       qualification({ testDate: '2024-05-27', inpatientDischargeDate: '2024-05-30' }),
@@ -94,7 +110,11 @@ describe('codeClaimLines for oxygen: the order prescription decides flow and gro
   const item = (hcpcs: string): OrderItem => ({ id: `item-${hcpcs}`, hcpcs, quantity: 1, acquisition: 'rental', unitCharge: 20_000 });
   const month = (serviceFrom: string, serviceTo: string): BillingEvent => ({ kind: 'rental-month', period: 1, month: 1, serviceFrom, serviceTo });
   const june2024 = month('2024-06-10', '2024-07-09');
-  const medicare = (oxygen: OxygenPrescription, documentationComplete = true): CodingOptions => ({ documentationComplete, payerKind: 'medicare', oxygen });
+  const medicare = (oxygen: OxygenPrescription, documentationComplete = true): CodingOptions => ({
+    documentationComplete,
+    payerKind: 'medicare',
+    oxygen,
+  });
 
   test.each<[string, string, BillingEvent, CodingOptions, string[]]>([
     ['a Medicare concentrator from 2023-04-01, group I: RR N1 (no KX)', 'E1390', june2024, medicare(prescription(2, false)), ['RR', 'N1']],
@@ -107,8 +127,20 @@ describe('codeClaimLines for oxygen: the order prescription decides flow and gro
     ['0.5 LPM with a portable: no QE on the portable line', 'E0431', june2024, medicare(prescription(0.5, true)), ['RR', 'N1']],
     ['criteria not documented: no group modifier', 'E1390', june2024, medicare(prescription(2, false), false), ['RR']],
     ['a month before 2023-04-01 keeps the KX rule', 'E1390', month('2023-03-10', '2023-04-09'), medicare(prescription(2, false)), ['RR', 'KX']],
-    ['Medicare oxygen without a recorded qualification: neither KX nor N (the scrubber holds it)', 'E1390', june2024, { documentationComplete: true, payerKind: 'medicare' }, ['RR']],
-    ['a commercial payer keeps KX on oxygen', 'E1390', june2024, { documentationComplete: true, payerKind: 'commercial', oxygen: prescription(2, false) }, ['RR', 'KX']],
+    [
+      'Medicare oxygen without a recorded qualification: neither KX nor N (the scrubber holds it)',
+      'E1390',
+      june2024,
+      { documentationComplete: true, payerKind: 'medicare' },
+      ['RR'],
+    ],
+    [
+      'a commercial payer keeps KX on oxygen',
+      'E1390',
+      june2024,
+      { documentationComplete: true, payerKind: 'commercial', oxygen: prescription(2, false) },
+      ['RR', 'KX'],
+    ],
     ['a CPAP under Medicare keeps KX', 'E0601', june2024, medicare(prescription(2, false)), ['RR', 'KH', 'KX']],
   ])('%s', (_rule, hcpcs, event, options, modifiers) => {
     expect(codeClaimLines(item(hcpcs), event, options).map((line) => line.modifiers)).toEqual([modifiers]);

@@ -41,7 +41,6 @@ describe('payer policy defaults', () => {
       timelyFilingDays: 180,
     });
   });
-
 });
 
 describe('prior authorization (DOMAIN.md §6)', () => {
@@ -97,8 +96,7 @@ describe('prior authorization (DOMAIN.md §6)', () => {
 });
 
 describe('required documents (DOMAIN.md §5)', () => {
-  const kindsAndDue = (items: OrderItem[], payer = medicare) =>
-    requiredDocuments(items, payer).map((document) => [document.kind, document.due]);
+  const kindsAndDue = (items: OrderItem[], payer = medicare) => requiredDocuments(items, payer).map((document) => [document.kind, document.due]);
 
   test.each([
     [
@@ -222,7 +220,6 @@ describe('follow-up policy: one table of durations', () => {
     ['reconsideration deadline', followUpPolicy.appeals.reconsideration.deadline, 180],
     ['reopening deadline', followUpPolicy.appeals.reopening.deadline, 365],
     ['credit balance deadline', followUpPolicy.creditBalance.deadline, 60],
-    ['prior-auth decision SLA', followUpPolicy.priorAuth.decisionSla, 7],
     ['first claim status inquiry', followUpPolicy.claim.statusInquiry.firstAfter, 30],
     ['claim status inquiry cadence', followUpPolicy.claim.statusInquiry.thenEvery, 14],
     ['claim acknowledgement wait', followUpPolicy.claim.acknowledgementWait, 2],

@@ -7,37 +7,96 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { createRemittanceActivities, type PostedRemittance } from '../../activities/remittances';
-import { adjustments, claimLines, claimPayments, claims, creditBalances, ledgerEntries, providerAdjustments, remittances, tasks } from '../../db/schema';
+import {
+  adjustments,
+  claimLines,
+  claimPayments,
+  claims,
+  creditBalances,
+  ledgerEntries,
+  providerAdjustments,
+  remittances,
+  tasks,
+} from '../../db/schema';
 import { agingBucket, claimBalances, creditBalancesOf, expectedLinePayment, splitClaimPayment, underpayment } from '../../domain/posting';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { build835, insertClaims, seedPatientOrder, type Cas, type StoredClaim } from '../support/receivables';
 
 describe('splitClaimPayment: what one CLP posts', () => {
-  const line = (paid: number, adjustments: Cas[], alreadyPaid = false, remarkCodes: string[] = []) => ({ paid, adjustments, remarkCodes, alreadyPaid });
-  const claim = (status: '1' | '4' | '22', paid: number, lines: ReturnType<typeof line>[]) => ({ status, paid, adjustments: [], remarkCodes: [], lines, alreadyPaid: false });
+  const line = (paid: number, adjustments: Cas[], alreadyPaid = false, remarkCodes: string[] = []) => ({
+    paid,
+    adjustments,
+    remarkCodes,
+    alreadyPaid,
+  });
+  const claim = (status: '1' | '4' | '22', paid: number, lines: ReturnType<typeof line>[]) => ({
+    status,
+    paid,
+    adjustments: [],
+    remarkCodes: [],
+    lines,
+    alreadyPaid: false,
+  });
 
   test.each([
     {
       name: 'paid with deductible, coinsurance and sequestration: CO written off, PR to the patient, nothing open',
-      clp: claim('1', 1_327, [line(1_327, [{ group: 'CO', reason: '45', amount: 8_307 }, { group: 'CO', reason: '253', amount: 27 }, { group: 'PR', reason: '1', amount: 5_000 }, { group: 'PR', reason: '2', amount: 339 }])]),
+      clp: claim('1', 1_327, [
+        line(1_327, [
+          { group: 'CO', reason: '45', amount: 8_307 },
+          { group: 'CO', reason: '253', amount: 27 },
+          { group: 'PR', reason: '1', amount: 5_000 },
+          { group: 'PR', reason: '2', amount: 339 },
+        ]),
+      ]),
       split: { payerPayment: 1_327, contractual: 8_334, patientResponsibility: 5_339, denied: [], duplicatePayment: 0 },
     },
     {
       name: 'a denied line beside a paid one: the denial stays open',
       clp: claim('1', 5_247, [
-        line(5_247, [{ group: 'CO', reason: '45', amount: 8_307 }, { group: 'CO', reason: '253', amount: 107 }, { group: 'PR', reason: '2', amount: 1_339 }]),
+        line(5_247, [
+          { group: 'CO', reason: '45', amount: 8_307 },
+          { group: 'CO', reason: '253', amount: 107 },
+          { group: 'PR', reason: '2', amount: 1_339 },
+        ]),
         line(0, [{ group: 'CO', reason: '50', amount: 20_000 }], false, ['N115']),
       ]),
-      split: { payerPayment: 5_247, contractual: 8_414, patientResponsibility: 1_339, denied: [{ group: 'CO', reason: '50', amount: 20_000, remarkCodes: ['N115'] }], duplicatePayment: 0 },
+      split: {
+        payerPayment: 5_247,
+        contractual: 8_414,
+        patientResponsibility: 1_339,
+        denied: [{ group: 'CO', reason: '50', amount: 20_000, remarkCodes: ['N115'] }],
+        duplicatePayment: 0,
+      },
     },
     {
       name: 'a reversal undoes its original with negative amounts',
-      clp: claim('22', -5_247, [line(-5_247, [{ group: 'CO', reason: '45', amount: -8_307 }, { group: 'CO', reason: '253', amount: -107 }, { group: 'PR', reason: '2', amount: -1_339 }], true)]),
+      clp: claim('22', -5_247, [
+        line(
+          -5_247,
+          [
+            { group: 'CO', reason: '45', amount: -8_307 },
+            { group: 'CO', reason: '253', amount: -107 },
+            { group: 'PR', reason: '2', amount: -1_339 },
+          ],
+          true,
+        ),
+      ]),
       split: { payerPayment: -5_247, contractual: -8_414, patientResponsibility: -1_339, denied: [], duplicatePayment: 0 },
     },
     {
       name: 'a second payment of a line already paid: the money posts, its adjustments do not',
-      clp: claim('1', 5_247, [line(5_247, [{ group: 'CO', reason: '45', amount: 8_307 }, { group: 'CO', reason: '253', amount: 107 }, { group: 'PR', reason: '2', amount: 1_339 }], true)]),
+      clp: claim('1', 5_247, [
+        line(
+          5_247,
+          [
+            { group: 'CO', reason: '45', amount: 8_307 },
+            { group: 'CO', reason: '253', amount: 107 },
+            { group: 'PR', reason: '2', amount: 1_339 },
+          ],
+          true,
+        ),
+      ]),
       split: { payerPayment: 5_247, contractual: 0, patientResponsibility: 0, denied: [], duplicatePayment: 5_247 },
     },
   ])('$name', ({ clp, split }) => {
@@ -53,14 +112,22 @@ describe('splitClaimPayment: what one CLP posts', () => {
       { party: 'payer', amount: -5_247 },
     ]);
     expect(balances).toEqual({ payer: -5_247, patient: 1_339 });
-    expect(creditBalancesOf(balances, { duplicatePayments: 5_247, writtenOff: false })).toEqual([{ party: 'payer', amount: 5_247, reason: 'duplicate-payment' }]);
-    expect(creditBalancesOf({ payer: 0, patient: -500 }, { duplicatePayments: 0, writtenOff: false })).toEqual([{ party: 'patient', amount: 500, reason: 'patient-overpayment' }]);
+    expect(creditBalancesOf(balances, { duplicatePayments: 5_247, writtenOff: false })).toEqual([
+      { party: 'payer', amount: 5_247, reason: 'duplicate-payment' },
+    ]);
+    expect(creditBalancesOf({ payer: 0, patient: -500 }, { duplicatePayments: 0, writtenOff: false })).toEqual([
+      { party: 'patient', amount: 500, reason: 'patient-overpayment' },
+    ]);
     expect(creditBalancesOf({ payer: -100, patient: 0 }, { duplicatePayments: 0, writtenOff: true })[0].reason).toBe('payment-after-write-off');
   });
 
   test('expected payment (DOMAIN.md §14): allowed $100, $50 deductible applied → $39.20; a shortfall counts only beyond the tolerance', () => {
-    expect(expectedLinePayment({ charge: 15_000, feeScheduleAmount: 10_000, deductibleApplied: 5_000, coinsuranceRate: 0.2, sequestrationRate: 0.02 })).toBe(3_920);
-    expect(expectedLinePayment({ charge: 15_000, feeScheduleAmount: undefined, deductibleApplied: 0, coinsuranceRate: 0.2, sequestrationRate: 0.02 })).toBeUndefined();
+    expect(
+      expectedLinePayment({ charge: 15_000, feeScheduleAmount: 10_000, deductibleApplied: 5_000, coinsuranceRate: 0.2, sequestrationRate: 0.02 }),
+    ).toBe(3_920);
+    expect(
+      expectedLinePayment({ charge: 15_000, feeScheduleAmount: undefined, deductibleApplied: 0, coinsuranceRate: 0.2, sequestrationRate: 0.02 }),
+    ).toBeUndefined();
     expect(underpayment([{ expected: 3_920, paid: 3_820 }], 100)).toBe(0);
     expect(underpayment([{ expected: 3_920, paid: 3_819 }], 100)).toBe(101);
   });
@@ -93,7 +160,9 @@ describe('posting 835 files against the database', () => {
   /** A Medicare CPAP claim for a patient in Ohio: E0601 RR KH is $66.93 in the sample fee schedule. */
   async function cpapClaim(extraLines: Array<{ hcpcs: string; modifiers: string[]; charge: number }> = []): Promise<StoredClaim> {
     const order = await seedPatientOrder(database.db);
-    const [claim] = await insertClaims(database.db, [{ order, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, rentalMonth: 1 }, ...extraLines] }]);
+    const [claim] = await insertClaims(database.db, [
+      { order, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, rentalMonth: 1 }, ...extraLines] },
+    ]);
     return claim;
   }
 
@@ -112,8 +181,21 @@ describe('posting 835 files against the database', () => {
     const plb = await database.db.select().from(providerAdjustments).where(eq(providerAdjustments.remittanceId, remittanceId));
     const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
     expect(sum(paid.map((row) => row.paid)) - sum(plb.map((row) => row.amount))).toBe(remittance.paymentAmount);
-    const cas = paid.length ? await database.db.select().from(adjustments).where(inArray(adjustments.claimPaymentId, paid.map((row) => row.id))) : [];
-    for (const row of paid) expect(row.charge - sum(cas.filter((adjustment) => adjustment.claimPaymentId === row.id).map((adjustment) => adjustment.amount))).toBe(row.paid);
+    const cas = paid.length
+      ? await database.db
+          .select()
+          .from(adjustments)
+          .where(
+            inArray(
+              adjustments.claimPaymentId,
+              paid.map((row) => row.id),
+            ),
+          )
+      : [];
+    for (const row of paid)
+      expect(row.charge - sum(cas.filter((adjustment) => adjustment.claimPaymentId === row.id).map((adjustment) => adjustment.amount))).toBe(
+        row.paid,
+      );
   }
 
   async function balances(claimId: string) {
@@ -123,10 +205,17 @@ describe('posting 835 files against the database', () => {
       .where(eq(ledgerEntries.claimId, claimId))
       .groupBy(ledgerEntries.party);
     const [claim] = await database.db.select().from(claims).where(eq(claims.id, claimId));
-    return claimBalances(claim.totalCharge, rows.map((row) => ({ party: row.party, amount: row.total })));
+    return claimBalances(
+      claim.totalCharge,
+      rows.map((row) => ({ party: row.party, amount: row.total })),
+    );
   }
 
-  const tasksOf = (claimId: string, kind: string) => database.db.select().from(tasks).where(and(eq(tasks.claimId, claimId), eq(tasks.kind, kind)));
+  const tasksOf = (claimId: string, kind: string) =>
+    database.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.claimId, claimId), eq(tasks.kind, kind)));
 
   /** The standard adjudication of the CPAP line in Ohio, no deductible left. */
   const paidCpap = (claim: StoredClaim, icn: string) => ({
@@ -183,14 +272,20 @@ describe('posting 835 files against the database', () => {
         ],
       }),
     );
-    expect(posted.claims).toEqual([{ claimId: claim.claimId, claimNumber: claim.claimNumber, outcome: 'paid', paid: 1_327, patientResponsibility: 5_339 }]);
+    expect(posted.claims).toEqual([
+      { claimId: claim.claimId, claimNumber: claim.claimNumber, outcome: 'paid', paid: 1_327, patientResponsibility: 5_339 },
+    ]);
     expect(await balances(claim.claimId)).toEqual({ payer: 0, patient: 5_339 });
     const [line] = await database.db.select().from(claimLines).where(eq(claimLines.claimId, claim.claimId));
     expect(line).toMatchObject({ paidAmount: 1_327, allowedAmount: 6_693 });
     const [row] = await database.db.select().from(claims).where(eq(claims.id, claim.claimId));
     expect(row).toMatchObject({ status: 'paid', paidAmount: 1_327, patientResponsibility: 5_339, payerClaimNumber: '11000000001' });
     expect(await tasksOf(claim.claimId, 'underpayment')).toEqual([]);
-    const cas = await database.db.select().from(adjustments).innerJoin(claimPayments, eq(claimPayments.id, adjustments.claimPaymentId)).where(eq(claimPayments.claimId, claim.claimId));
+    const cas = await database.db
+      .select()
+      .from(adjustments)
+      .innerJoin(claimPayments, eq(claimPayments.id, adjustments.claimPaymentId))
+      .where(eq(claimPayments.claimId, claim.claimId));
     expect(cas.map(({ adjustments: a }) => [a.groupCode, a.reasonCode, a.amount])).toEqual([
       ['CO', '45', 8_307],
       ['CO', '253', 27],
@@ -204,7 +299,16 @@ describe('posting 835 files against the database', () => {
     const file = paidCpap(claim, '11000000002');
     // The payer allowed $63.66 instead of $66.93: it paid $49.91, $2.56 short of $52.47.
     file.paid = 4_991;
-    file.lines[0] = { ...file.lines[0], paid: 4_991, allowed: 6_366, adjustments: [{ group: 'CO', reason: '45', amount: 8_634 }, { group: 'CO', reason: '253', amount: 102 }, { group: 'PR', reason: '2', amount: 1_273 }] };
+    file.lines[0] = {
+      ...file.lines[0],
+      paid: 4_991,
+      allowed: 6_366,
+      adjustments: [
+        { group: 'CO', reason: '45', amount: 8_634 },
+        { group: 'CO', reason: '253', amount: 102 },
+        { group: 'PR', reason: '2', amount: 1_273 },
+      ],
+    };
     const posted = await post(build835({ trace: 'T-UNDER', claims: [file] }));
     expect(posted.claims[0]).toMatchObject({ outcome: 'paid', underpaid: 256 });
     const [task] = await tasksOf(claim.claimId, 'underpayment');
@@ -253,7 +357,15 @@ describe('posting 835 files against the database', () => {
     const claim = await cpapClaim([{ hcpcs: 'A7030', modifiers: [], charge: 20_000 }]);
     const file = paidCpap(claim, '11000000004');
     file.charge = 35_000;
-    file.lines.push({ hcpcs: 'A7030', modifiers: [], charge: 20_000, paid: 0, allowed: undefined as unknown as number, lineControlNumber: claim.lines[1].lineControlNumber, adjustments: [{ group: 'CO', reason: '50', amount: 20_000 }] });
+    file.lines.push({
+      hcpcs: 'A7030',
+      modifiers: [],
+      charge: 20_000,
+      paid: 0,
+      allowed: undefined as unknown as number,
+      lineControlNumber: claim.lines[1].lineControlNumber,
+      adjustments: [{ group: 'CO', reason: '50', amount: 20_000 }],
+    });
     delete (file.lines[1] as { allowed?: number }).allowed;
     const posted = await post(build835({ trace: 'T-LINE-DENIED', claims: [file] }));
     expect(posted.claims[0]).toMatchObject({ outcome: 'partially-paid', paid: 5_247 });
@@ -274,7 +386,13 @@ describe('posting 835 files against the database', () => {
       status: '22',
       charge: -15_000,
       paid: -5_247,
-      lines: reversal.lines.map((line) => ({ ...line, charge: -line.charge, paid: -line.paid, allowed: -line.allowed, adjustments: line.adjustments.map((a) => ({ ...a, amount: -a.amount })) })),
+      lines: reversal.lines.map((line) => ({
+        ...line,
+        charge: -line.charge,
+        paid: -line.paid,
+        allowed: -line.allowed,
+        adjustments: line.adjustments.map((a) => ({ ...a, amount: -a.amount })),
+      })),
     };
     // Reprocessed with $10 of deductible: coinsurance 20% of 56.93 = 11.39, the payer's 45.54 less 2% = 44.63.
     const repayment = {
@@ -313,14 +431,23 @@ describe('posting 835 files against the database', () => {
     await post(build835({ trace: 'T-FIRST', claims: [paidCpap(claim, '11000000007')] }));
     const duplicate = await post(build835({ trace: 'T-DUPLICATE', claims: [paidCpap(claim, '21000000007')] }));
     expect(duplicate.claims[0]).toMatchObject({ outcome: 'paid', duplicatePayment: 5_247 });
-    expect(duplicate.creditBalances).toEqual([{ creditBalanceId: expect.any(String), claimId: claim.claimId, party: 'payer', amount: 5_247, reason: 'duplicate-payment' }]);
+    expect(duplicate.creditBalances).toEqual([
+      { creditBalanceId: expect.any(String), claimId: claim.claimId, party: 'payer', amount: 5_247, reason: 'duplicate-payment' },
+    ]);
     expect(await balances(claim.claimId)).toEqual({ payer: -5_247, patient: 1_339 });
     const [credit] = await database.db.select().from(creditBalances).where(eq(creditBalances.claimId, claim.claimId));
     // Medicare: report and return within 60 days of identification.
     expect(credit).toMatchObject({ status: 'open', amount: 5_247, deadlineOn: addDaysIso(credit.identifiedAt, 60) });
 
     const recovery = await post(
-      build835({ trace: 'T-RECOVERY', claims: [paidCpap(other, '11000000008')], plb: [{ reason: 'WO', reference: '21000000007', amount: 5_247 }, { reason: 'L6', reference: '11000000008', amount: -115 }] }),
+      build835({
+        trace: 'T-RECOVERY',
+        claims: [paidCpap(other, '11000000008')],
+        plb: [
+          { reason: 'WO', reference: '21000000007', amount: 5_247 },
+          { reason: 'L6', reference: '11000000008', amount: -115 },
+        ],
+      }),
     );
     expect(recovery.paymentAmount).toBe(5_247 - 5_247 + 115);
     expect(await balances(claim.claimId)).toEqual({ payer: 0, patient: 1_339 });
@@ -348,7 +475,11 @@ describe('posting 835 files against the database', () => {
     const claim = await cpapClaim();
     const count = async () => (await database.db.select({ n: sql<number>`count(*)::int` }).from(claimPayments))[0].n;
     const before = await count();
-    const result = await posting.postRemittance({ content: build835({ trace: 'T-BAD', claims: [paidCpap(claim, '11000000010')], paymentAmount: 5_000 }), source: 'api', user: 'bea.biller' });
+    const result = await posting.postRemittance({
+      content: build835({ trace: 'T-BAD', claims: [paidCpap(claim, '11000000010')], paymentAmount: 5_000 }),
+      source: 'api',
+      user: 'bea.biller',
+    });
     expect(result.ok).toBe(false);
     expect(await count()).toBe(before);
     expect(await balances(claim.claimId)).toEqual({ payer: 15_000, patient: 0 });

@@ -97,7 +97,11 @@ describe('parseFeeScheduleCsv reads the CMS layout', () => {
     ['a missing column', '"HCPCS","Mod","Mod2","JURIS","CATG","Ceiling","CA (NR)","Description"\n', 'no "Floor" column'],
     ['no state columns', '"HCPCS","Mod","Mod2","JURIS","CATG","Ceiling","Floor","Description"\n', 'no state amount columns'],
     ['an amount that is not dollars', `${header}\n"E0100","NU","","D","IN",1,1,abc,1,1,1,"Cane"\n`, 'line 2, column "CA (NR)": "abc"'],
-    ['a row listed twice', `${header}\n"E0100","NU","","D","IN",1,1,1,1,1,1,"Cane"\n"E0100","NU","","D","IN",1,1,1,1,1,1,"Cane"\n`, 'line 3: E0100 NU is listed twice'],
+    [
+      'a row listed twice',
+      `${header}\n"E0100","NU","","D","IN",1,1,1,1,1,1,"Cane"\n"E0100","NU","","D","IN",1,1,1,1,1,1,"Cane"\n`,
+      'line 3: E0100 NU is listed twice',
+    ],
     ['an unclosed quote', `${header}\n"E0100,"NU"\n`, 'never closed'],
   ])('rejects %s', (_name, text, message) => {
     expect(() => parseFeeScheduleCsv(text)).toThrow(message);
@@ -155,8 +159,7 @@ describe('allowed fee of a rental month', () => {
 
   test('a capped rental without an RR row is priced from its NU purchase fee', () => {
     const schedule = parseFeeScheduleCsv(
-      '"HCPCS","Mod","Mod2","JURIS","CATG","Ceiling","Floor","CA (NR)","CA (R)","Description"\n' +
-        '"E0601","NU","","D","CR",,,1000.00,,"CPAP"\n',
+      '"HCPCS","Mod","Mod2","JURIS","CATG","Ceiling","Floor","CA (NR)","CA (R)","Description"\n' + '"E0601","NU","","D","CR",,,1000.00,,"CPAP"\n',
     );
     expect(rentalMonthAllowed(schedule, { entry: entry('E0601'), month: 4, state: 'CA', rural: false })).toBe(7500);
   });
@@ -171,8 +174,16 @@ describe('allowed amount of a claim line', () => {
     ['oxygen below 1 LPM pays 50%', 9_620, { hcpcs: 'E1390', modifiers: ['RR', 'QE'], units: 1, rentalMonth: 2 }],
     ['oxygen above 4 LPM pays 150%', 28_860, { hcpcs: 'E1390', modifiers: ['RR', 'QG'], units: 1, rentalMonth: 2 }],
     // CR 9848: with a portable prescribed (QF on both lines) the stationary line pays its standard fee.
-    ['oxygen above 4 LPM with portable: the stationary line pays 100%', 19_240, { hcpcs: 'E1390', modifiers: ['RR', 'QF', 'N1'], units: 1, rentalMonth: 2 }],
-    ['oxygen above 4 LPM with portable: the portable line at least its own fee', 3_276, { hcpcs: 'E0431', modifiers: ['RR', 'QF', 'N1'], units: 1, rentalMonth: 2 }],
+    [
+      'oxygen above 4 LPM with portable: the stationary line pays 100%',
+      19_240,
+      { hcpcs: 'E1390', modifiers: ['RR', 'QF', 'N1'], units: 1, rentalMonth: 2 },
+    ],
+    [
+      'oxygen above 4 LPM with portable: the portable line at least its own fee',
+      3_276,
+      { hcpcs: 'E0431', modifiers: ['RR', 'QF', 'N1'], units: 1, rentalMonth: 2 },
+    ],
     ['a code missing from the schedule', undefined, { hcpcs: 'A7031', modifiers: ['KX'], units: 1 }],
     ['a code missing from the catalog', undefined, { hcpcs: 'E9999', modifiers: ['NU'], units: 1 }],
   ])('%s: %p cents in CA', (_name, cents, line) => {

@@ -23,7 +23,9 @@ afterAll(() => database.drop());
 /** A CPAP month-1 claim sent to CGS Jurisdiction B (EDI payer id 17003). */
 async function cpapClaim(): Promise<StoredClaim> {
   const order = await seedPatientOrder(database.db);
-  const [claim] = await insertClaims(database.db, [{ order, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, rentalMonth: 1 }] }]);
+  const [claim] = await insertClaims(database.db, [
+    { order, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, rentalMonth: 1 }] },
+  ]);
   return claim;
 }
 
@@ -39,7 +41,17 @@ function paidCpap(claim: StoredClaim, icn: string, charge = 15_000): ClpSpec {
     charge,
     paid: 5_247,
     icn,
-    lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge, paid: 5_247, allowed: 6_693, lineControlNumber: claim.lines[0].lineControlNumber, adjustments }],
+    lines: [
+      {
+        hcpcs: 'E0601',
+        modifiers: ['RR', 'KH', 'KX'],
+        charge,
+        paid: 5_247,
+        allowed: 6_693,
+        lineControlNumber: claim.lines[0].lineControlNumber,
+        adjustments,
+      },
+    ],
   };
 }
 
@@ -51,7 +63,10 @@ async function post(content: string): Promise<PostedRemittance> {
 
 /** Everything posting could have changed on a claim. */
 async function footprint(claimId: string) {
-  const [claim] = await database.db.select({ status: claims.status, paid: claims.paidAmount, pr: claims.patientResponsibility, icn: claims.payerClaimNumber }).from(claims).where(eq(claims.id, claimId));
+  const [claim] = await database.db
+    .select({ status: claims.status, paid: claims.paidAmount, pr: claims.patientResponsibility, icn: claims.payerClaimNumber })
+    .from(claims)
+    .where(eq(claims.id, claimId));
   const ledger = await database.db.select().from(ledgerEntries).where(eq(ledgerEntries.claimId, claimId));
   const credits = await database.db.select().from(creditBalances).where(eq(creditBalances.claimId, claimId));
   const payments = await database.db.select().from(claimPayments).where(eq(claimPayments.claimId, claimId));
@@ -59,27 +74,52 @@ async function footprint(claimId: string) {
 }
 const untouched = { claim: { status: 'accepted', paid: 0, pr: 0, icn: null }, ledger: 0, credits: 0, payments: 0 };
 
-const unmatchedTask = (claimId: string) => database.db.select().from(tasks).where(and(eq(tasks.claimId, claimId), eq(tasks.kind, 'remittance-unmatched')));
+const unmatchedTask = (claimId: string) =>
+  database.db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.claimId, claimId), eq(tasks.kind, 'remittance-unmatched')));
 
 test.each([
   // The New York Medicaid 835 edited to carry our claim number: a payer we do not have.
-  ['a payer we do not have (REF*2U NYMCD)', 'payer', { payerIdNumber: 'NYMCD', payerName: 'NEW YORK MEDICAID' }, 15_000, "claim %s was sent to payer medicare-jb, but the 835's payer (REF*2U NYMCD) is none of our payers"],
-  ['another of our payers (REF*2U SMCD1, State Medicaid)', 'payer', { payerIdNumber: 'SMCD1' }, 15_000, 'claim %s was sent to payer medicare-jb, but the 835 is from payer medicaid-state (REF*2U SMCD1)'],
+  [
+    'a payer we do not have (REF*2U NYMCD)',
+    'payer',
+    { payerIdNumber: 'NYMCD', payerName: 'NEW YORK MEDICAID' },
+    15_000,
+    "claim %s was sent to payer medicare-jb, but the 835's payer (REF*2U NYMCD) is none of our payers",
+  ],
+  [
+    'another of our payers (REF*2U SMCD1, State Medicaid)',
+    'payer',
+    { payerIdNumber: 'SMCD1' },
+    15_000,
+    'claim %s was sent to payer medicare-jb, but the 835 is from payer medicaid-state (REF*2U SMCD1)',
+  ],
   ['the right payer with another charge', 'charge', {}, 52_024, 'claim %s was billed at $150.00, but CLP03 says $520.24'],
-])('a CLP naming our claim from %s changes nothing on the claim and raises a biller task saying the %s disagrees', async (_, disagrees, payer: { payerIdNumber?: string; payerName?: string }, charge, reason) => {
-  const claim = await cpapClaim();
-  const posted = await post(build835({ trace: `T-MISMATCH-${disagrees}-${charge}-${payer.payerIdNumber ?? ''}`, claims: [paidCpap(claim, '19000000001', charge)], ...payer }));
+])(
+  'a CLP naming our claim from %s changes nothing on the claim and raises a biller task saying the %s disagrees',
+  async (_, disagrees, payer: { payerIdNumber?: string; payerName?: string }, charge, reason) => {
+    const claim = await cpapClaim();
+    const posted = await post(
+      build835({
+        trace: `T-MISMATCH-${disagrees}-${charge}-${payer.payerIdNumber ?? ''}`,
+        claims: [paidCpap(claim, '19000000001', charge)],
+        ...payer,
+      }),
+    );
 
-  const expectedReason = reason.replace('%s', claim.claimNumber);
-  expect(posted.claims).toEqual([]);
-  expect(posted.unmatched).toEqual([{ patientControlNumber: claim.claimNumber, disagrees, reason: expectedReason, claimId: claim.claimId }]);
-  expect(await footprint(claim.claimId)).toEqual(untouched);
-  const [task] = await unmatchedTask(claim.claimId);
-  expect(task).toMatchObject({ role: 'biller', orderId: claim.orderId });
-  expect(task.title).toContain(`${disagrees} disagrees: ${expectedReason}`);
-  // No PHI: the task names ids, payer ids and amounts, never the patient in NM1*QC.
-  expect(task.title).not.toMatch(/LEDGER|1EG4TE5MK73/);
-});
+    const expectedReason = reason.replace('%s', claim.claimNumber);
+    expect(posted.claims).toEqual([]);
+    expect(posted.unmatched).toEqual([{ patientControlNumber: claim.claimNumber, disagrees, reason: expectedReason, claimId: claim.claimId }]);
+    expect(await footprint(claim.claimId)).toEqual(untouched);
+    const [task] = await unmatchedTask(claim.claimId);
+    expect(task).toMatchObject({ role: 'biller', orderId: claim.orderId });
+    expect(task.title).toContain(`${disagrees} disagrees: ${expectedReason}`);
+    // No PHI: the task names ids, payer ids and amounts, never the patient in NM1*QC.
+    expect(task.title).not.toMatch(/LEDGER|1EG4TE5MK73/);
+  },
+);
 
 test('a balanced file with one matching and one mismatching CLP posts the match only', async () => {
   const [good, other] = [await cpapClaim(), await cpapClaim()];
@@ -97,16 +137,28 @@ test('an 835 that carries only TRN03 is matched when exactly one payer lists tha
   const first = await post(noPayerId('T-TRN03-UNLISTED'));
   expect(first).toMatchObject({ payerId: null, claims: [], unmatched: [expect.objectContaining({ disagrees: 'payer' })] });
 
-  await database.db.update(payers).set({ remittancePayerIds: ['1123456789'] }).where(eq(payers.id, 'medicare-jb'));
+  await database.db
+    .update(payers)
+    .set({ remittancePayerIds: ['1123456789'] })
+    .where(eq(payers.id, 'medicare-jb'));
   const second = await post(noPayerId('T-TRN03-LISTED'));
-  expect(second).toMatchObject({ payerId: 'medicare-jb', unmatched: [], claims: [expect.objectContaining({ claimId: claim.claimId, outcome: 'paid' })] });
+  expect(second).toMatchObject({
+    payerId: 'medicare-jb',
+    unmatched: [],
+    claims: [expect.objectContaining({ claimId: claim.claimId, outcome: 'paid' })],
+  });
   await database.db.update(payers).set({ remittancePayerIds: [] }).where(eq(payers.id, 'medicare-jb'));
 });
 
 test('a CLP whose control number is none of ours says so, and its task names no claim', async () => {
   const posted = await post(build835({ trace: 'T-NO-CLAIM', claims: [{ ...paidCpap(await cpapClaim(), '19000000005'), pcn: 'NOTOURS1' }] }));
-  expect(posted.unmatched).toEqual([{ patientControlNumber: 'NOTOURS1', disagrees: 'control-number', reason: 'no claim with patient control number NOTOURS1' }]);
-  const [task] = await database.db.select().from(tasks).where(like(tasks.taskKey, `remittance-${posted.remittanceId}:unmatched:%`));
+  expect(posted.unmatched).toEqual([
+    { patientControlNumber: 'NOTOURS1', disagrees: 'control-number', reason: 'no claim with patient control number NOTOURS1' },
+  ]);
+  const [task] = await database.db
+    .select()
+    .from(tasks)
+    .where(like(tasks.taskKey, `remittance-${posted.remittanceId}:unmatched:%`));
   expect(task).toMatchObject({ kind: 'remittance-unmatched', claimId: null, orderId: null });
   expect(task.title).toContain('control-number disagrees: no claim with patient control number NOTOURS1');
 });

@@ -16,15 +16,35 @@ const ourPayers: RecognisablePayer[] = [
 
 describe('resolveRemittancePayer: N104 (XV), then REF*2U, then TRN03 only when the 1000A has no id', () => {
   test.each<[string, Parameters<typeof resolveRemittancePayer>[0], Partial<PayerResolution>]>([
-    ['REF*2U equal to the EDI payer id we send claims to', { payerIdNumber: '17003', originatingCompanyId: '1999999999' }, { resolved: true, payerId: 'medicare-jb', by: 'REF*2U' }],
-    ['REF*2U listed among the payer\'s remittance ids (a contractor number)', { payerIdNumber: '17013', originatingCompanyId: '1999999999' }, { resolved: true, payerId: 'medicare-jb', by: 'REF*2U' }],
-    ['N104 wins over REF*2U', { nationalPlanId: 'SMCD1', payerIdNumber: '17003', originatingCompanyId: '1620000002' }, { resolved: true, payerId: 'medicaid-state', by: 'N104' }],
-    ['TRN03 when the 1000A carries no id, listed on one payer', { originatingCompanyId: '1620000002' }, { resolved: true, payerId: 'medicare-jb', by: 'TRN03' }],
+    [
+      'REF*2U equal to the EDI payer id we send claims to',
+      { payerIdNumber: '17003', originatingCompanyId: '1999999999' },
+      { resolved: true, payerId: 'medicare-jb', by: 'REF*2U' },
+    ],
+    [
+      "REF*2U listed among the payer's remittance ids (a contractor number)",
+      { payerIdNumber: '17013', originatingCompanyId: '1999999999' },
+      { resolved: true, payerId: 'medicare-jb', by: 'REF*2U' },
+    ],
+    [
+      'N104 wins over REF*2U',
+      { nationalPlanId: 'SMCD1', payerIdNumber: '17003', originatingCompanyId: '1620000002' },
+      { resolved: true, payerId: 'medicaid-state', by: 'N104' },
+    ],
+    [
+      'TRN03 when the 1000A carries no id, listed on one payer',
+      { originatingCompanyId: '1620000002' },
+      { resolved: true, payerId: 'medicare-jb', by: 'TRN03' },
+    ],
     // TRN03 is never compared with EDI payer ids: an EIN is not a payer id.
     ['TRN03 that happens to equal an EDI payer id', { originatingCompanyId: '17003' }, { resolved: false, by: 'TRN03', identifier: '17003' }],
     ['TRN03 shared by two contractors under one EIN', { originatingCompanyId: '1410000001' }, { resolved: false, by: 'TRN03' }],
     // The New York Medicaid 835: a REF*2U of a payer we do not have.
-    ['REF*2U of a payer we do not have, whatever TRN03 says', { payerIdNumber: 'NYMCD', originatingCompanyId: '1620000002' }, { resolved: false, by: 'REF*2U', identifier: 'NYMCD' }],
+    [
+      'REF*2U of a payer we do not have, whatever TRN03 says',
+      { payerIdNumber: 'NYMCD', originatingCompanyId: '1620000002' },
+      { resolved: false, by: 'REF*2U', identifier: 'NYMCD' },
+    ],
   ])('%s', (_, identification, expected) => {
     expect(resolveRemittancePayer(identification, ourPayers)).toMatchObject(expected);
   });
@@ -36,7 +56,9 @@ describe('resolveRemittancePayer: N104 (XV), then REF*2U, then TRN03 only when t
       identifier: '1410000001',
       reason: "the 835's payer (TRN03 1410000001) could be any of payers medicare-ja, medicare-jd; list it on one payer only",
     });
-    expect(resolveRemittancePayer({ payerIdNumber: 'NYMCD', originatingCompanyId: '1' }, ourPayers)).toMatchObject({ reason: "the 835's payer (REF*2U NYMCD) is none of our payers" });
+    expect(resolveRemittancePayer({ payerIdNumber: 'NYMCD', originatingCompanyId: '1' }, ourPayers)).toMatchObject({
+      reason: "the 835's payer (REF*2U NYMCD) is none of our payers",
+    });
   });
 });
 
@@ -44,11 +66,20 @@ describe('matchRemittanceClaim: control number, then payer, then charge', () => 
   const claim = { claimNumber: 'DME0001', payerId: 'medicare-jb', totalCharge: 52_024 };
   const fromJb: PayerResolution = { resolved: true, payerId: 'medicare-jb', by: 'REF*2U', identifier: '17003' };
   const fromMedicaid: PayerResolution = { resolved: true, payerId: 'medicaid-state', by: 'REF*2U', identifier: 'SMCD1' };
-  const unknown: PayerResolution = { resolved: false, by: 'REF*2U', identifier: 'NYMCD', reason: "the 835's payer (REF*2U NYMCD) is none of our payers" };
+  const unknown: PayerResolution = {
+    resolved: false,
+    by: 'REF*2U',
+    identifier: 'NYMCD',
+    reason: "the 835's payer (REF*2U NYMCD) is none of our payers",
+  };
 
   test.each<[string, Parameters<typeof matchRemittanceClaim>, ReturnType<typeof matchRemittanceClaim>]>([
     ['all three agree', [{ patientControlNumber: 'DME0001', status: '1', charge: 52_024 }, claim, fromJb], { matched: true }],
-    ['a reversal carries the charge negated and still matches', [{ patientControlNumber: 'DME0001', status: '22', charge: -52_024 }, claim, fromJb], { matched: true }],
+    [
+      'a reversal carries the charge negated and still matches',
+      [{ patientControlNumber: 'DME0001', status: '22', charge: -52_024 }, claim, fromJb],
+      { matched: true },
+    ],
     [
       'no claim of ours has the control number',
       [{ patientControlNumber: 'XYZ9', status: '1', charge: 52_024 }, undefined, fromJb],
@@ -57,13 +88,21 @@ describe('matchRemittanceClaim: control number, then payer, then charge', () => 
     [
       'our claim number, but another of our payers paid it',
       [{ patientControlNumber: 'DME0001', status: '1', charge: 52_024 }, claim, fromMedicaid],
-      { matched: false, disagrees: 'payer', reason: 'claim DME0001 was sent to payer medicare-jb, but the 835 is from payer medicaid-state (REF*2U SMCD1)' },
+      {
+        matched: false,
+        disagrees: 'payer',
+        reason: 'claim DME0001 was sent to payer medicare-jb, but the 835 is from payer medicaid-state (REF*2U SMCD1)',
+      },
     ],
     [
       // The edited New York Medicaid 835 that was posted onto a Medicare claim 13 times.
       'our claim number in an 835 from a payer we do not have',
       [{ patientControlNumber: 'DME0001', status: '1', charge: 80_140 }, claim, unknown],
-      { matched: false, disagrees: 'payer', reason: "claim DME0001 was sent to payer medicare-jb, but the 835's payer (REF*2U NYMCD) is none of our payers" },
+      {
+        matched: false,
+        disagrees: 'payer',
+        reason: "claim DME0001 was sent to payer medicare-jb, but the 835's payer (REF*2U NYMCD) is none of our payers",
+      },
     ],
     [
       'the right payer, another charge',

@@ -172,24 +172,26 @@ describe('driving the schedule month by month', () => {
 
 describe('catch-up billing and timely filing', () => {
   test('a delivery recorded late: the 5 months already due, in order, each with its span', () => {
-    expect(dueMonths(start('E0601', '2024-01-10'), '2024-05-20', medicare)).toEqual([
-      // Medicare files within one calendar year of each date of service (42 CFR 424.44).
-      ['2024-01-10', '2024-02-09', 'KH', '2025-01-10'],
-      ['2024-02-10', '2024-03-09', 'KI', '2025-02-10'],
-      ['2024-03-10', '2024-04-09', 'KI', '2025-03-10'],
-      ['2024-04-10', '2024-05-09', 'KJ', '2025-04-10'],
-      ['2024-05-10', '2024-06-09', 'KJ', '2025-05-10'],
-    ].map(([serviceFrom, serviceTo, sequenceModifier, filingDeadline], index) => ({
-      kind: 'rental-month',
-      period: 1,
-      month: index + 1,
-      serviceFrom,
-      serviceTo,
-      sequenceModifier,
-      offerPurchaseOption: false,
-      filingDeadline,
-      status: 'due',
-    })));
+    expect(dueMonths(start('E0601', '2024-01-10'), '2024-05-20', medicare)).toEqual(
+      [
+        // Medicare files within one calendar year of each date of service (42 CFR 424.44).
+        ['2024-01-10', '2024-02-09', 'KH', '2025-01-10'],
+        ['2024-02-10', '2024-03-09', 'KI', '2025-02-10'],
+        ['2024-03-10', '2024-04-09', 'KI', '2025-03-10'],
+        ['2024-04-10', '2024-05-09', 'KJ', '2025-04-10'],
+        ['2024-05-10', '2024-06-09', 'KJ', '2025-05-10'],
+      ].map(([serviceFrom, serviceTo, sequenceModifier, filingDeadline], index) => ({
+        kind: 'rental-month',
+        period: 1,
+        month: index + 1,
+        serviceFrom,
+        serviceTo,
+        sequenceModifier,
+        offerPurchaseOption: false,
+        filingDeadline,
+        status: 'due',
+      })),
+    );
   });
 
   test('months past the timely-filing window are lost, with the reason; they still count', () => {
@@ -204,8 +206,7 @@ describe('catch-up billing and timely filing', () => {
       sequenceModifier: 'KH',
       filingDeadline: '2024-01-10',
       lostReason:
-        "date of service 2023-01-10 is past Medicare's one-calendar-year limit (42 CFR 424.44) (last day 2024-01-10): " +
-        'a claim would deny CO-29',
+        "date of service 2023-01-10 is past Medicare's one-calendar-year limit (42 CFR 424.44) (last day 2024-01-10): " + 'a claim would deny CO-29',
     });
     // A calendar year, not 365 days: February 29, 2024 lies in between, so 365 days would end on 2024-03-09.
     expect(months[2]).toMatchObject({ serviceFrom: '2023-03-10', sequenceModifier: 'KI', filingDeadline: '2024-03-10' });

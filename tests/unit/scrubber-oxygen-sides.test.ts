@@ -64,7 +64,15 @@ const codes = (claim: ClaimDraft, overrides: Partial<ScrubContext> = {}) =>
 describe('oxygen lines', () => {
   test.each<[string, ClaimLine[], Partial<ScrubContext>, ScrubCode[]]>([
     ['Medicare oxygen with N1 is clean', [concentrator], {}, []],
-    ['E1390 + E0431 at 5 LPM, both QF N1, is clean', [{ ...concentrator, modifiers: ['RR', 'QF', 'N1'] }, { ...concentrator, hcpcs: 'E0431', modifiers: ['RR', 'QF', 'N1'] }], {}, []],
+    [
+      'E1390 + E0431 at 5 LPM, both QF N1, is clean',
+      [
+        { ...concentrator, modifiers: ['RR', 'QF', 'N1'] },
+        { ...concentrator, hcpcs: 'E0431', modifiers: ['RR', 'QF', 'N1'] },
+      ],
+      {},
+      [],
+    ],
     ['KX on Medicare oxygen from 2023-04-01 is held', [{ ...concentrator, modifiers: ['RR', 'KX'] }], {}, ['OXYGEN_KX_NOT_USED']],
     ['no group modifier on Medicare oxygen is held', [{ ...concentrator, modifiers: ['RR'] }], {}, ['OXYGEN_GROUP_MODIFIER']],
     ['GA (ABN on file) on oxygen needs no group modifier', [{ ...concentrator, modifiers: ['RR', 'GA'] }], {}, []],

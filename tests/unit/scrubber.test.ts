@@ -2,14 +2,7 @@ import { type ClaimDraft, draftClaim } from '../../domain/claim';
 import { codeClaimLines } from '../../domain/coding';
 import { requiredDocuments } from '../../domain/documentation';
 import { payerPolicy } from '../../domain/payer-policy';
-import {
-  isIcd10Shape,
-  isValidNpi,
-  normalizeIcd10,
-  type ScrubCode,
-  type ScrubContext,
-  scrubClaim,
-} from '../../domain/scrubber';
+import { isIcd10Shape, isValidNpi, normalizeIcd10, type ScrubCode, type ScrubContext, scrubClaim } from '../../domain/scrubber';
 import type { ClaimLine } from '../../domain/types';
 
 const medicare = payerPolicy('medicare');
@@ -82,22 +75,14 @@ describe('scrubClaim', () => {
     ['TOO_MANY_MODIFIERS', withLine({ modifiers: ['RR', 'KH', 'KX', 'RA', 'GW'] }), {}],
     ['RENTAL_MONTH_MODIFIER', withLine({ modifiers: ['RR', 'KH', 'KX'], rentalMonth: 2 }), {}],
     ['RENTAL_CAP_EXCEEDED', withLine({ modifiers: ['RR', 'KJ', 'KX'], rentalMonth: 14 }), {}],
-    [
-      'QUANTITY_OVER_USUAL_MAXIMUM',
-      withLine({ hcpcs: 'A7030', modifiers: ['KX'], units: 2, serviceTo: '2024-06-01', rentalMonth: undefined }),
-      {},
-    ],
+    ['QUANTITY_OVER_USUAL_MAXIMUM', withLine({ hcpcs: 'A7030', modifiers: ['KX'], units: 2, serviceTo: '2024-06-01', rentalMonth: undefined }), {}],
     ['DIAGNOSIS_POINTER', withLine({ diagnosisPointers: [2] }), {}],
     ['LINE_AMOUNT', withLine({ charge: 0 }), {}],
     ['SERVICE_DATE', withLine({ serviceFrom: '2024-07-01', serviceTo: '2024-07-31' }), {}],
     ['PRIOR_AUTH_MISSING', withLine(powerWheelchairLine), {}],
     ['PRIOR_AUTH_NUMBER_SHAPE', withLine({ ...powerWheelchairLine, priorAuthNumber: 'UTN123' }), {}],
     ['TIMELY_FILING', cleanClaim, { today: '2025-06-02' }],
-    [
-      'DUPLICATE_SERVICE_PERIOD',
-      cleanClaim,
-      { billedPeriods: [{ hcpcs: 'E0601', serviceFrom: '2024-06-01', serviceTo: '2024-06-30' }] },
-    ],
+    ['DUPLICATE_SERVICE_PERIOD', cleanClaim, { billedPeriods: [{ hcpcs: 'E0601', serviceFrom: '2024-06-01', serviceTo: '2024-06-30' }] }],
   ])('%s is reported for its own violation, and nothing else', (code, claim, context) => {
     expect(scrubClaim(claim, { ...cleanContext, ...context }).map((failure) => failure.code)).toEqual([code]);
   });
@@ -195,9 +180,7 @@ describe('scrubClaim', () => {
 
   test('a replacement claim to a commercial payer needs the original claim number', () => {
     const context = { ...cleanContext, payer: payerPolicy('commercial') };
-    expect(scrubClaim({ ...cleanClaim, frequencyCode: '7' }, context).map((failure) => failure.field)).toEqual([
-      'originalClaimNumber',
-    ]);
+    expect(scrubClaim({ ...cleanClaim, frequencyCode: '7' }, context).map((failure) => failure.field)).toEqual(['originalClaimNumber']);
     expect(scrubClaim({ ...cleanClaim, frequencyCode: '7', originalClaimNumber: 'A123' }, context)).toEqual([]);
   });
 
@@ -218,9 +201,7 @@ describe('scrubClaim', () => {
     ];
     const claim = { ...cleanClaim, lines, totalCharge: 30_000, priorAuthNumber: 'A1B2C3D4E5F6G7' };
     expect(scrubClaim(claim, cleanContext)).toEqual([]);
-    expect(
-      scrubClaim({ ...claim, lines: [lines[0], lines[0]] }, cleanContext).map((failure) => failure.code),
-    ).toEqual(['DUPLICATE_SERVICE_PERIOD']);
+    expect(scrubClaim({ ...claim, lines: [lines[0], lines[0]] }, cleanContext).map((failure) => failure.code)).toEqual(['DUPLICATE_SERVICE_PERIOD']);
   });
 
   test('a supply shipped for three months is within the usual maximum when billed with its span', () => {

@@ -33,20 +33,61 @@ function problems(x12: string): Array<{ code: X12ErrorCode; message: string }> {
 }
 
 const sevenTriples = 'CAS*CO*45*50**253*0.8**A2*0**B6*0**94*0**45*0**59*0~';
-const sevenPairs = 'PLB*1234567893*20241231*WO:24062000001001*20*FB:FB0001*10*L6:24131000000777*-0.15*FB:FB0002*0*FB:FB0003*0*FB:FB0004*0*FB:FB0005*0~';
+const sevenPairs =
+  'PLB*1234567893*20241231*WO:24062000001001*20*FB:FB0001*10*L6:24131000000777*-0.15*FB:FB0002*0*FB:FB0003*0*FB:FB0004*0*FB:FB0005*0~';
 
 describe('parse835 refuses what 005010X221A1 does not allow, naming what it found', () => {
   test.each<[string, string, X12ErrorCode, string]>([
     // A 4010 file: the one that was posted and answered as a duplicate of the 5010 one.
-    ['a 4010 835 (GS08 004010X091A1)', edit(paid, '*X*005010X221A1~', '*X*004010X091A1~'), 'unsupported-version', 'segment 2 (GS): GS08 "004010X091A1" is not 005010X221A1: only the HIPAA 5010 835 is accepted'],
-    ['an ST03 naming another guide', edit(paid, 'ST*835*0001~', 'ST*835*0001*005010X222A1~'), 'unsupported-version', 'segment 3 (ST): ST03 "005010X222A1" is not 005010X221A1 (GS08 says 005010X221A1)'],
-    ['a functional group that is not HP', edit(paid, 'GS*HP*', 'GS*HC*'), 'wrong-transaction', 'segment 2 (GS): GS01 "HC" is not HP (health care claim payment/advice): not an 835 functional group'],
+    [
+      'a 4010 835 (GS08 004010X091A1)',
+      edit(paid, '*X*005010X221A1~', '*X*004010X091A1~'),
+      'unsupported-version',
+      'segment 2 (GS): GS08 "004010X091A1" is not 005010X221A1: only the HIPAA 5010 835 is accepted',
+    ],
+    [
+      'an ST03 naming another guide',
+      edit(paid, 'ST*835*0001~', 'ST*835*0001*005010X222A1~'),
+      'unsupported-version',
+      'segment 3 (ST): ST03 "005010X222A1" is not 005010X221A1 (GS08 says 005010X221A1)',
+    ],
+    [
+      'a functional group that is not HP',
+      edit(paid, 'GS*HP*', 'GS*HC*'),
+      'wrong-transaction',
+      'segment 2 (GS): GS01 "HC" is not HP (health care claim payment/advice): not an 835 functional group',
+    ],
     // The seventh triple used to be dropped, and the file then posted as balanced.
-    ['a CAS with seven reason triples', edit(paid, 'CAS*CO*45*50**253*0.8~', sevenTriples), 'structure', 'segment 22 (CAS): CAS has 21 elements; the 005010X221A1 CAS holds at most six reason/amount/quantity triples (CAS02–CAS19); send the others in another CAS of the group'],
-    ['a PLB with seven adjustment pairs', edit(reversal, reversal.match(/PLB\*[^~]*~/)![0], sevenPairs), 'structure', 'PLB has 16 elements; the 005010X221A1 PLB holds at most six adjustment identifier/amount pairs (PLB03–PLB14); send the others in another PLB'],
-    ['a TRN without TRN03', edit(paid, 'TRN*1*EFT0012345*1123456789~', 'TRN*1*EFT0012345~'), 'structure', 'segment 5 (TRN): TRN03 is required but empty'],
-    ['an N103 other than XV', edit(paid, 'N1*PR*CGS JURISDICTION B~', 'N1*PR*CGS JURISDICTION B*PI*17003~'), 'invalid-value', 'segment 7 (N1): N103 "PI" is not XV (CMS National Plan ID), the only payer identifier qualifier of 005010X221A1'],
-    ['an N104 without N103', edit(paid, 'N1*PR*CGS JURISDICTION B~', 'N1*PR*CGS JURISDICTION B**17003~'), 'structure', 'segment 7 (N1): N103 and N104 of the payer come together (both or neither)'],
+    [
+      'a CAS with seven reason triples',
+      edit(paid, 'CAS*CO*45*50**253*0.8~', sevenTriples),
+      'structure',
+      'segment 22 (CAS): CAS has 21 elements; the 005010X221A1 CAS holds at most six reason/amount/quantity triples (CAS02–CAS19); send the others in another CAS of the group',
+    ],
+    [
+      'a PLB with seven adjustment pairs',
+      edit(reversal, reversal.match(/PLB\*[^~]*~/)![0], sevenPairs),
+      'structure',
+      'PLB has 16 elements; the 005010X221A1 PLB holds at most six adjustment identifier/amount pairs (PLB03–PLB14); send the others in another PLB',
+    ],
+    [
+      'a TRN without TRN03',
+      edit(paid, 'TRN*1*EFT0012345*1123456789~', 'TRN*1*EFT0012345~'),
+      'structure',
+      'segment 5 (TRN): TRN03 is required but empty',
+    ],
+    [
+      'an N103 other than XV',
+      edit(paid, 'N1*PR*CGS JURISDICTION B~', 'N1*PR*CGS JURISDICTION B*PI*17003~'),
+      'invalid-value',
+      'segment 7 (N1): N103 "PI" is not XV (CMS National Plan ID), the only payer identifier qualifier of 005010X221A1',
+    ],
+    [
+      'an N104 without N103',
+      edit(paid, 'N1*PR*CGS JURISDICTION B~', 'N1*PR*CGS JURISDICTION B**17003~'),
+      'structure',
+      'segment 7 (N1): N103 and N104 of the payer come together (both or neither)',
+    ],
   ])('%s', (_, x12, code, message) => {
     const found = problems(x12);
     expect(found).toHaveLength(1);
@@ -65,7 +106,7 @@ describe('parse835 refuses what 005010X221A1 does not allow, naming what it foun
   });
 });
 
-describe('section 1.10.2: a claim\'s service lines add up to it (Σ SVC03 − claim CAS = CLP04)', () => {
+describe("section 1.10.2: a claim's service lines add up to it (Σ SVC03 − claim CAS = CLP04)", () => {
   test('CLP03 and a claim-level CAS that agree with each other but not with the lines are refused', () => {
     // C1003, denied: the claim says $130 charged, $10 adjusted at claim level and $120 on
     // its line → CLP03 − all CAS = 0 = CLP04; but its line paid $0 − $10 claim CAS ≠ $0.
@@ -76,8 +117,10 @@ describe('section 1.10.2: a claim\'s service lines add up to it (Σ SVC03 − cl
   });
 
   test('a claim-level adjustment that the lines account for balances (the X12 RFI 1053 example: lines $85, claim CAS $5, CLP04 $80)', () => {
-    const x12 = edit(paid, 'CLP*C1001*1*150*39.2*60*MB*24062000001001*12*1~', 'CLP*C1001*1*150*34.2*65*MB*24062000001001*12*1~CAS*PR*1*5~')
-      .replace('BPR*I*1215.2*', 'BPR*I*1210.2*');
+    const x12 = edit(paid, 'CLP*C1001*1*150*39.2*60*MB*24062000001001*12*1~', 'CLP*C1001*1*150*34.2*65*MB*24062000001001*12*1~CAS*PR*1*5~').replace(
+      'BPR*I*1215.2*',
+      'BPR*I*1210.2*',
+    );
     expect(problems(x12)).toEqual([]);
   });
 });
@@ -85,8 +128,16 @@ describe('section 1.10.2: a claim\'s service lines add up to it (Σ SVC03 − cl
 describe('1000A: how the payer identifies itself', () => {
   test.each([
     ['no identifier (the name only)', paid, {}],
-    ['REF*2U, the payer identification number', edit(paid, 'N4*NASHVILLE*TN*372020010~', 'N4*NASHVILLE*TN*372020010~REF*2U*17003~'), { payerIdNumber: '17003' }],
-    ['N104 with N103 XV, the National Plan ID', edit(paid, 'N1*PR*CGS JURISDICTION B~', 'N1*PR*CGS JURISDICTION B*XV*1234567890~'), { nationalPlanId: '1234567890' }],
+    [
+      'REF*2U, the payer identification number',
+      edit(paid, 'N4*NASHVILLE*TN*372020010~', 'N4*NASHVILLE*TN*372020010~REF*2U*17003~'),
+      { payerIdNumber: '17003' },
+    ],
+    [
+      'N104 with N103 XV, the National Plan ID',
+      edit(paid, 'N1*PR*CGS JURISDICTION B~', 'N1*PR*CGS JURISDICTION B*XV*1234567890~'),
+      { nationalPlanId: '1234567890' },
+    ],
   ])('%s', (_, x12, identification) => {
     const [remittance] = parse835(x12);
     expect(remittance.payer).toEqual({ name: 'CGS JURISDICTION B', ...identification });

@@ -86,11 +86,19 @@ describe('parse835: a Medicare DME remittance', () => {
   test('a denied claim (CLP02 4) with CO-16 and two LQ*HE remark codes', () => {
     const walker = remittance.claims[2];
     expect(walker).toMatchObject({ patientControlNumber: 'C1003', status: '4', charge: 12_000, paid: 0 });
-    expect(walker.lines[0]).toMatchObject({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], adjustments: [{ group: 'CO', reason: '16', amount: 12_000 }], remarkCodes: ['MA130', 'N290'] });
+    expect(walker.lines[0]).toMatchObject({
+      hcpcs: 'E0143',
+      modifiers: ['NU', 'KX'],
+      adjustments: [{ group: 'CO', reason: '16', amount: 12_000 }],
+      remarkCodes: ['MA130', 'N290'],
+    });
   });
 
   test('a line adjudicated under another code than billed keeps both (SVC06)', () => {
-    const recoded = fixture('835-medicare-paid.x12').replace('SVC*HC:E0601:RR:KH:KX*150*39.2**1~', 'SVC*HC:E0601:RR:KH*150*39.2**1*HC:E0601:RR:KH:KX~');
+    const recoded = fixture('835-medicare-paid.x12').replace(
+      'SVC*HC:E0601:RR:KH:KX*150*39.2**1~',
+      'SVC*HC:E0601:RR:KH*150*39.2**1*HC:E0601:RR:KH:KX~',
+    );
     const line = parse835(recoded)[0].claims[0].lines[0];
     expect([line.hcpcs, line.modifiers, line.billedProcedure]).toEqual(['E0601', ['RR', 'KH'], { hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'] }]);
   });
@@ -116,10 +124,23 @@ describe('parse835: reversals and provider-level adjustments', () => {
 
   test('a reversal (CLP02 22) takes back the first payment with negative amounts, then the corrected claim pays', () => {
     const [reversal, corrected] = remittance.claims;
-    expect(reversal).toMatchObject({ patientControlNumber: 'C1001', status: '22', charge: -15_000, paid: -3_920, patientResponsibility: -6_000, payerClaimNumber: '24062000001001' });
+    expect(reversal).toMatchObject({
+      patientControlNumber: 'C1001',
+      status: '22',
+      charge: -15_000,
+      paid: -3_920,
+      patientResponsibility: -6_000,
+      payerClaimNumber: '24062000001001',
+    });
     expect(reversal.lines[0]).toMatchObject({ charge: -15_000, paid: -3_920, unitsPaid: -1, allowed: -10_000, lineControlNumber: 'C1001-1' });
     expect(reversal.lines[0].adjustments.map((a) => a.amount)).toEqual([-5_000, -80, -5_000, -1_000]);
-    expect(corrected).toMatchObject({ patientControlNumber: 'C1001', status: '1', paid: 7_840, frequencyCode: '7', payerClaimNumber: '24131000000777' });
+    expect(corrected).toMatchObject({
+      patientControlNumber: 'C1001',
+      status: '1',
+      paid: 7_840,
+      frequencyCode: '7',
+      payerClaimNumber: '24131000000777',
+    });
   });
 
   test('PLB adjustments keep reason, reference id and sign (positive reduces the payment)', () => {
@@ -147,9 +168,7 @@ describe('835 balancing: a remittance that does not add up is rejected whole', (
   });
 
   test('a claim-level CAS counts toward the claim but not the lines', () => {
-    const text = fixture('835-medicare-paid.x12')
-      .replace('NM1*QC*1*DOE*JANE', 'CAS*OA*23*5~\nNM1*QC*1*DOE*JANE')
-      .replace('SE*47*0001', 'SE*48*0001');
+    const text = fixture('835-medicare-paid.x12').replace('NM1*QC*1*DOE*JANE', 'CAS*OA*23*5~\nNM1*QC*1*DOE*JANE').replace('SE*47*0001', 'SE*48*0001');
     const error = errorOf(() => parse835(text));
     expect(error.issues.map((i) => i.message)).toEqual([
       'segment 16 (CLP): claim C1001: charge $150.00 − adjustments $115.80 (claim and lines) = $34.20, but paid $39.20',

@@ -24,7 +24,16 @@ function line(overrides: Partial<ClaimLine> & Pick<ClaimLine, 'hcpcs' | 'modifie
 
 function claimInput(pcn: string, lines: ClaimLine[], claim: Partial<Claim837Input['claim']> = {}): Claim837Input {
   return {
-    interchange: { senderQualifier: 'ZZ', senderId: 'DURABLEDME', receiverQualifier: 'ZZ', receiverId: 'CGSCEDI', controlNumber: 42, date: '2024-03-01', time: '09:30', usage: 'T' },
+    interchange: {
+      senderQualifier: 'ZZ',
+      senderId: 'DURABLEDME',
+      receiverQualifier: 'ZZ',
+      receiverId: 'CGSCEDI',
+      controlNumber: 42,
+      date: '2024-03-01',
+      time: '09:30',
+      usage: 'T',
+    },
     submitter: { name: 'Durable DME Supply', id: 'DDME01', contactName: 'Billing Desk', phone: '614-555-1234', email: 'billing@durabledme.example' },
     receiver: { name: 'CGS Administrators', id: '15004' },
     billingProvider: {
@@ -66,7 +75,11 @@ describeWithX12Valid('837P for DME claims (validated by pyx12 x12valid)', () => 
   });
 
   test('a purchased walker E0143 NU KX: one line, one date of service, ordering provider on the line', () => {
-    const x12 = build837P(claimInput('W1001', [line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 12000, serviceFrom: '2024-03-04', serviceTo: '2024-03-04' })], { diagnoses: ['R26.81', 'M17.11'] }));
+    const x12 = build837P(
+      claimInput('W1001', [line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 12000, serviceFrom: '2024-03-04', serviceTo: '2024-03-04' })], {
+        diagnoses: ['R26.81', 'M17.11'],
+      }),
+    );
     expectValid(x12);
     const segments = transactionSegments(x12);
     expect(segments).toContain('CLM*W1001*120***12:B:1*Y*A*Y*Y');
@@ -91,7 +104,9 @@ describeWithX12Valid('837P for DME claims (validated by pyx12 x12valid)', () => 
     { month: 13, modifiers: ['RR', 'KJ', 'KX'], from: '2025-01-31', to: '2025-02-27', span: '20250131-20250227' },
   ])('CPAP E0601 rental month $month bills $modifiers for the span $from to $to', ({ month, modifiers, from, to, span }) => {
     const pcn = `CPAP1-M${month}`;
-    const x12 = build837P(claimInput(pcn, [line({ hcpcs: 'E0601', modifiers, charge: 10_350, serviceFrom: from, serviceTo: to, rentalMonth: month })]));
+    const x12 = build837P(
+      claimInput(pcn, [line({ hcpcs: 'E0601', modifiers, charge: 10_350, serviceFrom: from, serviceTo: to, rentalMonth: month })]),
+    );
     expectValid(x12);
     const segments = transactionSegments(x12);
     expect(segments).toContain(`SV1*HC:E0601:${modifiers.join(':')}*103.5*UN*1*12**1`);
@@ -102,10 +117,14 @@ describeWithX12Valid('837P for DME claims (validated by pyx12 x12valid)', () => 
   test('oxygen concentrator E1390 with a portable E0431, both RR, on one claim', () => {
     const month = { serviceFrom: '2024-03-05', serviceTo: '2024-04-04' };
     const x12 = build837P(
-      claimInput('OX2001', [
-        line({ hcpcs: 'E1390', modifiers: ['RR'], charge: 21_500, ...month }),
-        line({ hcpcs: 'E0431', modifiers: ['RR'], charge: 3_400, ...month, diagnosisPointers: [1, 2] }),
-      ], { diagnoses: ['J44.1', 'J96.11'] }),
+      claimInput(
+        'OX2001',
+        [
+          line({ hcpcs: 'E1390', modifiers: ['RR'], charge: 21_500, ...month }),
+          line({ hcpcs: 'E0431', modifiers: ['RR'], charge: 3_400, ...month, diagnosisPointers: [1, 2] }),
+        ],
+        { diagnoses: ['J44.1', 'J96.11'] },
+      ),
     );
     expectValid(x12);
     const segments = transactionSegments(x12);
@@ -117,10 +136,11 @@ describeWithX12Valid('837P for DME claims (validated by pyx12 x12valid)', () => 
 
   test('bilateral knee orthoses L1851 LT and RT carry the prior-auth UTN at claim level (2300 REF*G1)', () => {
     const x12 = build837P(
-      claimInput('KO3001', [
-        line({ hcpcs: 'L1851', modifiers: ['LT'], charge: 90_000 }),
-        line({ hcpcs: 'L1851', modifiers: ['RT'], charge: 90_000 }),
-      ], { diagnoses: ['M17.0'], priorAuthNumber: 'A1B2C3D4E5F6G7' }),
+      claimInput(
+        'KO3001',
+        [line({ hcpcs: 'L1851', modifiers: ['LT'], charge: 90_000 }), line({ hcpcs: 'L1851', modifiers: ['RT'], charge: 90_000 })],
+        { diagnoses: ['M17.0'], priorAuthNumber: 'A1B2C3D4E5F6G7' },
+      ),
     );
     expectValid(x12);
     const segments = transactionSegments(x12);
@@ -133,10 +153,22 @@ describeWithX12Valid('837P for DME claims (validated by pyx12 x12valid)', () => 
 
   test('power wheelchair K0856 rented (RR KH KX BR) carries the UTN on the base line only (2400 REF*G1)', () => {
     const x12 = build837P(
-      claimInput('PWC4001', [
-        line({ hcpcs: 'K0856', modifiers: ['RR', 'KH', 'KX', 'BR'], charge: 95_000, serviceFrom: '2024-03-06', serviceTo: '2024-04-05', priorAuthNumber: 'PWC0000000001X', rentalMonth: 1 }),
-        line({ hcpcs: 'E2310', modifiers: ['RR', 'KH', 'KX'], charge: 12_000, serviceFrom: '2024-03-06', serviceTo: '2024-04-05', rentalMonth: 1 }),
-      ], { diagnoses: ['G35', 'G82.20'] }),
+      claimInput(
+        'PWC4001',
+        [
+          line({
+            hcpcs: 'K0856',
+            modifiers: ['RR', 'KH', 'KX', 'BR'],
+            charge: 95_000,
+            serviceFrom: '2024-03-06',
+            serviceTo: '2024-04-05',
+            priorAuthNumber: 'PWC0000000001X',
+            rentalMonth: 1,
+          }),
+          line({ hcpcs: 'E2310', modifiers: ['RR', 'KH', 'KX'], charge: 12_000, serviceFrom: '2024-03-06', serviceTo: '2024-04-05', rentalMonth: 1 }),
+        ],
+        { diagnoses: ['G35', 'G82.20'] },
+      ),
     );
     expectValid(x12);
     const segments = transactionSegments(x12);
@@ -156,11 +188,24 @@ describeWithX12Valid('837P for DME claims (validated by pyx12 x12valid)', () => 
 
   test('a replacement claim (frequency 7) carries the payer claim number in REF*F8 and narratives at claim and line', () => {
     const x12 = build837P(
-      claimInput('CPAP1-M2R', [line({ hcpcs: 'E0601', modifiers: ['RR', 'KI', 'KX'], charge: 10_350, serviceFrom: '2024-02-29', serviceTo: '2024-03-30', narrative: 'Rental month 2: anniversary 29th' })], {
-        frequencyCode: '7',
-        payerClaimNumber: '24062000001001',
-        narrative: 'Corrected units; see ICN 24062000001001',
-      }),
+      claimInput(
+        'CPAP1-M2R',
+        [
+          line({
+            hcpcs: 'E0601',
+            modifiers: ['RR', 'KI', 'KX'],
+            charge: 10_350,
+            serviceFrom: '2024-02-29',
+            serviceTo: '2024-03-30',
+            narrative: 'Rental month 2: anniversary 29th',
+          }),
+        ],
+        {
+          frequencyCode: '7',
+          payerClaimNumber: '24062000001001',
+          narrative: 'Corrected units; see ICN 24062000001001',
+        },
+      ),
     );
     expectValid(x12);
     const segments = transactionSegments(x12);
@@ -183,14 +228,28 @@ describeWithX12Valid('837P for DME claims (validated by pyx12 x12valid)', () => 
       ...input,
       payer: { name: 'Acme Health Plan', id: '60054', claimFilingIndicator: 'CI' },
       subscriber: { ...input.subscriber, memberId: 'XYZ12399', groupNumber: 'GRP-778' },
-      patient: { relationshipToSubscriber: '19', lastName: 'Doe', firstName: 'Tim', birthDate: '2012-07-01', sex: 'M', address: input.subscriber.address },
+      patient: {
+        relationshipToSubscriber: '19',
+        lastName: 'Doe',
+        firstName: 'Tim',
+        birthDate: '2012-07-01',
+        sex: 'M',
+        address: input.subscriber.address,
+      },
     });
     expectValid(x12);
     const segments = transactionSegments(x12);
     expect(segments).toContain('HL*2*1*22*1');
     expect(segments).toContain('SBR*P**GRP-778******CI');
     const patientLevel = segments.indexOf('HL*3*2*23*0');
-    expect(segments.slice(patientLevel, patientLevel + 6)).toEqual(['HL*3*2*23*0', 'PAT*19', 'NM1*QC*1*DOE*TIM', 'N3*5 ELM ST', 'N4*COLUMBUS*OH*43215', 'DMG*D8*20120701*M']);
+    expect(segments.slice(patientLevel, patientLevel + 6)).toEqual([
+      'HL*3*2*23*0',
+      'PAT*19',
+      'NM1*QC*1*DOE*TIM',
+      'N3*5 ELM ST',
+      'N4*COLUMBUS*OH*43215',
+      'DMG*D8*20120701*M',
+    ]);
     expect(patientLevel).toBeLessThan(segments.findIndex((s) => s.startsWith('CLM')));
   });
 });
@@ -264,10 +323,14 @@ describe('837P input rules', () => {
 
   test('diagnoses must be ICD-10-CM (with or without the dot) and line control numbers unique', () => {
     const found = problems(
-      claimInput('D1', [
-        line({ hcpcs: 'E0143', modifiers: ['NU'], charge: 100, lineControlNumber: 'L-1' }),
-        line({ hcpcs: 'E0143', modifiers: ['NU'], charge: 100, lineControlNumber: 'L-1' }),
-      ], { diagnoses: ['G47.33', '496'] }),
+      claimInput(
+        'D1',
+        [
+          line({ hcpcs: 'E0143', modifiers: ['NU'], charge: 100, lineControlNumber: 'L-1' }),
+          line({ hcpcs: 'E0143', modifiers: ['NU'], charge: 100, lineControlNumber: 'L-1' }),
+        ],
+        { diagnoses: ['G47.33', '496'] },
+      ),
     );
     expect(found).toEqual([
       'claim.diagnoses[1]: "496" is not an ICD-10-CM code',
@@ -276,7 +339,10 @@ describe('837P input rules', () => {
   });
 
   test('lines without a control number get "<patient control number>-<line number>"; given ones are kept', () => {
-    const lines = [line({ hcpcs: 'E1390', modifiers: ['RR'], charge: 100 }), line({ hcpcs: 'E0431', modifiers: ['RR'], charge: 100, lineControlNumber: 'OX-PORTABLE' })];
+    const lines = [
+      line({ hcpcs: 'E1390', modifiers: ['RR'], charge: 100 }),
+      line({ hcpcs: 'E0431', modifiers: ['RR'], charge: 100, lineControlNumber: 'OX-PORTABLE' }),
+    ];
     expect(assignLineControlNumbers('OX2001', lines).map((l) => l.lineControlNumber)).toEqual(['OX2001-1', 'OX-PORTABLE']);
     expect(lines[0].lineControlNumber).toBeUndefined();
   });

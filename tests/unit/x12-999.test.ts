@@ -18,7 +18,9 @@ describe('parse999: implementation acknowledgments', () => {
         transactionSetsReceived: 1,
         transactionSetsAccepted: 1,
         errorCodes: [],
-        transactionSets: [{ transactionSetId: '837', controlNumber: '0001', version: '005010X222A1', code: 'A', accepted: true, errorCodes: [], segmentErrors: [] }],
+        transactionSets: [
+          { transactionSetId: '837', controlNumber: '0001', version: '005010X222A1', code: 'A', accepted: true, errorCodes: [], segmentErrors: [] },
+        ],
       },
     ]);
   });
@@ -35,8 +37,18 @@ describe('parse999: implementation acknowledgments', () => {
         accepted: false,
         errorCodes: ['5'],
         segmentErrors: [
-          { segmentId: 'N4', position: 10, errorCode: '8', elementErrors: [{ position: 3, elementReference: '116', errorCode: 'I12', badValue: '43215' }] },
-          { segmentId: 'SV1', position: 24, errorCode: '8', elementErrors: [{ position: 1, componentPosition: 2, elementReference: '234', errorCode: '7', badValue: 'E999' }] },
+          {
+            segmentId: 'N4',
+            position: 10,
+            errorCode: '8',
+            elementErrors: [{ position: 3, elementReference: '116', errorCode: 'I12', badValue: '43215' }],
+          },
+          {
+            segmentId: 'SV1',
+            position: 24,
+            errorCode: '8',
+            elementErrors: [{ position: 1, componentPosition: 2, elementReference: '234', errorCode: '7', badValue: 'E999' }],
+          },
         ],
       },
     ]);

@@ -6,13 +6,39 @@ import { describeWithX12Valid, x12valid } from '../support/x12valid';
 const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/x12', name), 'utf8');
 
 const inquiry: ClaimStatus276Input = {
-  interchange: { senderQualifier: 'ZZ', senderId: 'DURABLEDME', receiverQualifier: 'ZZ', receiverId: 'CLEARHOUSE', controlNumber: 8, date: '2024-04-15', time: '09:00', usage: 'T' },
+  interchange: {
+    senderQualifier: 'ZZ',
+    senderId: 'DURABLEDME',
+    receiverQualifier: 'ZZ',
+    receiverId: 'CLEARHOUSE',
+    controlNumber: 8,
+    date: '2024-04-15',
+    time: '09:00',
+    usage: 'T',
+  },
   payer: { name: 'CGS Jurisdiction B', id: '17013' },
   informationReceiver: { name: 'Durable DME Supply', id: 'DDME01' },
   provider: { organizationName: 'Durable DME Supply LLC', npi: '1234567893' },
   subscriber: { memberId: '1EG4TE5MK73', lastName: 'Doe', firstName: 'Jane', birthDate: '1940-05-06', sex: 'F' },
-  claim: { traceNumber: 'STATUS-C1001', patientControlNumber: 'C1001', payerClaimNumber: '24062000001001', totalCharge: 15_000, serviceFrom: '2024-03-01', serviceTo: '2024-03-31' },
-  lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000, units: 1, lineControlNumber: 'C1001-1', serviceFrom: '2024-03-01', serviceTo: '2024-03-31' }],
+  claim: {
+    traceNumber: 'STATUS-C1001',
+    patientControlNumber: 'C1001',
+    payerClaimNumber: '24062000001001',
+    totalCharge: 15_000,
+    serviceFrom: '2024-03-01',
+    serviceTo: '2024-03-31',
+  },
+  lines: [
+    {
+      hcpcs: 'E0601',
+      modifiers: ['RR', 'KH', 'KX'],
+      charge: 15_000,
+      units: 1,
+      lineControlNumber: 'C1001-1',
+      serviceFrom: '2024-03-01',
+      serviceTo: '2024-03-31',
+    },
+  ],
 };
 
 describe('build276: claim status inquiry', () => {
@@ -46,7 +72,11 @@ describe('build276: claim status inquiry', () => {
   });
 
   test('a claim-level inquiry without lines or payer claim number, for a single date of service', () => {
-    const segments = build276({ ...inquiry, lines: undefined, claim: { ...inquiry.claim, payerClaimNumber: undefined, serviceTo: '2024-03-01' } }).split('~');
+    const segments = build276({
+      ...inquiry,
+      lines: undefined,
+      claim: { ...inquiry.claim, payerClaimNumber: undefined, serviceTo: '2024-03-01' },
+    }).split('~');
     expect(segments.filter((s) => /^(REF|SVC|DTP)/.test(s))).toEqual(['REF*EJ*C1001', 'DTP*472*D8*20240301']);
   });
 });
@@ -65,7 +95,14 @@ describe('parse277: the 277CA claim acknowledgment', () => {
         providerId: '1234567893',
         serviceFrom: '2024-03-01',
         serviceTo: '2024-03-31',
-        statuses: [{ codes: [{ category: 'A2', outcome: 'accepted', code: '20', entity: 'PR' }], effectiveDate: '2024-03-02', action: 'WQ', totalCharge: 15_000 }],
+        statuses: [
+          {
+            codes: [{ category: 'A2', outcome: 'accepted', code: '20', entity: 'PR' }],
+            effectiveDate: '2024-03-02',
+            action: 'WQ',
+            totalCharge: 15_000,
+          },
+        ],
         lines: [],
         outcome: 'accepted',
       },
@@ -79,7 +116,14 @@ describe('parse277: the 277CA claim acknowledgment', () => {
       patientControlNumber: 'C1002',
       outcome: 'rejected',
       clearinghouseTraceNumber: 'CH99887766',
-      statuses: [{ codes: [{ category: 'A7', outcome: 'rejected', code: '562', entity: 'DK' }], action: 'U', totalCharge: 180_000, message: 'ORDERING PROVIDER NPI NOT FOUND' }],
+      statuses: [
+        {
+          codes: [{ category: 'A7', outcome: 'rejected', code: '562', entity: 'DK' }],
+          action: 'U',
+          totalCharge: 180_000,
+          message: 'ORDERING PROVIDER NPI NOT FOUND',
+        },
+      ],
     });
     expect(claim.payerClaimNumber).toBeUndefined();
     expect(claim.lines.map((l) => [l.lineControlNumber, l.hcpcs, l.modifiers, l.charge, l.statuses[0].codes[0].category])).toEqual([
@@ -100,17 +144,32 @@ describe('parse277: the answer to a 276', () => {
       patientControlNumber: 'C1001',
       payerClaimNumber: '24062000001001',
       outcome: 'paid',
-      statuses: [{ codes: [{ category: 'F1', code: '65' }], effectiveDate: '2024-04-10', totalCharge: 15_000, paid: 3_920, adjudicatedDate: '2024-04-10', checkNumber: 'EFT0012345' }],
+      statuses: [
+        {
+          codes: [{ category: 'F1', code: '65' }],
+          effectiveDate: '2024-04-10',
+          totalCharge: 15_000,
+          paid: 3_920,
+          adjudicatedDate: '2024-04-10',
+          checkNumber: 'EFT0012345',
+        },
+      ],
     });
     expect(paid.lines).toMatchObject([{ lineControlNumber: 'C1001-1', hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 15_000 }]);
   });
 
   test('a pending claim (P1) under the same subscriber', () => {
-    expect(response.claims[1]).toMatchObject({ traceNumber: 'STATUS-C1004', patientControlNumber: 'C1004', outcome: 'pending', serviceFrom: '2024-03-20', lines: [] });
+    expect(response.claims[1]).toMatchObject({
+      traceNumber: 'STATUS-C1004',
+      patientControlNumber: 'C1004',
+      outcome: 'pending',
+      serviceFrom: '2024-03-20',
+      lines: [],
+    });
   });
 });
 
-describe('claim status categories in the workflow\'s words', () => {
+describe("claim status categories in the workflow's words", () => {
   test.each([
     ['A1', 'received'],
     ['A2', 'accepted'],

@@ -5,7 +5,16 @@ import { build270, parse271, X12Error, type Eligibility270Input } from '../../do
 const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/x12', name), 'utf8');
 
 const inquiry: Eligibility270Input = {
-  interchange: { senderQualifier: 'ZZ', senderId: 'DURABLEDME', receiverQualifier: 'ZZ', receiverId: 'CMSHETS', controlNumber: 7, date: '2024-03-01', time: '09:15', usage: 'T' },
+  interchange: {
+    senderQualifier: 'ZZ',
+    senderId: 'DURABLEDME',
+    receiverQualifier: 'ZZ',
+    receiverId: 'CMSHETS',
+    controlNumber: 7,
+    date: '2024-03-01',
+    time: '09:15',
+    usage: 'T',
+  },
   payer: { name: 'CMS', id: 'CMS' },
   provider: { organizationName: 'Durable DME Supply LLC', npi: '1234567893', taxId: '31-1234567' },
   subscriber: { memberId: '1EG4TE5MK73', lastName: 'Doe', firstName: 'Jane', birthDate: '1940-05-06', sex: 'F' },
@@ -41,7 +50,11 @@ describe('build270: eligibility inquiry for DME purchase (12) and rental (18)', 
   });
 
   test('other service types when asked (DM), and no DMG without a birth date', () => {
-    const segments = build270({ ...inquiry, subscriber: { memberId: 'XYZ12399', lastName: 'Poe', firstName: 'Annabel' }, serviceTypes: ['DM'] }).split('~');
+    const segments = build270({
+      ...inquiry,
+      subscriber: { memberId: 'XYZ12399', lastName: 'Poe', firstName: 'Annabel' },
+      serviceTypes: ['DM'],
+    }).split('~');
     expect(segments.filter((s) => s.startsWith('EQ'))).toEqual(['EQ*DM']);
     expect(segments.some((s) => s.startsWith('DMG'))).toBe(false);
   });
@@ -99,13 +112,26 @@ describe('parse271: eligibility answers', () => {
     const [member] = response.members;
     expect(member.status).toBe('inactive');
     expect(member.benefits).toEqual([
-      { code: '6', kind: 'inactive', serviceTypes: ['30'], insuranceType: 'MC', dates: [{ qualifier: '357', from: '2023-12-31', to: '2023-12-31' }], messages: ['COVERAGE TERMINATED'], relatedEntities: [] },
+      {
+        code: '6',
+        kind: 'inactive',
+        serviceTypes: ['30'],
+        insuranceType: 'MC',
+        dates: [{ qualifier: '357', from: '2023-12-31', to: '2023-12-31' }],
+        messages: ['COVERAGE TERMINATED'],
+        relatedEntities: [],
+      },
     ]);
   });
 
   test('a rejected member (AAA 72 invalid member id) and a commercial plan with copay, out-of-pocket and non-covered purchase', () => {
     const [rejected, commercial] = parse271(fixture('271-commercial-rejected.x12'));
-    expect(rejected.members[0]).toMatchObject({ status: 'rejected', memberId: 'XYZ12345', benefits: [], rejections: [{ level: 'member', validRequest: true, reason: '72', followUp: 'C' }] });
+    expect(rejected.members[0]).toMatchObject({
+      status: 'rejected',
+      memberId: 'XYZ12345',
+      benefits: [],
+      rejections: [{ level: 'member', validRequest: true, reason: '72', followUp: 'C' }],
+    });
 
     const member = commercial.members[0];
     expect(member.status).toBe('active');
@@ -115,7 +141,9 @@ describe('parse271: eligibility answers', () => {
       ['23', 300_000],
       ['29', 275_000],
     ]);
-    expect(byKind('coinsurance')).toMatchObject([{ serviceTypes: ['18'], percent: 0.1, authorizationRequired: 'Y', procedure: { qualifier: 'HC', code: 'E0601', modifiers: [] } }]);
+    expect(byKind('coinsurance')).toMatchObject([
+      { serviceTypes: ['18'], percent: 0.1, authorizationRequired: 'Y', procedure: { qualifier: 'HC', code: 'E0601', modifiers: [] } },
+    ]);
     expect(byKind('non-covered')).toMatchObject([{ serviceTypes: ['12'], messages: ['PURCHASE OF DME NOT COVERED RENTAL ONLY'] }]);
   });
 

@@ -120,7 +120,11 @@ describe('parseX12: malformed files are rejected with the segment that shows it'
     ['GE02 differs from GS06', ['GE*1*451', 'GE*1*452'], 'segment 50 (GE): GE02 "452" does not match GS06 "451"'],
     ['IEA02 differs from ISA13', ['IEA*1*000000451', 'IEA*1*000000450'], 'segment 51 (IEA): IEA02 "000000450" does not match ISA13 "000000451"'],
     ['a GE is missing', ['GE*1*451~\n', ''], 'segment 50 (IEA): IEA inside the functional group opened at segment 2 (GS) (missing GE)'],
-    ['a segment sits between GE and IEA', ['GE*1*451~', 'GE*1*451~\nLX*9~'], 'segment 51 (LX): segment outside a transaction set (not between ST and SE)'],
+    [
+      'a segment sits between GE and IEA',
+      ['GE*1*451~', 'GE*1*451~\nLX*9~'],
+      'segment 51 (LX): segment outside a transaction set (not between ST and SE)',
+    ],
   ])('%s', (_, [from, to], message) => {
     const error = errorOf(() => parseX12(good.replace(from, to)));
     expect(error.code).toBe('envelope');
@@ -134,12 +138,16 @@ describe('parseX12: malformed files are rejected with the segment that shows it'
   });
 
   test('an amount with fractions of a cent is refused, trailing zeros are not', () => {
-    expect(errorOf(() => parse835(good.replace('AMT*B6*100~', 'AMT*B6*100.005~'))).message).toBe('segment 25 (AMT): AMT02 "100.005" has fractions of a cent');
+    expect(errorOf(() => parse835(good.replace('AMT*B6*100~', 'AMT*B6*100.005~'))).message).toBe(
+      'segment 25 (AMT): AMT02 "100.005" has fractions of a cent',
+    );
     expect(parse835(good.replace('AMT*B6*100~', 'AMT*B6*100.000~'))[0].claims[0].lines[0].allowed).toBe(10_000);
   });
 
   test('an impossible date is refused', () => {
-    expect(errorOf(() => parse835(good.replace('DTM*472*20240302', 'DTM*472*20240231'))).message).toBe('segment 44 (DTM): DTM02 "20240231" is not a CCYYMMDD date');
+    expect(errorOf(() => parse835(good.replace('DTM*472*20240302', 'DTM*472*20240231'))).message).toBe(
+      'segment 44 (DTM): DTM02 "20240231" is not a CCYYMMDD date',
+    );
   });
 
   test('a file of another transaction set is refused by a typed parser', () => {

@@ -20,7 +20,6 @@ import {
   claimWorkflowId,
   creditBalanceResolved,
   creditBalanceWorkflowId,
-  deliveryConfirmed,
   remittancePosted,
 } from '../../workflows/definitions';
 import {
@@ -43,7 +42,11 @@ afterEach(() => harness?.teardown());
 
 /** A walker (E0143, purchase) ordered, documented and delivered today: its claim goes out at once. */
 async function deliveredWalker(memberId: string) {
-  const seeded = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }], memberId, orderDate: await harness.today(-3) });
+  const seeded = await seedOrder(harness.database, {
+    items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }],
+    memberId,
+    orderDate: await harness.today(-3),
+  });
   const handle = await harness.startOrder(seeded.orderId);
   await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
@@ -73,7 +76,10 @@ const balancesOf = async (claimId: string) => {
     .where(eq(ledgerEntries.claimId, claimId))
     .groupBy(ledgerEntries.party);
   const [claim] = await harness.database.db.select().from(claims).where(eq(claims.id, claimId));
-  return { payer: claim.totalCharge + (rows.find((row) => row.party === 'payer')?.total ?? 0), patient: rows.find((row) => row.party === 'patient')?.total ?? 0 };
+  return {
+    payer: claim.totalCharge + (rows.find((row) => row.party === 'payer')?.total ?? 0),
+    patient: rows.find((row) => row.party === 'patient')?.total ?? 0,
+  };
 };
 
 test('a silent claim is asked after on the cadence: a 90-day remittance delay sees inquiries on days 30, 44, 58, 72 and 86, then the 835 pays it', async () => {
@@ -109,7 +115,12 @@ test('a CO-50 denial (member id …93) opens a redetermination due in 120 days, 
   expect(appeal.determinationOn).toBe(determinationOn);
   expect(appeal.deadlineOn).toBe(addDays(determinationOn, 120));
 
-  const staffTasks = (await tasksOf(claim.id)).map((task) => ({ kind: task.kind, role: task.role, on: dateOf(task.createdAt), due: task.dueAt ? dateOf(task.dueAt) : null }));
+  const staffTasks = (await tasksOf(claim.id)).map((task) => ({
+    kind: task.kind,
+    role: task.role,
+    on: dateOf(task.createdAt),
+    due: task.dueAt ? dateOf(task.dueAt) : null,
+  }));
   const due = addDays(determinationOn, 120);
   expect(staffTasks).toEqual([
     { kind: 'redetermination-due', role: 'biller', on: determinationOn, due },
@@ -120,7 +131,11 @@ test('a CO-50 denial (member id …93) opens a redetermination due in 120 days, 
     { kind: 'appeal-deadline-passed', role: 'biller', on: due, due: null },
   ]);
   const [closed] = await claimsOf(orderId);
-  expect(closed).toMatchObject({ status: 'written-off', resolution: 'written-off', statusReason: expect.stringContaining('redetermination deadline') });
+  expect(closed).toMatchObject({
+    status: 'written-off',
+    resolution: 'written-off',
+    statusReason: expect.stringContaining('redetermination deadline'),
+  });
   expect(await balancesOf(claim.id)).toEqual({ payer: 0, patient: 0 });
 });
 
@@ -129,13 +144,32 @@ test('a won appeal waits for the new remittance, which posts the new payment: th
   const { orderId, handle } = await deliveredWalker('1EG4TE5MK93');
   await harness.env.sleep(15 * DAY);
   const [claim] = await claimsOf(orderId);
-  const appeal = await eventually(async () => (await harness.database.db.select().from(appeals).where(eq(appeals.claimId, claim.id)))[0], 'the appeal opened');
+  const appeal = await eventually(
+    async () => (await harness.database.db.select().from(appeals).where(eq(appeals.claimId, claim.id)))[0],
+    'the appeal opened',
+  );
   const claimHandle = harness.env.client.workflow.getHandle<typeof claimWorkflow>(claimWorkflowId(claim.id));
 
-  await command(claimHandle, appealFiled, { user: 'bea.biller', claimId: claim.id, appealId: appeal.id, level: 'redetermination', filedOn: await harness.today(), reference: 'RD-0001' });
-  await eventually(async () => ((await harness.database.db.select().from(appeals).where(eq(appeals.id, appeal.id)))[0].status === 'filed' ? true : undefined), 'the filing recorded');
+  await command(claimHandle, appealFiled, {
+    user: 'bea.biller',
+    claimId: claim.id,
+    appealId: appeal.id,
+    level: 'redetermination',
+    filedOn: await harness.today(),
+    reference: 'RD-0001',
+  });
+  await eventually(
+    async () => ((await harness.database.db.select().from(appeals).where(eq(appeals.id, appeal.id)))[0].status === 'filed' ? true : undefined),
+    'the filing recorded',
+  );
   await harness.env.sleep(40 * DAY);
-  await command(claimHandle, appealDecided, { user: 'bea.biller', claimId: claim.id, appealId: appeal.id, decision: 'won', decidedOn: await harness.today() });
+  await command(claimHandle, appealDecided, {
+    user: 'bea.biller',
+    claimId: claim.id,
+    appealId: appeal.id,
+    decision: 'won',
+    decidedOn: await harness.today(),
+  });
 
   // The contractor pays the claim on a new remittance.
   const [line] = await harness.database.db.select().from(claimLines).where(eq(claimLines.claimId, claim.id));
@@ -212,7 +246,10 @@ test('a duplicate payment (member id …95) opens a credit balance: reminders, a
 
   // The payer pays the claim a second time one remittance delay later.
   await harness.env.sleep(15 * DAY);
-  const credit = await eventually(async () => (await harness.database.db.select().from(creditBalances).where(eq(creditBalances.claimId, claim.id)))[0], 'the credit balance found');
+  const credit = await eventually(
+    async () => (await harness.database.db.select().from(creditBalances).where(eq(creditBalances.claimId, claim.id)))[0],
+    'the credit balance found',
+  );
   expect(credit).toMatchObject({ party: 'payer', reason: 'duplicate-payment', amount: claim.paidAmount, status: 'open' });
   const identifiedOn = dateOf(credit.identifiedAt);
   expect(credit.deadlineOn).toBe(addDays(identifiedOn, 60));
@@ -231,7 +268,12 @@ test('a duplicate payment (member id …95) opens a credit balance: reminders, a
   ]);
 
   const creditHandle = harness.env.client.workflow.getHandle<typeof creditBalanceWorkflow>(creditBalanceWorkflowId(credit.id));
-  await command(creditHandle, creditBalanceResolved, { user: 'bea.biller', creditBalanceId: credit.id, resolution: 'refund-to-payer', reference: 'CHK-1001' });
+  await command(creditHandle, creditBalanceResolved, {
+    user: 'bea.biller',
+    creditBalanceId: credit.id,
+    resolution: 'refund-to-payer',
+    reference: 'CHK-1001',
+  });
   expect(await creditHandle.result()).toEqual({ creditBalanceId: credit.id, resolution: 'refund-to-payer', escalated: true });
   const [resolved] = await harness.database.db.select().from(creditBalances).where(eq(creditBalances.id, credit.id));
   expect(resolved).toMatchObject({ status: 'resolved', resolution: 'refund-to-payer', reference: 'CHK-1001', resolvedBy: 'bea.biller' });

@@ -6,15 +6,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { auditEvents, claimLines, claims, tasks } from '../../db/schema';
 import { addDays, addMonths } from '../../domain/calendar';
-import { deliveryConfirmed } from '../../workflows/definitions';
-import {
-  approveAllDocuments,
-  confirmDelivery,
-  createOrderHarness,
-  type OrderHarness,
-  seedOrder,
-  waitForStatus,
-} from '../support/orders';
+import {} from '../../workflows/definitions';
+import { approveAllDocuments, confirmDelivery, createOrderHarness, type OrderHarness, seedOrder, waitForStatus } from '../support/orders';
 
 jest.setTimeout(240_000);
 
@@ -71,8 +64,7 @@ test('a two-item oxygen order (E1390 + E0431) delivered 15 months before it is r
     return `month ${month} (${serviceFrom}, last day ${addMonths(serviceFrom, 12)})`;
   };
   expect(lostTasks[0].title).toBe(
-    '3 rental months of E1390, E0431 not billed, past timely filing (a claim would deny CO-29; write them off): ' +
-      [1, 2, 3].map(listed).join(', '),
+    '3 rental months of E1390, E0431 not billed, past timely filing (a claim would deny CO-29; write them off): ' + [1, 2, 3].map(listed).join(', '),
   );
 
   const audited = await harness.database.db

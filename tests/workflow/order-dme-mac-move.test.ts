@@ -15,7 +15,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { claims, coverages, patientAddresses, patients } from '../../db/schema';
 import { addDays, addMonths } from '../../domain/calendar';
-import { claimCorrected, deliveryConfirmed } from '../../workflows/definitions';
+import { claimCorrected } from '../../workflows/definitions';
 import {
   approveAllDocuments,
   command,
@@ -70,7 +70,14 @@ async function sleepUntil(date: string) {
 
 const claimsOf = (orderId: string) =>
   harness.database.db
-    .select({ id: claims.id, payerId: claims.payerId, serviceFrom: claims.serviceFrom, rentalMonth: claims.rentalMonth, correctsClaimId: claims.correctsClaimId, x12: claims.x12 })
+    .select({
+      id: claims.id,
+      payerId: claims.payerId,
+      serviceFrom: claims.serviceFrom,
+      rentalMonth: claims.rentalMonth,
+      correctsClaimId: claims.correctsClaimId,
+      x12: claims.x12,
+    })
     .from(claims)
     .where(eq(claims.orderId, orderId))
     .orderBy(asc(claims.createdAt));

@@ -10,15 +10,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { claims } from '../../db/schema';
-import { claimSettled, deliveryConfirmed, orderWorkflowId } from '../../workflows/definitions';
-import {
-  approveAllDocuments,
-  confirmDelivery,
-  createOrderHarness,
-  type OrderHarness,
-  seedOrder,
-  waitForStatus,
-} from '../support/orders';
+import { claimSettled, orderWorkflowId } from '../../workflows/definitions';
+import { approveAllDocuments, confirmDelivery, createOrderHarness, type OrderHarness, seedOrder, waitForStatus } from '../support/orders';
 
 jest.setTimeout(120_000);
 
@@ -43,7 +36,10 @@ beforeAll(async () => {
 afterAll(() => harness?.teardown());
 
 test('a claim settled while the order records its receivables stage still closes the order', async () => {
-  const { orderId } = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }], orderDate: await harness.today(-3) });
+  const { orderId } = await seedOrder(harness.database, {
+    items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }],
+    orderDate: await harness.today(-3),
+  });
   const handle = await harness.startOrder(orderId);
   await waitForStatus(handle, (status) => status.stage === 'documentation' && status.blockedOn === 'documents');
   await approveAllDocuments(handle);

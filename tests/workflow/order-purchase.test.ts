@@ -1,14 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { claimLines, claims, tasks } from '../../db/schema';
-import { deliveryConfirmed } from '../../workflows/definitions';
-import {
-  approveAllDocuments,
-  confirmDelivery,
-  createOrderHarness,
-  type OrderHarness,
-  seedOrder,
-  waitForStatus,
-} from '../support/orders';
+import {} from '../../workflows/definitions';
+import { approveAllDocuments, confirmDelivery, createOrderHarness, type OrderHarness, seedOrder, waitForStatus } from '../support/orders';
 
 jest.setTimeout(120_000);
 
@@ -19,7 +12,10 @@ beforeAll(async () => {
 afterAll(() => harness?.teardown());
 
 test('a purchased walker goes from order to a submitted, acknowledged and paid claim, then the order closes', async () => {
-  const { orderId } = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }], orderDate: await harness.today(-3) });
+  const { orderId } = await seedOrder(harness.database, {
+    items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }],
+    orderDate: await harness.today(-3),
+  });
   const handle = await harness.startOrder(orderId);
 
   const documentation = await waitForStatus(handle, (status) => status.stage === 'documentation' && status.blockedOn === 'documents');

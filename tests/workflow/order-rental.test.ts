@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { auditEvents, claimLines, claims, tasks } from '../../db/schema';
 import { addMonths, addDays } from '../../domain/calendar';
-import { deliveryConfirmed, rentalChanged } from '../../workflows/definitions';
+import { rentalChanged } from '../../workflows/definitions';
 import type { OrderWorkflowInput } from '../../workflows/order';
 import {
   approveAllDocuments,
@@ -41,7 +41,17 @@ async function deliveredRental(
 
 async function claimLinesOfOrder(orderId: string) {
   return harness.database.db
-    .select({ claimId: claimLines.claimId, hcpcs: claimLines.hcpcs, modifiers: claimLines.modifiers, units: claimLines.units, charge: claimLines.charge, serviceFrom: claimLines.serviceFrom, serviceTo: claimLines.serviceTo, rentalMonth: claimLines.rentalMonth, status: claims.status })
+    .select({
+      claimId: claimLines.claimId,
+      hcpcs: claimLines.hcpcs,
+      modifiers: claimLines.modifiers,
+      units: claimLines.units,
+      charge: claimLines.charge,
+      serviceFrom: claimLines.serviceFrom,
+      serviceTo: claimLines.serviceTo,
+      rentalMonth: claimLines.rentalMonth,
+      status: claims.status,
+    })
     .from(claimLines)
     .innerJoin(claims, eq(claims.id, claimLines.claimId))
     .where(eq(claims.orderId, orderId))
@@ -98,7 +108,7 @@ test('catch-up: a delivery recorded five months late bills every month already d
   await handle.terminate('test done');
 });
 
-test('a month past the payer\'s timely-filing window is recorded as lost, not billed', async () => {
+test("a month past the payer's timely-filing window is recorded as lost, not billed", async () => {
   // Commercial payer: 180 days. A delivery 8 months ago loses months 1–3 (3 is 181–184 days old).
   const deliveredOn = addMonths(await harness.today(), -8);
   const { orderId, handle } = await deliveredRental([{ hcpcs: 'E0601', acquisition: 'rental' }], deliveredOn, 'commercial-acme');
@@ -111,7 +121,10 @@ test('a month past the payer\'s timely-filing window is recorded as lost, not bi
     .where(and(eq(auditEvents.entityId, orderId), eq(auditEvents.action, 'rental.month-lost')));
   expect(lost.map((event) => event.detail.month)).toEqual([1, 2, 3]);
   // One task for the catch-up, listing the three months.
-  const lostTasks = await harness.database.db.select().from(tasks).where(and(eq(tasks.orderId, orderId), eq(tasks.kind, 'rental-months-lost')));
+  const lostTasks = await harness.database.db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.orderId, orderId), eq(tasks.kind, 'rental-months-lost')));
   expect(lostTasks).toHaveLength(1);
   expect(lostTasks[0].title).toMatch(/^3 rental months of E0601 not billed.*month 1 .*month 2 .*month 3 /);
   await handle.terminate('test done');

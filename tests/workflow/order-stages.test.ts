@@ -36,7 +36,10 @@ beforeEach(async () => {
 afterEach(() => harness?.teardown());
 
 async function tasksOf(orderId: string, kind: string) {
-  return harness.database.db.select().from(tasks).where(and(eq(tasks.orderId, orderId), eq(tasks.kind, kind)));
+  return harness.database.db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.orderId, orderId), eq(tasks.kind, kind)));
 }
 
 async function newOrder(options: Partial<Parameters<typeof seedOrder>[1]> = {}) {
@@ -103,13 +106,23 @@ test('prior auth non-affirmed, resubmitted, then affirmed: the tracking number g
   await waitForStatus(handle, (status) => status.stage === 'prior-auth' && status.priorAuth.status === 'requested');
   await command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'non-affirmed', reason: 'insufficient documentation', next: 'resubmit' });
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
-  await command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: await harness.today(60) });
+  await command(handle, priorAuthDecided, {
+    user: 'rex.reviewer',
+    decision: 'affirmed',
+    trackingNumber: 'A1B2C3D4E5F6G7',
+    expiresOn: await harness.today(60),
+  });
   await waitForStatus(handle, (status) => status.stage === 'delivery' && status.priorAuth.status === 'affirmed');
 
   // The decision is written by an activity the signal handler runs: wait for it.
   await waitForDatabase(async () => {
     const requests = await harness.database.db.select().from(priorAuths).where(eq(priorAuths.orderId, orderId));
-    return requests.map((request) => request.status).sort().join() === 'affirmed,non-affirmed';
+    return (
+      requests
+        .map((request) => request.status)
+        .sort()
+        .join() === 'affirmed,non-affirmed'
+    );
   });
 
   const deliveredOn = await harness.today();
@@ -126,7 +139,12 @@ test('silence on prior auth is followed up after the decision SLA, and an affirm
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
   await harness.env.sleep(8 * DAY);
   expect((await tasksOf(orderId, 'prior-auth-follow-up')).length).toBeGreaterThanOrEqual(1);
-  await command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'ZZZZ1111YYYY22', expiresOn: await harness.today(5) });
+  await command(handle, priorAuthDecided, {
+    user: 'rex.reviewer',
+    decision: 'affirmed',
+    trackingNumber: 'ZZZZ1111YYYY22',
+    expiresOn: await harness.today(5),
+  });
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   await harness.env.sleep(7 * DAY);
   const asked = await waitForStatus(handle, (status) => status.stage === 'prior-auth' && status.priorAuth.status === 'requested');
@@ -140,20 +158,23 @@ test('silence on prior auth is followed up after the decision SLA, and an affirm
   await handle.terminate('test done');
 });
 
-test.each(['documentation', 'eligibility', 'prior-auth', 'delivery'] as const)('cancelOrder in %s ends the order as cancelled before any claim', async (stage) => {
-  const coverageStage = stage === 'eligibility';
-  const { orderId, handle } = await newOrder({
-    items: [{ hcpcs: stage === 'prior-auth' ? 'L1851' : 'E0143', acquisition: 'purchase' }],
-    ...(coverageStage ? { memberId: '1EG4TE5MK91' } : {}),
-  });
-  if (stage !== 'documentation') await approveAllDocuments(handle);
-  await waitForStatus(handle, (status) => status.stage === stage);
-  await command(handle, cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
-  const outcome = await handle.result();
-  expect(outcome).toEqual({ orderId, stage: 'cancelled', claims: 0, reason: 'patient declined' });
-  const [{ n }] = await harness.database.db.select({ n: count() }).from(claims).where(eq(claims.orderId, orderId));
-  expect(n).toBe(0);
-});
+test.each(['documentation', 'eligibility', 'prior-auth', 'delivery'] as const)(
+  'cancelOrder in %s ends the order as cancelled before any claim',
+  async (stage) => {
+    const coverageStage = stage === 'eligibility';
+    const { orderId, handle } = await newOrder({
+      items: [{ hcpcs: stage === 'prior-auth' ? 'L1851' : 'E0143', acquisition: 'purchase' }],
+      ...(coverageStage ? { memberId: '1EG4TE5MK91' } : {}),
+    });
+    if (stage !== 'documentation') await approveAllDocuments(handle);
+    await waitForStatus(handle, (status) => status.stage === stage);
+    await command(handle, cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
+    const outcome = await handle.result();
+    expect(outcome).toEqual({ orderId, stage: 'cancelled', claims: 0, reason: 'patient declined' });
+    const [{ n }] = await harness.database.db.select({ n: count() }).from(claims).where(eq(claims.orderId, orderId));
+    expect(n).toBe(0);
+  },
+);
 
 /** The refusal a rejected Update carries (domain/order-commands.ts via the validator). */
 async function refusalOf(sent: Promise<unknown>) {
@@ -170,31 +191,52 @@ async function refusalOf(sent: Promise<unknown>) {
 test('commands that do not apply are refused with their reason, change nothing and never enter history', async () => {
   const { orderId, handle } = await newOrder();
   await waitForStatus(handle, (status) => status.blockedOn === 'documents');
-  expect(await refusalOf(command(handle, documentReviewed, { user: 'rex.reviewer', documentId: randomUUID(), decision: 'approved' }))).toMatchObject({ status: 409 });
-  expect(await refusalOf(command(handle, documentReceived, { user: 'ivy.intake', documentId: randomUUID(), kind: 'oxygen-test', reference: 'dms://o2' }))).toMatchObject({
+  expect(await refusalOf(command(handle, documentReviewed, { user: 'rex.reviewer', documentId: randomUUID(), decision: 'approved' }))).toMatchObject({
+    status: 409,
+  });
+  expect(
+    await refusalOf(command(handle, documentReceived, { user: 'ivy.intake', documentId: randomUUID(), kind: 'oxygen-test', reference: 'dms://o2' })),
+  ).toMatchObject({
     status: 422,
     field: 'kind',
     message: expect.stringContaining('it needs: standard-written-order'),
   });
-  expect(await refusalOf(command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2030-01-01' }))).toMatchObject({
+  expect(
+    await refusalOf(
+      command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2030-01-01' }),
+    ),
+  ).toMatchObject({
     status: 409,
     message: expect.stringContaining('no prior-authorization request'),
   });
-  expect(await refusalOf(confirmDelivery(handle, await harness.today()))).toMatchObject({ status: 409, message: expect.stringContaining('not waiting for delivery') });
+  expect(await refusalOf(confirmDelivery(handle, await harness.today()))).toMatchObject({
+    status: 409,
+    message: expect.stringContaining('not waiting for delivery'),
+  });
   const untouched = await handle.query(orderStatus);
   expect(untouched).toMatchObject({ stage: 'documentation', delivery: null, priorAuth: { status: 'not-required' } });
   expect(untouched.documents.every((document) => document.status === 'missing')).toBe(true);
 
   await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
-  expect(await refusalOf(confirmDelivery(handle, await harness.today(3)))).toMatchObject({ status: 422, field: 'deliveredOn', message: 'must not be in the future' });
-  expect(await refusalOf(confirmDelivery(handle, await harness.today(), { 'not-an-item': ['SN1'] }))).toMatchObject({ status: 422, field: 'serialNumbers.not-an-item' });
+  expect(await refusalOf(confirmDelivery(handle, await harness.today(3)))).toMatchObject({
+    status: 422,
+    field: 'deliveredOn',
+    message: 'must not be in the future',
+  });
+  expect(await refusalOf(confirmDelivery(handle, await harness.today(), { 'not-an-item': ['SN1'] }))).toMatchObject({
+    status: 422,
+    field: 'serialNumbers.not-an-item',
+  });
   expect((await handle.query(orderStatus)).delivery).toBeNull();
 
   const deliveredOn = await harness.today();
   const accepted = await confirmDelivery(handle, deliveredOn);
   expect(accepted.delivery).toEqual({ deliveredOn });
-  expect(await refusalOf(confirmDelivery(handle, deliveredOn))).toMatchObject({ status: 409, message: `the order was already delivered on ${deliveredOn}` });
+  expect(await refusalOf(confirmDelivery(handle, deliveredOn))).toMatchObject({
+    status: 409,
+    message: `the order was already delivered on ${deliveredOn}`,
+  });
   const outcome = await handle.result();
   expect(outcome).toMatchObject({ stage: 'closed', claims: 1 });
   // Refused commands left no trace in history: the one delivery confirmation there is the accepted one.
@@ -228,12 +270,27 @@ test('a worker that dies mid-order and is restarted does not bill or submit a cl
   const [claim] = await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId));
   const [line] = await harness.database.db.select().from(claimLines).where(eq(claimLines.claimId, claim.id));
   const activities = createActivities(harness.deps);
-  expect(await activities.submitClaim({ claimId: claim.id, asOf: new Date().toISOString() })).toEqual({ submitted: false, claimNumber: claim.claimNumber });
+  expect(await activities.submitClaim({ claimId: claim.id, asOf: new Date().toISOString() })).toEqual({
+    submitted: false,
+    claimNumber: claim.claimNumber,
+  });
   // A second claim for the same month (a retried workflow step with a new claim id) is refused.
   const duplicate = await activities.prepareClaim({
     claimId: randomUUID(),
     orderId,
-    lines: [{ itemId: line.itemId, hcpcs: 'E0601', modifiers: line.modifiers, units: 1, charge: line.charge, serviceFrom: line.serviceFrom, serviceTo: line.serviceTo, diagnosisPointers: [1], rentalMonth: 1 }],
+    lines: [
+      {
+        itemId: line.itemId,
+        hcpcs: 'E0601',
+        modifiers: line.modifiers,
+        units: 1,
+        charge: line.charge,
+        serviceFrom: line.serviceFrom,
+        serviceTo: line.serviceTo,
+        diagnosisPointers: [1],
+        rentalMonth: 1,
+      },
+    ],
     rentalPeriod: 1,
     rentalMonth: 1,
     asOf: new Date().toISOString(),
@@ -243,7 +300,10 @@ test('a worker that dies mid-order and is restarted does not bill or submit a cl
   const claimRows = await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId));
   expect(claimRows).toHaveLength(1);
   // The sandbox payer keys claims by its own claim number; ours is CLM01 inside what it received.
-  const received = await harness.database.db.select().from(sandboxClaims).where(like(sandboxClaims.x12, `%CLM*${claim.claimNumber}*%`));
+  const received = await harness.database.db
+    .select()
+    .from(sandboxClaims)
+    .where(like(sandboxClaims.x12, `%CLM*${claim.claimNumber}*%`));
   expect(received).toHaveLength(1);
   await handle.terminate('test done');
 });

@@ -18,7 +18,14 @@ beforeAll(async () => {
   quietTemporalRuntime();
   bundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
-    logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (message) => process.stderr.write(`${message}\n`), log: () => undefined },
+    logger: {
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (message) => process.stderr.write(`${message}\n`),
+      log: () => undefined,
+    },
   });
 });
 
@@ -28,7 +35,9 @@ const replay = (history: (typeof recordings)[number]['history'], workflowId: str
 test('the recordings cover every scenario of the script and all three workflow types', () => {
   const orderScenarios = recordings.filter(({ recorded }) => recorded.workflowType === 'dmeOrderWorkflow').map(({ recorded }) => recorded.scenario);
   expect(orderScenarios.sort()).toEqual(scenarios.map((scenario) => scenario.name).sort());
-  expect(new Set(recordings.map(({ recorded }) => recorded.workflowType))).toEqual(new Set(['dmeOrderWorkflow', 'claimWorkflow', 'clearinghouseMailboxWorkflow']));
+  expect(new Set(recordings.map(({ recorded }) => recorded.workflowType))).toEqual(
+    new Set(['dmeOrderWorkflow', 'claimWorkflow', 'clearinghouseMailboxWorkflow']),
+  );
 });
 
 test.each(recordings.map(({ file, recorded, history }) => [file, recorded.workflowId, history] as const))(
@@ -64,7 +73,11 @@ describe('the replay would notice a change', () => {
       eventId: event.eventId,
       eventTime: event.eventTime,
       eventType: 17, // EVENT_TYPE_TIMER_STARTED
-      timerStartedEventAttributes: { timerId: 'not-from-this-code', startToFireTimeout: { seconds: Long.fromNumber(60) }, workflowTaskCompletedEventId: event.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId },
+      timerStartedEventAttributes: {
+        timerId: 'not-from-this-code',
+        startToFireTimeout: { seconds: Long.fromNumber(60) },
+        workflowTaskCompletedEventId: event.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId,
+      },
     };
     await expect(replay(tampered, recorded.workflowId)).rejects.toMatchObject({ name: 'DeterminismViolationError' });
   });

@@ -7,10 +7,10 @@
  * workflow, activities and database; the affirmation's expiry is capped by the program's
  * validity (orthoses 60 calendar days: CGS "Prior Authorization for DMEPOS").
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { coverages, tasks } from '../../db/schema';
 import { addDays } from '../../domain/calendar';
-import { cancelOrder, coverageUpdated, deliveryConfirmed, documentReviewed, priorAuthDecided } from '../../workflows/definitions';
+import { cancelOrder, coverageUpdated, documentReviewed, priorAuthDecided } from '../../workflows/definitions';
 import {
   approveAllDocuments,
   command,
@@ -32,7 +32,11 @@ beforeEach(async () => {
 afterEach(() => harness?.teardown());
 
 async function newOrder(options: Partial<Parameters<typeof seedOrder>[1]> = {}) {
-  const seeded = await seedOrder(harness.database, { items: [{ hcpcs: 'E0143', acquisition: 'purchase' }], orderDate: await harness.today(-1), ...options });
+  const seeded = await seedOrder(harness.database, {
+    items: [{ hcpcs: 'E0143', acquisition: 'purchase' }],
+    orderDate: await harness.today(-1),
+    ...options,
+  });
   return { ...seeded, handle: await harness.startOrder(seeded.orderId) };
 }
 
@@ -64,14 +68,28 @@ test('the prior-auth request and its follow-ups are closed once the decision is 
 
   const decidedOn = await harness.today();
   // Past the API (CLI, Web UI) the same validator refuses more than the program allows: orthoses 60 days (CGS JC "Prior Authorization for DMEPOS").
-  const tooLong = command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: addDays(decidedOn, 90) });
-  await expect(tooLong).rejects.toMatchObject({ cause: { type: 'CommandRefused', message: expect.stringContaining(`must be on or before ${addDays(decidedOn, 60)}`) } });
-  await command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: addDays(decidedOn, 60) });
+  const tooLong = command(handle, priorAuthDecided, {
+    user: 'rex.reviewer',
+    decision: 'affirmed',
+    trackingNumber: 'A1B2C3D4E5F6G7',
+    expiresOn: addDays(decidedOn, 90),
+  });
+  await expect(tooLong).rejects.toMatchObject({
+    cause: { type: 'CommandRefused', message: expect.stringContaining(`must be on or before ${addDays(decidedOn, 60)}`) },
+  });
+  await command(handle, priorAuthDecided, {
+    user: 'rex.reviewer',
+    decision: 'affirmed',
+    trackingNumber: 'A1B2C3D4E5F6G7',
+    expiresOn: addDays(decidedOn, 60),
+  });
   const affirmed = await waitForStatus(handle, (status) => status.stage === 'delivery');
   expect(affirmed.priorAuth).toMatchObject({ status: 'affirmed', expiresOn: addDays(decidedOn, 60) });
 
   const note = `the prior-authorization decision was recorded (affirmed) on ${decidedOn}`;
-  const rows = await waitForTasks(orderId, (current) => current.filter((row) => row.kind.startsWith('prior-auth')).every((row) => row.status === 'done'));
+  const rows = await waitForTasks(orderId, (current) =>
+    current.filter((row) => row.kind.startsWith('prior-auth')).every((row) => row.status === 'done'),
+  );
   const priorAuthTasks = rows.filter((row) => row.kind.startsWith('prior-auth'));
   expect(priorAuthTasks[0]).toEqual({ kind: 'prior-auth-request', ...closedBySystem(note) });
   expect(priorAuthTasks.slice(1).length).toBeGreaterThanOrEqual(1);
@@ -85,7 +103,10 @@ test('a non-affirmation closes the first request; the resubmission opens a new o
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
   await waitForTasks(orderId, (rows) => rows.some((row) => row.kind === 'prior-auth-request'));
   await command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'non-affirmed', reason: 'insufficient documentation', next: 'resubmit' });
-  const rows = await waitForTasks(orderId, (current) => current.filter((row) => row.kind === 'prior-auth-request').length === 2 && current[0].status === 'done');
+  const rows = await waitForTasks(
+    orderId,
+    (current) => current.filter((row) => row.kind === 'prior-auth-request').length === 2 && current[0].status === 'done',
+  );
   const note = `the prior-authorization decision was recorded (non-affirmed) on ${await harness.today()}`;
   expect(rows.filter((row) => row.kind !== 'prior-auth-follow-up')).toEqual([
     { kind: 'prior-auth-request', ...closedBySystem(note) },
