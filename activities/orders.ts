@@ -222,6 +222,78 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
       });
     },
 
+    /** A received document, once the order accepted it (retries find the row by its id). */
+    async recordDocumentReceived(input: {
+      orderId: string;
+      documentId: string;
+      kind: DocumentKind;
+      reference: string;
+      user: string;
+      at: string;
+    }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const stored = await tx
+          .insert(documents)
+          .values({
+            id: input.documentId,
+            orderId: input.orderId,
+            kind: input.kind,
+            status: 'received',
+            reference: input.reference,
+            receivedBy: input.user,
+            receivedAt: new Date(input.at),
+          })
+          .onConflictDoNothing()
+          .returning({ id: documents.id });
+        if (stored.length === 0) return;
+        await recordAudit(tx, {
+          actor: input.user,
+          action: 'document.received',
+          entityType: 'document',
+          entityId: input.documentId,
+          detail: { orderId: input.orderId, kind: input.kind },
+        });
+      });
+    },
+
+    /**
+     * The proof of delivery of the accepted delivery confirmation: only the confirmation
+     * the order accepted is written, so the stored proof is the one the claims bill from.
+     */
+    async recordDeliveryProof(input: {
+      orderId: string;
+      deliveredOn: string;
+      signedBy: string;
+      relationship: string;
+      serialNumbers: Record<string, string[]>;
+      user: string;
+      at: string;
+    }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const stored = await tx
+          .insert(deliveries)
+          .values({
+            orderId: input.orderId,
+            deliveredOn: input.deliveredOn,
+            signedBy: input.signedBy,
+            relationship: input.relationship,
+            serialNumbers: input.serialNumbers,
+            reportedBy: input.user,
+            reportedAt: new Date(input.at),
+          })
+          .onConflictDoNothing()
+          .returning({ orderId: deliveries.orderId });
+        if (stored.length === 0) return;
+        await recordAudit(tx, {
+          actor: input.user,
+          action: 'delivery.reported',
+          entityType: 'order',
+          entityId: input.orderId,
+          detail: { deliveredOn: input.deliveredOn, itemsWithSerialNumbers: Object.keys(input.serialNumbers).length },
+        });
+      });
+    },
+
     async recordDocumentReview(input: {
       orderId: string;
       documentId: string;

@@ -1,17 +1,18 @@
 /**
  * The HTTP API, built by a function so tests call `app.request()` without a socket.
- * It validates, persists intake data, starts workflows and sends signals; it never
+ * It validates, persists intake data, starts workflows and sends them staff commands
+ * (Updates); it never
  * writes order state itself (DESIGN.md "Layout").
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { SignalDefinition } from '@temporalio/common';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
 import type { OrderStart } from '../activities/workflow-starts';
 import type { ApiKey } from '../config';
 import type { Database } from '../db/client';
 import type { Logger } from '../logger';
-import type { OrderStatus } from '../workflows/definitions';
+import type { ClaimWorkflowStatus, CommandRefusedDetails, CreditBalanceWorkflowStatus, OrderStatus } from '../workflows/definitions';
 import { authenticate, type AppEnv } from './auth';
 import { ApiError, errorBody } from './errors';
 import { bodyLimits, cleanInput } from './request-limits';
@@ -35,17 +36,34 @@ export interface TemporalPort {
   startOrder(order: OrderStart): Promise<{ workflowId: string }>;
   /** The order workflow's live `orderStatus`; null when it has no workflow; rejects when it does not answer in time. */
   queryOrder(orderId: string): Promise<OrderStatus | null>;
-  /** Rejects with the SDK's WorkflowNotFoundError when the order's workflow is closed or missing. */
-  signalOrder<T>(orderId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void>;
+  /** A staff command to the order's workflow; rejects when Temporal does not answer within the update timeout. */
+  updateOrder<A>(orderId: string, update: UpdateDefinition<OrderStatus, [A]>, payload: A): Promise<CommandAnswer<OrderStatus>>;
+  /** A staff command to the claim's workflow (appeals). */
+  updateClaim<A>(claimId: string, update: UpdateDefinition<ClaimWorkflowStatus, [A]>, payload: A): Promise<CommandAnswer<ClaimWorkflowStatus>>;
   /** 'not-running' when the claim's workflow is closed or missing. */
   signalClaim<T>(claimId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'sent' | 'not-running'>;
   /** Starts `creditBalanceWorkflow` for a credit balance a posting found; a second start is a no-op. */
   startCreditBalance(creditBalanceId: string): Promise<void>;
+  /** A staff command to the credit balance's workflow (its resolution). */
+  updateCreditBalance<A>(
+    creditBalanceId: string,
+    update: UpdateDefinition<CreditBalanceWorkflowStatus, [A]>,
+    payload: A,
+  ): Promise<CommandAnswer<CreditBalanceWorkflowStatus>>;
   /** Starts (or finds) the remittanceWorkflow of a stored remittance; rejects when Temporal did not answer. */
   startRemittance(remittance: { remittanceId: string; payerIdentifier: string; traceNumber: string }): Promise<void>;
-  /** 'not-running' when the credit balance's workflow is closed or missing. */
-  signalCreditBalance<T>(creditBalanceId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'sent' | 'not-running'>;
 }
+
+/**
+ * How a staff command ended: accepted with the workflow's new status, refused by its
+ * rule (never entered history), or not delivered because the workflow is closed or
+ * was never started.
+ */
+export type CommandAnswer<S> =
+  | { outcome: 'accepted'; status: S }
+  | ({ outcome: 'refused'; message: string } & CommandRefusedDetails)
+  | { outcome: 'closed' }
+  | { outcome: 'missing' };
 
 export interface AppDeps {
   database: Database;

@@ -1,24 +1,13 @@
 /**
- * How routes talk to an order's workflow: read its live status before acting, and
- * send a signal only after the intake data it refers to is committed — the
- * workflow's activities read those rows — taking the rows back out if Temporal
- * refuses the signal, so nothing half-done stays behind.
+ * How routes talk to the workflows: read an order's live status for display, and answer
+ * a staff command (an Update) with what its workflow said.
  */
-import { WorkflowNotFoundError, type SignalDefinition } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { auditEvents } from '../db/schema';
 import type { Logger } from '../logger';
 import type { OrderStatus } from '../workflows/definitions';
-import type { TemporalPort } from './app';
-import { ApiError, conflict } from './errors';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import type { CommandAnswer, TemporalPort } from './app';
+import { ApiError, conflict, validationError } from './errors';
 
 type LiveStatus = { answered: true; status: OrderStatus } | { answered: false; problem: string };
-
-const temporalUnavailable = () =>
-  new ApiError(503, 'temporal_unavailable', "The order's workflow did not answer in time; nothing was changed. Try again shortly.");
 
 /** The workflow's own view, or why there is none (for reads that must not fail). */
 export async function liveStatus(temporal: TemporalPort, orderId: string, logger: Logger): Promise<LiveStatus> {
@@ -33,81 +22,40 @@ export async function liveStatus(temporal: TemporalPort, orderId: string, logger
   }
 }
 
-/** The live status a signal is checked against: 409 without a workflow, 503 when it does not answer. */
-export async function requireLiveStatus(temporal: TemporalPort, orderId: string, logger: Logger): Promise<OrderStatus> {
-  let status: OrderStatus | null;
-  try {
-    status = await temporal.queryOrder(orderId);
-  } catch (error) {
-    logger.warn('order status query failed', { orderId, errorName: error instanceof Error ? error.name : 'unknown' });
-    throw temporalUnavailable();
-  }
-  if (!status) throw conflict(`Order ${orderId} has no running workflow to act on`);
-  return status;
-}
-
-const isFinished = (status: OrderStatus) => status.stage === 'closed' || status.stage === 'cancelled';
-
-/** 409 when the order is closed or cancelled. */
-export function requireOpen(status: OrderStatus, orderId: string): void {
-  if (isFinished(status)) throw conflict(`Order ${orderId} is ${status.stage}`);
-}
-
-/** Sends a signal; a workflow that closed meanwhile is a 409, no answer from Temporal a 503. */
-export async function signalOrder<T>(
-  temporal: TemporalPort,
-  orderId: string,
-  signal: SignalDefinition<[T]>,
-  payload: T,
-  logger: Logger,
-): Promise<void> {
-  try {
-    await temporal.signalOrder(orderId, signal, payload);
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw conflict(`Order ${orderId}'s workflow is no longer running`);
-    logger.warn('signal failed', { orderId, signal: signal.name, errorName: error instanceof Error ? error.name : 'unknown' });
-    throw temporalUnavailable();
-  }
-}
-
 /**
- * Commits `write` (with its audit row), then tells Temporal (a start or a signal);
- * when Temporal refuses, `undo` removes what `write` created, including the audit
- * rows whose ids it returned, and Temporal's error answers the request.
+ * A staff command's answer as the API's: the workflow's new status when it accepted
+ * the command; otherwise the error the refusal names (404/409/422 with its field),
+ * 409 when the workflow is closed, 404 when there is none. A workflow that does not
+ * answer in time is 503: the command waits on the server and may still be applied.
  */
-export async function commitThenTell<W extends { auditIds: number[] }>(
-  db: Db,
-  logger: Logger,
-  steps: { write: (tx: Tx) => Promise<W>; tell: (written: W) => Promise<void>; undo: (tx: Tx, written: W) => Promise<void> },
-): Promise<W> {
-  const written = await db.transaction(steps.write);
+export async function runCommand<S>(send: () => Promise<CommandAnswer<S>>, what: string, logger: Logger): Promise<S> {
+  let answer: CommandAnswer<S>;
   try {
-    await steps.tell(written);
+    answer = await send();
   } catch (error) {
-    await db
-      .transaction(async (tx) => {
-        await steps.undo(tx, written);
-        for (const id of written.auditIds) await tx.delete(auditEvents).where(eq(auditEvents.id, id));
-      })
-      .catch((undoError: unknown) => {
-        logger.error('could not take back intake data after Temporal refused it', {
-          errorName: undoError instanceof Error ? undoError.name : 'unknown',
-        });
-        throw undoError;
-      });
-    throw error;
+    logger.warn('staff command not answered', { errorName: error instanceof Error ? error.name : 'unknown' });
+    throw new ApiError(
+      503,
+      'temporal_unavailable',
+      `${what}'s workflow did not answer in time. The command may still be applied once its worker runs: check its status before sending it again.`,
+    );
   }
-  return written;
-}
-
-/** An audit row whose id is kept, so a failed signal can take it back with the rows it describes. */
-export async function auditWithId(
-  tx: Tx,
-  event: { actor: string; action: string; entityType: string; entityId: string; detail?: Record<string, unknown> },
-): Promise<number> {
-  const [row] = await tx
-    .insert(auditEvents)
-    .values({ ...event, detail: event.detail ?? {} })
-    .returning({ id: auditEvents.id });
-  return row.id;
+  switch (answer.outcome) {
+    case 'accepted':
+      return answer.status;
+    case 'refused':
+      if (answer.status === 404)
+        throw new ApiError(404, 'not_found', answer.message, answer.field ? [{ field: answer.field, message: answer.message }] : undefined);
+      if (answer.status === 422) throw validationError([{ field: answer.field ?? '(body)', message: answer.message }], 422);
+      throw new ApiError(
+        409,
+        'conflict',
+        `${what}: ${answer.message}`,
+        answer.field ? [{ field: answer.field, message: answer.message }] : undefined,
+      );
+    case 'closed':
+      throw conflict(`${what}'s workflow is no longer running`);
+    case 'missing':
+      throw new ApiError(404, 'not_found', `${what} has no workflow (never started, or its history was removed)`);
+  }
 }

@@ -1,24 +1,50 @@
 /**
  * The Temporal side of the API over a real client: start an order's workflow, ask it
- * for its live status, send it (or a claim's workflow) a signal. Ids, codes and
- * stages only ever go to Temporal (DESIGN.md "State: who owns what").
+ * for its live status, send staff commands (Updates) to an order's, claim's or credit
+ * balance's workflow, signal a claim. Ids, codes and stages only ever go to Temporal
+ * (DESIGN.md "State: who owns what").
  */
-import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SignalDefinition } from '@temporalio/common';
-import { claimWorkflowId, creditBalanceWorkflowId, orderStatus, orderWorkflowId } from '../workflows/definitions';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type SignalDefinition,
+  type UpdateDefinition,
+} from '@temporalio/common';
+import {
+  COMMAND_REFUSED,
+  claimWorkflowId,
+  creditBalanceWorkflowId,
+  orderStatus,
+  orderWorkflowId,
+  type CommandRefusedDetails,
+} from '../workflows/definitions';
 import type { creditBalanceWorkflow } from '../workflows/credit-balance';
 import { startOrderWorkflow, startRemittanceWorkflow, type OrderStart } from '../activities/workflow-starts';
-import type { TemporalPort } from './app';
+import type { CommandAnswer, TemporalPort } from './app';
 
 export interface TemporalPortOptions {
   /** The task queue the order workers poll (TEMPORAL_TASK_QUEUE). */
   taskQueue: string;
   /** How long a status query may take before the API says the workflow did not answer. */
   queryTimeoutMs?: number;
+  /** How long a staff command may wait for its workflow's answer (a worker must run the validator and handler). */
+  updateTimeoutMs?: number;
 }
 
 export function temporalPort(client: Client, options: TemporalPortOptions): TemporalPort {
   const queryTimeoutMs = options.queryTimeoutMs ?? 5_000;
+  const updateTimeoutMs = options.updateTimeoutMs ?? 15_000;
+
+  async function workflowExists(workflowId: string): Promise<boolean> {
+    try {
+      await client.workflow.getHandle(workflowId).describe();
+      return true;
+    } catch {
+      return false;
+    }
+  }
 
   async function signalIfRunning<T>(workflowId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'sent' | 'not-running'> {
     try {
@@ -26,6 +52,31 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
       return 'sent';
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return 'not-running';
+      throw error;
+    }
+  }
+
+  /**
+   * Sends the Update and waits for its result. A refusal arrives as the validator's
+   * CommandRefused failure; an update to a closed workflow finds no execution to run on.
+   */
+  async function command<S, A>(workflowId: string, update: UpdateDefinition<S, [A]>, payload: A): Promise<CommandAnswer<S>> {
+    try {
+      const status = await client.connection.withDeadline(Date.now() + updateTimeoutMs, () =>
+        client.workflow.getHandle(workflowId).executeUpdate(update, { args: [payload] }),
+      );
+      return { outcome: 'accepted', status };
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        const cause = error.cause;
+        if (cause instanceof ApplicationFailure && cause.type === COMMAND_REFUSED) {
+          const [details] = cause.details as [CommandRefusedDetails];
+          return { outcome: 'refused', message: cause.message, status: details.status, ...(details.field ? { field: details.field } : {}) };
+        }
+        // Accepted, but the workflow closed before the handler finished.
+        return { outcome: 'closed' };
+      }
+      if (error instanceof WorkflowNotFoundError) return (await workflowExists(workflowId)) ? { outcome: 'closed' } : { outcome: 'missing' };
       throw error;
     }
   }
@@ -48,9 +99,9 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
       }
     },
 
-    async signalOrder<T>(orderId: string, signal: SignalDefinition<[T]>, payload: T) {
-      await client.workflow.getHandle(orderWorkflowId(orderId)).signal(signal, payload);
-    },
+    updateOrder: (orderId, update, payload) => command(orderWorkflowId(orderId), update, payload),
+
+    updateClaim: (claimId, update, payload) => command(claimWorkflowId(claimId), update, payload),
 
     async signalClaim<T>(claimId: string, signal: SignalDefinition<[T]>, payload: T) {
       return signalIfRunning(claimWorkflowId(claimId), signal, payload);
@@ -73,10 +124,7 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
       }
     },
 
+    updateCreditBalance: (creditBalanceId, update, payload) => command(creditBalanceWorkflowId(creditBalanceId), update, payload),
     startRemittance: (remittance) => startRemittanceWorkflow(client, options.taskQueue, remittance),
-
-    async signalCreditBalance<T>(creditBalanceId: string, signal: SignalDefinition<[T]>, payload: T) {
-      return signalIfRunning(creditBalanceWorkflowId(creditBalanceId), signal, payload);
-    },
   };
 }

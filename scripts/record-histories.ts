@@ -35,7 +35,7 @@ import { Worker } from '@temporalio/worker';
 import { claims } from '../db/schema';
 import { addDays, addMonths } from '../domain/calendar';
 import type { OrderHarness, seedOrder } from '../tests/support/orders';
-import { MAILBOX_WORKFLOW_ID, cancelOrder, claimWorkflowId, deliveryConfirmed, documentReviewed, rentalChanged } from '../workflows/definitions';
+import { MAILBOX_WORKFLOW_ID, cancelOrder, claimWorkflowId, documentReviewed, rentalChanged } from '../workflows/definitions';
 
 /** The test harness is loaded only to record: the replay test reads files without it. */
 const support = async (): Promise<typeof import('../tests/support/orders')> => require('../tests/support/orders');
@@ -101,14 +101,13 @@ interface Scenario {
 
 /** Documents approved, delivery confirmed today: what every delivered order goes through. */
 async function deliveredOrder(harness: OrderHarness, items: Parameters<typeof seedOrder>[1]['items']) {
-  const { approveAllDocuments, reportDelivery, seedOrder, waitForStatus } = await support();
+  const { approveAllDocuments, confirmDelivery, seedOrder, waitForStatus } = await support();
   const seeded = await seedOrder(harness.database, { items, orderDate: await harness.today(-3) });
   const handle = await harness.startOrder(seeded.orderId);
-  await approveAllDocuments(harness.database, handle, seeded.orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   const deliveredOn = await harness.today();
-  await reportDelivery(harness.database, seeded.orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
   return { ...seeded, handle, deliveredOn };
 }
 
@@ -138,12 +137,12 @@ export const scenarios: Scenario[] = [
     name: 'rental-pickup',
     what: 'a CPAP rental (E0601) billed for three months, then picked up: closed after month 3',
     async run(harness) {
-      const { DAY, waitForStatus } = await support();
+      const { DAY, command, waitForStatus } = await support();
       const { orderId, handle, deliveredOn } = await deliveredOrder(harness, [{ hcpcs: 'E0601', acquisition: 'rental', unitCharge: 12_000 }]);
       await waitForStatus(handle, (status) => status.claims.length === 1);
       await harness.env.sleep(70 * DAY);
       await waitForStatus(handle, (status) => status.claims.length === 3);
-      await handle.signal(rentalChanged, { user: 'bea.biller', change: 'pickup', effectiveOn: addDays(addMonths(deliveredOn, 2), 5) });
+      await command(handle, rentalChanged, { user: 'bea.biller', change: 'pickup', effectiveOn: addDays(addMonths(deliveredOn, 2), 5) });
       await expectOutcome(harness, handle.workflowId, { stage: 'closed', claims: 3 });
       const claimIds = await claimWorkflowIdsOf(harness, orderId);
       return [handle.workflowId, claimIds[0], claimIds[2]];
@@ -153,14 +152,14 @@ export const scenarios: Scenario[] = [
     name: 'cancelled-in-documentation',
     what: 'an order cancelled by intake while it waits for documents',
     async run(harness) {
-      const { seedOrder, waitForStatus } = await support();
+      const { command, seedOrder, waitForStatus } = await support();
       const { orderId } = await seedOrder(harness.database, {
         items: [{ hcpcs: 'E0143', acquisition: 'purchase' }],
         orderDate: await harness.today(-1),
       });
       const handle = await harness.startOrder(orderId);
       await waitForStatus(handle, (status) => status.blockedOn === 'documents');
-      await handle.signal(cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
+      await command(handle, cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
       await expectOutcome(harness, handle.workflowId, { stage: 'cancelled', claims: 0 });
       return [handle.workflowId];
     },
@@ -169,22 +168,21 @@ export const scenarios: Scenario[] = [
     name: 'document-rejected-then-approved',
     what: 'a standard written order rejected as unsigned, a new one approved, then delivered, billed and closed',
     async run(harness) {
-      const { receiveDocument, reportDelivery, seedOrder, waitForStatus } = await support();
+      const { command, confirmDelivery, receiveDocument, seedOrder, waitForStatus } = await support();
       const { orderId } = await seedOrder(harness.database, {
         items: [{ hcpcs: 'E0143', acquisition: 'purchase' }],
         orderDate: await harness.today(-1),
       });
       const handle = await harness.startOrder(orderId);
       await waitForStatus(handle, (status) => status.blockedOn === 'documents');
-      const first = await receiveDocument(harness.database, handle, orderId, 'standard-written-order');
-      await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId: first, decision: 'rejected', reason: 'unsigned' });
+      const first = await receiveDocument(handle, 'standard-written-order');
+      await command(handle, documentReviewed, { user: 'rex.reviewer', documentId: first, decision: 'rejected', reason: 'unsigned' });
       await waitForStatus(handle, (status) => status.documents[0]?.status === 'rejected');
-      const second = await receiveDocument(harness.database, handle, orderId, 'standard-written-order');
-      await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId: second, decision: 'approved' });
+      const second = await receiveDocument(handle, 'standard-written-order');
+      await command(handle, documentReviewed, { user: 'rex.reviewer', documentId: second, decision: 'approved' });
       await waitForStatus(handle, (status) => status.stage === 'delivery');
       const deliveredOn = await harness.today();
-      await reportDelivery(harness.database, orderId, deliveredOn);
-      await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+      await confirmDelivery(handle, deliveredOn);
       await expectOutcome(harness, handle.workflowId, { stage: 'closed', claims: 1 });
       return [handle.workflowId];
     },

@@ -22,8 +22,10 @@ import type { ClaimActivities } from '../activities/claims';
 import type { OrderActivities } from '../activities/orders';
 import type { ReceivablesActivities } from '../activities/receivables';
 import { addDays } from '../domain/calendar';
+import { appealDecisionRefusal, appealFilingRefusal, type AppealView } from '../domain/claim-commands';
 import { nextAppealLevel, type AppealLevel, type DenialDecision } from '../domain/denials';
 import { deadlineSteps, followUpPolicy, toMilliseconds } from '../domain/follow-up';
+import type { CommandRefusal } from '../domain/order-commands';
 import type { ClaimResolution } from '../domain/posting';
 import {
   MAILBOX_WORKFLOW_ID,
@@ -33,13 +35,13 @@ import {
   claimAcknowledged,
   claimSettled,
   claimStatus,
+  commandRefused,
   orderWorkflowId,
   remittancePosted,
   type AppealDecided,
   type ClaimAcknowledged,
   type ClaimSettled,
   type ClaimWorkflowStatus,
-  type IgnoredSignal,
   type RemittancePosted,
 } from './definitions';
 
@@ -62,7 +64,6 @@ export interface ClaimOutcome {
 const nowIso = () => new Date(Date.now()).toISOString();
 /** Milliseconds until the start (UTC) of a calendar date; at least one second. */
 const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
-const maxIgnoredSignals = 25;
 
 const levelNames: Record<AppealLevel, string> = {
   reopening: 'reopening',
@@ -82,13 +83,6 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
   let nextFollowUpAt: string | null = null;
   let appeal: (NonNullable<ClaimWorkflowStatus['appeal']> & { decided?: AppealDecided }) | null = null;
   let resolution: ClaimResolution | null = null;
-  const ignoredSignals: IgnoredSignal[] = [];
-
-  const ignore = (signal: string, user: string, reason: string) => {
-    ignoredSignals.push({ signal, user, reason, at: nowIso() });
-    if (ignoredSignals.length > maxIgnoredSignals) ignoredSignals.shift();
-    log.warn('signal ignored', { claimId, signal, reason });
-  };
 
   setHandler(claimAcknowledged, (ack) => {
     // A 999 and a 277CA, or the same file collected twice, may both report: the first answer counts.
@@ -103,45 +97,54 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     remittance = posted;
     remittances += 1;
   });
-  setHandler(appealFiled, async (filed) => {
-    if (!appeal || appeal.appealId !== filed.appealId)
-      return ignore('appealFiled', filed.user, `appeal ${filed.appealId} is not the one this claim waits for`);
-    if (appeal.status !== 'due') return ignore('appealFiled', filed.user, `the ${appeal.level} was already filed`);
-    appeal.status = 'filed';
-    await activities.recordAppealFiled({
-      appealId: filed.appealId,
-      claimId,
-      filedOn: filed.filedOn,
-      ...(filed.reference ? { reference: filed.reference } : {}),
-      user: filed.user,
-    });
-  });
-  setHandler(appealDecided, async (decided) => {
-    if (!appeal || appeal.appealId !== decided.appealId)
-      return ignore('appealDecided', decided.user, `appeal ${decided.appealId} is not the one this claim waits for`);
-    if (appeal.status !== 'filed' || appeal.decided)
-      return ignore('appealDecided', decided.user, `the ${appeal.level} is not waiting for a decision`);
-    if (decided.decision === 'lost' && !decided.next)
-      return ignore('appealDecided', decided.user, 'a lost appeal needs what happens next: next-level or write-off');
-    appeal.decided = decided;
-    await activities.recordAppealDecision({
-      appealId: decided.appealId,
-      claimId,
-      decision: decided.decision,
-      decidedOn: decided.decidedOn,
-      ...(decided.reason ? { reason: decided.reason } : {}),
-      user: decided.user,
-    });
-  });
-  setHandler(claimStatus, (): ClaimWorkflowStatus => ({
+  const statusView = (): ClaimWorkflowStatus => ({
     claimId,
     status,
     statusInquiries,
     nextFollowUpAt,
     appeal: appeal ? { appealId: appeal.appealId, level: appeal.level, status: appeal.status, deadlineOn: appeal.deadlineOn } : null,
     resolution,
-    ignoredSignals,
-  }));
+  });
+  const appealView = (): AppealView | null =>
+    appeal ? { appealId: appeal.appealId, level: appeal.level, status: appeal.status, decided: appeal.decided !== undefined } : null;
+  // Staff commands are Updates: each handler claims the appeal's new state before its activity, so a second command is refused.
+  const refuseIf = (refusal: CommandRefusal | undefined) => {
+    if (refusal) throw commandRefused(refusal);
+  };
+  setHandler(
+    appealFiled,
+    async (filed) => {
+      refuseIf(appealFilingRefusal(appealView(), filed));
+      appeal!.status = 'filed';
+      await activities.recordAppealFiled({
+        appealId: filed.appealId,
+        claimId,
+        filedOn: filed.filedOn,
+        ...(filed.reference ? { reference: filed.reference } : {}),
+        user: filed.user,
+      });
+      return statusView();
+    },
+    { validator: (filed) => refuseIf(appealFilingRefusal(appealView(), filed)) },
+  );
+  setHandler(
+    appealDecided,
+    async (decided) => {
+      refuseIf(appealDecisionRefusal(appealView(), decided));
+      appeal!.decided = decided;
+      await activities.recordAppealDecision({
+        appealId: decided.appealId,
+        claimId,
+        decision: decided.decision,
+        decidedOn: decided.decidedOn,
+        ...(decided.reason ? { reason: decided.reason } : {}),
+        user: decided.user,
+      });
+      return statusView();
+    },
+    { validator: (decided) => refuseIf(appealDecisionRefusal(appealView(), decided)) },
+  );
+  setHandler(claimStatus, statusView);
 
   const deadlines = createDeadlines();
   const waitUntil = async (done: () => boolean, ms: number) => {

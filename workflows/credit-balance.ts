@@ -3,7 +3,7 @@
  * from identification to its resolution: reminders and an escalation before the
  * report-and-return deadline (Medicare: 60 days from identification; the payer's
  * creditBalanceDeadlineDays), each a staff task, and a final task when the deadline
- * passes. Staff resolve it by signal (POST /credit-balances/:id/resolve): a refund to
+ * passes. Staff resolve it by Update `creditBalanceResolved` (POST /credit-balances/:id/resolve): a refund to
  * the payer or the patient, or the patient's credit applied to another open balance
  * with consent. A later posting that takes the overpayment back (reversal, PLB
  * recovery) closes it too. Every step is audited.
@@ -17,8 +17,15 @@ import { createDeadlines } from './deadlines';
 import type { CreditBalanceActivities } from '../activities/credit-balances';
 import type { ReceivablesActivities } from '../activities/receivables';
 import { addDays } from '../domain/calendar';
+import { creditBalanceResolutionRefusal } from '../domain/claim-commands';
 import { deadlineSteps, followUpPolicy } from '../domain/follow-up';
-import { creditBalanceResolved, creditBalanceStatus, type CreditBalanceResolved, type CreditBalanceWorkflowStatus } from './definitions';
+import {
+  commandRefused,
+  creditBalanceResolved,
+  creditBalanceStatus,
+  type CreditBalanceResolved,
+  type CreditBalanceWorkflowStatus,
+} from './definitions';
 
 const activities = proxyActivities<CreditBalanceActivities & ReceivablesActivities>(standardActivity);
 
@@ -44,17 +51,35 @@ export async function creditBalanceWorkflow({ creditBalanceId }: CreditBalanceWo
   let nextFollowUpAt: string | null = null;
   let open = true;
 
-  setHandler(creditBalanceResolved, (resolution) => {
-    if (resolution.creditBalanceId !== creditBalanceId || resolved) return;
-    resolved = resolution;
-  });
-  setHandler(creditBalanceStatus, (): CreditBalanceWorkflowStatus => ({
+  const statusView = (): CreditBalanceWorkflowStatus => ({
     creditBalanceId,
     status: open ? 'open' : 'resolved',
     deadlineOn,
     nextFollowUpAt,
     escalated,
-  }));
+  });
+  const refusal = (resolution: CreditBalanceResolved) =>
+    resolution.creditBalanceId !== creditBalanceId
+      ? { status: 422 as const, field: 'creditBalanceId', message: `this workflow resolves credit balance ${creditBalanceId} only` }
+      : creditBalanceResolutionRefusal({ open, resolving: resolved !== undefined });
+  // A staff command (Update): accepted once; the resolution is written when the workflow reaches it, and the answer waits for that.
+  setHandler(
+    creditBalanceResolved,
+    async (resolution) => {
+      const refused = refusal(resolution);
+      if (refused) throw commandRefused(refused);
+      resolved = resolution;
+      await condition(() => !open);
+      return statusView();
+    },
+    {
+      validator: (resolution) => {
+        const refused = refusal(resolution);
+        if (refused) throw commandRefused(refused);
+      },
+    },
+  );
+  setHandler(creditBalanceStatus, statusView);
 
   const facts = await activities.loadCreditBalance({ creditBalanceId });
   deadlineOn = facts.deadlineOn;

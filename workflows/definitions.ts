@@ -1,15 +1,23 @@
 /**
- * Signals and queries of the order and claim workflows: one name, one place. The API,
- * the tests and the workflows import these constants; the Web UI and the `temporal`
- * CLI use the same names (e.g. `temporal workflow signal --name deliveryConfirmed`).
+ * Updates, signals and queries of the order, claim and credit-balance workflows: one
+ * name, one place. The API, the tests and the workflows import these constants; the
+ * Web UI and the `temporal` CLI use the same names
+ * (`temporal workflow update execute --name deliveryConfirmed …`).
  *
- * Every signal carries the acting user. Payloads are plain JSON; dates are
- * `YYYY-MM-DD`, money is cents. No signal payload is ever logged.
+ * Staff commands are Updates: a validator refuses what does not apply (the rule lives
+ * in domain/order-commands.ts or domain/claim-commands.ts) with a `CommandRefused`
+ * failure, so a refused command never enters history; an accepted one answers with the
+ * workflow's new status. Signals are the system's messages (claim settled, remittance
+ * posted, mailbox wake-ups). Every command carries the acting user. Payloads are plain
+ * JSON; dates are `YYYY-MM-DD`, money is cents. No payload is ever logged.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AppealLevel } from '../domain/denials';
-import type { OrderStage } from '../domain/order-stages';
+import type { CommandRefusal } from '../domain/order-commands';
+import { orderStages, type OrderStage } from '../domain/order-stages';
 import type { DocumentKind } from '../domain/types';
+
+export { orderStages, type OrderStage };
 
 export const ORDER_TASK_QUEUE = 'dme-orders';
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
@@ -25,8 +33,6 @@ export const remittanceWorkflowId = (payerIdentifier: string, traceNumber: strin
   `remittance-${safeIdPart(payerIdentifier)}-${safeIdPart(traceNumber)}`;
 const safeIdPart = (part: string) => part.replace(/[^A-Za-z0-9.]/g, (char) => `~${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-export { orderStages, type OrderStage } from '../domain/order-stages';
-
 export const blockers = ['documents', 'coverage', 'prior-auth', 'delivery', 'claim-fix', 'remittance'] as const;
 export type BlockedOn = (typeof blockers)[number];
 
@@ -36,8 +42,11 @@ interface Acting {
 }
 
 export interface DocumentReceived extends Acting {
+  /** Chosen by the sender (the API: a fresh UUID), so a retried command names the same row. */
   documentId: string;
   kind: DocumentKind;
+  /** Where the document is kept (document-management reference or file name), never its content. */
+  reference: string;
 }
 export interface DocumentReviewed extends Acting {
   documentId: string;
@@ -58,11 +67,16 @@ export interface PriorAuthDecided extends Acting {
   next?: 'resubmit' | 'cancel';
 }
 /**
- * The proof of delivery itself (signer, relationship, address) is stored by the API;
- * the signal carries only the date and the serial numbers, so no PHI enters history.
+ * The delivery with its proof: the workflow's activity stores the proof once the
+ * command is accepted, so only the delivery the claims bill from is ever stored. The
+ * signer's name is in the payload (the payload codec encrypts it; DESIGN.md).
  */
 export interface DeliveryConfirmed extends Acting {
   deliveredOn: string;
+  /** Who signed the proof of delivery. */
+  signedBy: string;
+  /** The signer's relationship to the patient (self, daughter, caregiver…). */
+  relationship: string;
   /** Serial numbers by order item id. */
   serialNumbers: Record<string, string[]>;
 }
@@ -142,26 +156,12 @@ export interface CreditBalanceResolved extends Acting {
   consent?: boolean;
 }
 
-export const documentReceived = defineSignal<[DocumentReceived]>('documentReceived');
-export const documentReviewed = defineSignal<[DocumentReviewed]>('documentReviewed');
-export const coverageUpdated = defineSignal<[CoverageUpdated]>('coverageUpdated');
-export const priorAuthDecided = defineSignal<[PriorAuthDecided]>('priorAuthDecided');
-export const deliveryConfirmed = defineSignal<[DeliveryConfirmed]>('deliveryConfirmed');
-export const rentalChanged = defineSignal<[RentalChanged]>('rentalChanged');
-export const claimCorrected = defineSignal<[ClaimCorrected]>('claimCorrected');
-export const cancelOrder = defineSignal<[CancelOrder]>('cancelOrder');
 /** Sent to a claimWorkflow when a remittance for it was posted. */
 export const remittancePosted = defineSignal<[RemittancePosted]>('remittancePosted');
 /** Sent to a claimWorkflow when its 999/277CA arrived. */
 export const claimAcknowledged = defineSignal<[ClaimAcknowledged]>('claimAcknowledged');
 /** Sent by a claimWorkflow to its order workflow. */
 export const claimSettled = defineSignal<[ClaimSettled]>('claimSettled');
-/** Sent to a claimWorkflow when staff filed its reopening or appeal. */
-export const appealFiled = defineSignal<[AppealFiled]>('appealFiled');
-/** Sent to a claimWorkflow with the contractor's decision on its reopening or appeal. */
-export const appealDecided = defineSignal<[AppealDecided]>('appealDecided');
-/** Sent to a creditBalanceWorkflow when staff refunded or applied the credit. */
-export const creditBalanceResolved = defineSignal<[CreditBalanceResolved]>('creditBalanceResolved');
 /** Wakes the mailbox workflow (a claim was just sent, so answers will come). */
 export const checkMailbox = defineSignal<[]>('checkMailbox');
 
@@ -185,7 +185,7 @@ export interface ClaimSummary {
   status: string;
 }
 
-/** A signal that was ignored, kept so operators see what was sent and why it did nothing. */
+/** An accepted rental change the rental loop could not apply after all (the order changed in between), kept so operators see why it did nothing. */
 export interface IgnoredSignal {
   signal: string;
   user: string;
@@ -215,6 +215,28 @@ export interface OrderStatus {
 
 export const orderStatus = defineQuery<OrderStatus>('orderStatus');
 
+export const documentReceived = defineUpdate<OrderStatus, [DocumentReceived]>('documentReceived');
+export const documentReviewed = defineUpdate<OrderStatus, [DocumentReviewed]>('documentReviewed');
+export const coverageUpdated = defineUpdate<OrderStatus, [CoverageUpdated]>('coverageUpdated');
+export const priorAuthDecided = defineUpdate<OrderStatus, [PriorAuthDecided]>('priorAuthDecided');
+export const deliveryConfirmed = defineUpdate<OrderStatus, [DeliveryConfirmed]>('deliveryConfirmed');
+export const rentalChanged = defineUpdate<OrderStatus, [RentalChanged]>('rentalChanged');
+export const claimCorrected = defineUpdate<OrderStatus, [ClaimCorrected]>('claimCorrected');
+export const cancelOrder = defineUpdate<OrderStatus, [CancelOrder]>('cancelOrder');
+
+/** The failure type of a refused command; its details are `[{ status, field? }]` (domain/order-commands.ts). */
+export const COMMAND_REFUSED = 'CommandRefused';
+export interface CommandRefusedDetails {
+  status: CommandRefusal['status'];
+  field?: string;
+}
+
+/** What a validator (or a handler re-checking) throws for a refusal: the API answers it with its status. */
+export function commandRefused(refusal: CommandRefusal): ApplicationFailure {
+  const details: CommandRefusedDetails = { status: refusal.status, ...(refusal.field ? { field: refusal.field } : {}) };
+  return ApplicationFailure.create({ type: COMMAND_REFUSED, message: refusal.message, details: [details], nonRetryable: true });
+}
+
 export interface ClaimWorkflowStatus {
   claimId: string;
   status: string;
@@ -224,9 +246,12 @@ export interface ClaimWorkflowStatus {
   appeal: { appealId: string; level: AppealLevel; status: 'due' | 'filed'; deadlineOn: string } | null;
   /** The claim's final state once reached (claims.resolution). */
   resolution: string | null;
-  ignoredSignals: IgnoredSignal[];
 }
 export const claimStatus = defineQuery<ClaimWorkflowStatus>('claimStatus');
+/** Staff filed the claim's reopening or appeal. */
+export const appealFiled = defineUpdate<ClaimWorkflowStatus, [AppealFiled]>('appealFiled');
+/** The contractor's decision on the claim's reopening or appeal. */
+export const appealDecided = defineUpdate<ClaimWorkflowStatus, [AppealDecided]>('appealDecided');
 
 export interface CreditBalanceWorkflowStatus {
   creditBalanceId: string;
@@ -236,3 +261,5 @@ export interface CreditBalanceWorkflowStatus {
   escalated: boolean;
 }
 export const creditBalanceStatus = defineQuery<CreditBalanceWorkflowStatus>('creditBalanceStatus');
+/** Staff refunded or applied the credit. */
+export const creditBalanceResolved = defineUpdate<CreditBalanceWorkflowStatus, [CreditBalanceResolved]>('creditBalanceResolved');

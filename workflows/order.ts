@@ -19,6 +19,7 @@ import {
   setCurrentDetails,
   setHandler,
   startChild,
+  type defineUpdate,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
@@ -26,25 +27,27 @@ import {
 import { clearinghouseInquiry, standardActivity } from './activity-options';
 import { createDeadlines } from './deadlines';
 import type { OrderActivities, OrderContext } from '../activities/orders';
-import { addDays, isAfter, isBefore } from '../domain/calendar';
+import { addDays, isBefore } from '../domain/calendar';
 import { type Catalog, catalogFromSnapshot, defaultCatalog } from '../domain/catalog';
 import { codeClaimLines } from '../domain/coding';
 import { requiredDocuments } from '../domain/documentation';
 import { closableTaskKinds, followUpPolicy, staleTasks, toMilliseconds } from '../domain/follow-up';
 import { lostRentalMonths, lostRentalMonthsTaskTitle, type LostItemMonth, type LostRentalMonth } from '../domain/lost-rental-months';
-import { affirmationLatestExpiry, priorAuthRequired, isUniqueTrackingNumber } from '../domain/prior-auth';
 import {
-  applyHold,
-  applyPickup,
-  applyResume,
-  dueMonths,
-  nextRentalEvent,
-  recordMonthBilled,
-  recordPurchaseOptionOffer,
-  startRental,
-  type RentalChange,
-  type RentalState,
-} from '../domain/rental';
+  applyRentalChange,
+  cancellationRefusal,
+  claimCorrectionRefusal,
+  coverageUpdateRefusal,
+  deliveryRefusal,
+  documentReceivedRefusal,
+  documentReviewRefusal,
+  priorAuthDecisionRefusal,
+  rentalChangeRefusal,
+  type CommandRefusal,
+  type OrderCommandView,
+} from '../domain/order-commands';
+import { priorAuthRequired } from '../domain/prior-auth';
+import { dueMonths, nextRentalEvent, recordMonthBilled, startRental, type RentalState } from '../domain/rental';
 import type { ClaimLine, OrderItem } from '../domain/types';
 import { claimWorkflow } from './claim';
 import {
@@ -52,6 +55,7 @@ import {
   claimCorrected,
   claimSettled,
   claimWorkflowId,
+  commandRefused,
   coverageUpdated,
   deliveryConfirmed,
   documentReceived,
@@ -67,7 +71,6 @@ import {
   type IgnoredSignal,
   type OrderStage,
   type OrderStatus,
-  type PriorAuthDecided,
   type RentalChanged,
 } from './definitions';
 import { DmeBlockedOn, DmeFollowUpAt, DmeHcpcs, DmePayer, DmeRentalMonth, DmeStage } from './search-attributes';
@@ -87,7 +90,8 @@ export interface OrderState {
   /** Bumped by every accepted coverageUpdated: the eligibility stage re-checks on a change. */
   coverageVersion: number;
   priorAuth: OrderStatus['priorAuth'] & { requestId?: string; attempts: number };
-  delivery: { deliveredOn: string; serialNumbers: Record<string, string[]> } | null;
+  /** `proofStored` once the activity wrote the proof of delivery (the stage waits for it). */
+  delivery: { deliveredOn: string; serialNumbers: Record<string, string[]>; proofStored?: boolean } | null;
   claims: Array<ClaimSummary & { rejectedReason?: string; correctedBy?: string }>;
   /**
    * Claims the scrubber stopped before they were stored: their lines wait here until
@@ -123,6 +127,34 @@ export interface OrderOutcome {
   stage: 'closed' | 'cancelled';
   claims: number;
   reason?: string;
+}
+
+/** The catalog entries the order loaded with its context; the shipped catalog for contexts loaded before they were carried. */
+function carriedCatalog(context: OrderContext): Catalog {
+  return context.catalog ? catalogFromSnapshot(context.catalog) : defaultCatalog;
+}
+
+/** What the command rules of domain/order-commands.ts read of the order. */
+function commandView(state: OrderState, today: string): OrderCommandView {
+  const context = state.context;
+  const catalog = context ? carriedCatalog(context) : defaultCatalog;
+  return {
+    today,
+    stage: state.stage,
+    cancelRequested: state.cancel !== null,
+    orderDate: context?.orderDate ?? today,
+    itemIds: context?.items.map((item) => item.id) ?? [],
+    hasRentedItem: context?.items.some((item) => item.acquisition === 'rental') ?? false,
+    priorAuthHcpcs: context ? context.items.filter((item) => priorAuthRequired(item, context.payer, catalog)).map((item) => item.hcpcs) : [],
+    catalog,
+    documents: state.documents,
+    priorAuthStatus: state.priorAuth.status,
+    deliveredOn: state.delivery?.deliveredOn ?? null,
+    claims: state.claims,
+    pendingCorrections: state.pendingCorrections.map((pending) => pending.claimId),
+    rentals: state.rentals,
+    pendingRentalChanges: state.pendingRentalChanges,
+  };
 }
 
 /** Thrown inside the workflow to unwind from any wait when the order is cancelled. */
@@ -174,36 +206,67 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
   /** Who confirmed the delivery (used right after it, so not carried across continueAsNew). */
   let deliveredBy = 'system';
 
-  // ---- signals: each validates, changes state or records why it was ignored ----
-
-  const ignore = (signal: string, user: string, reason: string) => {
-    state.ignoredSignals.push({ signal, user, reason, at: nowIso() });
+  /** Records a rental change the rental loop could not apply after all (the order changed after it was accepted). */
+  const ignore = (command: string, user: string, reason: string) => {
+    state.ignoredSignals.push({ signal: command, user, reason, at: nowIso() });
     if (state.ignoredSignals.length > maxIgnoredSignals) state.ignoredSignals.shift();
-    log.warn('signal ignored', { orderId, signal, reason });
+    log.warn('command not applied', { orderId, command, reason });
     void activities
-      .recordAuditEvent({ actor: user, action: 'signal.ignored', entityType: 'order', entityId: orderId, detail: { signal, reason } })
+      .recordAuditEvent({ actor: user, action: 'signal.ignored', entityType: 'order', entityId: orderId, detail: { signal: command, reason } })
       .catch(() => undefined);
   };
   const claimSent = () => state.claims.length > 0;
 
-  setHandler(documentReceived, ({ user, documentId, kind }) => {
-    const document = state.documents.find((candidate) => candidate.kind === kind);
-    if (!document) return ignore('documentReceived', user, `document kind ${kind} is not required for this order`);
-    if (state.documents.some((candidate) => candidate.documentId === documentId)) {
-      return ignore('documentReceived', user, `document ${documentId} was already received`);
+  // ---- staff commands (Updates): the validator refuses what does not apply, the handler applies it ----
+
+  let commandsAccepted = 0;
+  let commandsFinished = 0;
+  /**
+   * Accepted commands run one at a time, in the order accepted, so two never interleave
+   * their activities. A command whose turn is free starts at once: what it claims in state
+   * before its first activity is what the next command's validator sees.
+   */
+  async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = commandsAccepted++;
+    if (turn !== commandsFinished) await condition(() => turn === commandsFinished);
+    try {
+      return await work();
+    } finally {
+      commandsFinished += 1;
     }
-    if (document.status === 'approved') return ignore('documentReceived', user, `the ${kind} is already approved`);
+  }
+
+  /** One staff command: the same rule validates it and, once its turn comes, checks it again (an earlier command may have changed the order). */
+  function command<C>(
+    update: ReturnType<typeof defineUpdate<OrderStatus, [C]>>,
+    refusal: (view: OrderCommandView, command: NoInfer<C>) => CommandRefusal | undefined,
+    apply: (command: NoInfer<C>) => Promise<void>,
+  ) {
+    const check = (received: C) => {
+      const refused = refusal(commandView(state, today()), received);
+      if (refused) throw commandRefused(refused);
+    };
+    setHandler(
+      update,
+      (received) =>
+        inTurn(async () => {
+          check(received);
+          await apply(received);
+          return statusView(state);
+        }),
+      { validator: check },
+    );
+  }
+
+  command(documentReceived, documentReceivedRefusal, async ({ user, documentId, kind, reference }) => {
+    const document = state.documents.find((candidate) => candidate.kind === kind)!;
     Object.assign(document, { status: 'received', documentId });
     delete document.rejectReason;
+    await activities.recordDocumentReceived({ orderId, documentId, kind, reference, user, at: nowIso() });
   });
 
-  setHandler(documentReviewed, async ({ user, documentId, decision, reason }) => {
-    const document = state.documents.find((candidate) => candidate.documentId === documentId);
-    if (!document) return ignore('documentReviewed', user, `document ${documentId} is not a document of this order`);
-    if (document.status !== 'received') {
-      return ignore('documentReviewed', user, `document ${documentId} is ${document.status}, not waiting for review`);
-    }
-    if (decision === 'rejected' && !reason) return ignore('documentReviewed', user, 'a rejection needs a reason');
+  command(documentReviewed, documentReviewRefusal, async ({ user, documentId, decision, reason }) => {
+    const document = state.documents.find((candidate) => candidate.documentId === documentId)!;
     document.status = decision;
     if (decision === 'rejected') document.rejectReason = reason;
     await activities.recordDocumentReview({ orderId, documentId, decision, ...(reason ? { reason } : {}), user, at: nowIso() });
@@ -212,45 +275,27 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     }
   });
 
-  setHandler(coverageUpdated, async ({ user, coverageId }) => {
-    if (state.stage === 'closed' || state.stage === 'cancelled') return ignore('coverageUpdated', user, `the order is ${state.stage}`);
+  command(coverageUpdated, coverageUpdateRefusal, async ({ user, coverageId }) => {
     const result = await activities.switchCoverage({ orderId, coverageId, user });
-    if (!result.ok) return ignore('coverageUpdated', user, result.reason ?? 'coverage not usable');
+    if (!result.ok)
+      throw commandRefused({ status: 422, field: 'coverageId', message: result.reason ?? 'the coverage cannot be billed for this order' });
     state.context = await activities.loadOrderContext(orderId);
     state.coverageVersion += 1;
   });
 
-  setHandler(priorAuthDecided, async (decision) => {
+  command(priorAuthDecided, priorAuthDecisionRefusal, async (decision) => {
     const { user } = decision;
-    if (state.priorAuth.status !== 'requested' || !state.priorAuth.requestId) {
-      return ignore('priorAuthDecided', user, `no prior-auth request is waiting for a decision (status ${state.priorAuth.status})`);
-    }
-    const problem = priorAuthDecisionProblem(decision);
-    if (problem) return ignore('priorAuthDecided', user, problem);
-    const requestId = state.priorAuth.requestId;
-    let cappedFrom: string | undefined;
+    const requestId = state.priorAuth.requestId!;
     if (decision.decision === 'affirmed') {
-      // Never honour more than the program allows from the decision: the API refuses it, a signal sent around the API is capped.
-      const latest = affirmationLatestExpiry(
-        today(),
-        priorAuthItems().map((item) => item.hcpcs),
-        orderCatalog(),
-      );
-      const expiresOn = latest !== undefined && isAfter(decision.expiresOn!, latest) ? latest : decision.expiresOn!;
-      if (expiresOn !== decision.expiresOn) cappedFrom = decision.expiresOn;
-      state.priorAuth = { ...state.priorAuth, status: 'affirmed', trackingNumber: decision.trackingNumber!.toUpperCase(), expiresOn };
+      state.priorAuth = {
+        ...state.priorAuth,
+        status: 'affirmed',
+        trackingNumber: decision.trackingNumber!.toUpperCase(),
+        expiresOn: decision.expiresOn!,
+      };
     } else {
       state.priorAuth = { ...state.priorAuth, status: 'non-affirmed' };
       if (decision.next === 'cancel') state.cancel = { user, reason: `prior authorization non-affirmed: ${decision.reason}` };
-    }
-    if (cappedFrom) {
-      await activities.recordAuditEvent({
-        actor: 'system',
-        action: 'prior-auth.expiry-capped',
-        entityType: 'order',
-        entityId: orderId,
-        detail: { requested: cappedFrom, honoured: state.priorAuth.expiresOn },
-      });
     }
     await activities.recordPriorAuthDecision({
       orderId,
@@ -268,51 +313,33 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     );
   });
 
-  setHandler(deliveryConfirmed, ({ user, deliveredOn, serialNumbers }) => {
-    if (state.delivery) return ignore('deliveryConfirmed', user, `delivery on ${state.delivery.deliveredOn} is already confirmed`);
-    if (state.stage !== 'delivery') return ignore('deliveryConfirmed', user, `the order is in ${state.stage}, not waiting for delivery`);
-    if (isAfter(deliveredOn, today())) return ignore('deliveryConfirmed', user, `delivery date ${deliveredOn} is in the future`);
-    if (state.context && isBefore(deliveredOn, state.context.orderDate)) {
-      return ignore('deliveryConfirmed', user, `delivery date ${deliveredOn} is before the order date ${state.context.orderDate}`);
-    }
-    const itemIds = new Set(state.context?.items.map((item) => item.id));
-    const unknown = Object.keys(serialNumbers ?? {}).filter((itemId) => !itemIds.has(itemId));
-    if (unknown.length) return ignore('deliveryConfirmed', user, `serial numbers name items not on the order: ${unknown.join(', ')}`);
-    state.delivery = { deliveredOn, serialNumbers: serialNumbers ?? {} };
+  command(deliveryConfirmed, deliveryRefusal, async ({ user, deliveredOn, signedBy, relationship, serialNumbers }) => {
+    // Claimed before the proof is written: a second confirmation is refused from here on.
+    state.delivery = { deliveredOn, serialNumbers, proofStored: false };
     deliveredBy = user;
+    await activities.recordDeliveryProof({ orderId, deliveredOn, signedBy, relationship, serialNumbers, user, at: nowIso() });
+    state.delivery.proofStored = true;
   });
 
-  setHandler(rentalChanged, (change) => {
-    if (!state.context?.items.some((item) => item.acquisition === 'rental')) {
-      return ignore('rentalChanged', change.user, 'the order has no rented item');
-    }
-    if (state.stage === 'closed' || state.stage === 'cancelled') return ignore('rentalChanged', change.user, `the order is ${state.stage}`);
+  command(rentalChanged, rentalChangeRefusal, async (change) => {
     state.pendingRentalChanges.push(change);
   });
 
-  setHandler(claimCorrected, ({ user, claimId }) => {
-    const claim = state.claims.find((candidate) => candidate.claimId === claimId);
-    if (!claim) return ignore('claimCorrected', user, `claim ${claimId} is not a claim of this order`);
-    if (claim.status !== 'rejected' || claim.correctedBy) {
-      return ignore('claimCorrected', user, `claim ${claimId} is ${claim.correctedBy ? 'already corrected' : claim.status}, not rejected`);
-    }
-    if (state.pendingCorrections.some((pending) => pending.claimId === claimId)) {
-      return ignore('claimCorrected', user, `a correction of claim ${claimId} is already under way`);
-    }
+  command(claimCorrected, claimCorrectionRefusal, async ({ user, claimId }) => {
     state.pendingCorrections.push({ claimId, user });
   });
+
+  command(cancelOrder, cancellationRefusal, async ({ user, reason }) => {
+    state.cancel = { user, reason };
+  });
+
+  // ---- system messages (signals) ----
 
   setHandler(claimSettled, (settled: ClaimSettled) => {
     const claim = state.claims.find((candidate) => candidate.claimId === settled.claimId);
     if (!claim) return;
     claim.status = settled.outcome;
     if (settled.outcome === 'rejected') claim.rejectedReason = settled.reason;
-  });
-
-  setHandler(cancelOrder, ({ user, reason }) => {
-    if (state.stage === 'closed' || state.stage === 'cancelled') return ignore('cancelOrder', user, `the order is already ${state.stage}`);
-    if (state.cancel) return ignore('cancelOrder', user, 'the order is already being cancelled');
-    state.cancel = { user, reason };
   });
 
   setHandler(orderStatus, (): OrderStatus => statusView(state));
@@ -475,8 +502,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
 
   /** The catalog entries the order loaded with its context; the shipped catalog for contexts loaded before they were carried. */
   function orderCatalog(): Catalog {
-    const snapshot = state.context!.catalog;
-    return snapshot ? catalogFromSnapshot(snapshot) : defaultCatalog;
+    return carriedCatalog(state.context!);
   }
 
   /** The order's items on the payer's prior-authorization list. */
@@ -542,10 +568,12 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const started = Date.now();
     let escalated = false;
     let reminders = 0;
-    while (!state.delivery) {
+    // A delivery carried from before proofStored existed had its proof stored by the API.
+    const recorded = () => state.delivery !== null && state.delivery.proofStored !== false;
+    while (!recorded()) {
       const lapsesOn = affirmationLapsesOn();
       const next = Math.min(toMilliseconds(policy.reminderEvery), lapsesOn ? untilDate(lapsesOn) : Infinity);
-      if (await waitFor(() => state.delivery !== null, next, 'delivery')) break;
+      if (await waitFor(recorded, next, 'delivery')) break;
       if (lapsesOn && !isBefore(today(), lapsesOn)) {
         await askPriorAuthAgain();
         await enterStage('delivery');
@@ -744,7 +772,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
   async function applyRentalChanges() {
     while (state.pendingRentalChanges.length > 0) {
       const change = state.pendingRentalChanges.shift()!;
-      const results = state.rentals.map((rental) => rentalChangeFor(rental, change));
+      const results = state.rentals.map((rental) => applyRentalChange(rental, change));
       const accepted = results.filter((result) => result.accepted);
       if (accepted.length === 0) {
         ignore('rentalChanged', change.user, results.map((result) => (result.accepted ? '' : result.reason)).filter(Boolean)[0] ?? 'not applicable');
@@ -775,7 +803,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
         const pickup: RentalChanged = { user: state.cancel.user, change: 'pickup', effectiveOn: today(), reason: state.cancel.reason };
         state.rentals = state.rentals.map((rental) => {
           if (rental.endedOn) return rental;
-          const result = rentalChangeFor(rental, pickup);
+          const result = applyRentalChange(rental, pickup);
           return result.accepted ? result.state : { ...rental, endedOn: today() };
         });
         await activities.recordAuditEvent({
@@ -873,30 +901,6 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
 
 /** With nothing scheduled (e.g. on hold) the rental loop still wakes once a month to re-check. */
 const followUpPolicyMaxWait = 30 * 86_400_000;
-
-function rentalChangeFor(rental: RentalState, change: RentalChanged): RentalChange {
-  switch (change.change) {
-    case 'hold':
-      return applyHold(rental, { from: change.effectiveOn, reason: change.inpatient ? 'inpatient' : 'break-in-need' });
-    case 'resume':
-      return applyResume(rental, { on: change.effectiveOn, ...(change.newMedicalNeed ? { newOrder: true } : {}) });
-    case 'pickup':
-      return applyPickup(rental, { on: change.effectiveOn });
-    case 'purchase-option-offered':
-      return recordPurchaseOptionOffer(rental, { on: change.effectiveOn });
-  }
-}
-
-function priorAuthDecisionProblem(decision: PriorAuthDecided): string | undefined {
-  if (decision.decision === 'affirmed') {
-    if (!decision.trackingNumber || !isUniqueTrackingNumber(decision.trackingNumber))
-      return 'an affirmation needs a 14-character unique tracking number';
-    if (!decision.expiresOn) return 'an affirmation needs its expiry date';
-  } else if (!decision.reason) {
-    return 'a non-affirmation needs its reason';
-  }
-  return undefined;
-}
 
 function outstandingDocuments(state: OrderState): string {
   return state.documents

@@ -1,20 +1,22 @@
 /**
  * What billers tell a claim after its remittance: a reopening or appeal filed, the
- * contractor's decision (signals appealFiled / appealDecided to the claim's workflow),
- * and a patient's payment. Like the order signal routes, each checks the claim's state
- * first and answers 404, 409 or 422 with the reason; an accepted signal answers 202.
+ * contractor's decision (Updates appealFiled / appealDecided to the claim's workflow),
+ * and a patient's payment. The dates are checked against the appeal's row here; whether
+ * the claim waits for that filing or decision is the workflow validator's rule, so a
+ * refused command answers 404, 409 or 422 with its reason and an accepted one 202.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq } from 'drizzle-orm';
 import { recordPatientPayment } from '../../activities/credit-balances';
 import { appeals, claims } from '../../db/schema';
-import { nextAppealLevel } from '../../domain/denials';
 import { ceilingProblem } from '../../domain/money';
-import { appealDecided, appealFiled } from '../../workflows/definitions';
+import type { UpdateDefinition } from '@temporalio/common';
+import { appealDecided, appealFiled, type ClaimWorkflowStatus } from '../../workflows/definitions';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
-import { ApiError, conflict, notFound, validationError, type FieldProblem } from '../errors';
+import { conflict, notFound, validationError, type FieldProblem } from '../errors';
 import { calendarDate, todayIso, uuidParam } from '../fields';
+import { runCommand } from '../order-workflow';
 import { bearerSecurity, router } from '../router';
 import { errorResponses } from '../schemas';
 import { startCreditBalanceWorkflows } from './credit-balances';
@@ -57,7 +59,14 @@ const patientPaymentSchema = z
   .strict()
   .openapi('PatientPayment');
 
-const accepted = z.object({ accepted: z.literal(true), signal: z.string(), appealId: z.string() }).openapi('AppealSignalAccepted');
+const accepted = z
+  .object({
+    accepted: z.literal(true),
+    command: z.string().describe('The Update the claim workflow accepted'),
+    appealId: z.string(),
+    status: z.object({ claimId: z.string(), status: z.string() }).passthrough().describe("The claim workflow's status once the command was applied"),
+  })
+  .openapi('AppealCommandAccepted');
 
 function claimRoute<B extends z.ZodType>(spec: {
   path: string;
@@ -80,20 +89,23 @@ function claimRoute<B extends z.ZodType>(spec: {
 }
 
 const signalResponses = {
-  202: { description: 'The signal was delivered; the claim workflow applies it', content: { 'application/json': { schema: accepted } } },
+  202: {
+    description: 'The claim workflow accepted the command; the body carries its new status',
+    content: { 'application/json': { schema: accepted } },
+  },
   ...errorResponses(400, 401, 403, 404, 409, 422, 503),
 };
 
 const fileAppeal = claimRoute({
   path: '/claims/{id}/appeal',
-  summary: 'Record that the reopening or appeal the claim waits for was filed (signal appealFiled)',
+  summary: 'Record that the reopening or appeal the claim waits for was filed (Update appealFiled)',
   description: '409 unless the claim has a reopening or appeal waiting to be filed; 422 for a filing date in the future or before the determination.',
   body: filedSchema,
   responses: signalResponses,
 });
 const decideAppeal = claimRoute({
   path: '/claims/{id}/appeal/decision',
-  summary: 'Record the contractor’s decision on the filed reopening or appeal (signal appealDecided)',
+  summary: 'Record the contractor’s decision on the filed reopening or appeal (Update appealDecided)',
   description:
     'Won: the claim waits for the new remittance. Lost: next (next-level or write-off) is required; after a reconsideration the later levels are a human decision, so only write-off. 409 unless an appeal was filed and waits for its decision.',
   body: decisionSchema,
@@ -139,16 +151,8 @@ export function appealRoutes(deps: AppDeps) {
       .orderBy(desc(appeals.createdAt));
     return appeal;
   }
-  async function signal<T>(claimId: string, definition: Parameters<typeof temporal.signalClaim<T>>[1], payload: T) {
-    let delivery: 'sent' | 'not-running';
-    try {
-      delivery = await temporal.signalClaim(claimId, definition, payload);
-    } catch (error) {
-      logger.warn('signal failed', { claimId, signal: definition.name, errorName: error instanceof Error ? error.name : 'unknown' });
-      throw new ApiError(503, 'temporal_unavailable', "The claim's workflow did not answer in time; nothing was changed. Try again shortly.");
-    }
-    if (delivery === 'not-running') throw conflict(`Claim ${claimId}'s workflow is no longer running`);
-  }
+  const command = <A>(claimId: string, update: UpdateDefinition<ClaimWorkflowStatus, [A]>, payload: A) =>
+    runCommand(() => temporal.updateClaim(claimId, update, payload), `Claim ${claimId}`, logger);
 
   const routes = router();
   routes.openapi(fileAppeal, async (c) => {
@@ -163,7 +167,7 @@ export function appealRoutes(deps: AppDeps) {
     else if (body.filedOn < appeal.determinationOn)
       problems.push({ field: 'filedOn', message: `must not be before the determination on ${appeal.determinationOn}` });
     if (problems.length) throw validationError(problems, 422);
-    await signal(id, appealFiled, {
+    const status = await command(id, appealFiled, {
       user,
       claimId: id,
       appealId: appeal.id,
@@ -171,7 +175,7 @@ export function appealRoutes(deps: AppDeps) {
       filedOn: body.filedOn,
       ...(body.reference ? { reference: body.reference } : {}),
     });
-    return c.json({ accepted: true as const, signal: appealFiled.name, appealId: appeal.id }, 202);
+    return c.json({ accepted: true as const, command: appealFiled.name, appealId: appeal.id, status }, 202);
   });
   routes.openapi(decideAppeal, async (c) => {
     const { id } = c.req.valid('param');
@@ -184,17 +188,9 @@ export function appealRoutes(deps: AppDeps) {
     if (body.decidedOn > todayIso()) problems.push({ field: 'decidedOn', message: 'must not be in the future' });
     else if (appeal.filedOn && body.decidedOn < appeal.filedOn)
       problems.push({ field: 'decidedOn', message: `must not be before the filing on ${appeal.filedOn}` });
-    if (body.decision === 'won' && body.next) problems.push({ field: 'next', message: 'applies to a lost appeal only' });
-    if (body.decision === 'lost' && !body.next)
-      problems.push({ field: 'next', message: 'a lost appeal needs what happens next: next-level or write-off' });
-    if (body.next === 'next-level' && !nextAppealLevel(appeal.level)) {
-      problems.push({
-        field: 'next',
-        message: `after a ${appeal.level} the later levels (ALJ, Council, court) are a human decision outside this workflow: write off, or pursue it by hand`,
-      });
-    }
     if (problems.length) throw validationError(problems, 422);
-    await signal(id, appealDecided, {
+    // What the decision itself must say (next step, last level) is the workflow's rule (domain/claim-commands.ts).
+    const status = await command(id, appealDecided, {
       user,
       claimId: id,
       appealId: appeal.id,
@@ -203,7 +199,7 @@ export function appealRoutes(deps: AppDeps) {
       ...(body.next ? { next: body.next } : {}),
       ...(body.reason ? { reason: body.reason } : {}),
     });
-    return c.json({ accepted: true as const, signal: appealDecided.name, appealId: appeal.id }, 202);
+    return c.json({ accepted: true as const, command: appealDecided.name, appealId: appeal.id, status }, 202);
   });
   routes.openapi(payByPatient, async (c) => {
     const { id } = c.req.valid('param');

@@ -1,6 +1,6 @@
 /**
  * Credit balances (DOMAIN.md §13): the list billers work from, with each deadline, and
- * the resolution (signal creditBalanceResolved to the credit balance's workflow, which
+ * the resolution (Update creditBalanceResolved to the credit balance's workflow, which
  * records it). A payer's overpayment goes back to the payer; a patient's is refunded
  * or, with the patient's consent, applied to another of their open balances.
  */
@@ -11,8 +11,9 @@ import { claims, creditBalances, orders } from '../../db/schema';
 import { creditBalanceResolved } from '../../workflows/definitions';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
-import { ApiError, conflict, notFound, validationError, type FieldProblem } from '../errors';
+import { conflict, notFound, validationError, type FieldProblem } from '../errors';
 import { uuidParam } from '../fields';
+import { runCommand } from '../order-workflow';
 import { bearerSecurity, router } from '../router';
 import { errorResponses, pageSchema, pagingQuery } from '../schemas';
 
@@ -80,7 +81,7 @@ const listCreditBalances = createRoute({
 const resolveCreditBalance = createRoute({
   method: 'post',
   path: '/credit-balances/{id}/resolve',
-  summary: 'Resolve a credit balance (signal creditBalanceResolved)',
+  summary: 'Resolve a credit balance (Update creditBalanceResolved)',
   description:
     'A payer’s overpayment: refund-to-payer only. A patient’s: refund-to-patient, or apply-to-balance with consent: true and the targetClaimId of another of the patient’s claims whose patient balance covers it (422 otherwise). 409 unless the credit balance is open.',
   tags: ['credit-balances'],
@@ -92,8 +93,16 @@ const resolveCreditBalance = createRoute({
   },
   responses: {
     202: {
-      description: 'The signal was delivered; the workflow records the resolution',
-      content: { 'application/json': { schema: z.object({ accepted: z.literal(true), signal: z.string() }) } },
+      description: 'The workflow accepted the resolution and recorded it; the body carries its status',
+      content: {
+        'application/json': {
+          schema: z.object({
+            accepted: z.literal(true),
+            command: z.string(),
+            status: z.object({ creditBalanceId: z.string(), status: z.enum(['open', 'resolved']) }).passthrough(),
+          }),
+        },
+      },
     },
     ...errorResponses(400, 401, 403, 404, 409, 422, 503),
   },
@@ -212,24 +221,19 @@ export function creditBalanceRoutes(deps: AppDeps) {
       ...(body.targetClaimId ? { targetClaimId: body.targetClaimId } : {}),
       ...(body.consent !== undefined ? { consent: body.consent } : {}),
     };
-    try {
-      let delivery = await temporal.signalCreditBalance(id, creditBalanceResolved, payload);
-      if (delivery === 'not-running') {
+    const resolve = () => temporal.updateCreditBalance(id, creditBalanceResolved, payload);
+    const status = await runCommand(
+      async () => {
+        const answer = await resolve();
+        if (answer.outcome !== 'missing') return answer;
         // Its start failed when the posting found it: start it now, then resolve.
         await temporal.startCreditBalance(id);
-        delivery = await temporal.signalCreditBalance(id, creditBalanceResolved, payload);
-      }
-      if (delivery === 'not-running') throw conflict(`Credit balance ${id}'s workflow is no longer running`);
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      logger.warn('signal failed', { creditBalanceId: id, errorName: error instanceof Error ? error.name : 'unknown' });
-      throw new ApiError(
-        503,
-        'temporal_unavailable',
-        "The credit balance's workflow did not answer in time; nothing was changed. Try again shortly.",
-      );
-    }
-    return c.json({ accepted: true as const, signal: creditBalanceResolved.name }, 202);
+        return resolve();
+      },
+      `Credit balance ${id}`,
+      logger,
+    );
+    return c.json({ accepted: true as const, command: creditBalanceResolved.name, status }, 202);
   });
   return routes;
 }

@@ -153,7 +153,7 @@ describe('a claim the payer rejected at the front end', () => {
 
     const response = await call('POST', `/orders/${orderId}/claims/${claim.id}/correct`, { role: 'biller', body: { note: 'member id corrected' } });
     expect(response.status).toBe(202);
-    expect(response.json).toEqual({ accepted: true, signal: 'claimCorrected' });
+    expect(response.json).toMatchObject({ accepted: true, command: 'claimCorrected' });
     const corrected = await waitForOrder(call, orderId, (o) => o.claims.length === 2, 'corrected claim filed');
     const correction = corrected.claims.find((candidate: { id: string }) => candidate.id !== claim.id);
     const [row] = await database.db.select({ correctsClaimId: claims.correctsClaimId }).from(claims).where(eq(claims.id, correction.id));

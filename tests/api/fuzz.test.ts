@@ -7,8 +7,9 @@
  * bodies, damaged 835 files. No request may answer 5xx, and every refusal answers in
  * the one error shape `{ error: { code, message, details } }` (DESIGN.md "HTTP API").
  *
- * Temporal is a stand-in port that accepts everything: what is fuzzed is the API's
- * reading of input, and a valid request that slips through may reach a workflow call.
+ * Temporal is a stand-in port that accepts starts and signals and answers staff
+ * commands as if the workflow did not exist (404): what is fuzzed is the API's reading
+ * of input, and a valid request that slips through may reach a workflow call.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -403,10 +404,11 @@ const acceptingTemporal: TemporalPort = {
   ping: async () => undefined,
   startOrder: async ({ orderId }) => ({ workflowId: `order-${orderId}` }),
   queryOrder: async () => null,
-  signalOrder: async () => undefined,
+  updateOrder: async () => ({ outcome: 'missing' }),
+  updateClaim: async () => ({ outcome: 'missing' }),
   signalClaim: async () => 'sent',
   startCreditBalance: async () => undefined,
-  signalCreditBalance: async () => 'sent',
+  updateCreditBalance: async () => ({ outcome: 'missing' }),
   startRemittance: async () => undefined,
 };
 

@@ -178,7 +178,12 @@ describe('a denial (member id …93: CO-50)', () => {
 
     const filed = await call('POST', `/claims/${claimId}/appeal`, { role: 'biller', body: { filedOn: todayIso(), reference: 'RD-42' } });
     expect(filed.status).toBe(202);
-    expect(filed.json).toEqual({ accepted: true, signal: 'appealFiled', appealId: view.appeals[0].id });
+    expect(filed.json).toMatchObject({
+      accepted: true,
+      command: 'appealFiled',
+      appealId: view.appeals[0].id,
+      status: { appeal: { status: 'filed' } },
+    });
     await until(async () => ((await claimView(claimId)).appeals[0].status === 'filed' ? true : undefined), 'filing recorded');
 
     const noNext = await call('POST', `/claims/${claimId}/appeal/decision`, { role: 'biller', body: { decision: 'lost', decidedOn: todayIso() } });

@@ -8,10 +8,10 @@
 import { asc, eq } from 'drizzle-orm';
 import { claimLines, claims } from '../../db/schema';
 import { addDays, addMonths } from '../../domain/calendar';
-import { ORDER_TASK_QUEUE, deliveryConfirmed, orderStatus, orderWorkflowId, rentalChanged } from '../../workflows/definitions';
+import { ORDER_TASK_QUEUE, orderStatus, orderWorkflowId, rentalChanged } from '../../workflows/definitions';
 import type { dmeOrderWorkflow } from '../../workflows/order';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { approveAllDocuments, reportDelivery, seedOrder, waitForStatus } from '../support/orders';
+import { approveAllDocuments, command, confirmDelivery, seedOrder, waitForStatus } from '../support/orders';
 import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
 
 jest.setTimeout(120_000);
@@ -36,10 +36,9 @@ test('an order continues as new and the new run carries on from the carried stat
     taskQueue: ORDER_TASK_QUEUE,
     args: [{ orderId, historyLimit: 60 }],
   });
-  await approveAllDocuments(database, handle, orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
-  await reportDelivery(database, orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
 
   const latest = stack.client.workflow.getHandle(handle.workflowId);
   const deadline = Date.now() + 60_000;
@@ -55,7 +54,7 @@ test('an order continues as new and the new run carries on from the carried stat
   expect(carried.documents.every((document) => document.status === 'approved')).toBe(true);
 
   // The new run takes signals: a pickup today ends the rental after month 6 and the order closes.
-  await latest.signal(rentalChanged, { user: 'bea.biller', change: 'pickup', effectiveOn: today });
+  await command(latest, rentalChanged, { user: 'bea.biller', change: 'pickup', effectiveOn: today });
   expect(await latest.result()).toEqual({ orderId, stage: 'closed', claims: 6 });
 
   const lines = await database.db

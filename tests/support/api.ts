@@ -70,11 +70,12 @@ const noTemporal: TemporalPort = {
   ping: async () => undefined,
   startOrder: withoutTemporal('startOrder'),
   queryOrder: withoutTemporal('queryOrder'),
-  signalOrder: withoutTemporal('signalOrder'),
+  updateOrder: withoutTemporal('updateOrder'),
+  updateClaim: withoutTemporal('updateClaim'),
   signalClaim: withoutTemporal('signalClaim'),
   startCreditBalance: withoutTemporal('startCreditBalance'),
+  updateCreditBalance: withoutTemporal('updateCreditBalance'),
   startRemittance: withoutTemporal('startRemittance'),
-  signalCreditBalance: withoutTemporal('signalCreditBalance'),
 };
 
 export function buildTestApp(database: Database, temporal: TemporalPort = noTemporal) {

@@ -7,16 +7,25 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createClearinghouse } from '../../activities/clearinghouse';
 import { supplierIdentity } from '../../activities/supplier';
 import { loadConfig } from '../../config';
-import { coverages, deliveries, documents, orderItems, orders, patients, prescribers } from '../../db/schema';
+import { coverages, orderItems, orders, patients, prescribers } from '../../db/schema';
 import { catalogEntry, defaultCatalog } from '../../domain/catalog';
 import type { OxygenPrescription } from '../../domain/oxygen';
 import type { DocumentKind, OrderItem } from '../../domain/types';
 import { createLogger } from '../../logger';
-import { MAILBOX_WORKFLOW_ID, documentReceived, documentReviewed, orderStatus, orderWorkflowId, type OrderStatus } from '../../workflows/definitions';
+import {
+  MAILBOX_WORKFLOW_ID,
+  deliveryConfirmed,
+  documentReceived,
+  documentReviewed,
+  orderStatus,
+  orderWorkflowId,
+  type OrderStatus,
+} from '../../workflows/definitions';
 import type { dmeOrderWorkflow, OrderWorkflowInput } from '../../workflows/order';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTimeSkippingEnv } from './temporal';
@@ -272,34 +281,27 @@ export async function waitForStatus(handle: WorkflowHandle, predicate: (status: 
   throw new Error(`status never matched; last: ${JSON.stringify(last)}`);
 }
 
-/** A document arrives (the API stores it) and a reviewer approves it. */
-export async function receiveDocument(database: TestDatabase, handle: WorkflowHandle, orderId: string, kind: DocumentKind): Promise<string> {
+/** A staff command sent the way the API sends it (an Update); resolves with the workflow's new status, rejects with its refusal. */
+export function command<S, A>(handle: WorkflowHandle, update: UpdateDefinition<S, [A]>, payload: A): Promise<S> {
+  return handle.executeUpdate(update, { args: [payload] });
+}
+
+/** A document arrives (the workflow's activity stores its row once it accepted it). */
+export async function receiveDocument(handle: WorkflowHandle, kind: DocumentKind): Promise<string> {
   const documentId = randomUUID();
-  await database.db.insert(documents).values({
-    id: documentId,
-    orderId,
-    kind,
-    status: 'received',
-    reference: `dms://${kind}`,
-    receivedBy: 'ivy.intake',
-    receivedAt: new Date(),
-  });
-  await handle.signal(documentReceived, { user: 'ivy.intake', documentId, kind });
+  await command(handle, documentReceived, { user: 'ivy.intake', documentId, kind, reference: `dms://${kind}` });
   return documentId;
 }
 
-export async function approveAllDocuments(database: TestDatabase, handle: WorkflowHandle, orderId: string): Promise<void> {
+export async function approveAllDocuments(handle: WorkflowHandle): Promise<void> {
   const status = await waitForStatus(handle, (current) => current.documents.length > 0);
   for (const document of status.documents.filter((candidate) => candidate.status !== 'approved')) {
-    const documentId = await receiveDocument(database, handle, orderId, document.kind);
-    await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId, decision: 'approved' });
+    const documentId = await receiveDocument(handle, document.kind);
+    await command(handle, documentReviewed, { user: 'rex.reviewer', documentId, decision: 'approved' });
   }
 }
 
-/** The delivery staff's report as the API stores it, before the signal. */
-export async function reportDelivery(database: TestDatabase, orderId: string, deliveredOn: string): Promise<void> {
-  await database.db
-    .insert(deliveries)
-    .values({ orderId, deliveredOn, signedBy: 'Pat Testcase', relationship: 'self', reportedBy: 'dan.delivery', reportedAt: new Date() })
-    .onConflictDoNothing();
+/** Delivery staff confirm the delivery with its proof, signed by the patient. */
+export function confirmDelivery(handle: WorkflowHandle, deliveredOn: string, serialNumbers: Record<string, string[]> = {}): Promise<OrderStatus> {
+  return command(handle, deliveryConfirmed, { user: 'dan.delivery', deliveredOn, signedBy: 'Pat Testcase', relationship: 'self', serialNumbers });
 }

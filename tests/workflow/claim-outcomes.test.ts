@@ -20,10 +20,18 @@ import {
   claimWorkflowId,
   creditBalanceResolved,
   creditBalanceWorkflowId,
-  deliveryConfirmed,
   remittancePosted,
 } from '../../workflows/definitions';
-import { DAY, approveAllDocuments, createOrderHarness, reportDelivery, seedOrder, waitForStatus, type OrderHarness } from '../support/orders';
+import {
+  approveAllDocuments,
+  command,
+  confirmDelivery,
+  createOrderHarness,
+  DAY,
+  type OrderHarness,
+  seedOrder,
+  waitForStatus,
+} from '../support/orders';
 import { build835 } from '../support/receivables';
 
 jest.setTimeout(240_000);
@@ -40,11 +48,10 @@ async function deliveredWalker(memberId: string) {
     orderDate: await harness.today(-3),
   });
   const handle = await harness.startOrder(seeded.orderId);
-  await approveAllDocuments(harness.database, handle, seeded.orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   const deliveredOn = await harness.today();
-  await reportDelivery(harness.database, seeded.orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
   return { ...seeded, handle };
 }
 
@@ -143,7 +150,7 @@ test('a won appeal waits for the new remittance, which posts the new payment: th
   );
   const claimHandle = harness.env.client.workflow.getHandle<typeof claimWorkflow>(claimWorkflowId(claim.id));
 
-  await claimHandle.signal(appealFiled, {
+  await command(claimHandle, appealFiled, {
     user: 'bea.biller',
     claimId: claim.id,
     appealId: appeal.id,
@@ -156,7 +163,7 @@ test('a won appeal waits for the new remittance, which posts the new payment: th
     'the filing recorded',
   );
   await harness.env.sleep(40 * DAY);
-  await claimHandle.signal(appealDecided, {
+  await command(claimHandle, appealDecided, {
     user: 'bea.biller',
     claimId: claim.id,
     appealId: appeal.id,
@@ -223,7 +230,7 @@ test('an unprocessable claim (CO-16 + MA130, member id …97) is voided; once st
 
   // Intake corrects the member id, then the biller sends the claim again.
   await harness.database.db.update(coverages).set({ memberId: '1EG4TE5MK73' }).where(eq(coverages.id, coverageId));
-  await handle.signal(claimCorrected, { user: 'bea.biller', claimId: original.claimId });
+  await command(handle, claimCorrected, { user: 'bea.biller', claimId: original.claimId });
   expect(await handle.result()).toMatchObject({ stage: 'closed', claims: 2 });
 
   const [first, corrected] = await claimsOf(orderId);
@@ -261,7 +268,7 @@ test('a duplicate payment (member id …95) opens a credit balance: reminders, a
   ]);
 
   const creditHandle = harness.env.client.workflow.getHandle<typeof creditBalanceWorkflow>(creditBalanceWorkflowId(credit.id));
-  await creditHandle.signal(creditBalanceResolved, {
+  await command(creditHandle, creditBalanceResolved, {
     user: 'bea.biller',
     creditBalanceId: credit.id,
     resolution: 'refund-to-payer',

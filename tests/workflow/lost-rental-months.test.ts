@@ -6,8 +6,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { auditEvents, claimLines, claims, tasks } from '../../db/schema';
 import { addDays, addMonths } from '../../domain/calendar';
-import { deliveryConfirmed } from '../../workflows/definitions';
-import { approveAllDocuments, createOrderHarness, reportDelivery, seedOrder, waitForStatus, type OrderHarness } from '../support/orders';
+import {} from '../../workflows/definitions';
+import { approveAllDocuments, confirmDelivery, createOrderHarness, type OrderHarness, seedOrder, waitForStatus } from '../support/orders';
 
 jest.setTimeout(240_000);
 
@@ -33,10 +33,9 @@ test('a two-item oxygen order (E1390 + E0431) delivered 15 months before it is r
     orderDate: addDays(deliveredOn, -7),
   });
   const handle = await harness.startOrder(seeded.orderId);
-  await approveAllDocuments(harness.database, handle, seeded.orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
-  await reportDelivery(harness.database, seeded.orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
 
   const status = await waitForStatus(handle, (current) => current.claims.length >= 12);
   expect(status.rental?.lostMonths).toBe(3);

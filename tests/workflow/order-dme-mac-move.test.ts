@@ -15,8 +15,17 @@
 import { asc, eq } from 'drizzle-orm';
 import { claims, coverages, patientAddresses, patients } from '../../db/schema';
 import { addDays, addMonths } from '../../domain/calendar';
-import { claimCorrected, deliveryConfirmed } from '../../workflows/definitions';
-import { DAY, approveAllDocuments, createOrderHarness, reportDelivery, seedOrder, waitForStatus, type OrderHarness } from '../support/orders';
+import { claimCorrected } from '../../workflows/definitions';
+import {
+  approveAllDocuments,
+  command,
+  confirmDelivery,
+  createOrderHarness,
+  DAY,
+  type OrderHarness,
+  seedOrder,
+  waitForStatus,
+} from '../support/orders';
 import { describeWithX12Valid, x12valid } from '../support/x12valid';
 
 jest.setTimeout(240_000);
@@ -36,10 +45,9 @@ async function deliveredToOhio(item: { hcpcs: string; acquisition: 'rental' | 'p
     .insert(patientAddresses)
     .values({ patientId: seeded.patientId, line1: '1 Elm St', city: 'Columbus', state: 'OH', zip: '43215', effectiveOn: null, createdBy: 'test' });
   const handle = await harness.startOrder(seeded.orderId);
-  await approveAllDocuments(harness.database, handle, seeded.orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
-  await reportDelivery(harness.database, seeded.orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
   return { ...seeded, handle, deliveredOn };
 }
 
@@ -141,7 +149,7 @@ describe('a walker claim rejected before the move', () => {
     await harness.env.sleep(20 * DAY);
     const movedOn = await moveToTexas(patientId);
     await harness.database.db.update(coverages).set({ memberId: '1EG4TE5MK73' }).where(eq(coverages.id, coverageId));
-    await handle.signal(claimCorrected, { user: 'bea.biller', claimId: rejected.claimId });
+    await command(handle, claimCorrected, { user: 'bea.biller', claimId: rejected.claimId });
     await waitForStatus(handle, (status) => status.claims.length === 2);
 
     const [original, corrected] = await claimsOf(orderId);

@@ -10,8 +10,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { claims } from '../../db/schema';
-import { claimSettled, deliveryConfirmed, orderWorkflowId } from '../../workflows/definitions';
-import { approveAllDocuments, createOrderHarness, reportDelivery, seedOrder, waitForStatus, type OrderHarness } from '../support/orders';
+import { claimSettled, orderWorkflowId } from '../../workflows/definitions';
+import { approveAllDocuments, confirmDelivery, createOrderHarness, type OrderHarness, seedOrder, waitForStatus } from '../support/orders';
 
 jest.setTimeout(120_000);
 
@@ -42,11 +42,10 @@ test('a claim settled while the order records its receivables stage still closes
   });
   const handle = await harness.startOrder(orderId);
   await waitForStatus(handle, (status) => status.stage === 'documentation' && status.blockedOn === 'documents');
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   const deliveredOn = await harness.today();
-  await reportDelivery(harness.database, orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
 
   // The claim workflow's own payer answers two weeks later; the order must not need them.
   expect(await handle.result()).toEqual({ orderId, stage: 'closed', claims: 1 });

@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { claimLines, claims, tasks } from '../../db/schema';
-import { deliveryConfirmed } from '../../workflows/definitions';
-import { approveAllDocuments, createOrderHarness, reportDelivery, seedOrder, waitForStatus, type OrderHarness } from '../support/orders';
+import {} from '../../workflows/definitions';
+import { approveAllDocuments, confirmDelivery, createOrderHarness, type OrderHarness, seedOrder, waitForStatus } from '../support/orders';
 
 jest.setTimeout(120_000);
 
@@ -20,12 +20,11 @@ test('a purchased walker goes from order to a submitted, acknowledged and paid c
 
   const documentation = await waitForStatus(handle, (status) => status.stage === 'documentation' && status.blockedOn === 'documents');
   expect(documentation.documents.map((document) => document.kind)).toEqual(['standard-written-order']);
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
 
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   const deliveredOn = await harness.today();
-  await reportDelivery(harness.database, orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
 
   const outcome = await handle.result();
   expect(outcome).toEqual({ orderId, stage: 'closed', claims: 1 });

@@ -1,9 +1,18 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { auditEvents, claimLines, claims, tasks } from '../../db/schema';
 import { addMonths, addDays } from '../../domain/calendar';
-import { deliveryConfirmed, rentalChanged } from '../../workflows/definitions';
+import { rentalChanged } from '../../workflows/definitions';
 import type { OrderWorkflowInput } from '../../workflows/order';
-import { DAY, approveAllDocuments, createOrderHarness, reportDelivery, seedOrder, waitForStatus, type OrderHarness } from '../support/orders';
+import {
+  approveAllDocuments,
+  command,
+  confirmDelivery,
+  createOrderHarness,
+  DAY,
+  type OrderHarness,
+  seedOrder,
+  waitForStatus,
+} from '../support/orders';
 
 jest.setTimeout(240_000);
 
@@ -24,10 +33,9 @@ async function deliveredRental(
   const deliveredOn = deliveredOnOrToday ?? (await harness.today());
   const seeded = await seedOrder(harness.database, { items, ...(payerId ? { payerId } : {}), orderDate: addDays(deliveredOn, -7) });
   const handle = await harness.startOrder(seeded.orderId, workflowInput);
-  await approveAllDocuments(harness.database, handle, seeded.orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
-  await reportDelivery(harness.database, seeded.orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
   return { ...seeded, handle, deliveredOn };
 }
 
@@ -128,10 +136,10 @@ test('a 40-day hold resumes the count at the next month from the new anniversary
   // Month 1 billed; the patient goes into hospital 10 days in and comes home 40 days later.
   await harness.env.sleep(10 * DAY);
   const holdFrom = addDays(deliveredOn, 10);
-  await handle.signal(rentalChanged, { user: 'bea.biller', change: 'hold', effectiveOn: holdFrom, inpatient: true, reason: 'inpatient stay' });
+  await command(handle, rentalChanged, { user: 'bea.biller', change: 'hold', effectiveOn: holdFrom, inpatient: true, reason: 'inpatient stay' });
   await harness.env.sleep(40 * DAY);
   const resumedOn = addDays(holdFrom, 40);
-  await handle.signal(rentalChanged, { user: 'bea.biller', change: 'resume', effectiveOn: resumedOn });
+  await command(handle, rentalChanged, { user: 'bea.biller', change: 'resume', effectiveOn: resumedOn });
   const status = await waitForStatus(handle, (current) => current.claims.length >= 2);
   const lines = await claimLinesOfOrder(orderId);
   expect(lines.slice(0, 2).map((line) => [line.rentalMonth, line.serviceFrom, line.modifiers[1]])).toEqual([
@@ -149,10 +157,10 @@ test('a 90-day break with a new medical need starts a new rental period at KH', 
   await waitForStatus(handle, (status) => status.claims.length === 2);
   const holdFrom = addDays(addMonths(deliveredOn, 1), 10);
   await harness.env.sleep(10 * DAY);
-  await handle.signal(rentalChanged, { user: 'bea.biller', change: 'hold', effectiveOn: holdFrom, reason: 'no longer needed' });
+  await command(handle, rentalChanged, { user: 'bea.biller', change: 'hold', effectiveOn: holdFrom, reason: 'no longer needed' });
   await harness.env.sleep(90 * DAY);
   const resumedOn = addDays(holdFrom, 90);
-  await handle.signal(rentalChanged, { user: 'bea.biller', change: 'resume', effectiveOn: resumedOn, newMedicalNeed: true });
+  await command(handle, rentalChanged, { user: 'bea.biller', change: 'resume', effectiveOn: resumedOn, newMedicalNeed: true });
   const status = await waitForStatus(handle, (current) => current.claims.length >= 3);
   const lines = await claimLinesOfOrder(orderId);
   expect(lines.slice(0, 3).map((line) => [line.rentalMonth, line.serviceFrom, line.modifiers[1]])).toEqual([
@@ -169,7 +177,7 @@ test('a pickup stops billing after the current month', async () => {
   await waitForStatus(handle, (status) => status.claims.length === 1);
   await harness.env.sleep(70 * DAY);
   await waitForStatus(handle, (status) => status.claims.length === 3);
-  await handle.signal(rentalChanged, { user: 'bea.biller', change: 'pickup', effectiveOn: addDays(addMonths(deliveredOn, 2), 5) });
+  await command(handle, rentalChanged, { user: 'bea.biller', change: 'pickup', effectiveOn: addDays(addMonths(deliveredOn, 2), 5) });
   const outcome = await handle.result();
   expect(outcome).toMatchObject({ stage: 'closed', claims: 3 });
   const months = (await claimLinesOfOrder(orderId)).map((line) => line.rentalMonth);

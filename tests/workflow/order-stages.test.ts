@@ -1,17 +1,29 @@
 import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { and, count, eq, like } from 'drizzle-orm';
 import { createActivities } from '../../activities';
-import { auditEvents, claimLines, claims, coverages, priorAuths, sandboxClaims, tasks } from '../../db/schema';
-import { cancelOrder, coverageUpdated, deliveryConfirmed, documentReceived, documentReviewed, priorAuthDecided } from '../../workflows/definitions';
+import { auditEvents, claimLines, claims, coverages, deliveries, priorAuths, sandboxClaims, tasks } from '../../db/schema';
 import {
-  DAY,
+  COMMAND_REFUSED,
+  cancelOrder,
+  coverageUpdated,
+  documentReceived,
+  documentReviewed,
+  orderStatus,
+  priorAuthDecided,
+  type CommandRefusedDetails,
+} from '../../workflows/definitions';
+import {
   approveAllDocuments,
+  command,
+  confirmDelivery,
   createOrderHarness,
+  DAY,
+  type OrderHarness,
   receiveDocument,
-  reportDelivery,
   seedOrder,
   waitForStatus,
-  type OrderHarness,
 } from '../support/orders';
 
 jest.setTimeout(120_000);
@@ -57,20 +69,20 @@ test('missing documents: reminders every 3 days, one escalation at day 14, auto-
 test('a rejected document is asked for again; the order goes on once a new one is approved', async () => {
   const { orderId, handle } = await newOrder();
   await waitForStatus(handle, (status) => status.blockedOn === 'documents');
-  const first = await receiveDocument(harness.database, handle, orderId, 'standard-written-order');
-  await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId: first, decision: 'rejected', reason: 'unsigned' });
+  const first = await receiveDocument(handle, 'standard-written-order');
+  await command(handle, documentReviewed, { user: 'rex.reviewer', documentId: first, decision: 'rejected', reason: 'unsigned' });
   const rejected = await waitForStatus(handle, (status) => status.documents[0].status === 'rejected');
   expect(rejected.documents[0].rejectReason).toBe('unsigned');
   await waitForTask(orderId, 'document-rejected');
-  const second = await receiveDocument(harness.database, handle, orderId, 'standard-written-order');
-  await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId: second, decision: 'approved' });
+  const second = await receiveDocument(handle, 'standard-written-order');
+  await command(handle, documentReviewed, { user: 'rex.reviewer', documentId: second, decision: 'approved' });
   await waitForStatus(handle, (status) => status.stage === 'delivery');
 });
 
 test('inactive coverage blocks the order on coverage until staff correct it; the new coverage is checked and the order goes on', async () => {
   // Sandbox trigger: a member id ending in 91 answers the 270 with inactive coverage.
   const { orderId, patientId, handle } = await newOrder({ memberId: '1EG4TE5MK91' });
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   const blocked = await waitForStatus(handle, (status) => status.blockedOn === 'coverage');
   expect(blocked).toMatchObject({ stage: 'eligibility', eligibility: { active: false } });
   await waitForTask(orderId, 'coverage-problem');
@@ -83,18 +95,18 @@ test('inactive coverage blocks the order on coverage until staff correct it; the
     .insert(coverages)
     .values({ patientId, payerId: 'medicare-jb', memberId: '1EG4TE5MK73', priority: 'primary', relationship: 'self', createdBy: 'ivy.intake' })
     .returning({ id: coverages.id });
-  await handle.signal(coverageUpdated, { user: 'ivy.intake', coverageId: corrected.id });
+  await command(handle, coverageUpdated, { user: 'ivy.intake', coverageId: corrected.id });
   const after = await waitForStatus(handle, (status) => status.stage === 'delivery');
   expect(after.eligibility).toMatchObject({ active: true, coversDme: true });
 });
 
 test('prior auth non-affirmed, resubmitted, then affirmed: the tracking number goes on the claim', async () => {
   const { orderId, handle } = await newOrder({ items: [{ hcpcs: 'L1851', acquisition: 'purchase', side: 'bilateral' }] });
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'prior-auth' && status.priorAuth.status === 'requested');
-  await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'non-affirmed', reason: 'insufficient documentation', next: 'resubmit' });
+  await command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'non-affirmed', reason: 'insufficient documentation', next: 'resubmit' });
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
-  await handle.signal(priorAuthDecided, {
+  await command(handle, priorAuthDecided, {
     user: 'rex.reviewer',
     decision: 'affirmed',
     trackingNumber: 'A1B2C3D4E5F6G7',
@@ -114,8 +126,7 @@ test('prior auth non-affirmed, resubmitted, then affirmed: the tracking number g
   });
 
   const deliveredOn = await harness.today();
-  await reportDelivery(harness.database, orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
   const withClaim = await waitForStatus(handle, (status) => status.claims.length === 1);
   const [claim] = await harness.database.db.select().from(claims).where(eq(claims.id, withClaim.claims[0].claimId));
   expect(claim.x12).toContain('REF*G1*A1B2C3D4E5F6G7~');
@@ -124,11 +135,11 @@ test('prior auth non-affirmed, resubmitted, then affirmed: the tracking number g
 
 test('silence on prior auth is followed up after the decision SLA, and an affirmation that lapses before delivery is requested again', async () => {
   const { orderId, handle } = await newOrder({ items: [{ hcpcs: 'L1851', acquisition: 'purchase' }] });
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
   await harness.env.sleep(8 * DAY);
   expect((await tasksOf(orderId, 'prior-auth-follow-up')).length).toBeGreaterThanOrEqual(1);
-  await handle.signal(priorAuthDecided, {
+  await command(handle, priorAuthDecided, {
     user: 'rex.reviewer',
     decision: 'affirmed',
     trackingNumber: 'ZZZZ1111YYYY22',
@@ -155,9 +166,9 @@ test.each(['documentation', 'eligibility', 'prior-auth', 'delivery'] as const)(
       items: [{ hcpcs: stage === 'prior-auth' ? 'L1851' : 'E0143', acquisition: 'purchase' }],
       ...(coverageStage ? { memberId: '1EG4TE5MK91' } : {}),
     });
-    if (stage !== 'documentation') await approveAllDocuments(harness.database, handle, orderId);
+    if (stage !== 'documentation') await approveAllDocuments(handle);
     await waitForStatus(handle, (status) => status.stage === stage);
-    await handle.signal(cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
+    await command(handle, cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
     const outcome = await handle.result();
     expect(outcome).toEqual({ orderId, stage: 'cancelled', claims: 0, reason: 'patient declined' });
     const [{ n }] = await harness.database.db.select({ n: count() }).from(claims).where(eq(claims.orderId, orderId));
@@ -165,57 +176,88 @@ test.each(['documentation', 'eligibility', 'prior-auth', 'delivery'] as const)(
   },
 );
 
-test('duplicate and invalid signals change nothing, are recorded, and never fail the workflow', async () => {
+/** The refusal a rejected Update carries (domain/order-commands.ts via the validator). */
+async function refusalOf(sent: Promise<unknown>) {
+  const error = await sent.then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure;
+  expect(cause.type).toBe(COMMAND_REFUSED);
+  return { message: cause.message, ...(cause.details?.[0] as CommandRefusedDetails) };
+}
+
+test('commands that do not apply are refused with their reason, change nothing and never enter history', async () => {
   const { orderId, handle } = await newOrder();
   await waitForStatus(handle, (status) => status.blockedOn === 'documents');
-  await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId: randomUUID(), decision: 'approved' });
-  await handle.signal(documentReceived, { user: 'ivy.intake', documentId: randomUUID(), kind: 'oxygen-test' });
-  await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2030-01-01' });
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn: await harness.today(), serialNumbers: {} });
-  const ignored = await waitForStatus(handle, (status) => status.ignoredSignals.length === 4);
-  expect(ignored.ignoredSignals.map((entry) => entry.signal)).toEqual([
-    'documentReviewed',
-    'documentReceived',
-    'priorAuthDecided',
-    'deliveryConfirmed',
-  ]);
-  expect(ignored).toMatchObject({ stage: 'documentation', delivery: null, priorAuth: { status: 'not-required' } });
-  expect(ignored.documents.every((document) => document.status === 'missing')).toBe(true);
+  expect(await refusalOf(command(handle, documentReviewed, { user: 'rex.reviewer', documentId: randomUUID(), decision: 'approved' }))).toMatchObject({
+    status: 409,
+  });
+  expect(
+    await refusalOf(command(handle, documentReceived, { user: 'ivy.intake', documentId: randomUUID(), kind: 'oxygen-test', reference: 'dms://o2' })),
+  ).toMatchObject({
+    status: 422,
+    field: 'kind',
+    message: expect.stringContaining('it needs: standard-written-order'),
+  });
+  expect(
+    await refusalOf(
+      command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'affirmed', trackingNumber: 'A1B2C3D4E5F6G7', expiresOn: '2030-01-01' }),
+    ),
+  ).toMatchObject({
+    status: 409,
+    message: expect.stringContaining('no prior-authorization request'),
+  });
+  expect(await refusalOf(confirmDelivery(handle, await harness.today()))).toMatchObject({
+    status: 409,
+    message: expect.stringContaining('not waiting for delivery'),
+  });
+  const untouched = await handle.query(orderStatus);
+  expect(untouched).toMatchObject({ stage: 'documentation', delivery: null, priorAuth: { status: 'not-required' } });
+  expect(untouched.documents.every((document) => document.status === 'missing')).toBe(true);
 
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn: await harness.today(3), serialNumbers: {} });
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn: await harness.today(), serialNumbers: { 'not-an-item': ['SN1'] } });
-  const future = await waitForStatus(handle, (status) => status.ignoredSignals.length === 6);
-  expect(future.ignoredSignals.slice(-2).map((entry) => entry.reason)).toEqual([
-    expect.stringContaining('is in the future'),
-    expect.stringContaining('not on the order'),
-  ]);
-  expect(future.delivery).toBeNull();
+  expect(await refusalOf(confirmDelivery(handle, await harness.today(3)))).toMatchObject({
+    status: 422,
+    field: 'deliveredOn',
+    message: 'must not be in the future',
+  });
+  expect(await refusalOf(confirmDelivery(handle, await harness.today(), { 'not-an-item': ['SN1'] }))).toMatchObject({
+    status: 422,
+    field: 'serialNumbers.not-an-item',
+  });
+  expect((await handle.query(orderStatus)).delivery).toBeNull();
 
   const deliveredOn = await harness.today();
-  await reportDelivery(harness.database, orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  const accepted = await confirmDelivery(handle, deliveredOn);
+  expect(accepted.delivery).toEqual({ deliveredOn });
+  expect(await refusalOf(confirmDelivery(handle, deliveredOn))).toMatchObject({
+    status: 409,
+    message: `the order was already delivered on ${deliveredOn}`,
+  });
   const outcome = await handle.result();
   expect(outcome).toMatchObject({ stage: 'closed', claims: 1 });
-  const recorded = await harness.database.db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entityId, orderId), eq(auditEvents.action, 'signal.ignored')));
-  expect(recorded.length).toBeGreaterThanOrEqual(7);
-  expect(JSON.stringify(recorded)).not.toContain('Testcase');
+  // Refused commands left no trace in history: the one delivery confirmation there is the accepted one.
+  const history = await handle.fetchHistory();
+  const updates = (history.events ?? []).filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes);
+  const names = updates.map((event) => event.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name);
+  expect(names.filter((name) => name === 'deliveryConfirmed')).toHaveLength(1);
+  expect(names).not.toContain('priorAuthDecided');
+  const [proof] = await harness.database.db.select().from(deliveries).where(eq(deliveries.orderId, orderId));
+  expect(proof).toMatchObject({ deliveredOn, signedBy: 'Pat Testcase', relationship: 'self', reportedBy: 'dan.delivery' });
+  expect(proof.confirmedAt).not.toBeNull();
 });
 
 test('a worker that dies mid-order and is restarted does not bill or submit a claim twice', async () => {
   await harness.teardown();
   harness = await createOrderHarness({ maxCachedWorkflows: 0 });
   const { orderId, handle } = await newOrder({ items: [{ hcpcs: 'E0601', acquisition: 'rental' }] });
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   const deliveredOn = await harness.today();
-  await reportDelivery(harness.database, orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
   // Kill the worker as soon as the claim row exists (building done, submission under way or next).
   await waitForDatabase(async () => (await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId))).length > 0);
   await harness.stopWorker();

@@ -61,7 +61,7 @@ beforeAll(async () => {
   });
   workflowId = orderWorkflowId(orderId);
   const handle = await harness.startOrder(orderId);
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   history = await handle.fetchHistory();
 });

@@ -7,19 +7,20 @@
  * workflow, activities and database; the affirmation's expiry is capped by the program's
  * validity (orthoses 60 calendar days: CGS "Prior Authorization for DMEPOS").
  */
-import { and, asc, eq } from 'drizzle-orm';
-import { auditEvents, coverages, tasks } from '../../db/schema';
+import { asc, eq } from 'drizzle-orm';
+import { coverages, tasks } from '../../db/schema';
 import { addDays } from '../../domain/calendar';
-import { cancelOrder, coverageUpdated, deliveryConfirmed, documentReviewed, priorAuthDecided } from '../../workflows/definitions';
+import { cancelOrder, coverageUpdated, documentReviewed, priorAuthDecided } from '../../workflows/definitions';
 import {
-  DAY,
   approveAllDocuments,
+  command,
+  confirmDelivery,
   createOrderHarness,
+  DAY,
+  type OrderHarness,
   receiveDocument,
-  reportDelivery,
   seedOrder,
   waitForStatus,
-  type OrderHarness,
 } from '../support/orders';
 
 jest.setTimeout(120_000);
@@ -58,20 +59,29 @@ async function waitForTasks(orderId: string, check: (rows: Awaited<ReturnType<ty
 
 const closedBySystem = (note: string) => ({ status: 'done', doneBy: 'system', note: `Closed by the system: ${note}` });
 
-test('the prior-auth request and its follow-ups are closed once the decision is recorded; the expiry is capped at 60 days', async () => {
+test('the prior-auth request and its follow-ups are closed once the decision is recorded; an expiry past 60 days is refused', async () => {
   const { orderId, handle } = await newOrder({ items: [{ hcpcs: 'L1851', acquisition: 'purchase' }] });
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
   await harness.env.sleep(3 * DAY);
   await waitForTasks(orderId, (rows) => rows.some((row) => row.kind === 'prior-auth-follow-up'));
 
   const decidedOn = await harness.today();
-  // Past the API: the workflow still honours no more than the program allows.
-  await handle.signal(priorAuthDecided, {
+  // Past the API (CLI, Web UI) the same validator refuses more than the program allows: orthoses 60 days (CGS JC "Prior Authorization for DMEPOS").
+  const tooLong = command(handle, priorAuthDecided, {
     user: 'rex.reviewer',
     decision: 'affirmed',
     trackingNumber: 'A1B2C3D4E5F6G7',
     expiresOn: addDays(decidedOn, 90),
+  });
+  await expect(tooLong).rejects.toMatchObject({
+    cause: { type: 'CommandRefused', message: expect.stringContaining(`must be on or before ${addDays(decidedOn, 60)}`) },
+  });
+  await command(handle, priorAuthDecided, {
+    user: 'rex.reviewer',
+    decision: 'affirmed',
+    trackingNumber: 'A1B2C3D4E5F6G7',
+    expiresOn: addDays(decidedOn, 60),
   });
   const affirmed = await waitForStatus(handle, (status) => status.stage === 'delivery');
   expect(affirmed.priorAuth).toMatchObject({ status: 'affirmed', expiresOn: addDays(decidedOn, 60) });
@@ -84,21 +94,15 @@ test('the prior-auth request and its follow-ups are closed once the decision is 
   expect(priorAuthTasks[0]).toEqual({ kind: 'prior-auth-request', ...closedBySystem(note) });
   expect(priorAuthTasks.slice(1).length).toBeGreaterThanOrEqual(1);
   for (const row of priorAuthTasks.slice(1)) expect(row).toEqual({ kind: 'prior-auth-follow-up', ...closedBySystem(note) });
-
-  const [capped] = await harness.database.db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entityId, orderId), eq(auditEvents.action, 'prior-auth.expiry-capped')));
-  expect(capped.detail).toEqual({ requested: addDays(decidedOn, 90), honoured: addDays(decidedOn, 60) });
   await handle.terminate('test done');
 });
 
 test('a non-affirmation closes the first request; the resubmission opens a new one that stays open', async () => {
   const { orderId, handle } = await newOrder({ items: [{ hcpcs: 'L1851', acquisition: 'purchase' }] });
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
   await waitForTasks(orderId, (rows) => rows.some((row) => row.kind === 'prior-auth-request'));
-  await handle.signal(priorAuthDecided, { user: 'rex.reviewer', decision: 'non-affirmed', reason: 'insufficient documentation', next: 'resubmit' });
+  await command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'non-affirmed', reason: 'insufficient documentation', next: 'resubmit' });
   const rows = await waitForTasks(
     orderId,
     (current) => current.filter((row) => row.kind === 'prior-auth-request').length === 2 && current[0].status === 'done',
@@ -114,14 +118,13 @@ test('a non-affirmation closes the first request; the resubmission opens a new o
 
 test('delivery reminders and the escalation are closed once the delivery is confirmed', async () => {
   const { orderId, handle } = await newOrder();
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   await harness.env.sleep(15 * DAY);
   await waitForTasks(orderId, (rows) => rows.some((row) => row.kind === 'delivery-escalation'));
 
   const deliveredOn = await harness.today();
-  await reportDelivery(harness.database, orderId, deliveredOn);
-  await handle.signal(deliveryConfirmed, { user: 'dan.delivery', deliveredOn, serialNumbers: {} });
+  await confirmDelivery(handle, deliveredOn);
   const rows = await waitForTasks(orderId, (current) => current.every((row) => row.status === 'done'));
   const deliveryTasks = rows.filter((row) => row.kind.startsWith('delivery-'));
   expect(deliveryTasks.map((row) => row.kind).sort()).toEqual(['delivery-escalation', ...Array(deliveryTasks.length - 1).fill('delivery-reminder')]);
@@ -133,11 +136,11 @@ test('document chasing is closed once every document is approved; coverage tasks
   // Sandbox trigger: a member id ending in 91 answers the 270 with inactive coverage.
   const { orderId, patientId, handle } = await newOrder({ memberId: '1EG4TE5MK91' });
   await waitForStatus(handle, (status) => status.blockedOn === 'documents');
-  const rejected = await receiveDocument(harness.database, handle, orderId, 'standard-written-order');
-  await handle.signal(documentReviewed, { user: 'rex.reviewer', documentId: rejected, decision: 'rejected', reason: 'unsigned' });
+  const rejected = await receiveDocument(handle, 'standard-written-order');
+  await command(handle, documentReviewed, { user: 'rex.reviewer', documentId: rejected, decision: 'rejected', reason: 'unsigned' });
   await harness.env.sleep(4 * DAY);
   await waitForTasks(orderId, (rows) => rows.some((row) => row.kind === 'document-reminder') && rows.some((row) => row.kind === 'document-rejected'));
-  await approveAllDocuments(harness.database, handle, orderId);
+  await approveAllDocuments(handle);
   const approvedBy = await harness.today();
 
   await waitForStatus(handle, (status) => status.blockedOn === 'coverage');
@@ -147,7 +150,7 @@ test('document chasing is closed once every document is approved; coverage tasks
     .insert(coverages)
     .values({ patientId, payerId: 'medicare-jb', memberId: '1EG4TE5MK73', priority: 'primary', relationship: 'self', createdBy: 'ivy.intake' })
     .returning({ id: coverages.id });
-  await handle.signal(coverageUpdated, { user: 'ivy.intake', coverageId: corrected.id });
+  await command(handle, coverageUpdated, { user: 'ivy.intake', coverageId: corrected.id });
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   const checkedOn = await harness.today();
 
@@ -168,7 +171,7 @@ test('cancelling the order closes what it left open', async () => {
   await waitForStatus(handle, (status) => status.blockedOn === 'documents');
   await harness.env.sleep(4 * DAY);
   await waitForTasks(orderId, (rows) => rows.some((row) => row.kind === 'document-reminder'));
-  await handle.signal(cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
+  await command(handle, cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
   await handle.result();
   const rows = await waitForTasks(orderId, (current) => current.every((row) => row.status === 'done'));
   for (const row of rows) expect(row).toMatchObject(closedBySystem('the order was cancelled'));
