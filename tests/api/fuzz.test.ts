@@ -8,12 +8,13 @@
  * the one error shape `{ error: { code, message, details } }` (DESIGN.md "HTTP API").
  *
  * Temporal is a stand-in port that accepts starts and signals and answers staff
- * commands as if the workflow did not exist (404): what is fuzzed is the API's reading
- * of input, and a valid request that slips through may reach a workflow call.
+ * commands (Updates) in turn as a workflow can: refused 409, refused 422 on a field,
+ * closed, never started. What is fuzzed is the API's reading of input and of those
+ * answers; a valid request that slips through reaches a workflow call.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, type TemporalPort } from '../../api/app';
+import { createApp, type CommandAnswer, type TemporalPort } from '../../api/app';
 import { createLogger } from '../../logger';
 import { apiClient, keyFor, orderBody, patientBody, registerPatient, testKeys } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -400,15 +401,25 @@ interface Sent {
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const refusals = new Set([400, 401, 403, 404, 405, 409, 413, 415, 422]);
 
+/** The answers a workflow gives a command it does not accept, in turn (the same sequence every run). */
+const commandAnswers: CommandAnswer<never>[] = [
+  { outcome: 'refused', status: 409, message: 'not at this stage (stand-in)' },
+  { outcome: 'refused', status: 422, field: 'deliveredOn', message: 'not a date the order allows (stand-in)' },
+  { outcome: 'closed' },
+  { outcome: 'missing' },
+];
+let commandsAnswered = 0;
+const answerCommand = async (): Promise<CommandAnswer<never>> => commandAnswers[commandsAnswered++ % commandAnswers.length];
+
 const acceptingTemporal: TemporalPort = {
   ping: async () => undefined,
   startOrder: async ({ orderId }) => ({ workflowId: `order-${orderId}` }),
   queryOrder: async () => null,
-  updateOrder: async () => ({ outcome: 'missing' }),
-  updateClaim: async () => ({ outcome: 'missing' }),
+  updateOrder: answerCommand,
+  updateClaim: answerCommand,
   signalClaim: async () => 'sent',
   startCreditBalance: async () => undefined,
-  updateCreditBalance: async () => ({ outcome: 'missing' }),
+  updateCreditBalance: answerCommand,
   startRemittance: async () => undefined,
 };
 
