@@ -217,6 +217,18 @@ test('silence on prior auth is followed up every 2 days and escalated on day 14,
   await handle.terminate('test done');
 });
 
+test('nobody confirms the delivery: reminders every 3 days to delivery staff, one escalation to the biller on day 14', async () => {
+  const { handle } = await newOrder();
+  await approveAllDocuments(handle);
+  await waitForStatus(handle, (status) => status.stage === 'delivery');
+  await harness.env.sleep(21 * DAY);
+  const entered = (await stagesRecordedBy(handle)).find((recorded) => recorded.stage === 'delivery')!.at;
+  const opened = (await tasksOpenedBy(handle)).map(({ kind, role, at }) => ({ kind, role, day: daysBetween(entered, at) }));
+  const reminder = (day: number) => ({ kind: 'delivery-reminder', role: 'delivery', day });
+  expect(opened).toEqual([...[3, 6, 9, 12].map(reminder), { kind: 'delivery-escalation', role: 'biller', day: 14 }, ...[17, 20].map(reminder)]);
+  await handle.terminate('test done');
+});
+
 /** What an operator sees of the order in Temporal: its search attributes and the Web UI's current details. */
 async function operatorView(handle: WorkflowHandle, until: (attributes: { stage?: string; followUpAt?: Date }) => boolean) {
   const deadline = Date.now() + 20_000;
