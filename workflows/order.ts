@@ -163,6 +163,8 @@ class OrderCancelled extends Error {}
 const maxIgnoredSignals = 25;
 /** Closing stale tasks added activities to running orders: histories from before it replay without them. */
 const closeStaleTasksPatch = 'close-stale-tasks';
+/** The delivery escalation waited for the next reminder past day 14 (day 15): histories from before it replay that way. */
+const deliveryEscalationOnTimePatch = 'delivery-escalation-on-time';
 const defaultHistoryLimit = 8_000;
 
 const today = () => new Date(Date.now()).toISOString().slice(0, 10);
@@ -572,7 +574,14 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     const recorded = () => state.delivery !== null && state.delivery.proofStored !== false;
     while (!recorded()) {
       const lapsesOn = affirmationLapsesOn();
-      const next = Math.min(toMilliseconds(policy.reminderEvery), lapsesOn ? untilDate(lapsesOn) : Infinity);
+      // Escalate on the policy's day, not at the first reminder after it (orders that waited before the patch replay as they ran).
+      const untilEscalation = Math.max(1, toMilliseconds(policy.escalateAfter) - (Date.now() - started));
+      const escalateOnTime = !escalated && untilEscalation < toMilliseconds(policy.reminderEvery) && patched(deliveryEscalationOnTimePatch);
+      const next = Math.min(
+        toMilliseconds(policy.reminderEvery),
+        escalateOnTime ? untilEscalation : Infinity,
+        lapsesOn ? untilDate(lapsesOn) : Infinity,
+      );
       if (await waitFor(recorded, next, 'delivery')) break;
       if (lapsesOn && !isBefore(today(), lapsesOn)) {
         await askPriorAuthAgain();

@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import { defaultPayloadConverter, type UpdateDefinition } from '@temporalio/common';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createClearinghouse } from '../../activities/clearinghouse';
+import type { TaskInput } from '../../activities/orders';
 import { supplierIdentity } from '../../activities/supplier';
 import { loadConfig } from '../../config';
 import { coverages, orderItems, orders, patients, prescribers } from '../../db/schema';
@@ -304,4 +306,35 @@ export async function approveAllDocuments(handle: WorkflowHandle): Promise<void>
 /** Delivery staff confirm the delivery with its proof, signed by the patient. */
 export function confirmDelivery(handle: WorkflowHandle, deliveredOn: string, serialNumbers: Record<string, string[]> = {}): Promise<OrderStatus> {
   return command(handle, deliveryConfirmed, { user: 'dan.delivery', deliveredOn, signedBy: 'Pat Testcase', relationship: 'self', serialNumbers });
+}
+
+/** What a workflow asked an activity to do, with the workflow clock's time of asking (virtual time on the test server). */
+async function activitiesScheduled<I>(handle: WorkflowHandle, names: readonly string[]): Promise<Array<{ input: I; at: number }>> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).flatMap((event) => {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (!scheduled?.activityType?.name || !names.includes(scheduled.activityType.name)) return [];
+    return [{ input: defaultPayloadConverter.fromPayload<I>(scheduled.input!.payloads![0]), at: tsToMs(event.eventTime) }];
+  });
+}
+
+/**
+ * The staff tasks a workflow opened, in order, with when it opened them. Read from its
+ * history because that time is the workflow clock's: a task row's created_at is the
+ * database's wall clock, which the test server's skipped days never move.
+ */
+export async function tasksOpenedBy(handle: WorkflowHandle): Promise<Array<{ kind: string; role: TaskInput['role']; at: number }>> {
+  const opened = await activitiesScheduled<Pick<TaskInput, 'kind' | 'role'>>(handle, ['createTask', 'openClaimTask']);
+  return opened.map(({ input, at }) => ({ kind: input.kind, role: input.role, at }));
+}
+
+/** The stages the order recorded, in order, with when it entered each (or changed what it waits for). */
+export async function stagesRecordedBy(handle: WorkflowHandle): Promise<Array<{ stage: string; blockedOn: string | null; at: number }>> {
+  const recorded = await activitiesScheduled<{ stage: string; blockedOn: string | null }>(handle, ['recordStage']);
+  return recorded.map(({ input, at }) => ({ stage: input.stage, blockedOn: input.blockedOn, at }));
+}
+
+/** Whole days (to the minute) from one workflow-clock instant to another: follow-ups fall on exact days of the policy. */
+export function daysBetween(from: number, to: number): number {
+  return Math.round((to - from) / 60_000) / 1_440;
 }

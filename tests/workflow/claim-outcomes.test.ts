@@ -5,10 +5,10 @@
  * CO-16 claim corrected and resubmitted; a duplicate payment's credit balance escalated
  * before its 60-day deadline and closed on refund.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, like, sql } from 'drizzle-orm';
 import { createRemittanceActivities, remittanceSignals } from '../../activities/remittances';
 import { sampleFeeSchedule } from '../../activities/clearinghouse/sandbox-payer';
-import { appeals, claimEvents, claimLines, claims, coverages, creditBalances, ledgerEntries, tasks } from '../../db/schema';
+import { appeals, claimEvents, claimLines, claims, coverages, creditBalances, ledgerEntries, sandboxClaims, tasks } from '../../db/schema';
 import { addDays } from '../../domain/calendar';
 import { expectedPayment, lineAllowedAmount } from '../../domain/pricing';
 import type { claimWorkflow } from '../../workflows/claim';
@@ -28,8 +28,10 @@ import {
   confirmDelivery,
   createOrderHarness,
   DAY,
+  daysBetween,
   type OrderHarness,
   seedOrder,
+  tasksOpenedBy,
   waitForStatus,
 } from '../support/orders';
 import { build835 } from '../support/receivables';
@@ -99,6 +101,45 @@ test('a silent claim is asked after on the cadence: a 90-day remittance delay se
   expect(inquiries.every((event) => (event.detail.codes as string[]).includes('P1:20'))).toBe(true);
   expect(claim).toMatchObject({ status: 'paid', resolution: 'patient-billed' });
   expect(await balancesOf(claim.id)).toMatchObject({ payer: 0 });
+  // Acknowledged and pending at the payer is not lost: no acknowledgement-missing or claim-not-found task.
+  expect((await tasksOf(claim.id)).map((task) => task.kind)).toEqual([]);
+});
+
+test('a claim file that never reached the payer: no acknowledgement by day 2 asks the biller to check the clearinghouse; each inquiry the payer answers "no record" (days 32 and 46) asks to resend', async () => {
+  harness = await createOrderHarness({ acknowledgementDelayMs: 90 * DAY, remittanceDelayMs: 90 * DAY });
+  const { orderId, handle } = await deliveredWalker('1EG4TE5MK73');
+  const claim = await eventually(async () => (await claimsOf(orderId)).find((row) => row.submittedAt !== null), 'the claim sent');
+  // The file goes astray: the payer has no trace of it, so no 999/277CA and no 835 will come.
+  const lost = await eventually(async () => {
+    const removed = await harness.database.db
+      .delete(sandboxClaims)
+      .where(like(sandboxClaims.x12, `%CLM*${claim.claimNumber}*%`))
+      .returning();
+    return removed.length > 0 ? removed : undefined;
+  }, 'the payer received the file');
+  expect(lost).toHaveLength(1);
+
+  const claimHandle = harness.env.client.workflow.getHandle<typeof claimWorkflow>(claimWorkflowId(claim.id));
+  const started = (await claimHandle.describe()).startTime.getTime();
+  await harness.env.sleep(started + 47 * DAY - (await harness.env.currentTimeMs()));
+  const opened = (await tasksOpenedBy(claimHandle)).map(({ kind, role, at }) => ({ kind, role, day: daysBetween(started, at) }));
+  expect(opened).toEqual([
+    { kind: 'acknowledgement-missing', role: 'biller', day: 2 },
+    { kind: 'claim-not-found', role: 'biller', day: 32 },
+    { kind: 'claim-not-found', role: 'biller', day: 46 },
+  ]);
+  const rows = await eventually(async () => {
+    const found = await tasksOf(claim.id);
+    return found.length === 3 ? found : undefined;
+  }, 'the three task rows');
+  expect(rows.map((task) => [task.kind, task.role, task.orderId, task.status])).toEqual([
+    ['acknowledgement-missing', 'biller', orderId, 'open'],
+    ['claim-not-found', 'biller', orderId, 'open'],
+    ['claim-not-found', 'biller', orderId, 'open'],
+  ]);
+  expect((await claimHandle.describe()).status.name).toBe('RUNNING');
+  await claimHandle.terminate('test done');
+  await handle.terminate('test done');
 });
 
 test('a CO-50 denial (member id …93) opens a redetermination due in 120 days, reminds at 60, 30 and 14 days before, escalates at 7, and writes off at the deadline', async () => {

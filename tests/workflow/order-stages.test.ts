@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { and, count, eq, like } from 'drizzle-orm';
 import { createActivities } from '../../activities';
+import { addMonths } from '../../domain/calendar';
 import { auditEvents, claimLines, claims, coverages, deliveries, priorAuths, sandboxClaims, tasks } from '../../db/schema';
 import {
   COMMAND_REFUSED,
@@ -14,6 +15,7 @@ import {
   priorAuthDecided,
   type CommandRefusedDetails,
 } from '../../workflows/definitions';
+import { DmeBlockedOn, DmeFollowUpAt, DmeHcpcs, DmePayer, DmeRentalMonth, DmeStage } from '../../workflows/search-attributes';
 import {
   approveAllDocuments,
   command,
@@ -21,8 +23,11 @@ import {
   createOrderHarness,
   DAY,
   type OrderHarness,
+  daysBetween,
   receiveDocument,
   seedOrder,
+  stagesRecordedBy,
+  tasksOpenedBy,
   waitForStatus,
 } from '../support/orders';
 
@@ -42,6 +47,14 @@ async function tasksOf(orderId: string, kind: string) {
     .where(and(eq(tasks.orderId, orderId), eq(tasks.kind, kind)));
 }
 
+/** The tasks the order opened from the first of `kind` on, each with its day counted from that one (virtual time). */
+async function followUpDays(handle: WorkflowHandle, kind: string) {
+  const opened = await tasksOpenedBy(handle);
+  const first = opened.find((task) => task.kind === kind);
+  if (!first) throw new Error(`no ${kind} task in ${JSON.stringify(opened)}`);
+  return opened.slice(opened.indexOf(first)).map((task) => ({ kind: task.kind, role: task.role, day: daysBetween(first.at, task.at) }));
+}
+
 async function newOrder(options: Partial<Parameters<typeof seedOrder>[1]> = {}) {
   const seeded = await seedOrder(harness.database, {
     items: [{ hcpcs: 'E0143', acquisition: 'purchase' }],
@@ -56,7 +69,16 @@ test('missing documents: reminders every 3 days, one escalation at day 14, auto-
   await waitForStatus(handle, (status) => status.blockedOn === 'documents');
   const outcome = await handle.result();
   expect(outcome).toMatchObject({ stage: 'cancelled', reason: expect.stringContaining('documentation window of 60 days closed') });
-  // Days 3, 6, 9, 12, then 17, 20 … 59 after the escalation on day 14.
+  const { startTime, closeTime } = await handle.describe();
+  const opened = (await tasksOpenedBy(handle)).map(({ kind, role, at }) => ({ kind, role, day: daysBetween(startTime.getTime(), at) }));
+  const reminder = (day: number) => ({ kind: 'document-reminder', role: 'intake', day });
+  // Days 3, 6, 9, 12, the escalation on day 14, then 17, 20 … 59: the cadence restarts from the escalation.
+  expect(opened).toEqual([
+    ...[3, 6, 9, 12].map(reminder),
+    { kind: 'document-escalation', role: 'reviewer', day: 14 },
+    ...Array.from({ length: 15 }, (_, index) => reminder(17 + 3 * index)),
+  ]);
+  expect(daysBetween(startTime.getTime(), closeTime!.getTime())).toBe(60);
   expect(await tasksOf(orderId, 'document-reminder')).toHaveLength(4 + 15);
   expect(await tasksOf(orderId, 'document-escalation')).toHaveLength(1);
   const [cancelled] = await harness.database.db
@@ -74,6 +96,7 @@ test('a rejected document is asked for again; the order goes on once a new one i
   const rejected = await waitForStatus(handle, (status) => status.documents[0].status === 'rejected');
   expect(rejected.documents[0].rejectReason).toBe('unsigned');
   await waitForTask(orderId, 'document-rejected');
+  expect((await tasksOpenedBy(handle)).map(({ kind, role }) => ({ kind, role }))).toEqual([{ kind: 'document-rejected', role: 'intake' }]);
   const second = await receiveDocument(handle, 'standard-written-order');
   await command(handle, documentReviewed, { user: 'rex.reviewer', documentId: second, decision: 'approved' });
   await waitForStatus(handle, (status) => status.stage === 'delivery');
@@ -87,9 +110,14 @@ test('inactive coverage blocks the order on coverage until staff correct it; the
   expect(blocked).toMatchObject({ stage: 'eligibility', eligibility: { active: false } });
   await waitForTask(orderId, 'coverage-problem');
 
-  // Two follow-up cadences pass: staff get reminders.
-  await harness.env.sleep(4 * DAY);
-  expect((await tasksOf(orderId, 'coverage-reminder')).length).toBeGreaterThanOrEqual(1);
+  // Two follow-up cadences pass (days 2 and 4), not a third: staff get two reminders.
+  await harness.env.sleep(5 * DAY);
+  expect(await followUpDays(handle, 'coverage-problem')).toEqual([
+    { kind: 'coverage-problem', role: 'intake', day: 0 },
+    { kind: 'coverage-reminder', role: 'intake', day: 2 },
+    { kind: 'coverage-reminder', role: 'intake', day: 4 },
+  ]);
+  expect(await tasksOf(orderId, 'coverage-reminder')).toHaveLength(2);
 
   const [corrected] = await harness.database.db
     .insert(coverages)
@@ -100,12 +128,36 @@ test('inactive coverage blocks the order on coverage until staff correct it; the
   expect(after.eligibility).toMatchObject({ active: true, coversDme: true });
 });
 
+test('coverage never corrected: reminders every 2 days, the escalation on day 7, auto-cancel on day 30', async () => {
+  const { orderId, handle } = await newOrder({ memberId: '1EG4TE5MK91' });
+  await approveAllDocuments(handle);
+  await waitForStatus(handle, (status) => status.blockedOn === 'coverage');
+  expect(await handle.result()).toEqual({ orderId, stage: 'cancelled', claims: 0, reason: 'coverage not corrected within 30 days' });
+  const reminder = (day: number) => ({ kind: 'coverage-reminder', role: 'intake', day });
+  expect(await followUpDays(handle, 'coverage-problem')).toEqual([
+    { kind: 'coverage-problem', role: 'intake', day: 0 },
+    ...[2, 4, 6].map(reminder),
+    { kind: 'coverage-escalation', role: 'reviewer', day: 7 },
+    ...Array.from({ length: 11 }, (_, index) => reminder(9 + 2 * index)),
+  ]);
+  const [problem] = await tasksOf(orderId, 'coverage-problem');
+  const problemAt = (await tasksOpenedBy(handle)).find((task) => task.kind === 'coverage-problem')!.at;
+  expect(daysBetween(problemAt, (await handle.describe()).closeTime!.getTime())).toBe(30);
+  expect(problem).toMatchObject({ role: 'intake', status: 'done', doneBy: 'system' });
+});
+
 test('prior auth non-affirmed, resubmitted, then affirmed: the tracking number goes on the claim', async () => {
   const { orderId, handle } = await newOrder({ items: [{ hcpcs: 'L1851', acquisition: 'purchase', side: 'bilateral' }] });
   await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'prior-auth' && status.priorAuth.status === 'requested');
   await command(handle, priorAuthDecided, { user: 'rex.reviewer', decision: 'non-affirmed', reason: 'insufficient documentation', next: 'resubmit' });
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
+  await waitForDatabase(async () => (await tasksOf(orderId, 'prior-auth-request')).length === 2);
+  expect((await tasksOpenedBy(handle)).map(({ kind, role }) => ({ kind, role }))).toEqual([
+    { kind: 'prior-auth-request', role: 'reviewer' },
+    { kind: 'prior-auth-non-affirmed', role: 'reviewer' },
+    { kind: 'prior-auth-request', role: 'reviewer' },
+  ]);
   await command(handle, priorAuthDecided, {
     user: 'rex.reviewer',
     decision: 'affirmed',
@@ -133,12 +185,19 @@ test('prior auth non-affirmed, resubmitted, then affirmed: the tracking number g
   await handle.terminate('test done');
 });
 
-test('silence on prior auth is followed up after the decision SLA, and an affirmation that lapses before delivery is requested again', async () => {
+test('silence on prior auth is followed up every 2 days and escalated on day 14, and an affirmation that lapses before delivery is requested again', async () => {
   const { orderId, handle } = await newOrder({ items: [{ hcpcs: 'L1851', acquisition: 'purchase' }] });
   await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.priorAuth.status === 'requested');
-  await harness.env.sleep(8 * DAY);
-  expect((await tasksOf(orderId, 'prior-auth-follow-up')).length).toBeGreaterThanOrEqual(1);
+  await harness.env.sleep(15 * DAY);
+  // Days 2, 4 … 12, then the escalation on day 14 goes to the biller; no decision is followed up again on day 16.
+  expect(await followUpDays(handle, 'prior-auth-request')).toEqual([
+    { kind: 'prior-auth-request', role: 'reviewer', day: 0 },
+    ...[2, 4, 6, 8, 10, 12].map((day) => ({ kind: 'prior-auth-follow-up', role: 'reviewer', day })),
+    { kind: 'prior-auth-escalation', role: 'biller', day: 14 },
+  ]);
+  expect(await tasksOf(orderId, 'prior-auth-follow-up')).toHaveLength(6);
+  expect(await tasksOf(orderId, 'prior-auth-escalation')).toHaveLength(1);
   await command(handle, priorAuthDecided, {
     user: 'rex.reviewer',
     decision: 'affirmed',
@@ -155,6 +214,102 @@ test('silence on prior auth is followed up after the decision SLA, and an affirm
     ['expired', 'ZZZZ1111YYYY22'],
     ['requested', null],
   ]);
+  await handle.terminate('test done');
+});
+
+test('nobody confirms the delivery: reminders every 3 days to delivery staff, one escalation to the biller on day 14', async () => {
+  const { handle } = await newOrder();
+  await approveAllDocuments(handle);
+  await waitForStatus(handle, (status) => status.stage === 'delivery');
+  await harness.env.sleep(21 * DAY);
+  const entered = (await stagesRecordedBy(handle)).find((recorded) => recorded.stage === 'delivery')!.at;
+  const opened = (await tasksOpenedBy(handle)).map(({ kind, role, at }) => ({ kind, role, day: daysBetween(entered, at) }));
+  const reminder = (day: number) => ({ kind: 'delivery-reminder', role: 'delivery', day });
+  expect(opened).toEqual([...[3, 6, 9, 12].map(reminder), { kind: 'delivery-escalation', role: 'biller', day: 14 }, ...[17, 20].map(reminder)]);
+  await handle.terminate('test done');
+});
+
+/** What an operator sees of the order in Temporal: its search attributes and the Web UI's current details. */
+async function operatorView(handle: WorkflowHandle, until: (attributes: { stage?: string; followUpAt?: Date }) => boolean) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    // The upsert lands with the workflow task that made it: poll until the server shows it.
+    const { typedSearchAttributes: attributes } = await handle.describe();
+    const view = {
+      stage: attributes.get(DmeStage),
+      blockedOn: attributes.get(DmeBlockedOn),
+      followUpAt: attributes.get(DmeFollowUpAt),
+      payer: attributes.get(DmePayer),
+      hcpcs: attributes.get(DmeHcpcs),
+      rentalMonth: attributes.get(DmeRentalMonth),
+    };
+    if (until(view)) {
+      const { currentDetails } = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+      return { ...view, details: currentDetails.split('\n\n') };
+    }
+    if (Date.now() > deadline) throw new Error(`search attributes never matched: ${JSON.stringify(view)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('operators see the real order in Temporal: stage, blocker, next follow-up, payer, HCPCS and rental month as search attributes, a summary as current details', async () => {
+  const { handle } = await newOrder({ items: [{ hcpcs: 'E0601', acquisition: 'rental' }] });
+  const waiting = await waitForStatus(handle, (status) => status.blockedOn === 'documents');
+  const documentation = await operatorView(handle, (view) => view.stage === 'documentation' && view.followUpAt !== undefined);
+  const startedAt = (await handle.describe()).startTime.getTime();
+  expect(documentation).toEqual({
+    stage: 'documentation',
+    blockedOn: 'documents',
+    followUpAt: new Date(waiting.nextFollowUpAt!),
+    payer: 'medicare-jb',
+    hcpcs: ['E0601'],
+    rentalMonth: undefined,
+    details: [
+      '**Stage:** documentation — waiting for **documents**',
+      `**Next follow-up:** ${waiting.nextFollowUpAt}`,
+      `**Documents:** ${waiting.documents.map((document) => `${document.kind} (missing)`).join(', ')}`,
+    ],
+  });
+  expect(waiting.documents.length).toBeGreaterThan(0);
+  expect(daysBetween(startedAt, documentation.followUpAt!.getTime())).toBe(3);
+
+  await approveAllDocuments(handle);
+  const ready = await waitForStatus(handle, (status) => status.stage === 'delivery' && status.blockedOn === 'delivery');
+  const delivery = await operatorView(handle, (view) => view.stage === 'delivery');
+  const deliveryEntered = (await stagesRecordedBy(handle)).find((recorded) => recorded.stage === 'delivery')!.at;
+  expect(delivery).toEqual({
+    stage: 'delivery',
+    blockedOn: 'delivery',
+    followUpAt: new Date(ready.nextFollowUpAt!),
+    payer: 'medicare-jb',
+    hcpcs: ['E0601'],
+    rentalMonth: undefined,
+    details: ['**Stage:** delivery — waiting for **delivery**', `**Next follow-up:** ${ready.nextFollowUpAt}`],
+  });
+  expect(daysBetween(deliveryEntered, delivery.followUpAt!.getTime())).toBe(3);
+
+  const deliveredOn = await harness.today();
+  await confirmDelivery(handle, deliveredOn);
+  const billing = await waitForStatus(handle, (status) => status.stage === 'rental' && status.nextFollowUpAt !== null);
+  // The rental loop sleeps until month 2's anniversary, at the start of that day (UTC).
+  const anniversary = `${addMonths(deliveredOn, 1)}T00:00:00.000Z`;
+  expect(billing.nextFollowUpAt).toBe(anniversary);
+  const rental = await operatorView(handle, (view) => view.stage === 'rental' && view.followUpAt !== undefined);
+  expect(rental).toEqual({
+    stage: 'rental',
+    blockedOn: undefined,
+    followUpAt: new Date(anniversary),
+    payer: 'medicare-jb',
+    hcpcs: ['E0601'],
+    rentalMonth: 1,
+    details: [
+      '**Stage:** rental',
+      `**Next follow-up:** ${anniversary}`,
+      `**Delivered:** ${deliveredOn}`,
+      '**Claims:** 1 (0 to fix)',
+      '**Rental month:** 1',
+    ],
+  });
   await handle.terminate('test done');
 });
 

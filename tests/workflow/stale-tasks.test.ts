@@ -91,9 +91,11 @@ test('the prior-auth request and its follow-ups are closed once the decision is 
     current.filter((row) => row.kind.startsWith('prior-auth')).every((row) => row.status === 'done'),
   );
   const priorAuthTasks = rows.filter((row) => row.kind.startsWith('prior-auth'));
-  expect(priorAuthTasks[0]).toEqual({ kind: 'prior-auth-request', ...closedBySystem(note) });
-  expect(priorAuthTasks.slice(1).length).toBeGreaterThanOrEqual(1);
-  for (const row of priorAuthTasks.slice(1)) expect(row).toEqual({ kind: 'prior-auth-follow-up', ...closedBySystem(note) });
+  // Three days of silence: the one follow-up of day 2.
+  expect(priorAuthTasks).toEqual([
+    { kind: 'prior-auth-request', ...closedBySystem(note) },
+    { kind: 'prior-auth-follow-up', ...closedBySystem(note) },
+  ]);
   await handle.terminate('test done');
 });
 
@@ -127,7 +129,8 @@ test('delivery reminders and the escalation are closed once the delivery is conf
   await confirmDelivery(handle, deliveredOn);
   const rows = await waitForTasks(orderId, (current) => current.every((row) => row.status === 'done'));
   const deliveryTasks = rows.filter((row) => row.kind.startsWith('delivery-'));
-  expect(deliveryTasks.map((row) => row.kind).sort()).toEqual(['delivery-escalation', ...Array(deliveryTasks.length - 1).fill('delivery-reminder')]);
+  // Fifteen days: reminders on days 3, 6, 9 and 12, the escalation on day 14.
+  expect(deliveryTasks.map((row) => row.kind)).toEqual([...Array(4).fill('delivery-reminder'), 'delivery-escalation']);
   for (const row of deliveryTasks) expect(row).toMatchObject(closedBySystem(`delivery on ${deliveredOn} was confirmed`));
   await handle.terminate('test done');
 });
@@ -155,11 +158,14 @@ test('document chasing is closed once every document is approved; coverage tasks
   const checkedOn = await harness.today();
 
   const rows = await waitForTasks(orderId, (current) => current.every((row) => row.kind.startsWith('delivery-') || row.status === 'done'));
-  for (const row of rows.filter((task) => task.kind.startsWith('document-'))) {
+  const documentTasks = rows.filter((task) => task.kind.startsWith('document-'));
+  expect(documentTasks.map((task) => task.kind)).toEqual(['document-rejected', 'document-reminder']);
+  for (const row of documentTasks) {
     expect(row).toMatchObject(closedBySystem(`every required document was approved by ${approvedBy}`));
   }
   const coverageTasks = rows.filter((task) => task.kind.startsWith('coverage-'));
-  expect(coverageTasks.map((task) => task.kind)).toContain('coverage-problem');
+  // Three days on inactive coverage: the problem and the reminder of day 2.
+  expect(coverageTasks.map((task) => task.kind)).toEqual(['coverage-problem', 'coverage-reminder']);
   for (const row of coverageTasks) {
     expect(row).toMatchObject(closedBySystem(`eligibility checked on ${checkedOn}: the coverage is active and covers DME`));
   }
@@ -174,5 +180,5 @@ test('cancelling the order closes what it left open', async () => {
   await command(handle, cancelOrder, { user: 'ivy.intake', reason: 'patient declined' });
   await handle.result();
   const rows = await waitForTasks(orderId, (current) => current.every((row) => row.status === 'done'));
-  for (const row of rows) expect(row).toMatchObject(closedBySystem('the order was cancelled'));
+  expect(rows).toEqual([{ kind: 'document-reminder', ...closedBySystem('the order was cancelled') }]);
 });
