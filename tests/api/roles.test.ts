@@ -55,6 +55,7 @@ const routeAccess: Record<string, Access> = {
   'GET /tasks': 'any',
   // Sent for a biller's task (a credit balance due, the case of issue 9); every task role × actor role is in tasks.test.ts.
   'POST /tasks/{id}/done': ['biller'],
+  'GET /audit': [], // admin only
 };
 
 const roles: Role[] = ['intake', 'reviewer', 'delivery', 'biller', 'admin'];
