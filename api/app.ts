@@ -13,10 +13,12 @@ import type { ApiKey } from '../config';
 import type { Database } from '../db/client';
 import type { Logger } from '../logger';
 import type { ClaimWorkflowStatus, CommandRefusedDetails, CreditBalanceWorkflowStatus, OrderStatus } from '../workflows/definitions';
+import { auditRequests } from './audit';
 import { authenticate, type AppEnv } from './auth';
 import { ApiError, errorBody } from './errors';
 import { bodyLimits, cleanInput } from './request-limits';
 import { appealRoutes } from './routes/appeals';
+import { auditRoutes } from './routes/audit';
 import { claimRoutes } from './routes/claims';
 import { creditBalanceRoutes } from './routes/credit-balances';
 import { healthRoutes } from './routes/health';
@@ -81,9 +83,11 @@ export function createApp(deps: AppDeps) {
     const started = performance.now();
     await next();
     // Paths carry ids only; bodies and query strings are never logged.
+    const actor = c.get('actor') as { user: string; role: string } | undefined;
     deps.logger.info('request', {
       method: c.req.method,
       path: c.req.routePath,
+      ...(actor ? { user: actor.user, role: actor.role } : {}),
       status: c.res.status,
       ms: Math.round(performance.now() - started),
     });
@@ -102,6 +106,8 @@ export function createApp(deps: AppDeps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
 
+  // Around everything after the public routes: the audit sees the actor authenticate sets and every answer, refusals included.
+  app.use('*', auditRequests(deps));
   app.use('*', authenticate(deps.apiKeys));
   app.use('*', cleanInput());
   app.route('/', payerRoutes(deps));
@@ -114,6 +120,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', creditBalanceRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', taskRoutes(deps));
+  app.route('/', auditRoutes(deps));
 
   app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {

@@ -143,6 +143,12 @@ export const prescribers = pgTable('prescribers', {
 /**
  * Who did what, when. `detail` holds ids, codes and stages — never names, birth
  * dates or member ids (the audit trail is read by people without PHI access too).
+ *
+ * Two kinds of rows: business events the API and activities record with the change
+ * (`order.created`, `task.done`, …), and one row per audited API request, written by the
+ * API's audit middleware (api/audit.ts): every staff command or write and every refused
+ * request, with the role, method, route template, status and error code. Request rows
+ * may have no entity (a refused POST /orders names none).
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -153,11 +159,25 @@ export const auditEvents = pgTable(
       .default(sql`now()`),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
-    entityType: text('entity_type').notNull(),
-    entityId: text('entity_id').notNull(),
+    entityType: text('entity_type'),
+    entityId: text('entity_id'),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    /** Request rows: the key's role, e.g. `biller`. */
+    role: text('role'),
+    /** Request rows: `POST`. */
+    method: text('method'),
+    /** Request rows: the route template as in /openapi.json (`/tasks/{id}/done`); null when no route matched. */
+    route: text('route'),
+    /** Request rows: the HTTP status answered. */
+    status: integer('status'),
+    /** Request rows: `ok`, or the error code answered (`forbidden`, `not_found`, `conflict`, `unprocessable`, …). */
+    outcome: text('outcome'),
   },
-  (table) => [index('audit_events_entity_idx').on(table.entityType, table.entityId)],
+  (table) => [
+    index('audit_events_entity_idx').on(table.entityType, table.entityId),
+    index('audit_events_at_idx').on(table.at),
+    index('audit_events_actor_at_idx').on(table.actor, table.at),
+  ],
 );
 
 // ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { itemChargeProblems } from '../../domain/money';
 import { isIcd10Shape, isValidNpi, normalizeIcd10 } from '../../domain/scrubber';
 import type { OrderItem } from '../../domain/types';
 import { blockers, orderStages, orderWorkflowId } from '../../workflows/definitions';
+import { seesClaimMoney } from '../access';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { contractorProblem } from '../dme-mac';
@@ -294,20 +295,22 @@ const orderView = z
         confirmedAt: z.string().nullable(),
       })
       .nullable(),
-    claims: z.array(
-      z.object({
-        id: z.string(),
-        claimNumber: z.string(),
-        status: z.string(),
-        statusReason: z.string().nullable(),
-        serviceFrom: z.string(),
-        serviceTo: z.string(),
-        rentalMonth: z.number().int().nullable(),
-        totalCharge: z.number().int(),
-        paidAmount: z.number().int(),
-        lines: z.array(claimLineView),
-      }),
-    ),
+    claims: z
+      .array(
+        z.object({
+          id: z.string(),
+          claimNumber: z.string(),
+          status: z.string(),
+          statusReason: z.string().nullable(),
+          serviceFrom: z.string(),
+          serviceTo: z.string(),
+          rentalMonth: z.number().int().nullable(),
+          totalCharge: z.number().int().optional().describe('Cents; billers and admins only'),
+          paidAmount: z.number().int().optional().describe('Cents; billers and admins only'),
+          lines: z.array(claimLineView.partial({ charge: true, paidAmount: true, allowedAmount: true })),
+        }),
+      )
+      .describe('Claim charges, allowed and paid amounts are shown to billers and admins only, as in /claims'),
     workflow: z.object({
       workflowId: z.string(),
       answered: z.boolean().describe('False when the workflow did not answer the status query; `problem` says why'),
@@ -556,6 +559,7 @@ export function orderRoutes(deps: AppDeps) {
     })
     .openapi(getOrder, async (c) => {
       const { id } = c.req.valid('param');
+      const money = seesClaimMoney(c.get('actor').role);
       const [order] = await db.select().from(orders).where(eq(orders.id, id));
       if (!order) throw notFound('Order', id);
 
@@ -635,9 +639,8 @@ export function orderRoutes(deps: AppDeps) {
             serviceFrom: claim.serviceFrom,
             serviceTo: claim.serviceTo,
             rentalMonth: claim.rentalMonth,
-            totalCharge: claim.totalCharge,
-            paidAmount: claim.paidAmount,
-            lines: lines.filter((line) => line.claimId === claim.id).map(claimLineOf),
+            ...(money ? { totalCharge: claim.totalCharge, paidAmount: claim.paidAmount } : {}),
+            lines: lines.filter((line) => line.claimId === claim.id).map((line) => (money ? claimLineOf(line) : withoutMoney(claimLineOf(line)))),
           })),
           workflow: {
             workflowId: order.workflowId,
@@ -667,4 +670,9 @@ export function claimLineOf(line: typeof claimLines.$inferSelect): z.infer<typeo
     paidAmount: line.paidAmount,
     allowedAmount: line.allowedAmount,
   };
+}
+
+/** A claim line as staff outside billing see it: what was billed, not for how much. */
+function withoutMoney({ charge: _charge, paidAmount: _paid, allowedAmount: _allowed, ...line }: z.infer<typeof claimLineView>) {
+  return line;
 }

@@ -5,6 +5,8 @@ import { recordAudit } from '../../db/audit';
 import { coverages, orders, patientAddresses, patients, payers, tasks } from '../../db/schema';
 import { contractorChange, moveRefusal } from '../../domain/jurisdiction';
 import { dmeMacForState } from '../../domain/payer-policy';
+import { roles } from '../../config';
+import { patientParts, patientPartsByRole, type PatientPart } from '../access';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { contractorProblem } from '../dme-mac';
@@ -76,33 +78,39 @@ const patientIdParams = z.object({ id: uuidParam.openapi({ param: { name: 'id', 
 const coverageView = z.object({
   id: z.string(),
   payerId: z.string(),
-  memberId: z.string(),
-  groupNumber: z.string().nullable(),
+  memberId: z.string().optional().describe('With groupNumber: shown to roles that see memberIds'),
+  groupNumber: z.string().nullable().optional(),
   priority: z.string(),
   relationship: z.string(),
   effectiveFrom: z.string().nullable(),
   effectiveTo: z.string().nullable(),
 });
 
+const shownOnlyTo = (part: PatientPart) => `Shown to ${roles.filter((role) => patientPartsByRole[role].includes(part)).join(', ')} (part "${part}")`;
+
 const patientView = z
   .object({
     id: z.string(),
-    firstName: z.string(),
-    middleName: z.string().nullable(),
-    lastName: z.string(),
-    birthDate: z.string(),
-    sex: z.string(),
-    address: z.object({
-      line1: z.string(),
-      line2: z.string().nullable(),
-      city: z.string(),
-      state: z.string(),
-      zip: z.string(),
-    }),
-    phone: z.string().nullable(),
+    shown: z.array(z.enum(patientParts)).describe('The parts of the record the caller’s role sees (README "What each role sees of a patient")'),
+    firstName: z.string().optional().describe(shownOnlyTo('name')),
+    middleName: z.string().nullable().optional(),
+    lastName: z.string().optional(),
+    birthDate: z.string().optional().describe(shownOnlyTo('birthDate')),
+    sex: z.string().optional().describe(shownOnlyTo('sex')),
+    address: z
+      .object({
+        line1: z.string(),
+        line2: z.string().nullable(),
+        city: z.string(),
+        state: z.string(),
+        zip: z.string(),
+      })
+      .optional()
+      .describe(shownOnlyTo('address')),
+    phone: z.string().nullable().optional().describe(shownOnlyTo('phone')),
     /** The Medicare DME MAC of the current permanent address (DOMAIN.md §9). */
-    dmeMacJurisdiction: z.enum(['JA', 'JB', 'JC', 'JD']).nullable(),
-    coverages: z.array(coverageView),
+    dmeMacJurisdiction: z.enum(['JA', 'JB', 'JC', 'JD']).nullable().optional().describe('With the address'),
+    coverages: z.array(coverageView).optional().describe(shownOnlyTo('coverages')),
   })
   .openapi('Patient');
 
@@ -123,7 +131,7 @@ const createPatient = createRoute({
 const getPatient = createRoute({
   method: 'get',
   path: '/patients/{id}',
-  summary: 'A patient with their coverages',
+  summary: 'A patient with their coverages: the parts the caller’s role needs',
   tags: ['patients'],
   security: bearerSecurity,
   request: { params: patientIdParams },
@@ -215,33 +223,41 @@ export function patientRoutes(deps: AppDeps) {
       const [patient] = await db.select().from(patients).where(eq(patients.id, id));
       if (!patient) throw notFound('Patient', id);
       const rows = await db.select().from(coverages).where(eq(coverages.patientId, id)).orderBy(asc(coverages.priority), asc(coverages.createdAt));
+      const shown = patientPartsByRole[c.get('actor').role];
+      const sees = (part: PatientPart) => shown.includes(part);
       return c.json(
         {
           id: patient.id,
-          firstName: patient.firstName,
-          middleName: patient.middleName,
-          lastName: patient.lastName,
-          birthDate: patient.birthDate,
-          sex: patient.sex,
-          address: {
-            line1: patient.addressLine1,
-            line2: patient.addressLine2,
-            city: patient.city,
-            state: patient.state,
-            zip: patient.zip,
-          },
-          phone: patient.phone,
-          dmeMacJurisdiction: dmeMacForState(patient.state) ?? null,
-          coverages: rows.map((coverage) => ({
-            id: coverage.id,
-            payerId: coverage.payerId,
-            memberId: coverage.memberId,
-            groupNumber: coverage.groupNumber,
-            priority: coverage.priority,
-            relationship: coverage.relationship,
-            effectiveFrom: coverage.effectiveFrom,
-            effectiveTo: coverage.effectiveTo,
-          })),
+          shown: [...shown],
+          ...(sees('name') ? { firstName: patient.firstName, middleName: patient.middleName, lastName: patient.lastName } : {}),
+          ...(sees('birthDate') ? { birthDate: patient.birthDate } : {}),
+          ...(sees('sex') ? { sex: patient.sex } : {}),
+          ...(sees('address')
+            ? {
+                address: {
+                  line1: patient.addressLine1,
+                  line2: patient.addressLine2,
+                  city: patient.city,
+                  state: patient.state,
+                  zip: patient.zip,
+                },
+                dmeMacJurisdiction: dmeMacForState(patient.state) ?? null,
+              }
+            : {}),
+          ...(sees('phone') ? { phone: patient.phone } : {}),
+          ...(sees('coverages')
+            ? {
+                coverages: rows.map((coverage) => ({
+                  id: coverage.id,
+                  payerId: coverage.payerId,
+                  ...(sees('memberIds') ? { memberId: coverage.memberId, groupNumber: coverage.groupNumber } : {}),
+                  priority: coverage.priority,
+                  relationship: coverage.relationship,
+                  effectiveFrom: coverage.effectiveFrom,
+                  effectiveTo: coverage.effectiveTo,
+                })),
+              }
+            : {}),
         },
         200,
       );

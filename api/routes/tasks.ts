@@ -3,7 +3,8 @@ import { and, asc, count, eq, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../db/audit';
 import { tasks } from '../../db/schema';
 import type { AppDeps } from '../app';
-import { conflict, notFound } from '../errors';
+import { taskCloseRefusal } from '../access';
+import { ApiError, conflict, notFound } from '../errors';
 import { uuidParam } from '../fields';
 import { bearerSecurity, router } from '../router';
 import { errorResponses, pageSchema, pagingQuery } from '../schemas';
@@ -51,12 +52,13 @@ const completeTask = createRoute({
   method: 'post',
   path: '/tasks/{id}/done',
   summary: 'Mark a task done',
+  description: 'Only staff of the task’s role (or an admin) may: 403 names the task’s role otherwise.',
   tags: ['tasks'],
   security: bearerSecurity,
   request: { params: z.object({ id: uuidParam.openapi({ param: { name: 'id', in: 'path' } }) }) },
   responses: {
     200: { description: 'Done: who and when are recorded', content: { 'application/json': { schema: taskView } } },
-    ...errorResponses(400, 401, 404, 409),
+    ...errorResponses(400, 401, 403, 404, 409),
   },
 });
 
@@ -97,8 +99,13 @@ export function taskRoutes(deps: AppDeps) {
     })
     .openapi(completeTask, async (c) => {
       const { id } = c.req.valid('param');
-      const { user } = c.get('actor');
+      const actor = c.get('actor');
+      const { user } = actor;
       const done = await db.transaction(async (tx) => {
+        const [task] = await tx.select({ role: tasks.role }).from(tasks).where(eq(tasks.id, id));
+        if (!task) throw notFound('Task', id);
+        const refusal = taskCloseRefusal(actor, { id, role: task.role });
+        if (refusal) throw new ApiError(403, 'forbidden', refusal);
         // Only an open task changes: of two people finishing it at once, one wins and the other gets 409.
         const [row] = await tx
           .update(tasks)
@@ -107,7 +114,6 @@ export function taskRoutes(deps: AppDeps) {
           .returning();
         if (!row) {
           const [existing] = await tx.select({ doneBy: tasks.doneBy, doneAt: tasks.doneAt }).from(tasks).where(eq(tasks.id, id));
-          if (!existing) throw notFound('Task', id);
           throw conflict(`Task ${id} was already done by ${existing.doneBy} at ${iso(existing.doneAt)}`);
         }
         await recordAudit(tx, {

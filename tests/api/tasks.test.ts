@@ -1,6 +1,6 @@
 /** The staff work queue: filters, and finishing a task once (who and when recorded, audited). */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { auditEvents, coverages, orders, patients, prescribers, tasks } from '../../db/schema';
 import { buildTestApp, patientBody, prescriber, todayIso, type ApiCall } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -114,22 +114,33 @@ describe('GET /tasks', () => {
 
 describe('POST /tasks/:id/done', () => {
   test('records who finished it and when, audits it, and a second time is a 409', async () => {
-    const response = await call('POST', `/tasks/${ids.reminder}/done`, { role: 'reviewer' });
+    const response = await call('POST', `/tasks/${ids.reminder}/done`, { role: 'intake' });
     expect(response.status).toBe(200);
-    expect(response.json).toMatchObject({ id: ids.reminder, status: 'done', doneBy: 'rex.reviewer', doneAt: expect.any(String) });
+    expect(response.json).toMatchObject({ id: ids.reminder, status: 'done', doneBy: 'ivy.intake', doneAt: expect.any(String) });
     const [row] = await database.db.select().from(tasks).where(eq(tasks.id, ids.reminder));
-    expect(row).toMatchObject({ status: 'done', doneBy: 'rex.reviewer' });
-    const audit = await database.db.select().from(auditEvents).where(eq(auditEvents.entityId, ids.reminder));
+    expect(row).toMatchObject({ status: 'done', doneBy: 'ivy.intake' });
+    const audit = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityId, ids.reminder), eq(auditEvents.action, 'task.done')));
     expect(audit).toEqual([
-      expect.objectContaining({ actor: 'rex.reviewer', action: 'task.done', entityType: 'task', detail: { kind: 'document-reminder', orderId } }),
+      expect.objectContaining({ actor: 'ivy.intake', action: 'task.done', entityType: 'task', detail: { kind: 'document-reminder', orderId } }),
     ]);
     expect(idsOf(await call('GET', '/tasks', { role: 'intake' }))).not.toContain(ids.reminder);
 
-    const again = await call('POST', `/tasks/${ids.reminder}/done`, { role: 'intake' });
+    const again = await call('POST', `/tasks/${ids.reminder}/done`, { role: 'admin' });
     expect(again.status).toBe(409);
-    expect(again.json.error.message).toContain('already done by rex.reviewer');
+    expect(again.json.error.message).toContain('already done by ivy.intake');
     const [unchanged] = await database.db.select().from(tasks).where(eq(tasks.id, ids.reminder));
-    expect(unchanged.doneBy).toBe('rex.reviewer');
+    expect(unchanged.doneBy).toBe('ivy.intake');
+  });
+
+  test('an intake user may not close a biller task: 403 naming the rule, and the task stays open', async () => {
+    const response = await call('POST', `/tasks/${ids.rejection}/done`, { role: 'intake' });
+    expect(response.status).toBe(403);
+    expect(response.json.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('only a biller or an admin may mark it done') });
+    const [row] = await database.db.select().from(tasks).where(eq(tasks.id, ids.rejection));
+    expect(row).toMatchObject({ status: 'open', doneBy: null });
   });
 
   test('two people finishing the same task at once: one succeeds, the other gets 409', async () => {
@@ -138,12 +149,30 @@ describe('POST /tasks/:id/done', () => {
       call('POST', `/tasks/${ids.rejection}/done`, { role: 'admin' }),
     ]);
     expect(results.map((result) => result.status).sort()).toEqual([200, 409]);
-    const audit = await database.db.select().from(auditEvents).where(eq(auditEvents.entityId, ids.rejection));
+    const audit = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityId, ids.rejection), eq(auditEvents.action, 'task.done')));
     expect(audit).toHaveLength(1);
   });
 
   test('404 for an unknown task, 401 without a key', async () => {
     expect((await call('POST', `/tasks/${randomUUID()}/done`, { role: 'biller' })).status).toBe(404);
     expect((await call('POST', `/tasks/${ids.escalation}/done`)).status).toBe(401);
+  });
+});
+
+describe('who may close a task: one of its role or an admin', () => {
+  const staffRoles = ['intake', 'reviewer', 'delivery', 'biller'] as const;
+  const cases = staffRoles.flatMap((taskRole) =>
+    [...staffRoles, 'admin' as const].map((actorRole) => [taskRole, actorRole, actorRole === taskRole || actorRole === 'admin' ? 200 : 403] as const),
+  );
+  test.each(cases)('a %s task closed by %s answers %i', async (taskRole, actorRole, status) => {
+    const id = randomUUID();
+    await database.db.insert(tasks).values({ id, taskKey: `matrix:${id}`, role: taskRole, kind: 'credit-balance-due', title: 'Matrix' });
+    const response = await call('POST', `/tasks/${id}/done`, { role: actorRole });
+    expect(response.status).toBe(status);
+    const [row] = await database.db.select().from(tasks).where(eq(tasks.id, id));
+    expect(row.status).toBe(status === 200 ? 'done' : 'open');
   });
 });
