@@ -9,6 +9,11 @@ const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 
 /** Field names that would carry PHI if a caller slipped; their values are never printed. */
 const phiFieldPattern = /name|birth|dob|member|address|phone|ssn|signed|signer|zip/i;
+/**
+ * Names that match the pattern but name code, not people: an error's class (`errorName`,
+ * which every caller logs instead of the message) and Temporal's `namespace`.
+ */
+const notPhiFieldPattern = /^(namespace|errorName|(error|class|type|activity|workflow|table|column|constraint|field|host)Name)$/i;
 
 export type LogFields = Record<string, unknown>;
 
@@ -41,13 +46,45 @@ export function createLogger(
 function scrub(fields: LogFields): LogFields {
   const safe: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (phiFieldPattern.test(key)) {
+    if (phiFieldPattern.test(key) && !notPhiFieldPattern.test(key)) {
       safe[key] = '[redacted]';
     } else if (value instanceof Error) {
-      safe[key] = { name: value.name, message: value.message };
+      safe[key] = describeError(value);
     } else {
       safe[key] = value;
     }
   }
   return safe;
+}
+
+/**
+ * An error as a log line may show it. Only an ApplicationFailure keeps its message: ours
+ * are PHI-free by construction (activities/failures.ts maps every activity error to one),
+ * while any other error's message may quote a query's parameters or a file's text.
+ */
+function describeError(error: Error): LogFields {
+  const { type, code } = error as { type?: unknown; code?: unknown };
+  if (error.name === 'ApplicationFailure') return { name: error.name, ...(typeof type === 'string' ? { type } : {}), message: error.message };
+  return { name: error.name, ...(typeof code === 'string' ? { code } : {}), message: '[withheld]' };
+}
+
+/** The Temporal SDK's log levels, as its Logger interface names them. */
+type SdkLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/**
+ * Our logger in the shape the Temporal SDK's Runtime wants (`Runtime.install({ logger })`),
+ * so the worker's own lines ("Activity failed" with its error, core's warnings) get the
+ * same redaction as ours. The SDK's INFO is start-up chatter: it prints at our debug.
+ */
+export function sdkLogger(logger: Logger) {
+  const levels: Record<SdkLevel, Level> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'debug', WARN: 'warn', ERROR: 'error' };
+  const log = (level: SdkLevel, message: string, meta?: LogFields) => logger[levels[level] ?? 'info'](message, meta);
+  return {
+    log,
+    trace: (message: string, meta?: LogFields) => log('TRACE', message, meta),
+    debug: (message: string, meta?: LogFields) => log('DEBUG', message, meta),
+    info: (message: string, meta?: LogFields) => log('INFO', message, meta),
+    warn: (message: string, meta?: LogFields) => log('WARN', message, meta),
+    error: (message: string, meta?: LogFields) => log('ERROR', message, meta),
+  };
 }

@@ -5,7 +5,7 @@
  * embedded Temporal dev server.
  */
 import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type RuntimeOptions, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { runWorkflowRelay } from './activities/workflow-starts';
 import { clearinghouseOptions, createClearinghouse } from './activities/clearinghouse';
@@ -13,7 +13,7 @@ import { supplierIdentity } from './activities/supplier';
 import { loadConfig, type Config } from './config';
 import type { Database } from './db/client';
 import { openDatabase } from './db/client';
-import { createLogger, type Logger } from './logger';
+import { createLogger, sdkLogger, type Logger } from './logger';
 import { MAILBOX_WORKFLOW_ID } from './workflows/definitions';
 
 export interface DmeWorkerOptions {
@@ -23,6 +23,19 @@ export interface DmeWorkerOptions {
   activities: ActivityDeps;
   /** Overrides for tests (e.g. a prebuilt bundle or a low cache size). */
   workerOptions?: Partial<WorkerOptions>;
+}
+
+/**
+ * The SDK's runtime logger is ours, and core's own log lines are forwarded to it (not
+ * printed to stderr past it), so every line the worker prints passes our redaction.
+ * Call it before the first Worker or NativeConnection: the runtime is made once.
+ */
+export function installTemporalRuntime(logger: Logger, options: Omit<RuntimeOptions, 'logger' | 'telemetryOptions'> = {}): void {
+  Runtime.install({
+    ...options,
+    logger: sdkLogger(logger.child({ sdk: 'temporal' })),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  });
 }
 
 export async function createDmeWorker(options: DmeWorkerOptions): Promise<Worker> {
@@ -78,6 +91,7 @@ export async function ensureMailboxWorkflow(client: Client, taskQueue: string): 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { process: 'worker' });
+  installTemporalRuntime(logger);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await database.migrate();
   const address = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';

@@ -14,6 +14,7 @@ import type { Clearinghouse } from './clearinghouse/types';
 import { createMailboxActivities } from './mailbox';
 import { createOrderActivities } from './orders';
 import { createCreditBalanceActivities } from './credit-balances';
+import { markingClearinghouseErrors, withPhiFreeFailures } from './failures';
 import { createReceivablesActivities } from './receivables';
 import { createRemittanceWorkflowActivities } from './remittance-workflow';
 import { createRemittanceActivities } from './remittances';
@@ -38,9 +39,17 @@ export interface ActivityDeps {
   signalBatchSize?: number;
 }
 
-export function createActivities(deps: ActivityDeps) {
+/**
+ * Every activity the worker registers, each behind the one failure boundary
+ * (activities/failures.ts): whatever an activity throws reaches Temporal's history and
+ * the worker's log as a PHI-free ApplicationFailure with a code. Here rather than in a
+ * worker interceptor, so every worker built from these activities (worker.ts, the test
+ * harnesses, scripts) gets the boundary without registering anything.
+ */
+export function createActivities(given: ActivityDeps) {
+  const deps = { ...given, clearinghouse: markingClearinghouseErrors(given.clearinghouse) };
   const remittances = createRemittanceActivities(deps);
-  return {
+  return withPhiFreeFailures({
     ...createOrderActivities(deps),
     ...createClaimActivities(deps),
     ...remittances,
@@ -48,5 +57,5 @@ export function createActivities(deps: ActivityDeps) {
     ...createReceivablesActivities(deps),
     ...createCreditBalanceActivities(deps),
     ...createMailboxActivities({ ...deps, remittances }),
-  };
+  });
 }

@@ -37,6 +37,7 @@ import { assignLineControlNumbers, build270, build837P, parse271, type ClaimFili
 import type { BlockedOn, OrderStage } from '../workflows/definitions';
 import type { Clearinghouse } from './clearinghouse/types';
 import { routeToPayer } from './dme-mac';
+import { postgresErrorOf } from './failures';
 import type { SupplierIdentity } from './supplier';
 
 export interface OrderActivityDeps {
@@ -667,7 +668,9 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
           });
         });
       } catch (error) {
-        if ((error as { code?: string }).code === '23505' && String((error as Error).message).includes('claim_lines_item_period_uq')) {
+        // drizzle wraps the Postgres error (DrizzleQueryError, with the query and its parameters): the code and constraint are on its cause.
+        const refused = postgresErrorOf(error);
+        if (refused?.code === '23505' && refused.constraint === 'claim_lines_item_period_uq') {
           return {
             ok: false,
             failures: [

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { resolveApiKeys } from '../api/keys';
 import { startApiServer } from '../api/server';
@@ -17,7 +17,7 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { seedReferenceData } from '../db/seed';
 import { createLogger } from '../logger';
-import { activityDeps, createDmeWorker, ensureMailboxWorkflow, startWorkflowRelay } from '../worker';
+import { activityDeps, createDmeWorker, ensureMailboxWorkflow, installTemporalRuntime, startWorkflowRelay } from '../worker';
 import { registerSearchAttributes } from './search-attributes';
 import { startDevServer, type DevServer } from './temporal-dev-server';
 
@@ -26,9 +26,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { process: 'dev' });
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
-  // We stop the worker ourselves, in order, on SIGINT/SIGTERM; the SDK's INFO chatter
-  // (bundle reports, state changes) would bury the start-up banner.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'INFO' : 'WARN') });
+  // We stop the worker ourselves, in order, on SIGINT/SIGTERM. The SDK logs through ours
+  // (its INFO chatter, bundle reports and state changes, only at LOG_LEVEL=debug).
+  installTemporalRuntime(logger, { shutdownSignals: [] });
 
   const stack: Array<() => Promise<void>> = [];
   let stopping = false;

@@ -3,7 +3,7 @@
  * parsers' messages quote element values, which in a 270, 276 or 837 can be a birth
  * date or a member id; errors leaving an adapter keep the problem's code and segment
  * position only, so nothing of the patient reaches Temporal history or logs. The
- * error stays an X12Error, the failure type operators search for.
+ * error stays an X12Error, which the activities' boundary fails as X12_INVALID.
  */
 import { parseX12, X12Error, type X12Interchange } from '../../domain/x12';
 

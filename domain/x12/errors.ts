@@ -4,8 +4,9 @@
  * the first) so a biller fixes a file in one pass, and each problem names where it
  * is: the segment number (1 = ISA) and id for files, the field path for inputs.
  *
- * `name` is `X12Error`, which Temporal uses as the ApplicationFailure type when an
- * activity throws it, so operators can search for it.
+ * An activity that throws it fails as ApplicationFailure type `X12_INVALID` (non-retryable),
+ * with the issue code and the field paths or segment positions only: issue messages may
+ * quote values, so they stay out of Temporal (activities/failures.ts).
  */
 
 export type X12ErrorCode =
