@@ -34,7 +34,7 @@ import { payerPolicy, type PayerKind, type PayerPolicy } from '../domain/payer-p
 import { scrubClaim, type ScrubFailure } from '../domain/scrubber';
 import type { ClaimLine, DocumentKind, OrderItem } from '../domain/types';
 import { assignLineControlNumbers, build270, build837P, parse271, type ClaimFilingIndicator } from '../domain/x12';
-import type { BlockedOn, OrderStage } from '../workflows/definitions';
+import type { BlockedOn, OrderStage } from '../domain/order-stages';
 import type { Clearinghouse } from './clearinghouse/types';
 import { routeToPayer } from './dme-mac';
 import type { SupplierIdentity } from './supplier';

@@ -25,7 +25,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { clearinghouseInquiry, standardActivity } from './activity-options';
+import { isoIn, nowIso, today, untilDate } from './clock';
 import { createDeadlines } from './deadlines';
+import { orderTaskKey } from './task-keys';
 import type { OrderActivities, OrderContext } from '../activities/orders';
 import { addDays, isBefore } from '../domain/calendar';
 import { type Catalog, catalogFromSnapshot, defaultCatalog } from '../domain/catalog';
@@ -46,6 +48,7 @@ import {
   type CommandRefusal,
   type OrderCommandView,
 } from '../domain/order-commands';
+import { isSettled } from '../domain/claim-statuses';
 import { priorAuthRequired } from '../domain/prior-auth';
 import { dueMonths, nextRentalEvent, recordMonthBilled, startRental, type RentalState } from '../domain/rental';
 import type { ClaimLine, OrderItem } from '../domain/types';
@@ -63,6 +66,7 @@ import {
   orderStages,
   orderStatus,
   priorAuthDecided,
+  refuseIf,
   rentalChanged,
   type BlockedOn,
   type ClaimSettled,
@@ -165,11 +169,6 @@ const maxIgnoredSignals = 25;
 const closeStaleTasksPatch = 'close-stale-tasks';
 const defaultHistoryLimit = 8_000;
 
-const today = () => new Date(Date.now()).toISOString().slice(0, 10);
-const nowIso = () => new Date(Date.now()).toISOString();
-/** Milliseconds from now until the start (UTC) of a calendar date; at least one second. */
-const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
-
 function initialOrderState(orderId: string): OrderState {
   return {
     orderId,
@@ -242,10 +241,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     refusal: (view: OrderCommandView, command: NoInfer<C>) => CommandRefusal | undefined,
     apply: (command: NoInfer<C>) => Promise<void>,
   ) {
-    const check = (received: C) => {
-      const refused = refusal(commandView(state, today()), received);
-      if (refused) throw commandRefused(refused);
-    };
+    const check = (received: C) => refuseIf(refusal(commandView(state, today()), received));
     setHandler(
       update,
       (received) =>
@@ -348,7 +344,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
 
   async function createTask(role: 'intake' | 'reviewer' | 'delivery' | 'biller', kind: string, title: string, claimId?: string) {
     state.taskSequence += 1;
-    const taskKey = `order-${orderId}:${state.taskSequence}:${kind}`;
+    const taskKey = orderTaskKey(orderId, state.taskSequence, kind);
     if (closableTaskKinds.includes(kind)) state.openTasks.push({ taskKey, kind });
     tasksBeingCreated += 1;
     try {
@@ -379,7 +375,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
 
   async function setBlocked(blockedOn: BlockedOn | null, followUpInMs?: number) {
     state.blockedOn = blockedOn;
-    state.followUpAt = followUpInMs === undefined ? null : new Date(Date.now() + followUpInMs).toISOString();
+    state.followUpAt = followUpInMs === undefined ? null : isoIn(followUpInMs);
     const rentalMonth = currentRentalMonth(state);
     upsertSearchAttributes([
       { key: DmeStage, value: state.stage },
@@ -767,7 +763,6 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
   }
 
   const awaitingFix = () => state.claims.some((claim) => claim.status === 'rejected' && !claim.correctedBy);
-  const settled = (status: string) => ['paid', 'partially-paid', 'denied', 'reversed', 'closed'].includes(status);
 
   async function applyRentalChanges() {
     while (state.pendingRentalChanges.length > 0) {
@@ -854,7 +849,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
       await resubmitCorrections();
       // Taken before the awaits below, so a claim settling during them is never folded into it.
       const seen = claimsSignature(state);
-      if (state.claims.every((claim) => settled(claim.status) || (claim.status === 'rejected' && claim.correctedBy))) return;
+      if (state.claims.every((claim) => isSettled(claim.status) || (claim.status === 'rejected' && claim.correctedBy))) return;
       await continueAsNewIfLong();
       await setBlocked(awaitingFix() ? 'claim-fix' : 'remittance');
       await condition(() => state.pendingCorrections.length > 0 || claimsSignature(state) !== seen);
