@@ -14,7 +14,6 @@ import type { Clearinghouse } from './clearinghouse/types';
 import { createMailboxActivities } from './mailbox';
 import { createOrderActivities } from './orders';
 import { createCreditBalanceActivities } from './credit-balances';
-import { createReceivablesActivities } from './receivables';
 import { createRemittanceWorkflowActivities } from './remittance-workflow';
 import { createRemittanceActivities } from './remittances';
 import type { FeeSchedule } from '../domain/pricing';
@@ -45,7 +44,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createClaimActivities(deps),
     ...remittances,
     ...createRemittanceWorkflowActivities(deps),
-    ...createReceivablesActivities(deps),
     ...createCreditBalanceActivities(deps),
     ...createMailboxActivities({ ...deps, remittances }),
   };

@@ -22,7 +22,6 @@ import { createDeadlines } from './deadlines';
 import { claimTaskKey } from './task-keys';
 import type { ClaimActivities } from '../activities/claims';
 import type { OrderActivities } from '../activities/orders';
-import type { ReceivablesActivities } from '../activities/receivables';
 import { addDays } from '../domain/calendar';
 import { appealDecisionRefusal, appealFilingRefusal, type AppealView } from '../domain/claim-commands';
 import { nextAppealLevel, type AppealLevel, type DenialDecision } from '../domain/denials';
@@ -46,7 +45,7 @@ import {
   type RemittancePosted,
 } from './definitions';
 
-const activities = proxyActivities<OrderActivities & ClaimActivities & ReceivablesActivities>(standardActivity);
+const activities = proxyActivities<ClaimActivities & Pick<OrderActivities, 'createTask'>>(standardActivity);
 const inquiries = proxyActivities<Pick<ClaimActivities, 'requestClaimStatus'>>(clearinghouseInquiry);
 
 export interface ClaimWorkflowInput {

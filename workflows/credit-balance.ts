@@ -17,13 +17,13 @@ import { isoIn, nowIso, untilDate } from './clock';
 import { createDeadlines } from './deadlines';
 import { creditBalanceTaskKey } from './task-keys';
 import type { CreditBalanceActivities } from '../activities/credit-balances';
-import type { ReceivablesActivities } from '../activities/receivables';
+import type { ClaimActivities } from '../activities/claims';
 import { addDays } from '../domain/calendar';
 import { creditBalanceResolutionRefusal } from '../domain/claim-commands';
 import { deadlineSteps, followUpPolicy } from '../domain/follow-up';
 import { creditBalanceResolved, creditBalanceStatus, refuseIf, type CreditBalanceResolved, type CreditBalanceWorkflowStatus } from './definitions';
 
-const activities = proxyActivities<CreditBalanceActivities & ReceivablesActivities>(standardActivity);
+const activities = proxyActivities<CreditBalanceActivities & Pick<ClaimActivities, 'openClaimTask'>>(standardActivity);
 
 export interface CreditBalanceWorkflowInput {
   creditBalanceId: string;
