@@ -22,7 +22,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { claimStatuses, type ClaimStatus } from '../domain/claim-statuses';
+import { claimStatuses } from '../domain/claim-statuses';
 import { appealLevels } from '../domain/denials';
 import { blockers, orderStages } from '../domain/order-stages';
 import type { OxygenPrescription } from '../domain/oxygen';
@@ -314,8 +314,6 @@ export const interchangeControlNumbers = pgSequence('interchange_control_number_
   maxValue: 999_999_999,
   cycle: true,
 });
-
-export { claimStatuses, type ClaimStatus };
 
 export { claimResolutions, type ClaimResolution };
 

@@ -15,10 +15,10 @@ import { ApplicationFailure, defineQuery, defineSignal, defineUpdate } from '@te
 import type { AppealLevel } from '../domain/denials';
 import type { CommandRefusal } from '../domain/order-commands';
 import type { ClaimOutcome, ClaimStatus } from '../domain/claim-statuses';
-import { blockers, orderStages, type BlockedOn, type OrderStage } from '../domain/order-stages';
+import { orderStages, type BlockedOn, type OrderStage } from '../domain/order-stages';
 import type { DocumentKind } from '../domain/types';
 
-export { blockers, orderStages, type BlockedOn, type OrderStage };
+export { orderStages, type BlockedOn, type OrderStage };
 
 export const ORDER_TASK_QUEUE = 'dme-orders';
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
