@@ -12,5 +12,8 @@ export const today = () => nowIso().slice(0, 10);
 /** The ISO timestamp `ms` milliseconds from now (a follow-up shown to operators). */
 export const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();
 
+/** Milliseconds from now until an ISO instant; at least one second. */
+export const untilInstant = (at: string) => Math.max(1_000, Date.parse(at) - Date.now());
+
 /** Milliseconds from now until the start (UTC) of a calendar date; at least one second. */
-export const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
+export const untilDate = (date: string) => untilInstant(`${date}T00:00:00Z`);

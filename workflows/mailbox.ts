@@ -19,7 +19,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { MailboxActivities } from '../activities/mailbox';
 import { mailboxCollection } from './activity-options';
-import { nowIso } from './clock';
+import { nowIso, untilInstant } from './clock';
 import { creditBalanceWorkflow } from './credit-balance';
 import { createDeadlines } from './deadlines';
 import { checkMailbox, claimAcknowledged, claimWorkflowId, creditBalanceWorkflowId, remittancePosted, type RemittancePosted } from './definitions';
@@ -77,7 +77,7 @@ export async function clearinghouseMailboxWorkflow(): Promise<void> {
     }
     // Rounds recorded before remittanceWorkflow posted 835s here and told the claims themselves: replay them so.
     if (!patched('remittance-workflow')) await tellAsBefore(result as unknown as RoundBefore);
-    const waitMs = result.nextCheckAt ? Math.max(1_000, Date.parse(result.nextCheckAt) - Date.now()) : idleCheckEvery;
+    const waitMs = result.nextCheckAt ? untilInstant(result.nextCheckAt) : idleCheckEvery;
     let idleMs = idleCheckEvery;
     if (deadlines.keepsTimers()) {
       if (weeklyLookAt <= Date.now()) weeklyLookAt = Date.now() + idleCheckEvery;
