@@ -33,23 +33,29 @@ const noNode = (why) => ({
 
 // workflows/: deterministic code the worker bundles. Only the workflow SDK (and the
 // common SDK types and errors already in use), domain/ and its own files; activities are
-// typed for proxyActivities<typeof …>() through `import type` only.
-const workflowImports = [
-  {
-    patterns: [
-      {
-        regex: '^(?!@temporalio/workflow$|@temporalio/common$|\\./|\\.\\./domain(/|$)|\\.\\./activities/)',
-        message:
-          'workflows/ imports only @temporalio/workflow, domain/ and its own files: no Node modules, db/, api/ or config (DESIGN.md, Rules of the house)',
-      },
-      {
-        regex: '^\\.\\./activities/',
-        allowTypeImports: true,
-        message: 'workflows/ reaches activities through proxyActivities: use `import type` (DESIGN.md, Rules of the house)',
-      },
-    ],
-  },
-];
+// typed for proxyActivities<typeof …>() through `import type` only. `depth` is how far
+// below workflows/ the file sits (the order's stages live in workflows/order/), so `up`
+// reaches the repository root and anything shallower stays inside workflows/.
+const workflowImports = (depth) => {
+  const up = '\\.\\./'.repeat(depth + 1);
+  const inside = depth === 0 ? '\\./' : `(\\./|(\\.\\./){1,${depth}}(?!\\.\\./))`;
+  return [
+    {
+      patterns: [
+        {
+          regex: `^(?!@temporalio/workflow$|@temporalio/common$|${inside}|${up}domain(/|$)|${up}activities/)`,
+          message:
+            'workflows/ imports only @temporalio/workflow, domain/ and its own files: no Node modules, db/, api/ or config (DESIGN.md, Rules of the house)',
+        },
+        {
+          regex: `^${up}activities/`,
+          allowTypeImports: true,
+          message: 'workflows/ reaches activities through proxyActivities: use `import type` (DESIGN.md, Rules of the house)',
+        },
+      ],
+    },
+  ];
+};
 
 // domain/: pure billing knowledge, no I/O and no framework.
 const domainImports = [
@@ -155,7 +161,7 @@ export default defineConfig(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  { files: ['workflows/**/*.ts'], rules: restrictImports(...workflowImports) },
+  ...[0, 1, 2].map((depth) => ({ files: [`workflows/${'*/'.repeat(depth)}*.ts`], rules: restrictImports(...workflowImports(depth)) })),
   { files: ['domain/**/*.ts'], rules: restrictImports(...domainImports) },
   { files: ['db/**/*.ts'], rules: restrictImports(...dbImports) },
   { files: ['api/**/*.ts'], ignores: apiRoutesRunningActivities, rules: restrictImports(...apiImports) },

@@ -15,7 +15,6 @@ import { createMailboxActivities } from './mailbox';
 import { createOrderActivities } from './orders';
 import { createCreditBalanceActivities } from './credit-balances';
 import { markingClearinghouseErrors, withPhiFreeFailures } from './failures';
-import { createReceivablesActivities } from './receivables';
 import { createRemittanceWorkflowActivities } from './remittance-workflow';
 import { createRemittanceActivities } from './remittances';
 import type { FeeSchedule } from '../domain/pricing';
@@ -54,7 +53,6 @@ export function createActivities(given: ActivityDeps) {
     ...createClaimActivities(deps),
     ...remittances,
     ...createRemittanceWorkflowActivities(deps),
-    ...createReceivablesActivities(deps),
     ...createCreditBalanceActivities(deps),
     ...createMailboxActivities({ ...deps, remittances }),
   });

@@ -4,7 +4,7 @@
  * through keys the workflow chooses (document, check, claim and task ids) and unique
  * constraints. Results carry ids, codes and dates only: no PHI enters workflow history.
  */
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import { recordAudit } from '../db/audit';
 import { inquiryControlNumber, nextControlNumber, storeEdiFile } from '../db/edi';
@@ -34,7 +34,7 @@ import { payerPolicy, type PayerKind, type PayerPolicy } from '../domain/payer-p
 import { scrubClaim, type ScrubFailure } from '../domain/scrubber';
 import type { ClaimLine, DocumentKind, OrderItem } from '../domain/types';
 import { assignLineControlNumbers, build270, build837P, parse271, type ClaimFilingIndicator } from '../domain/x12';
-import type { BlockedOn, OrderStage } from '../workflows/definitions';
+import type { BlockedOn, OrderStage } from '../domain/order-stages';
 import type { Clearinghouse } from './clearinghouse/types';
 import { routeToPayer } from './dme-mac';
 import { postgresErrorOf } from './failures';
@@ -685,44 +685,6 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         throw error;
       }
       return { ok: true, claimId: input.claimId, claimNumber, totalCharge: draft.totalCharge, lineCount: lines.length };
-    },
-
-    /**
-     * Sends a built claim. A claim already sent is not sent again; the clearinghouse
-     * also ignores a file whose control number it has seen, which covers a crash
-     * between sending and recording it.
-     */
-    async submitClaim(input: { claimId: string; asOf: string }): Promise<{ submitted: boolean; claimNumber: string }> {
-      const [claim] = await db.select().from(claims).where(eq(claims.id, input.claimId));
-      if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'ClaimUnknown');
-      if (claim.status !== 'built') return { submitted: false, claimNumber: claim.claimNumber };
-      await clearinghouse.submitClaims({ controlNumber: claim.interchangeControlNumber, x12: claim.x12 }, new Date(input.asOf));
-      await storeEdiFile(db, 'outbound', '837', claim.x12);
-      await db.transaction(async (tx) => {
-        await tx
-          .update(claims)
-          .set({ status: 'submitted', submittedAt: new Date(input.asOf), updatedAt: new Date() })
-          .where(and(eq(claims.id, input.claimId), eq(claims.status, 'built')));
-        await recordAudit(tx, {
-          actor: 'system',
-          action: 'claim.submitted',
-          entityType: 'claim',
-          entityId: input.claimId,
-          detail: { claimNumber: claim.claimNumber, controlNumber: claim.interchangeControlNumber },
-        });
-      });
-      return { submitted: true, claimNumber: claim.claimNumber };
-    },
-
-    /** A front-end rejection: the claim was never filed, so its service periods are free for the corrected claim. */
-    async voidRejectedClaim(input: { claimId: string; reason: string }): Promise<void> {
-      await db.transaction(async (tx) => {
-        await tx.update(claimLines).set({ voided: true }).where(eq(claimLines.claimId, input.claimId));
-        await tx
-          .update(claims)
-          .set({ status: 'rejected', statusReason: input.reason, updatedAt: new Date() })
-          .where(and(eq(claims.id, input.claimId), ne(claims.status, 'rejected')));
-      });
     },
 
     /** The lines of a claim, to rebuild a corrected claim from the (corrected) order data. */

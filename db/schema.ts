@@ -22,8 +22,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { claimStatuses } from '../domain/claim-statuses';
 import { appealLevels } from '../domain/denials';
-import { orderStages } from '../domain/order-stages';
+import { blockers, orderStages } from '../domain/order-stages';
 import type { OxygenPrescription } from '../domain/oxygen';
 import { claimResolutions, type ClaimResolution } from '../domain/posting';
 
@@ -209,7 +210,7 @@ export const orders = pgTable(
     workflowId: text('workflow_id').notNull(),
     /** Mirrors of the workflow's stage and blocker for list queries; the workflow is the authority. */
     stage: text('stage', { enum: orderStages }).notNull().default('documentation'),
-    blockedOn: text('blocked_on'),
+    blockedOn: text('blocked_on', { enum: blockers }),
     rentalMonth: integer('rental_month'),
     cancelReason: text('cancel_reason'),
     createdBy: text('created_by').notNull(),
@@ -333,25 +334,6 @@ export const interchangeControlNumbers = pgSequence('interchange_control_number_
   maxValue: 999_999_999,
   cycle: true,
 });
-
-export const claimStatuses = [
-  'built',
-  'submitted',
-  'accepted',
-  'rejected',
-  'paid',
-  'partially-paid',
-  'denied',
-  'reversed',
-  'closed',
-  /** Denied and under reopening or appeal (DOMAIN.md §12). */
-  'appealing',
-  /** Unprocessable or rejected, fixed and sent again as a new claim (that claim's correctsClaimId). */
-  'corrected',
-  /** The open balance was written off with a reason (statusReason). */
-  'written-off',
-] as const;
-export type ClaimStatus = (typeof claimStatuses)[number];
 
 export { claimResolutions, type ClaimResolution };
 

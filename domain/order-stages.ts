@@ -1,7 +1,8 @@
 /**
  * The stages of a DME order, in the order the workflow walks them (DESIGN.md, "The order
- * workflow"). Here rather than in workflows/ because db/ stores the stage as a column enum
- * and db/ does not import workflows/ (DESIGN.md, Rules of the house).
+ * workflow"), and what a stage can wait for. Here rather than in workflows/ because db/
+ * stores both as column enums and db/ does not import workflows/ (DESIGN.md, Rules of the
+ * house).
  */
 export const orderStages = [
   'documentation',
@@ -16,3 +17,7 @@ export const orderStages = [
   'cancelled',
 ] as const;
 export type OrderStage = (typeof orderStages)[number];
+
+/** What a stage can be waiting for (search attribute `DmeBlockedOn`, the orders table's blocked_on). */
+export const blockers = ['documents', 'coverage', 'prior-auth', 'delivery', 'claim-fix', 'remittance'] as const;
+export type BlockedOn = (typeof blockers)[number];

@@ -25,3 +25,23 @@ export const clearinghouseInquiry: ActivityOptions = {
   startToCloseTimeout: inquiryStartToCloseMs,
   heartbeatTimeout: inquiryHeartbeatMs,
 };
+
+/** One collection round of the clearinghouse mailbox: it reads and posts whole files, so five minutes a try. */
+export const mailboxCollection: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
+};
+
+/** Posting a large 835 is one transaction: a try may take minutes; a database outage is waited out, a broken file is not. */
+export const remittancePosting: ActivityOptions = {
+  ...standardActivity,
+  startToCloseTimeout: '10 minutes',
+  retry: { ...standardActivity.retry, maximumAttempts: 20 },
+};
+
+/** Telling claims of a remittance beats after each batch, so a worker lost mid-way is noticed soon and the next try resumes there. */
+export const batchedTelling: ActivityOptions = {
+  ...standardActivity,
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
+};

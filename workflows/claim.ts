@@ -17,15 +17,15 @@
  */
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import { clearinghouseInquiry, standardActivity } from './activity-options';
+import { isoIn, nowIso, untilDate } from './clock';
 import { createDeadlines } from './deadlines';
+import { claimTaskKey } from './task-keys';
 import type { ClaimActivities } from '../activities/claims';
 import type { OrderActivities } from '../activities/orders';
-import type { ReceivablesActivities } from '../activities/receivables';
 import { addDays } from '../domain/calendar';
 import { appealDecisionRefusal, appealFilingRefusal, type AppealView } from '../domain/claim-commands';
 import { nextAppealLevel, type AppealLevel, type DenialDecision } from '../domain/denials';
 import { deadlineSteps, followUpPolicy, toMilliseconds } from '../domain/follow-up';
-import type { CommandRefusal } from '../domain/order-commands';
 import type { ClaimResolution } from '../domain/posting';
 import {
   MAILBOX_WORKFLOW_ID,
@@ -35,8 +35,8 @@ import {
   claimAcknowledged,
   claimSettled,
   claimStatus,
-  commandRefused,
   orderWorkflowId,
+  refuseIf,
   remittancePosted,
   type AppealDecided,
   type ClaimAcknowledged,
@@ -45,7 +45,7 @@ import {
   type RemittancePosted,
 } from './definitions';
 
-const activities = proxyActivities<OrderActivities & ClaimActivities & ReceivablesActivities>(standardActivity);
+const activities = proxyActivities<ClaimActivities & Pick<OrderActivities, 'createTask'>>(standardActivity);
 const inquiries = proxyActivities<Pick<ClaimActivities, 'requestClaimStatus'>>(clearinghouseInquiry);
 
 export interface ClaimWorkflowInput {
@@ -60,10 +60,6 @@ export interface ClaimOutcome {
   statusInquiries: number;
   resolution?: ClaimResolution;
 }
-
-const nowIso = () => new Date(Date.now()).toISOString();
-/** Milliseconds until the start (UTC) of a calendar date; at least one second. */
-const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
 
 const levelNames: Record<AppealLevel, string> = {
   reopening: 'reopening',
@@ -108,9 +104,6 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
   const appealView = (): AppealView | null =>
     appeal ? { appealId: appeal.appealId, level: appeal.level, status: appeal.status, decided: appeal.decided !== undefined } : null;
   // Staff commands are Updates: each handler claims the appeal's new state before its activity, so a second command is refused.
-  const refuseIf = (refusal: CommandRefusal | undefined) => {
-    if (refusal) throw commandRefused(refusal);
-  };
   setHandler(
     appealFiled,
     async (filed) => {
@@ -148,17 +141,17 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
 
   const deadlines = createDeadlines();
   const waitUntil = async (done: () => boolean, ms: number) => {
-    nextFollowUpAt = new Date(Date.now() + ms).toISOString();
+    nextFollowUpAt = isoIn(ms);
     const happened = await deadlines.waitUntil(done, ms);
     nextFollowUpAt = null;
     return happened;
   };
   /** The follow-up tasks claims had before outcomes were worked (kept as they were: running claims replay them). */
   const followUpTask = (kind: string, title: string) =>
-    activities.createTask({ taskKey: `claim-${claimId}:${kind}:${statusInquiries}`, taskId: uuid4(), orderId, claimId, role: 'biller', kind, title });
+    activities.createTask({ taskKey: claimTaskKey(claimId, kind, statusInquiries), taskId: uuid4(), orderId, claimId, role: 'biller', kind, title });
   const task = (kind: string, title: string, options: { key?: string; dueOn?: string; role?: 'biller' | 'reviewer' } = {}) =>
     activities.openClaimTask({
-      taskKey: `claim-${claimId}:${kind}:${options.key ?? statusInquiries}`,
+      taskKey: claimTaskKey(claimId, kind, options.key ?? statusInquiries),
       taskId: uuid4(),
       orderId,
       claimId,

@@ -13,21 +13,17 @@
  */
 import { allHandlersFinished, condition, log, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import { standardActivity } from './activity-options';
+import { isoIn, nowIso, untilDate } from './clock';
 import { createDeadlines } from './deadlines';
+import { creditBalanceTaskKey } from './task-keys';
 import type { CreditBalanceActivities } from '../activities/credit-balances';
-import type { ReceivablesActivities } from '../activities/receivables';
+import type { ClaimActivities } from '../activities/claims';
 import { addDays } from '../domain/calendar';
 import { creditBalanceResolutionRefusal } from '../domain/claim-commands';
 import { deadlineSteps, followUpPolicy } from '../domain/follow-up';
-import {
-  commandRefused,
-  creditBalanceResolved,
-  creditBalanceStatus,
-  type CreditBalanceResolved,
-  type CreditBalanceWorkflowStatus,
-} from './definitions';
+import { creditBalanceResolved, creditBalanceStatus, refuseIf, type CreditBalanceResolved, type CreditBalanceWorkflowStatus } from './definitions';
 
-const activities = proxyActivities<CreditBalanceActivities & ReceivablesActivities>(standardActivity);
+const activities = proxyActivities<CreditBalanceActivities & Pick<ClaimActivities, 'openClaimTask'>>(standardActivity);
 
 export interface CreditBalanceWorkflowInput {
   creditBalanceId: string;
@@ -40,8 +36,6 @@ export interface CreditBalanceOutcome {
   escalated: boolean;
 }
 
-const nowIso = () => new Date(Date.now()).toISOString();
-const untilDate = (date: string) => Math.max(1_000, Date.parse(`${date}T00:00:00Z`) - Date.now());
 const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 export async function creditBalanceWorkflow({ creditBalanceId }: CreditBalanceWorkflowInput): Promise<CreditBalanceOutcome> {
@@ -66,18 +60,12 @@ export async function creditBalanceWorkflow({ creditBalanceId }: CreditBalanceWo
   setHandler(
     creditBalanceResolved,
     async (resolution) => {
-      const refused = refusal(resolution);
-      if (refused) throw commandRefused(refused);
+      refuseIf(refusal(resolution));
       resolved = resolution;
       await condition(() => !open);
       return statusView();
     },
-    {
-      validator: (resolution) => {
-        const refused = refusal(resolution);
-        if (refused) throw commandRefused(refused);
-      },
-    },
+    { validator: (resolution) => refuseIf(refusal(resolution)) },
   );
   setHandler(creditBalanceStatus, statusView);
 
@@ -93,7 +81,7 @@ export async function creditBalanceWorkflow({ creditBalanceId }: CreditBalanceWo
 
   const task = (step: string, title: string, role: 'biller' | 'reviewer' = 'biller') =>
     activities.openClaimTask({
-      taskKey: `credit-balance-${creditBalanceId}:${step}`,
+      taskKey: creditBalanceTaskKey(creditBalanceId, step),
       taskId: uuid4(),
       claimId: facts.claimId,
       orderId: facts.orderId,
@@ -114,7 +102,7 @@ export async function creditBalanceWorkflow({ creditBalanceId }: CreditBalanceWo
   const deadlines = createDeadlines();
   for (const step of steps) {
     const at = addDays(facts.identifiedOn, step.after.days);
-    nextFollowUpAt = new Date(Date.now() + untilDate(at)).toISOString();
+    nextFollowUpAt = isoIn(untilDate(at));
     if (await deadlines.waitUntil(() => resolved !== undefined, untilDate(at))) break;
     // A later posting may have taken the overpayment back (recouped): nothing left to return.
     if ((await activities.loadCreditBalance({ creditBalanceId })).status !== 'open') return finish('recouped');

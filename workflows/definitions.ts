@@ -14,10 +14,11 @@
 import { ApplicationFailure, defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AppealLevel } from '../domain/denials';
 import type { CommandRefusal } from '../domain/order-commands';
-import { orderStages, type OrderStage } from '../domain/order-stages';
+import type { ClaimOutcome, ClaimStatus } from '../domain/claim-statuses';
+import { orderStages, type BlockedOn, type OrderStage } from '../domain/order-stages';
 import type { DocumentKind } from '../domain/types';
 
-export { orderStages, type OrderStage };
+export { orderStages, type BlockedOn, type OrderStage };
 
 export const ORDER_TASK_QUEUE = 'dme-orders';
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
@@ -32,9 +33,6 @@ export const creditBalanceWorkflowId = (creditBalanceId: string) => `credit-bala
 export const remittanceWorkflowId = (payerIdentifier: string, traceNumber: string) =>
   `remittance-${safeIdPart(payerIdentifier)}-${safeIdPart(traceNumber)}`;
 const safeIdPart = (part: string) => part.replace(/[^A-Za-z0-9.]/g, (char) => `~${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
-export const blockers = ['documents', 'coverage', 'prior-auth', 'delivery', 'claim-fix', 'remittance'] as const;
-export type BlockedOn = (typeof blockers)[number];
 
 interface Acting {
   /** The staff user (or system) acting; recorded in the audit trail. */
@@ -118,7 +116,7 @@ export interface ClaimAcknowledged extends Acting {
 /** A claim workflow tells its order it reached an outcome. */
 export interface ClaimSettled {
   claimId: string;
-  outcome: 'rejected' | 'paid' | 'partially-paid' | 'denied' | 'reversed' | 'closed';
+  outcome: ClaimOutcome;
   reason?: string;
 }
 
@@ -182,7 +180,7 @@ export interface ClaimSummary {
   serviceFrom: string;
   serviceTo: string;
   rentalMonth?: number;
-  status: string;
+  status: ClaimStatus;
 }
 
 /** An accepted rental change the rental loop could not apply after all (the order changed in between), kept so operators see why it did nothing. */
@@ -235,6 +233,11 @@ export interface CommandRefusedDetails {
 export function commandRefused(refusal: CommandRefusal): ApplicationFailure {
   const details: CommandRefusedDetails = { status: refusal.status, ...(refusal.field ? { field: refusal.field } : {}) };
   return ApplicationFailure.create({ type: COMMAND_REFUSED, message: refusal.message, details: [details], nonRetryable: true });
+}
+
+/** A validator's (and a handler's re-check's) one line: a refusal is thrown, nothing else happens. */
+export function refuseIf(refusal: CommandRefusal | undefined): void {
+  if (refusal) throw commandRefused(refusal);
 }
 
 export interface ClaimWorkflowStatus {

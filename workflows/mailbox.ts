@@ -18,14 +18,13 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { MailboxActivities } from '../activities/mailbox';
+import { mailboxCollection } from './activity-options';
+import { nowIso, untilInstant } from './clock';
 import { creditBalanceWorkflow } from './credit-balance';
 import { createDeadlines } from './deadlines';
 import { checkMailbox, claimAcknowledged, claimWorkflowId, creditBalanceWorkflowId, remittancePosted, type RemittancePosted } from './definitions';
 
-const { collectMailbox } = proxyActivities<MailboxActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
-});
+const { collectMailbox } = proxyActivities<MailboxActivities>(mailboxCollection);
 
 /**
  * Nothing pending: a sent claim wakes the mailbox by signal; look at least once a week anyway
@@ -70,7 +69,7 @@ export async function clearinghouseMailboxWorkflow(): Promise<void> {
 
   for (let round = 0; round < roundsPerRun; round++) {
     woken = false;
-    const result = await collectMailbox({ asOf: new Date(Date.now()).toISOString() });
+    const result = await collectMailbox({ asOf: nowIso() });
     for (const ack of result.acknowledgements) {
       await getExternalWorkflowHandle(claimWorkflowId(ack.claimId))
         .signal(claimAcknowledged, ack)
@@ -78,7 +77,7 @@ export async function clearinghouseMailboxWorkflow(): Promise<void> {
     }
     // Rounds recorded before remittanceWorkflow posted 835s here and told the claims themselves: replay them so.
     if (!patched('remittance-workflow')) await tellAsBefore(result as unknown as RoundBefore);
-    const waitMs = result.nextCheckAt ? Math.max(1_000, Date.parse(result.nextCheckAt) - Date.now()) : idleCheckEvery;
+    const waitMs = result.nextCheckAt ? untilInstant(result.nextCheckAt) : idleCheckEvery;
     let idleMs = idleCheckEvery;
     if (deadlines.keepsTimers()) {
       if (weeklyLookAt <= Date.now()) weeklyLookAt = Date.now() + idleCheckEvery;

@@ -12,7 +12,8 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { RemittanceActivities } from '../activities/remittances';
 import type { RemittanceWorkflowActivities } from '../activities/remittance-workflow';
-import { standardActivity } from './activity-options';
+import { batchedTelling, remittancePosting, standardActivity } from './activity-options';
+import { nowIso } from './clock';
 
 export interface RemittanceWorkflowInput {
   remittanceId: string;
@@ -28,24 +29,14 @@ export interface RemittanceOutcome {
   signals: { sent: number; notRunning: number };
 }
 
-/** Posting a large file is one transaction: a try may take minutes; a database outage is waited out, a broken file is not. */
-const { postStoredRemittance } = proxyActivities<RemittanceActivities>({
-  ...standardActivity,
-  startToCloseTimeout: '10 minutes',
-  retry: { ...standardActivity.retry, maximumAttempts: 20 },
-});
-/** Telling claims beats after each batch, so a worker lost mid-way is noticed soon and the next try resumes there. */
-const { tellClaimsOfRemittance, startRemittanceCreditBalances } = proxyActivities<RemittanceWorkflowActivities>({
-  ...standardActivity,
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
-});
+const { postStoredRemittance } = proxyActivities<RemittanceActivities>(remittancePosting);
+const { tellClaimsOfRemittance, startRemittanceCreditBalances } = proxyActivities<RemittanceWorkflowActivities>(batchedTelling);
 const { finishRemittance } = proxyActivities<RemittanceWorkflowActivities>(standardActivity);
 
 export async function remittanceWorkflow({ remittanceId }: RemittanceWorkflowInput): Promise<RemittanceOutcome> {
   let posted: Awaited<ReturnType<typeof postStoredRemittance>>;
   try {
-    posted = await postStoredRemittance({ remittanceId, asOf: new Date(Date.now()).toISOString() });
+    posted = await postStoredRemittance({ remittanceId, asOf: nowIso() });
   } catch (error) {
     const cause = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause.type : undefined;
     await finishRemittance({ remittanceId, outcome: 'failed', failure: cause ?? 'PostingFailed' });

@@ -1,17 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import {
-  adjustments,
-  appeals,
-  claimEvents,
-  claimLines,
-  claimPayments,
-  claimResolutions,
-  claims,
-  claimStatuses,
-  linePayments,
-  remittances,
-} from '../../db/schema';
+import { adjustments, appeals, claimEvents, claimLines, claimPayments, claimResolutions, claims, linePayments, remittances } from '../../db/schema';
+import { claimStatuses } from '../../domain/claim-statuses';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
 import { notFound } from '../errors';

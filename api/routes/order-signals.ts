@@ -12,6 +12,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
 import { coverages, documents, orderItems, orders, patients, payers } from '../../db/schema';
 import { documentLabels } from '../../domain/documentation';
+import { blockers, orderStages } from '../../domain/order-stages';
 import type { DocumentKind } from '../../domain/types';
 import {
   cancelOrder,
@@ -44,7 +45,7 @@ const accepted = z
     command: z.string().describe('The Update the order workflow accepted'),
     documentId: z.string().uuid().optional(),
     status: z
-      .object({ stage: z.string(), blockedOn: z.string().nullable() })
+      .object({ stage: z.enum(orderStages), blockedOn: z.enum(blockers).nullable() })
       .passthrough()
       .describe("The order's status once the command was applied (as GET /orders/{id} shows it)"),
   })

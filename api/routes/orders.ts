@@ -9,7 +9,8 @@ import { groupIIConditions, groupIIIConditions, oxygenOrderProblems } from '../.
 import { itemChargeProblems } from '../../domain/money';
 import { isIcd10Shape, isValidNpi, normalizeIcd10 } from '../../domain/scrubber';
 import type { OrderItem } from '../../domain/types';
-import { blockers, orderStages, orderWorkflowId } from '../../workflows/definitions';
+import { blockers, orderStages } from '../../domain/order-stages';
+import { orderWorkflowId } from '../../workflows/definitions';
 import { seesClaimMoney } from '../access';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
@@ -174,7 +175,7 @@ const orderSummary = z
     payerId: z.string(),
     orderDate: z.string(),
     stage: z.enum(orderStages),
-    blockedOn: z.string().nullable(),
+    blockedOn: z.enum(blockers).nullable(),
     rentalMonth: z.number().int().nullable(),
     hcpcs: z.array(z.string()),
     createdAt: z.string(),
@@ -256,7 +257,7 @@ const orderView = z
     oxygen: oxygenSchema.nullable(),
     workflowId: z.string(),
     stage: z.enum(orderStages).describe('As last recorded by the workflow; `workflow.status` is the live view'),
-    blockedOn: z.string().nullable(),
+    blockedOn: z.enum(blockers).nullable(),
     rentalMonth: z.number().int().nullable(),
     cancelReason: z.string().nullable(),
     createdBy: z.string(),

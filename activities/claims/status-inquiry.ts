@@ -1,22 +1,14 @@
 /**
- * Claim follow-up activities: asking the payer where a silent claim is (276 → 277).
+ * Asking the payer where a silent claim is (276 → 277).
  */
 import { eq } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
-import { recordAudit } from '../db/audit';
-import type { Db } from '../db/client';
-import { inquiryControlNumber, storeEdiFile } from '../db/edi';
-import { claimEvents, claims, coverages, orders, patients, payers } from '../db/schema';
-import { build276, parse277, type ClaimStatusOutcome } from '../domain/x12';
-import { currentInquiryWait } from './clearinghouse/inquiry-wait';
-import type { Clearinghouse } from './clearinghouse/types';
-import type { SupplierIdentity } from './supplier';
-
-export interface ClaimActivityDeps {
-  db: Db;
-  clearinghouse: Clearinghouse;
-  supplier: SupplierIdentity;
-}
+import { recordAudit } from '../../db/audit';
+import { inquiryControlNumber, storeEdiFile } from '../../db/edi';
+import { claimEvents, claims, coverages, orders, patients, payers } from '../../db/schema';
+import { build276, parse277, type ClaimStatusOutcome } from '../../domain/x12';
+import { currentInquiryWait } from '../clearinghouse/inquiry-wait';
+import type { ClaimActivityDeps } from './index';
 
 export interface ClaimStatusAnswer {
   outcome: ClaimStatusOutcome;
@@ -25,7 +17,7 @@ export interface ClaimStatusAnswer {
   reason?: string;
 }
 
-export function createClaimActivities({ db, clearinghouse, supplier }: ClaimActivityDeps) {
+export function createClaimStatusActivities({ db, clearinghouse, supplier }: ClaimActivityDeps) {
   return {
     async requestClaimStatus(input: { claimId: string; asOf: string }): Promise<ClaimStatusAnswer> {
       const [row] = await db
@@ -94,5 +86,3 @@ export function createClaimActivities({ db, clearinghouse, supplier }: ClaimActi
     },
   };
 }
-
-export type ClaimActivities = ReturnType<typeof createClaimActivities>;

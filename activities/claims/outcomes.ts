@@ -7,13 +7,13 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, ne } from 'drizzle-orm';
-import { recordAudit } from '../db/audit';
-import type { Db } from '../db/client';
-import { adjustments, appeals, claimPayments, claims, ledgerEntries, linePayments, remittances, tasks, type ClaimResolution } from '../db/schema';
-import { denialDecisions, type AppealLevel, type DenialDecision } from '../domain/denials';
-import { splitClaimPayment } from '../domain/posting';
-import type { Adjustment } from '../domain/x12';
-import { balancesOf } from './credit-balances';
+import { recordAudit } from '../../db/audit';
+import type { Db } from '../../db/client';
+import { adjustments, appeals, claimPayments, claims, ledgerEntries, linePayments, remittances, tasks, type ClaimResolution } from '../../db/schema';
+import { denialDecisions, type AppealLevel, type DenialDecision } from '../../domain/denials';
+import { splitClaimPayment } from '../../domain/posting';
+import type { Adjustment } from '../../domain/x12';
+import { balancesOf } from '../credit-balances';
 
 export interface ClaimReview {
   /** The latest CLP's outcome: a lone reversal leaves the claim 'reversed'. */
@@ -40,7 +40,7 @@ export interface ClaimTaskInput {
 
 const dateOf = (at: string | Date) => (typeof at === 'string' ? at : at.toISOString()).slice(0, 10);
 
-export function createReceivablesActivities({ db }: { db: Db }) {
+export function createClaimOutcomeActivities({ db }: { db: Db }) {
   async function claimRow(claimId: string) {
     const [claim] = await db.select().from(claims).where(eq(claims.id, claimId));
     if (!claim) throw ApplicationFailure.nonRetryable(`claim ${claimId} does not exist`, 'ClaimUnknown');
@@ -343,5 +343,3 @@ export function createReceivablesActivities({ db }: { db: Db }) {
     },
   };
 }
-
-export type ReceivablesActivities = ReturnType<typeof createReceivablesActivities>;

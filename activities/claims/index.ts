@@ -1,0 +1,27 @@
+/**
+ * The claim capability's activities, together: sending a claim, asking the payer where a
+ * silent one is, and working the payer's decision (denials, appeals, write-offs) to the
+ * claim's final state. claimWorkflow runs them; the order only prepares the claim.
+ */
+import type { Db } from '../../db/client';
+import type { Clearinghouse } from '../clearinghouse/types';
+import type { SupplierIdentity } from '../supplier';
+import { createClaimOutcomeActivities } from './outcomes';
+import { createClaimStatusActivities } from './status-inquiry';
+import { createClaimSubmissionActivities } from './submission';
+
+export interface ClaimActivityDeps {
+  db: Db;
+  clearinghouse: Clearinghouse;
+  supplier: SupplierIdentity;
+}
+
+export function createClaimActivities(deps: ClaimActivityDeps) {
+  return {
+    ...createClaimSubmissionActivities(deps),
+    ...createClaimStatusActivities(deps),
+    ...createClaimOutcomeActivities(deps),
+  };
+}
+
+export type ClaimActivities = ReturnType<typeof createClaimActivities>;

@@ -1,0 +1,52 @@
+/**
+ * Sending a built claim to the clearinghouse, and voiding one rejected at the front end
+ * so its service periods are free for the corrected claim.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { and, eq, ne } from 'drizzle-orm';
+import { recordAudit } from '../../db/audit';
+import { storeEdiFile } from '../../db/edi';
+import { claimLines, claims } from '../../db/schema';
+import type { ClaimActivityDeps } from './index';
+
+export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActivityDeps) {
+  return {
+    /**
+     * Sends a built claim. A claim already sent is not sent again; the clearinghouse
+     * also ignores a file whose control number it has seen, which covers a crash
+     * between sending and recording it.
+     */
+    async submitClaim(input: { claimId: string; asOf: string }): Promise<{ submitted: boolean; claimNumber: string }> {
+      const [claim] = await db.select().from(claims).where(eq(claims.id, input.claimId));
+      if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'ClaimUnknown');
+      if (claim.status !== 'built') return { submitted: false, claimNumber: claim.claimNumber };
+      await clearinghouse.submitClaims({ controlNumber: claim.interchangeControlNumber, x12: claim.x12 }, new Date(input.asOf));
+      await storeEdiFile(db, 'outbound', '837', claim.x12);
+      await db.transaction(async (tx) => {
+        await tx
+          .update(claims)
+          .set({ status: 'submitted', submittedAt: new Date(input.asOf), updatedAt: new Date() })
+          .where(and(eq(claims.id, input.claimId), eq(claims.status, 'built')));
+        await recordAudit(tx, {
+          actor: 'system',
+          action: 'claim.submitted',
+          entityType: 'claim',
+          entityId: input.claimId,
+          detail: { claimNumber: claim.claimNumber, controlNumber: claim.interchangeControlNumber },
+        });
+      });
+      return { submitted: true, claimNumber: claim.claimNumber };
+    },
+
+    /** A front-end rejection: the claim was never filed, so its service periods are free for the corrected claim. */
+    async voidRejectedClaim(input: { claimId: string; reason: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(claimLines).set({ voided: true }).where(eq(claimLines.claimId, input.claimId));
+        await tx
+          .update(claims)
+          .set({ status: 'rejected', statusReason: input.reason, updatedAt: new Date() })
+          .where(and(eq(claims.id, input.claimId), ne(claims.status, 'rejected')));
+      });
+    },
+  };
+}
