@@ -48,8 +48,12 @@ async function orderToSubmittedClaim(items: object[], diagnoses: string[]) {
   const order = await waitForOrder(
     call,
     orderId,
-    (o) => o.claims.length > 0 && o.workflow.status.claims.some((claim: { status: string }) => claim.status === 'submitted'),
-    'first claim submitted',
+    // The claim reports 'submitted' while the order is still recording the end of its submission stage: wait for both.
+    (o) =>
+      o.claims.length > 0 &&
+      o.workflow.status.claims.some((claim: { status: string }) => claim.status === 'submitted') &&
+      o.workflow.status.stage !== 'submission',
+    'first claim submitted and the order past submission',
     60_000,
   );
   return { orderId, order };
