@@ -133,6 +133,13 @@ const environmentSchema = z.object({
     .min(1, 'must be a whole number from 1 to 1000')
     .max(1000, 'must be a whole number from 1 to 1000')
     .default(100),
+  /** Stuck work: failed attempts after which an activity shows as its order's system-error blocker with a biller task. */
+  ACTIVITY_ATTEMPTS_BEFORE_BLOCKED: z.coerce
+    .number({ error: 'must be a whole number from 1 to 100' })
+    .int('must be a whole number from 1 to 100')
+    .min(1, 'must be a whole number from 1 to 100')
+    .max(100, 'must be a whole number from 1 to 100')
+    .default(5),
   API_KEYS: optionalText.pipe(
     z
       .string()

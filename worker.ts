@@ -61,6 +61,7 @@ export function activityDeps(config: Config, database: Database, logger: Logger,
     underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS,
     temporal,
     signalBatchSize: config.REMITTANCE_SIGNAL_BATCH,
+    attemptsBeforeBlocked: config.ACTIVITY_ATTEMPTS_BEFORE_BLOCKED,
   };
 }
 

@@ -18,23 +18,25 @@ import { X12Error } from '../domain/x12';
 import type { Clearinghouse } from './clearinghouse/types';
 
 /** The failure types operators search for, besides the business ones our activities throw. */
-export type FailureCode =
-  | 'DB_UNIQUE_VIOLATION'
-  | 'DB_FOREIGN_KEY_VIOLATION'
-  | 'DB_CHECK_VIOLATION'
-  | 'DB_NOT_NULL_VIOLATION'
-  | 'DB_CONSTRAINT_VIOLATION'
-  | 'DB_NUMERIC_OUT_OF_RANGE'
-  | 'DB_INVALID_DATA'
-  | 'DB_CONFLICT'
-  | 'DB_UNAVAILABLE'
-  | 'DB_QUERY_REJECTED'
-  | 'DB_ERROR'
-  | 'X12_INVALID'
-  | 'CLEARINGHOUSE_UNREACHABLE'
-  | 'CLEARINGHOUSE_FAILED'
-  | 'UNREACHABLE'
-  | 'INTERNAL';
+export const failureCodes = [
+  'DB_UNIQUE_VIOLATION',
+  'DB_FOREIGN_KEY_VIOLATION',
+  'DB_CHECK_VIOLATION',
+  'DB_NOT_NULL_VIOLATION',
+  'DB_CONSTRAINT_VIOLATION',
+  'DB_NUMERIC_OUT_OF_RANGE',
+  'DB_INVALID_DATA',
+  'DB_CONFLICT',
+  'DB_UNAVAILABLE',
+  'DB_QUERY_REJECTED',
+  'DB_ERROR',
+  'X12_INVALID',
+  'CLEARINGHOUSE_UNREACHABLE',
+  'CLEARINGHOUSE_FAILED',
+  'UNREACHABLE',
+  'INTERNAL',
+] as const;
+export type FailureCode = (typeof failureCodes)[number];
 
 /** What a failure's details hold: the same PHI-free facts as its message, for tools. */
 export interface FailureFacts {

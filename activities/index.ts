@@ -15,6 +15,7 @@ import { createMailboxActivities } from './mailbox';
 import { createOrderActivities } from './orders';
 import { createCreditBalanceActivities } from './credit-balances';
 import { markingClearinghouseErrors, withPhiFreeFailures } from './failures';
+import { withStuckWorkReporting } from './stuck-work';
 import { createRemittanceWorkflowActivities } from './remittance-workflow';
 import { createRemittanceActivities } from './remittances';
 import type { FeeSchedule } from '../domain/pricing';
@@ -36,6 +37,8 @@ export interface ActivityDeps {
   temporal?: Client;
   /** Claims a remittance's workflow tells per step (REMITTANCE_SIGNAL_BATCH, default 100). */
   signalBatchSize?: number;
+  /** Failed attempts after which an activity shows as the order's system error (ACTIVITY_ATTEMPTS_BEFORE_BLOCKED, default 5). */
+  attemptsBeforeBlocked?: number;
 }
 
 /**
@@ -48,12 +51,15 @@ export interface ActivityDeps {
 export function createActivities(given: ActivityDeps) {
   const deps = { ...given, clearinghouse: markingClearinghouseErrors(given.clearinghouse) };
   const remittances = createRemittanceActivities(deps);
-  return withPhiFreeFailures({
-    ...createOrderActivities(deps),
-    ...createClaimActivities(deps),
-    ...remittances,
-    ...createRemittanceWorkflowActivities(deps),
-    ...createCreditBalanceActivities(deps),
-    ...createMailboxActivities({ ...deps, remittances }),
-  });
+  return withStuckWorkReporting(
+    withPhiFreeFailures({
+      ...createOrderActivities(deps),
+      ...createClaimActivities(deps),
+      ...remittances,
+      ...createRemittanceWorkflowActivities(deps),
+      ...createCreditBalanceActivities(deps),
+      ...createMailboxActivities({ ...deps, remittances }),
+    }),
+    deps,
+  );
 }

@@ -19,5 +19,6 @@ export const orderStages = [
 export type OrderStage = (typeof orderStages)[number];
 
 /** What a stage can be waiting for (search attribute `DmeBlockedOn`, the orders table's blocked_on). */
-export const blockers = ['documents', 'coverage', 'prior-auth', 'delivery', 'claim-fix', 'remittance'] as const;
+/** 'system-error' is shown, never waited on: an activity that keeps failing (activities/stuck-work.ts) overlays the stage's own blocker. */
+export const blockers = ['documents', 'coverage', 'prior-auth', 'delivery', 'claim-fix', 'remittance', 'system-error'] as const;
 export type BlockedOn = (typeof blockers)[number];

@@ -160,6 +160,22 @@ export const remittancePosted = defineSignal<[RemittancePosted]>('remittancePost
 export const claimAcknowledged = defineSignal<[ClaimAcknowledged]>('claimAcknowledged');
 /** Sent by a claimWorkflow to its order workflow. */
 export const claimSettled = defineSignal<[ClaimSettled]>('claimSettled');
+/**
+ * Sent to an order workflow by the worker's stuck-work boundary (activities/stuck-work.ts):
+ * one of its activities, or one of its claims', keeps failing (`raised`), or has recovered.
+ * Codes and ids only.
+ */
+export interface SystemErrorChanged {
+  /** The biller task opened for it; the key the order tracks it by. */
+  taskKey: string;
+  raised: boolean;
+  /** The failure code (failures.ts) when raised. */
+  code?: string;
+  activityType: string;
+  workflowId: string;
+  attempt: number;
+}
+export const systemErrorChanged = defineSignal<[SystemErrorChanged]>('systemErrorChanged');
 /** Wakes the mailbox workflow (a claim was just sent, so answers will come). */
 export const checkMailbox = defineSignal<[]>('checkMailbox');
 
@@ -209,6 +225,8 @@ export interface OrderStatus {
   rental: { month: number | null; period: number; status: string; nextBillingDate: string | null; lostMonths: number } | null;
   ignoredSignals: IgnoredSignal[];
   cancelReason?: string;
+  /** An activity of the order (or of its claims) that keeps failing; `blockedOn` is 'system-error' while there is one. */
+  systemError: { code: string; activityType: string; workflowId: string; taskKey: string } | null;
 }
 
 export const orderStatus = defineQuery<OrderStatus>('orderStatus');

@@ -226,6 +226,11 @@ const orderStatusSchema = z
       .nullable(),
     ignoredSignals: z.array(z.object({ signal: z.string(), user: z.string(), reason: z.string(), at: z.string() })),
     cancelReason: z.string().optional(),
+    systemError: z
+      .object({ code: z.string(), activityType: z.string(), workflowId: z.string(), taskKey: z.string() })
+      .nullable()
+      .optional()
+      .describe("An activity of the order or its claims that keeps failing (codes only); blockedOn is 'system-error' while it lasts"),
   })
   .openapi('OrderStatus');
 

@@ -11,6 +11,7 @@ import { defaultPayloadConverter, type UpdateDefinition } from '@temporalio/comm
 import { tsToMs } from '@temporalio/common/lib/time';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createClearinghouse } from '../../activities/clearinghouse';
+import type { Clearinghouse } from '../../activities/clearinghouse/types';
 import type { TaskInput } from '../../activities/orders';
 import { supplierIdentity } from '../../activities/supplier';
 import { loadConfig } from '../../config';
@@ -85,21 +86,29 @@ export async function createOrderHarness(
     maxCachedWorkflows?: number;
     /** Wraps the real activities, e.g. to hold one of them while a test sends a message. */
     wrapActivities?: (activities: ReturnType<typeof createActivities>, env: TestWorkflowEnvironment) => ReturnType<typeof createActivities>;
+    /** Wraps the sandbox clearinghouse the activities get (inside every activity boundary), e.g. to make it fail. */
+    wrapClearinghouse?: (clearinghouse: Clearinghouse) => Clearinghouse;
+    /** ACTIVITY_ATTEMPTS_BEFORE_BLOCKED for this worker. */
+    attemptsBeforeBlocked?: number;
   } = {},
 ): Promise<OrderHarness> {
   const [env, database, workflowCode] = await Promise.all([createTimeSkippingEnv(), createTestDatabase(), workflowBundle()]);
+  const wrapClearinghouse = options.wrapClearinghouse ?? ((clearinghouse: Clearinghouse) => clearinghouse);
   const deps: ActivityDeps = {
     db: database.db,
-    clearinghouse: createClearinghouse({
-      kind: 'sandbox',
-      db: database.db,
-      acknowledgementDelayMs: options.acknowledgementDelayMs ?? 3_600_000,
-      remittanceDelayMs: options.remittanceDelayMs ?? 14 * DAY,
-      outbox: '',
-      inbox: '',
-      pollIntervalMs: 0,
-      responseTimeoutMs: 0,
-    }),
+    ...(options.attemptsBeforeBlocked !== undefined ? { attemptsBeforeBlocked: options.attemptsBeforeBlocked } : {}),
+    clearinghouse: wrapClearinghouse(
+      createClearinghouse({
+        kind: 'sandbox',
+        db: database.db,
+        acknowledgementDelayMs: options.acknowledgementDelayMs ?? 3_600_000,
+        remittanceDelayMs: options.remittanceDelayMs ?? 14 * DAY,
+        outbox: '',
+        inbox: '',
+        pollIntervalMs: 0,
+        responseTimeoutMs: 0,
+      }),
+    ),
     supplier: supplierIdentity(loadConfig({})),
     logger: createLogger('error'),
     temporal: env.client,

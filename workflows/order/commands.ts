@@ -29,6 +29,7 @@ import {
   priorAuthDecided,
   refuseIf,
   rentalChanged,
+  systemErrorChanged,
   type OrderStatus,
 } from '../definitions';
 import { requestCancellation } from './cancellation';
@@ -40,6 +41,7 @@ import { decidePriorAuth } from './prior-auth';
 import { recordClaimOutcome } from './receivables';
 import { queueRentalChange } from './rental';
 import type { OrderRun } from './run';
+import { recordSystemError } from './state';
 import { commandView, statusView } from './status';
 
 export function handleOrderMessages(run: OrderRun) {
@@ -90,5 +92,9 @@ export function handleOrderMessages(run: OrderRun) {
   command(cancelOrder, cancellationRefusal, requestCancellation);
 
   setHandler(claimSettled, (settled) => recordClaimOutcome(state, settled));
+  setHandler(systemErrorChanged, (change) => {
+    recordSystemError(state, change);
+    run.ports.publish(state);
+  });
   setHandler(orderStatus, (): OrderStatus => statusView(state));
 }

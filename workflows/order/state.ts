@@ -7,7 +7,16 @@ import { type Catalog, catalogFromSnapshot, defaultCatalog } from '../../domain/
 import type { LostRentalMonth } from '../../domain/lost-rental-months';
 import type { RentalState } from '../../domain/rental';
 import type { ClaimLine } from '../../domain/types';
-import type { BlockedOn, ClaimSummary, DocumentState, IgnoredSignal, OrderStage, OrderStatus, RentalChanged } from '../definitions';
+import type {
+  BlockedOn,
+  ClaimSummary,
+  DocumentState,
+  IgnoredSignal,
+  OrderStage,
+  OrderStatus,
+  RentalChanged,
+  SystemErrorChanged,
+} from '../definitions';
 
 /** Everything the order carries across `continueAsNew`: plain JSON only. */
 export interface OrderState {
@@ -43,6 +52,8 @@ export interface OrderState {
   taskSequence: number;
   /** Tasks of the kinds the system closes when their reason is gone (domain/follow-up.ts `staleTasks`), not yet closed. */
   openTasks: Array<{ taskKey: string; kind: string }>;
+  /** Activities (the order's or its claims') that keep failing, by their task key; absent in states carried from before. */
+  systemErrors?: Record<string, { code: string; activityType: string; workflowId: string }>;
 }
 
 export function initialOrderState(orderId: string): OrderState {
@@ -100,6 +111,23 @@ export function currentRentalMonth(state: OrderState): number | null {
   const months = state.claims.map((claim) => claim.rentalMonth ?? 0);
   const month = months.length ? Math.max(...months) : 0;
   return month > 0 ? month : null;
+}
+
+/** The oldest activity still failing, if any: what the order shows as its system error. */
+export function currentSystemError(state: OrderState): { code: string; activityType: string; workflowId: string; taskKey: string } | null {
+  const [entry] = Object.entries(state.systemErrors ?? {});
+  return entry ? { ...entry[1], taskKey: entry[0] } : null;
+}
+
+/** The blocker staff see: a system error overlays what the stage waits for. */
+export const shownBlocker = (state: OrderState): BlockedOn | null => (currentSystemError(state) ? 'system-error' : state.blockedOn);
+
+/** Records what the stuck-work boundary reported. */
+export function recordSystemError(state: OrderState, change: SystemErrorChanged): void {
+  const errors = { ...(state.systemErrors ?? {}) };
+  if (change.raised) errors[change.taskKey] = { code: change.code ?? 'INTERNAL', activityType: change.activityType, workflowId: change.workflowId };
+  else delete errors[change.taskKey];
+  state.systemErrors = errors;
 }
 
 /** Changes whenever a claim reports back: a wait that saw one signature wakes when it moves. */

@@ -8,7 +8,7 @@ import type { OrderCommandView } from '../../domain/order-commands';
 import { priorAuthRequired } from '../../domain/prior-auth';
 import { nextRentalEvent } from '../../domain/rental';
 import type { OrderStatus } from '../definitions';
-import { carriedCatalog, currentRentalMonth, type OrderState } from './state';
+import { carriedCatalog, currentRentalMonth, currentSystemError, shownBlocker, type OrderState } from './state';
 
 /** What the command rules of domain/order-commands.ts read of the order. */
 export function commandView(state: OrderState, today: string): OrderCommandView {
@@ -41,7 +41,7 @@ export function statusView(state: OrderState): OrderStatus {
   return {
     orderId: state.orderId,
     stage: state.stage,
-    blockedOn: state.blockedOn,
+    blockedOn: shownBlocker(state),
     nextFollowUpAt: state.followUpAt,
     documents: state.documents,
     eligibility: state.eligibility,
@@ -75,12 +75,18 @@ export function statusView(state: OrderState): OrderStatus {
       : null,
     ignoredSignals: state.ignoredSignals,
     ...(state.cancel ? { cancelReason: state.cancel.reason } : {}),
+    systemError: currentSystemError(state),
   };
 }
 
 /** A short summary for the Web UI (markdown, no PHI). */
 export function detailsMarkdown(state: OrderState): string {
   const lines = [`**Stage:** ${state.stage}${state.blockedOn ? ` — waiting for **${state.blockedOn}**` : ''}`];
+  const systemError = currentSystemError(state);
+  if (systemError)
+    lines.push(
+      `**System error:** ${systemError.activityType} keeps failing (${systemError.code}) in ${systemError.workflowId}; task ${systemError.taskKey}`,
+    );
   if (state.followUpAt) lines.push(`**Next follow-up:** ${state.followUpAt}`);
   const missing = state.documents.filter((document) => document.status !== 'approved');
   if (missing.length) lines.push(`**Documents:** ${missing.map((document) => `${document.kind} (${document.status})`).join(', ')}`);

@@ -24,7 +24,7 @@ import { claimWorkflowId } from '../definitions';
 import type { dmeOrderWorkflow } from '../order';
 import { DmeBlockedOn, DmeFollowUpAt, DmeRentalMonth, DmeStage } from '../search-attributes';
 import type { OrderPorts } from './run';
-import { currentRentalMonth } from './state';
+import { currentRentalMonth, shownBlocker } from './state';
 import { detailsMarkdown } from './status';
 
 const activities = proxyActivities<OrderActivities>(standardActivity);
@@ -42,7 +42,7 @@ export function temporalPorts(historyLimit: number): OrderPorts {
     publish(state) {
       upsertSearchAttributes([
         { key: DmeStage, value: state.stage },
-        { key: DmeBlockedOn, value: state.blockedOn },
+        { key: DmeBlockedOn, value: shownBlocker(state) },
         { key: DmeFollowUpAt, value: state.followUpAt ? new Date(state.followUpAt) : null },
         { key: DmeRentalMonth, value: currentRentalMonth(state) },
       ]);
