@@ -347,3 +347,17 @@ export async function stagesRecordedBy(handle: WorkflowHandle): Promise<Array<{ 
 export function daysBetween(from: number, to: number): number {
   return Math.round((to - from) / 60_000) / 1_440;
 }
+
+/**
+ * Polls in real time until `read` gives a value (not undefined or false): activities run
+ * while the test server's clock stands, so what they write shows up in wall-clock time.
+ */
+export async function eventually<T>(read: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

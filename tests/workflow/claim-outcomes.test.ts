@@ -29,6 +29,7 @@ import {
   createOrderHarness,
   DAY,
   daysBetween,
+  eventually,
   type OrderHarness,
   seedOrder,
   tasksOpenedBy,
@@ -55,17 +56,6 @@ async function deliveredWalker(memberId: string) {
   const deliveredOn = await harness.today();
   await confirmDelivery(handle, deliveredOn);
   return { ...seeded, handle };
-}
-
-/** Polls the database in real time (activities run while the test server's clock stands). */
-async function eventually<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
 
 const claimsOf = (orderId: string) => harness.database.db.select().from(claims).where(eq(claims.orderId, orderId)).orderBy(asc(claims.createdAt));

@@ -13,9 +13,11 @@ import type { Clearinghouse } from '../../activities/clearinghouse/types';
 import { claims, tasks } from '../../db/schema';
 import { orderStatus, type OrderStatus } from '../../workflows/definitions';
 import { DmeBlockedOn } from '../../workflows/search-attributes';
-import { approveAllDocuments, confirmDelivery, createOrderHarness, seedOrder, waitForStatus, type OrderHarness } from '../support/orders';
+import { approveAllDocuments, confirmDelivery, createOrderHarness, eventually, seedOrder, waitForStatus, type OrderHarness } from '../support/orders';
 
 jest.setTimeout(120_000);
+/** Retries come seconds apart in real time: allow a few of them. */
+const within = 60_000;
 
 let harness: OrderHarness;
 afterEach(() => harness?.teardown());
@@ -30,16 +32,6 @@ async function deliveredWalker() {
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   await confirmDelivery(handle, await harness.today());
   return { ...seeded, handle };
-}
-
-async function eventually<T>(read: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 const systemErrorTasks = (orderId: string) =>
@@ -76,18 +68,26 @@ test('a clearinghouse that keeps refusing the claim file blocks the order on sys
   });
   const { orderId, handle } = await deliveredWalker();
 
-  const [task] = await eventually(async () => {
-    const found = await systemErrorTasks(orderId);
-    return found.length > 0 && found;
-  }, 'a system-error task');
+  const [task] = await eventually(
+    async () => {
+      const found = await systemErrorTasks(orderId);
+      return found.length > 0 && found;
+    },
+    'a system-error task',
+    within,
+  );
   // Two failures are ordinary retries; the third is the configured limit.
   expect(submitAttempts).toBeGreaterThanOrEqual(3);
   expect(task).toMatchObject({ role: 'biller', status: 'open' });
   expect(task.title).toContain('CLEARINGHOUSE_UNREACHABLE, attempt 3');
-  const blocked = await eventually(async () => {
-    const view = await seen(handle);
-    return view.blockedOn === 'system-error' && view;
-  }, 'DmeBlockedOn system-error');
+  const blocked = await eventually(
+    async () => {
+      const view = await seen(handle);
+      return view.blockedOn === 'system-error' && view;
+    },
+    'DmeBlockedOn system-error',
+    within,
+  );
   expect(blocked.status.blockedOn).toBe('system-error');
   expect(blocked.status.systemError).toMatchObject({ code: 'CLEARINGHOUSE_UNREACHABLE', activityType: 'submitClaim', taskKey: task.taskKey });
   expect(blocked.status.systemError!.workflowId).toMatch(/^claim-/);
@@ -95,16 +95,24 @@ test('a clearinghouse that keeps refusing the claim file blocks the order on sys
   expect(await systemErrorTasks(orderId)).toHaveLength(1);
 
   refusing = false;
-  const closed = await eventually(async () => {
-    const [row] = await systemErrorTasks(orderId);
-    return row.status === 'done' && row;
-  }, 'the task closed');
+  const closed = await eventually(
+    async () => {
+      const [row] = await systemErrorTasks(orderId);
+      return row.status === 'done' && row;
+    },
+    'the task closed',
+    within,
+  );
   expect(closed).toMatchObject({ doneBy: 'system' });
   expect(closed.note).toMatch(/^submitClaim succeeded on attempt \d+$/);
-  const recovered = await eventually(async () => {
-    const view = await seen(handle);
-    return view.blockedOn !== 'system-error' && view;
-  }, 'the blocker cleared');
+  const recovered = await eventually(
+    async () => {
+      const view = await seen(handle);
+      return view.blockedOn !== 'system-error' && view;
+    },
+    'the blocker cleared',
+    within,
+  );
   expect(recovered.status.systemError).toBeNull();
   expect(recovered.status.blockedOn).not.toBe('system-error');
   expect(recovered.details).not.toContain('System error');
@@ -112,6 +120,7 @@ test('a clearinghouse that keeps refusing the claim file blocks the order on sys
   await eventually(
     async () => (await harness.database.db.select().from(claims).where(eq(claims.id, claim.id)))[0].status !== 'built' || undefined,
     'the claim sent',
+    within,
   );
   await handle.terminate('test done');
 });
@@ -121,28 +130,44 @@ test('a failure no retry can fix (a check constraint on the claim) shows at once
   await harness.database.db.execute(sql`ALTER TABLE claims ADD CONSTRAINT stuck_work_test CHECK (total_charge < 100)`);
   const { orderId, handle } = await deliveredWalker();
 
-  const [task] = await eventually(async () => {
-    const found = await systemErrorTasks(orderId);
-    return found.length > 0 && found;
-  }, 'a system-error task');
+  const [task] = await eventually(
+    async () => {
+      const found = await systemErrorTasks(orderId);
+      return found.length > 0 && found;
+    },
+    'a system-error task',
+    within,
+  );
   expect(task.title).toContain('DB_CHECK_VIOLATION, attempt 1');
-  const blocked = await eventually(async () => {
-    const view = await seen(handle);
-    return view.blockedOn === 'system-error' && view;
-  }, 'DmeBlockedOn system-error');
+  const blocked = await eventually(
+    async () => {
+      const view = await seen(handle);
+      return view.blockedOn === 'system-error' && view;
+    },
+    'DmeBlockedOn system-error',
+    within,
+  );
   expect(blocked.status.systemError).toMatchObject({ code: 'DB_CHECK_VIOLATION', taskKey: task.taskKey });
   expect(blocked.status.systemError!.workflowId).toBe(handle.workflowId);
   expect((await handle.describe()).status.name).toBe('RUNNING');
 
   await harness.database.db.execute(sql`ALTER TABLE claims DROP CONSTRAINT stuck_work_test`);
-  await eventually(async () => {
-    const [row] = await systemErrorTasks(orderId);
-    return row.status === 'done' && row;
-  }, 'the task closed');
-  const recovered = await eventually(async () => {
-    const view = await seen(handle);
-    return view.status.systemError === null && view.blockedOn !== 'system-error' && view;
-  }, 'the blocker cleared');
+  await eventually(
+    async () => {
+      const [row] = await systemErrorTasks(orderId);
+      return row.status === 'done' && row;
+    },
+    'the task closed',
+    within,
+  );
+  const recovered = await eventually(
+    async () => {
+      const view = await seen(handle);
+      return view.status.systemError === null && view.blockedOn !== 'system-error' && view;
+    },
+    'the blocker cleared',
+    within,
+  );
   expect(recovered.status.claims).toHaveLength(1);
   expect(await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId))).toHaveLength(1);
   await handle.terminate('test done');
