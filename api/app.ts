@@ -17,6 +17,7 @@ import { authenticate, type AppEnv } from './auth';
 import { ApiError, errorBody } from './errors';
 import { bodyLimits, cleanInput } from './request-limits';
 import { appealRoutes } from './routes/appeals';
+import { codecRoutes, type CodecDeps } from './routes/codec';
 import { claimRoutes } from './routes/claims';
 import { creditBalanceRoutes } from './routes/credit-balances';
 import { healthRoutes } from './routes/health';
@@ -70,6 +71,8 @@ export interface AppDeps {
   temporal: TemporalPort;
   apiKeys: ApiKey[];
   logger: Logger;
+  /** The payload keys and the Web UI origins: with them the API serves the codec endpoints (/codec/*). */
+  codec?: CodecDeps;
   /** Posting settings (UNDERPAYMENT_TOLERANCE_CENTS); defaults when absent. */
   posting?: { underpaymentToleranceCents?: number };
 }
@@ -101,6 +104,9 @@ export function createApp(deps: AppDeps) {
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+
+  // Before the general key check: the Web UI's preflight carries no key, and its grant is in the path.
+  if (deps.codec) app.route('/', codecRoutes({ codec: deps.codec, apiKeys: deps.apiKeys, logger: deps.logger }));
 
   app.use('*', authenticate(deps.apiKeys));
   app.use('*', cleanInput());
