@@ -4,6 +4,7 @@
  * process at start with a message naming each bad variable and the rule it broke.
  */
 import { z } from 'zod';
+import type { CodecKey } from './codec/encryption';
 import { inquiryStartToCloseMs } from './workflows/activity-options';
 
 export const roles = ['intake', 'reviewer', 'delivery', 'biller', 'admin'] as const;
@@ -54,6 +55,46 @@ const apiKeyEntry = z
     }
     return { key, role: role as Role, user };
   });
+
+const codecKeyId = /^[A-Za-z0-9._-]{1,64}$/;
+const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * One `id:base64key` entry of TEMPORAL_CODEC_KEYS or of the key file: an id of letters,
+ * digits, `.`, `_` or `-`, and exactly 32 bytes of key (AES-256). Messages name the id,
+ * never the key.
+ */
+function codecKeyEntry(entry: string, report: (message: string) => void): CodecKey | undefined {
+  const colon = entry.indexOf(':');
+  const id = colon < 0 ? '' : entry.slice(0, colon).trim();
+  const encoded = colon < 0 ? '' : entry.slice(colon + 1).trim();
+  if (!id || !encoded) return void report(`an entry is not id:base64key (${colon < 0 ? 'no ":"' : id ? 'no key' : 'no id'})`);
+  if (!codecKeyId.test(id)) return void report(`key id "${id.slice(0, 64)}" may hold only letters, digits, ".", "_" and "-" (at most 64)`);
+  if (!base64.test(encoded) || encoded.length % 4 !== 0) return void report(`key "${id}" is not valid base64`);
+  const key = Buffer.from(encoded, 'base64');
+  if (key.length !== 32) return void report(`key "${id}" is ${key.length} bytes; AES-256 needs exactly 32 (openssl rand -base64 32)`);
+  return { id, key };
+}
+
+/** A list of codec keys, comma- or line-separated (`#` starts a comment line in a key file). */
+export function parseCodecKeys(text: string, report: (message: string) => void): CodecKey[] {
+  const entries = text
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .flatMap((line) => line.split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  if (entries.length === 0) report('needs at least one id:base64key entry');
+  const keys = entries.map((entry) => codecKeyEntry(entry, report)).filter((key): key is CodecKey => key !== undefined);
+  const ids = keys.map((key) => key.id);
+  for (const duplicate of new Set(ids.filter((id, index) => ids.indexOf(id) !== index))) report(`key id "${duplicate}" is listed twice`);
+  return keys;
+}
+
+const codecKeyList = z.string().transform((list, ctx): CodecKey[] => {
+  const keys = parseCodecKeys(list, (message) => ctx.addIssue({ code: 'custom', message }));
+  return keys;
+});
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -147,6 +188,42 @@ const environmentSchema = z.object({
       .pipe(z.array(apiKeyEntry).min(1, 'needs at least one key:role:user entry'))
       .optional(),
   ),
+  /** Payload encryption keys, `id:base64key` entries (32-byte keys); every listed key decrypts. */
+  TEMPORAL_CODEC_KEYS: optionalText.pipe(codecKeyList.optional()),
+  /** A file of `id:base64key` lines, instead of TEMPORAL_CODEC_KEYS (read at start, see codec/keys.ts). */
+  TEMPORAL_CODEC_KEY_FILE: optionalText,
+  /** The key id that encrypts; default the first key listed. */
+  TEMPORAL_CODEC_ACTIVE_KEY: optionalText.pipe(z.string().regex(codecKeyId, 'must be a key id of TEMPORAL_CODEC_KEYS or the key file').optional()),
+  /** Web UI origins allowed to call the API's codec endpoints (CORS), comma-separated. */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .trim()
+    .default('http://localhost:8233,http://127.0.0.1:8233')
+    .transform((list, ctx) => {
+      const origins = list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== '');
+      for (const origin of origins) {
+        if (!/^https?:\/\/[^/\s]+$/.test(origin))
+          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no path)` });
+      }
+      return origins;
+    }),
+});
+
+/** Rules across variables: one source of codec keys, and an active key that is among them. */
+const checkedEnvironmentSchema = environmentSchema.superRefine((env, ctx) => {
+  if (env.TEMPORAL_CODEC_KEYS && env.TEMPORAL_CODEC_KEY_FILE) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_CODEC_KEY_FILE'], message: 'set TEMPORAL_CODEC_KEYS or TEMPORAL_CODEC_KEY_FILE, not both' });
+  }
+  if (env.TEMPORAL_CODEC_ACTIVE_KEY && env.TEMPORAL_CODEC_KEYS && !env.TEMPORAL_CODEC_KEYS.some((key) => key.id === env.TEMPORAL_CODEC_ACTIVE_KEY)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TEMPORAL_CODEC_ACTIVE_KEY'],
+      message: `"${env.TEMPORAL_CODEC_ACTIVE_KEY}" is not one of the ids of TEMPORAL_CODEC_KEYS (${env.TEMPORAL_CODEC_KEYS.map((key) => key.id).join(', ')})`,
+    });
+  }
 });
 
 export type Config = z.infer<typeof environmentSchema>;
@@ -160,7 +237,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment (or any record, for tests); throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = environmentSchema.safeParse(env);
+  const result = checkedEnvironmentSchema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`));
   }

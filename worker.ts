@@ -5,11 +5,14 @@
  * embedded Temporal dev server.
  */
 import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type RuntimeOptions, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { runWorkflowRelay } from './activities/workflow-starts';
 import { clearinghouseOptions, createClearinghouse } from './activities/clearinghouse';
 import { supplierIdentity } from './activities/supplier';
+import { encryptedDataConverter } from './codec/data-converter';
+import { resolveCodecKeyring } from './codec/keys';
 import { loadConfig, type Config } from './config';
 import type { Database } from './db/client';
 import { openDatabase } from './db/client';
@@ -21,6 +24,8 @@ export interface DmeWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: ActivityDeps;
+  /** The encrypting data converter (codec/data-converter.ts), the same as every client's. */
+  dataConverter: DataConverter;
   /** Overrides for tests (e.g. a prebuilt bundle or a low cache size). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -45,6 +50,7 @@ export async function createDmeWorker(options: DmeWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     workflowsPath: require.resolve('./workflows'),
     activities: createActivities(options.activities),
+    dataConverter: options.dataConverter,
     // Let running activities finish their current write on shutdown before giving up.
     shutdownGraceTime: '10 seconds',
     ...options.workerOptions,
@@ -96,13 +102,15 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await database.migrate();
   const address = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const dataConverter = encryptedDataConverter(resolveCodecKeyring(config).keyring);
   const connection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const worker = await createDmeWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter,
     activities: activityDeps(config, database, logger, client),
   });
   await ensureMailboxWorkflow(client, config.TEMPORAL_TASK_QUEUE);

@@ -19,6 +19,7 @@ import { ApiError, errorBody } from './errors';
 import { bodyLimits, cleanInput } from './request-limits';
 import { appealRoutes } from './routes/appeals';
 import { auditRoutes } from './routes/audit';
+import { codecRoutes, type CodecDeps } from './routes/codec';
 import { claimRoutes } from './routes/claims';
 import { creditBalanceRoutes } from './routes/credit-balances';
 import { healthRoutes } from './routes/health';
@@ -72,6 +73,8 @@ export interface AppDeps {
   temporal: TemporalPort;
   apiKeys: ApiKey[];
   logger: Logger;
+  /** The payload keys and the Web UI origins: with them the API serves the codec endpoints (/codec/*). */
+  codec?: CodecDeps;
   /** Posting settings (UNDERPAYMENT_TOLERANCE_CENTS); defaults when absent. */
   posting?: { underpaymentToleranceCents?: number };
 }
@@ -107,7 +110,11 @@ export function createApp(deps: AppDeps) {
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
 
   // Around everything after the public routes: the audit sees the actor authenticate sets and every answer, refusals included.
+  // The codec's decodes are audited too: each one is a read of whatever a workflow carries.
   app.use('*', auditRequests(deps));
+  // Before the general key check: the Web UI's preflight carries no key, and its grant is in the path.
+  if (deps.codec) app.route('/', codecRoutes({ codec: deps.codec, apiKeys: deps.apiKeys, logger: deps.logger }));
+
   app.use('*', authenticate(deps.apiKeys));
   app.use('*', cleanInput());
   app.route('/', payerRoutes(deps));

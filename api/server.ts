@@ -6,6 +6,8 @@
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
+import { encryptedDataConverter } from '../codec/data-converter';
+import { resolveCodecKeyring } from '../codec/keys';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { seedReferenceData } from '../db/seed';
@@ -42,13 +44,15 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await database.migrate();
   await seedReferenceData(database.db);
+  const { keyring } = resolveCodecKeyring(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptedDataConverter(keyring) });
   const { keys, generated } = resolveApiKeys(config);
   const app = createApp({
     database,
     temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }),
     apiKeys: keys,
+    codec: { keyring, corsOrigins: config.CODEC_CORS_ORIGINS },
     logger,
     posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS },
   });

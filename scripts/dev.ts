@@ -10,9 +10,12 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../api/app';
+import { mintCodecGrant } from '../api/codec-grants';
 import { resolveApiKeys } from '../api/keys';
 import { startApiServer } from '../api/server';
 import { temporalPort } from '../api/temporal';
+import { encryptedDataConverter } from '../codec/data-converter';
+import { resolveCodecKeyring } from '../codec/keys';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { seedReferenceData } from '../db/seed';
@@ -46,12 +49,24 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   try {
+    const { keys, generated } = resolveApiKeys(config);
+    const codecKeys = resolveCodecKeyring(config);
+    const dataConverter = encryptedDataConverter(codecKeys.keyring);
+    const apiUrl = `http://${config.API_HOST === '0.0.0.0' ? 'localhost' : config.API_HOST}:${config.PORT}`;
+    // The dev UI is the developer's own (127.0.0.1): it decodes as the first admin (or biller)
+    // key, through a grant in its codec endpoint, for as long as this start may run.
+    const uiReader = keys.find((entry) => entry.role === 'admin') ?? keys.find((entry) => entry.role === 'biller');
+    const uiCodecEndpoint = uiReader
+      ? `${apiUrl}/codec/grant/${mintCodecGrant(codecKeys.keyring, uiReader, new Date(Date.now() + 30 * 86_400_000))}`
+      : `${apiUrl}/codec`;
+
     let devServer: DevServer | undefined;
     let address = config.TEMPORAL_ADDRESS;
     if (!address) {
       devServer = await startDevServer({
         port: config.TEMPORAL_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
+        uiCodecEndpoint,
         dbFile: path.resolve(config.DATA_DIR, 'temporal.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
       });
@@ -67,7 +82,7 @@ async function main(): Promise<void> {
     const connection = await Connection.connect({ address });
     stack.push(() => connection.close());
     if (!devServer) await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 
     const workerConnection = await NativeConnection.connect({ address });
     stack.push(() => workerConnection.close());
@@ -75,6 +90,7 @@ async function main(): Promise<void> {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      dataConverter,
       activities: activityDeps(config, database, logger, client),
     });
     const running = worker.run();
@@ -89,18 +105,18 @@ async function main(): Promise<void> {
       void stop(1);
     });
 
-    const { keys, generated } = resolveApiKeys(config);
+    const uiOrigins = [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`];
     const app = createApp({
       database,
       temporal: temporalPort(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }),
       apiKeys: keys,
+      codec: { keyring: codecKeys.keyring, corsOrigins: [...new Set([...config.CODEC_CORS_ORIGINS, ...uiOrigins])] },
       logger,
       posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS },
     });
     const api = await startApiServer(app, config.PORT, config.API_HOST);
     stack.push(() => api.close());
 
-    const apiUrl = `http://${config.API_HOST === '0.0.0.0' ? 'localhost' : config.API_HOST}:${api.port}`;
     const lines = [
       '',
       `Durable DME is running (started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s)`,
@@ -113,6 +129,10 @@ async function main(): Promise<void> {
       generated
         ? `  API key      ${generated.key}  (admin, kept in ${path.resolve(config.DATA_DIR, 'dev-api-key')})`
         : '  API keys     from API_KEYS',
+      `  Payload keys ${codecKeys.keyring.active.id} encrypts${codecKeys.generatedFile ? ` (generated, kept in ${codecKeys.generatedFile})` : ''}`,
+      devServer
+        ? `  UI codec     ${uiReader ? `the Web UI decodes payloads as ${uiReader.user} (${uiReader.role})` : 'no admin or biller key: the Web UI shows payloads encrypted'}`
+        : `  UI codec     point your Web UI at ${apiUrl}/codec (see README, "Encrypted payloads")`,
       '',
       'Ctrl-C stops everything.',
       '',

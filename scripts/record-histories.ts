@@ -199,7 +199,13 @@ async function record(scenario: Scenario): Promise<RecordedHistory[]> {
       const handle = harness.env.client.workflow.getHandle(workflowId);
       const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
       // Proves the recording is complete enough to replay before anyone commits it.
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: `record ${scenario.name}` }, history, workflowId);
+      // The harness encrypts with the suite's fixed test key (tests/support/codec.ts), so the recording's payloads are ciphertext.
+      const { testDataConverter }: typeof import('../tests/support/codec') = require('../tests/support/codec');
+      await Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle(), dataConverter: testDataConverter, replayName: `record ${scenario.name}` },
+        history,
+        workflowId,
+      );
       recorded.push({
         scenario: scenario.name,
         workflowType: description.type,

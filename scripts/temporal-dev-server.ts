@@ -29,6 +29,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** Serve the Web UI. Default true; false passes --headless. */
   ui?: boolean;
+  /** The Web UI's remote codec endpoint (`--ui-codec-endpoint`): the UI calls `<endpoint>/decode` to show payloads. */
+  uiCodecEndpoint?: string;
   /** SQLite file for persistence across restarts; omitted → in-memory. Parent dirs are created. */
   dbFile?: string;
   /** Namespace the app uses; created at start-up ("default" always exists). Default "default". */
@@ -80,6 +82,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   const args = ['server', 'start-dev', '--ip', LOOPBACK, '--port', String(port), '--log-level', options.logLevel ?? 'warn'];
   args.push(...(ui ? ['--ui-port', String(uiPort)] : ['--headless']));
+  if (ui && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) {
     fs.mkdirSync(path.dirname(path.resolve(options.dbFile)), { recursive: true });
     args.push('--db-filename', path.resolve(options.dbFile));

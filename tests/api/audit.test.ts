@@ -8,7 +8,10 @@ import { count, desc, isNotNull } from 'drizzle-orm';
 import { createApp, type CommandAnswer, type TemporalPort } from '../../api/app';
 import { auditEvents, tasks } from '../../db/schema';
 import { createLogger } from '../../logger';
+import { mintCodecGrant } from '../../api/codec-grants';
+import { EncryptionCodec } from '../../codec/encryption';
 import { apiClient, patientBody, registerPatient, testKeys, type ApiCall } from '../support/api';
+import { testKeyring } from '../support/codec';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedPatientOrder } from '../support/receivables';
 
@@ -33,7 +36,9 @@ let orderId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  call = apiClient(createApp({ database, temporal, apiKeys: testKeys, logger: createLogger('error') }));
+  call = apiClient(
+    createApp({ database, temporal, apiKeys: testKeys, logger: createLogger('error'), codec: { keyring: testKeyring, corsOrigins: [] } }),
+  );
   patient = await registerPatient(call);
   orderId = (await seedPatientOrder(database.db, { patientId: patient.patientId })).orderId;
 });
@@ -180,6 +185,32 @@ describe('what is audited', () => {
     expect((await call('POST', '/patients', { body: patientBody })).status).toBe(401);
     expect((await call('POST', '/patients', { key: 'not-a-key-0000000000', body: patientBody })).status).toBe(401);
     expect(await requestCount()).toBe(before);
+  });
+});
+
+describe('the codec server', () => {
+  test('each decode is audited (a read of what a workflow carries), by key or by grant, without the payload or the grant', async () => {
+    const [encrypted] = await new EncryptionCodec(testKeyring).encode([
+      { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"Lovelace"') },
+    ]);
+    const body = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([key, value]) => [key, Buffer.from(value!).toString('base64')])),
+          data: Buffer.from(encrypted.data!).toString('base64'),
+        },
+      ],
+    };
+    expect((await call('POST', '/codec/decode', { role: 'biller', body })).status).toBe(200);
+    expect(await latest()).toMatchObject({ actor: 'bea.biller', role: 'biller', method: 'POST', route: '/codec/decode', status: 200, outcome: 'ok' });
+    const grant = mintCodecGrant(testKeyring, { user: 'ada.admin', role: 'admin' }, new Date(Date.now() + 60_000));
+    expect((await call('POST', `/codec/grant/${grant}/decode`, { body })).status).toBe(200);
+    const row = await latest();
+    expect(row).toMatchObject({ actor: 'ada.admin', route: '/codec/grant/{grant}/decode', status: 200 });
+    expect(JSON.stringify(row)).not.toContain(grant.split('.')[1]);
+    expect(JSON.stringify(row)).not.toContain('Lovelace');
+    expect((await call('POST', '/codec/decode', { role: 'intake', body })).status).toBe(403);
+    expect(await latest()).toMatchObject({ actor: 'ivy.intake', route: '/codec/decode', status: 403, outcome: 'forbidden' });
   });
 });
 

@@ -4,9 +4,12 @@
  * past its column's range and a check constraint while the claim (the whole 837P in the
  * statement's parameters) is stored, an X12 build error, and a file-drop clearinghouse
  * whose share is gone. Then every place an operator or an attacker could read is
- * scanned for each marker: the raw histories (messages, stack traces, details), the
- * pending activities' last failures, `temporal workflow describe` and `show`, the dev
- * server's SQLite files, and every log line our logger and the SDK's runtime printed.
+ * scanned for each marker: the histories raw and decrypted with the payload keys
+ * (messages, stack traces, details: what an authorised operator reads through the
+ * codec), the pending activities' last failures, `temporal workflow describe` and
+ * `show`, the dev server's SQLite files, and every log line our logger and the SDK's
+ * runtime printed. Encryption hides payloads from the raw scans; the decrypted scan is
+ * the one that proves the messages themselves hold no PHI.
  *
  * The charge overflow and the constraint are forced in this file's own database (a
  * narrower charge column, a check on one amount): the API refuses such charges and money
@@ -29,6 +32,7 @@ import { createLogger } from '../../logger';
 import { createDmeWorker, ensureMailboxWorkflow, installTemporalRuntime } from '../../worker';
 import { orderWorkflowId } from '../../workflows/definitions';
 import type { dmeOrderWorkflow } from '../../workflows/order';
+import { decryptedHistory, testDataConverter } from '../support/codec';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { approveAllDocuments, confirmDelivery, seedOrder, waitForStatus } from '../support/orders';
 import { startDevServerForTests } from '../support/temporal';
@@ -97,7 +101,7 @@ beforeAll(async () => {
   devServer = await startDevServerForTests({ dbFile, ui: false });
   const connection = await Connection.connect({ address: devServer.address });
   stops.push(() => connection.close());
-  client = new Client({ connection, namespace: devServer.namespace });
+  client = new Client({ connection, namespace: devServer.namespace, dataConverter: testDataConverter });
   const nativeConnection = await NativeConnection.connect({ address: devServer.address });
   stops.push(() => nativeConnection.close());
 
@@ -134,6 +138,7 @@ beforeAll(async () => {
       connection: nativeConnection,
       namespace: devServer.namespace,
       taskQueue,
+      dataConverter: testDataConverter,
       activities: { db: database.db, clearinghouse, supplier, logger, temporal: client },
     });
     const running = worker.run();
@@ -196,11 +201,28 @@ async function waitForFailure(handle: WorkflowHandle): Promise<string[]> {
   }
 }
 
-/** Text of any value, with bytes (payload data) read as UTF-8 so a payload's JSON is searched too. */
+/**
+ * Text of any value, with bytes (payload data) read as UTF-8 so a payload's JSON is searched
+ * too. A walk of its own, not JSON.stringify: protobuf messages' toJSON writes bytes as
+ * base64, which would hide a payload's text from the scan.
+ */
 function textOf(value: unknown): string {
-  return JSON.stringify(value, (_key, current: unknown) =>
-    current instanceof Uint8Array ? Buffer.from(current).toString('utf8') : typeof current === 'bigint' ? String(current) : current,
-  );
+  const parts: string[] = [];
+  const seen = new Set<object>();
+  const visit = (current: unknown): void => {
+    if (current === null || current === undefined) return;
+    if (current instanceof Uint8Array) parts.push(Buffer.from(current).toString('utf8'));
+    else if (typeof current === 'object') {
+      if (seen.has(current)) return;
+      seen.add(current);
+      for (const [key, child] of Object.entries(current)) {
+        parts.push(key);
+        visit(child);
+      }
+    } else parts.push(String(current));
+  };
+  visit(value);
+  return parts.join('\n');
 }
 
 function findings(where: string, text: string, markers: string[]): string[] {
@@ -230,10 +252,17 @@ test('database, X12 and clearinghouse failures reach history, the CLI, the SQLit
   const markers = cases.flatMap(({ patient }) => markersOf(patient));
   const found: string[] = [];
   const cli = (...args: string[]) => run(devServer.cliPath, [...args, '--address', devServer.address, '--namespace', devServer.namespace]);
+  const decodedMessages: string[] = [];
   for (const { handle } of cases) {
     const id = handle.workflowId;
     found.push(...findings(`history of ${id}`, textOf(await handle.fetchHistory()), markers));
+    const decoded = textOf(await decryptedHistory(await handle.fetchHistory()));
+    found.push(...findings(`decrypted history of ${id}`, decoded, markers));
+    decodedMessages.push(decoded);
     found.push(...findings(`describe of ${id}`, textOf((await handle.describe()).raw), markers));
+    const decodedDescribe = textOf(await decryptedHistory((await handle.describe()).raw));
+    found.push(...findings(`decrypted describe of ${id}`, decodedDescribe, markers));
+    decodedMessages.push(decodedDescribe);
     found.push(...findings(`temporal workflow describe ${id}`, (await cli('workflow', 'describe', '--workflow-id', id)).stdout, markers));
     found.push(...findings(`temporal workflow show ${id}`, (await cli('workflow', 'show', '--workflow-id', id, '--output', 'json')).stdout, markers));
   }
@@ -253,4 +282,7 @@ test('database, X12 and clearinghouse failures reach history, the CLI, the SQLit
   const sqlite = fs.readFileSync(dbFile).toString('latin1');
   for (const { type } of cases) expect(sqlite).toContain(type);
   expect(logLines.some((line) => line.includes('Activity failed') && line.includes('DB_NUMERIC_OUT_OF_RANGE'))).toBe(true);
+  // The decrypted scan read the failures' messages, which only the keys reveal: raw, they are ciphertext.
+  expect(decodedMessages.join('\n')).toContain('Database refused the statement: SQLSTATE 22003');
+  expect(sqlite).not.toContain('Database refused the statement');
 });

@@ -18,6 +18,7 @@ import { claimPayments, claims, creditBalances, ledgerEntries, remittances } fro
 import { createLogger } from '../../logger';
 import { ORDER_TASK_QUEUE, creditBalanceWorkflowId } from '../../workflows/definitions';
 import { apiClient, testKeys, type ApiCall } from '../support/api';
+import { testCodecEnv, testDataConverter } from '../support/codec';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { build835, insertClaims, seedPatientOrder, type ClpSpec, type StoredClaim } from '../support/receivables';
 import { quietTemporalRuntime, startDevServerForTests } from '../support/temporal';
@@ -46,7 +47,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   devServer = await startDevServerForTests({ ui: false });
   connection = await Connection.connect({ address: devServer.address });
-  client = new Client({ connection, namespace: devServer.namespace });
+  client = new Client({ connection, namespace: devServer.namespace, dataConverter: testDataConverter });
   const app = createApp({
     database,
     temporal: temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }),
@@ -77,6 +78,7 @@ function startWorker(): ChildProcess {
       TEMPORAL_NAMESPACE: devServer.namespace,
       TEMPORAL_TASK_QUEUE: ORDER_TASK_QUEUE,
       REMITTANCE_SIGNAL_BATCH: '1',
+      ...testCodecEnv,
       LOG_LEVEL: 'error',
     },
   });

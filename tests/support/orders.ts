@@ -30,6 +30,8 @@ import {
   type OrderStatus,
 } from '../../workflows/definitions';
 import type { dmeOrderWorkflow, OrderWorkflowInput } from '../../workflows/order';
+import { failureConverterPath } from '../../codec/data-converter';
+import { testDataConverter } from './codec';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTimeSkippingEnv } from './temporal';
 
@@ -42,7 +44,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
  * @public scripts/record-histories.ts loads this module with require(), out of knip's sight.
  */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath, logger: quietBundlerLogger });
   return bundle;
 }
 const quietBundlerLogger = {
@@ -126,6 +128,7 @@ export async function createOrderHarness(
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: workflowCode,
+        dataConverter: testDataConverter,
         activities: inBusinessTimeOnly(env, options.wrapActivities ? options.wrapActivities(createActivities(deps), env) : createActivities(deps)),
         ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
       });

@@ -15,6 +15,7 @@ import type { Database } from '../../db/client';
 import { createLogger } from '../../logger';
 import { createDmeWorker, ensureMailboxWorkflow } from '../../worker';
 import { ORDER_TASK_QUEUE } from '../../workflows/definitions';
+import { testDataConverter } from './codec';
 import { quietTemporalRuntime, startDevServerForTests } from './temporal';
 
 export interface TemporalStack {
@@ -32,21 +33,26 @@ export interface StackOptions {
   acknowledgementDelayMs?: number;
   /** Sandbox: a claim's 835 arrives this long after it was sent (long by default: tests post 835s through the API). */
   remittanceDelayMs?: number;
+  /** Keep the dev server's state in this SQLite file (in memory otherwise). */
+  dbFile?: string;
   /** Another clearinghouse for the worker (e.g. a file drop); the sandbox otherwise. */
   clearinghouse?: Clearinghouse;
 }
 
 export async function startTemporalStack(database: Database, options: StackOptions = {}): Promise<TemporalStack> {
   quietTemporalRuntime();
-  const devServer = await startDevServerForTests({ ui: false });
+  const devServer = await startDevServerForTests({ ui: false, ...(options.dbFile ? { dbFile: options.dbFile } : {}) });
   const stops: Array<() => Promise<void>> = [() => devServer.stop()];
-  const stop = async () => {
-    for (const step of stops.reverse()) await step();
-  };
+  let stopped: Promise<void> | undefined;
+  // Idempotent: a test may stop the servers early (to read the SQLite file) and again in afterAll.
+  const stop = () =>
+    (stopped ??= (async () => {
+      for (const step of stops.reverse()) await step();
+    })());
   try {
     const connection = await Connection.connect({ address: devServer.address });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: devServer.namespace });
+    const client = new Client({ connection, namespace: devServer.namespace, dataConverter: testDataConverter });
     const nativeConnection = await NativeConnection.connect({ address: devServer.address });
     stops.push(() => nativeConnection.close());
     const clearinghouse =
@@ -65,6 +71,7 @@ export async function startTemporalStack(database: Database, options: StackOptio
       connection: nativeConnection,
       namespace: devServer.namespace,
       taskQueue: ORDER_TASK_QUEUE,
+      dataConverter: testDataConverter,
       activities: { db: database.db, clearinghouse, supplier: supplierIdentity(loadConfig({})), logger: createLogger('error'), temporal: client },
     });
     const running = worker.run();

@@ -7,6 +7,7 @@ import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { registerSearchAttributes } from '../../scripts/search-attributes';
 import { resolveTestServer } from '../../scripts/temporal-binaries';
 import { canConnect, findFreePort, LOOPBACK, sleep } from '../../scripts/ports';
+import { testDataConverter } from './codec';
 import { spawnTiedToUs, startDevServerOnFreePorts, type DevServer, type DevServerOptions } from '../../scripts/temporal-dev-server';
 
 /**
@@ -100,10 +101,18 @@ function connectTimeSkipping(address: string): Promise<TestWorkflowEnvironment> 
         address: string;
         namespace: string;
         supportsTimeSkipping: true;
+        client: { dataConverter: typeof testDataConverter };
       }): Promise<TestWorkflowEnvironment>;
     }
   ).create.bind(TestWorkflowEnvironment);
-  return create({ server: { type: 'existing' }, address, namespace: 'default', supportsTimeSkipping: true });
+  // env.client encrypts and decrypts with the suite's keys, as the harness's worker does.
+  return create({
+    server: { type: 'existing' },
+    address,
+    namespace: 'default',
+    supportsTimeSkipping: true,
+    client: { dataConverter: testDataConverter },
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@t
 import type { temporal } from '@temporalio/proto';
 import webpack from 'webpack';
 import { orderWorkflowId } from '../../workflows/definitions';
+import { decryptedHistory } from '../support/codec';
 import { approveAllDocuments, createOrderHarness, seedOrder, waitForStatus, type OrderHarness } from '../support/orders';
 
 jest.setTimeout(180_000);
@@ -63,7 +64,8 @@ beforeAll(async () => {
   const handle = await harness.startOrder(orderId);
   await approveAllDocuments(handle);
   await waitForStatus(handle, (status) => status.stage === 'delivery');
-  history = await handle.fetchHistory();
+  // Payloads are encrypted (tests/support/codec.ts): the test reads and edits them in the clear.
+  history = await decryptedHistory(await handle.fetchHistory());
 });
 
 afterAll(async () => {
