@@ -17,12 +17,14 @@ import {
   jsonb,
   pgSequence,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { claimStatuses } from '../domain/claim-statuses';
+import { mspTypes, payerLevels } from '../domain/coordination';
 import { appealLevels } from '../domain/denials';
 import { blockers, orderStages } from '../domain/order-stages';
 import type { OxygenPrescription } from '../domain/oxygen';
@@ -124,6 +126,8 @@ export const coverages = pgTable(
     subscriber: jsonb('subscriber').$type<{ firstName: string; lastName: string; birthDate: string; sex: string }>(),
     effectiveFrom: date('effective_from', { mode: 'string' }),
     effectiveTo: date('effective_to', { mode: 'string' }),
+    /** SBR05 when this is Medicare and another payer is primary: why Medicare is secondary (domain/coordination.ts). */
+    mspType: text('msp_type', { enum: mspTypes }),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
   },
@@ -364,6 +368,8 @@ export const claims = pgTable(
     payerClaimNumber: text('payer_claim_number'),
     paidAmount: cents('paid_amount').notNull().default(0),
     patientResponsibility: cents('patient_responsibility').notNull().default(0),
+    /** The payer the claim is with now (claim_payers): primary until the primary has adjudicated it and a next payer holds it. */
+    payerLevel: text('payer_level', { enum: payerLevels }).notNull().default('primary'),
     /** The claim's final state, once it has one (statusReason says why for write-offs). */
     resolution: text('resolution', { enum: claimResolutions }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
@@ -408,6 +414,50 @@ export const claimLines = pgTable(
     uniqueIndex('claim_lines_item_period_uq')
       .on(table.itemId, table.serviceFrom, table.side)
       .where(sql`voided = false`),
+  ],
+);
+
+export const claimPayerStatuses = ['pending', 'submitted', 'crossover', 'adjudicated', 'skipped'] as const;
+export type ClaimPayerStatus = (typeof claimPayerStatuses)[number];
+
+/**
+ * The payers a claim is billed to, in order (DOMAIN.md §15): the primary (the claim's own
+ * payer and 837P) and the patient's secondary and tertiary coverages in force on the
+ * service date. Each row follows that payer's part: pending, submitted (our own 837P,
+ * `x12`), crossover (the prior payer forwarded it), adjudicated (its 835 posted), or
+ * skipped (nothing left to bill it, or the claim ended before it).
+ */
+export const claimPayers = pgTable(
+  'claim_payers',
+  {
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    level: text('level', { enum: payerLevels }).notNull(),
+    payerId: text('payer_id')
+      .notNull()
+      .references(() => payers.id),
+    coverageId: uuid('coverage_id')
+      .notNull()
+      .references(() => coverages.id),
+    status: text('status', { enum: claimPayerStatuses }).notNull().default('pending'),
+    /** The 837P sent to this payer; the primary's is claims.x12, and a crossover has none. */
+    x12: text('x12'),
+    interchangeControlNumber: text('interchange_control_number'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    /** CLP07 of this payer's 835 and its adjudication date (2330B REF*F8 and 2430 DTP*573 of the next payer's claim). */
+    payerClaimNumber: text('payer_claim_number'),
+    adjudicatedOn: date('adjudicated_on', { mode: 'string' }),
+    paidAmount: cents('paid_amount').notNull().default(0),
+    /** Why the row is skipped, or what the crossover said (remark codes). */
+    note: text('note'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.claimId, table.level] }),
+    uniqueIndex('claim_payers_claim_payer_uq').on(table.claimId, table.payerId),
+    index('claim_payers_payer_idx').on(table.payerId),
   ],
 );
 
@@ -557,6 +607,9 @@ export const claimPayments = pgTable(
     payerClaimNumber: text('payer_claim_number').notNull(),
     remarkCodes: jsonb('remark_codes').$type<string[]>().notNull().default([]),
     position: integer('position').notNull(),
+    /** The payer of the remittance and its level on the claim (claim_payers); null when unmatched. */
+    payerId: text('payer_id'),
+    payerLevel: text('payer_level', { enum: payerLevels }),
   },
   (table) => [index('claim_payments_claim_idx').on(table.claimId), index('claim_payments_remittance_idx').on(table.remittanceId)],
 );
@@ -660,6 +713,9 @@ export const ledgerEntries = pgTable(
     amount: cents('amount').notNull(),
     remittanceId: uuid('remittance_id'),
     creditBalanceId: uuid('credit_balance_id'),
+    /** On payer entries: which of the claim's payers (claim_payers) the amount is with or from. */
+    payerId: text('payer_id'),
+    payerLevel: text('payer_level', { enum: payerLevels }),
     /** CARC codes or the staff reason, for write-offs and transfers. */
     reason: text('reason'),
     actor: text('actor').notNull(),
