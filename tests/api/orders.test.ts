@@ -24,6 +24,7 @@ import {
   waitForOrder,
   type ApiCall,
 } from '../support/api';
+import { payloadValue } from '../support/codec';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
 
@@ -59,16 +60,18 @@ async function tableCounts() {
   return { orders: o.n, items: i.n, prescribers: p.n, audit: a.n, documents: d.n, deliveries: v.n };
 }
 
-/** The payloads of every signal and accepted Update in an order workflow's history, as the server stored them. */
-async function signalPayloads(orderId: string): Promise<string> {
+/** The payloads of every signal and accepted Update in an order workflow's history: as the server stored them, and decrypted. */
+async function signalPayloads(orderId: string): Promise<{ stored: string; decrypted: string }> {
   const history = await stack.client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory();
-  return (history.events ?? [])
-    .flatMap((event) => [
-      ...(event.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []),
-      ...(event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []),
-    ])
-    .map((payload) => Buffer.from(payload.data ?? []).toString('utf8'))
-    .join('\n');
+  const payloads = (history.events ?? []).flatMap((event) => [
+    ...(event.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []),
+    ...(event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []),
+  ]);
+  const decrypted = await Promise.all(payloads.map((payload) => payloadValue<unknown>(payload)));
+  return {
+    stored: payloads.map((payload) => Buffer.from(payload.data ?? []).toString('utf8')).join('\n'),
+    decrypted: JSON.stringify(decrypted),
+  };
 }
 
 describe('POST /orders', () => {
@@ -611,8 +614,9 @@ describe('delivery', () => {
 
     // The accepted Update carries the proof to the activity that stores it (the payload codec encrypts payloads).
     const payloads = await signalPayloads(orderId);
-    expect(payloads).toContain('CANE-0042');
-    expect(payloads).toContain('Babbage');
+    expect(payloads.decrypted).toContain('CANE-0042');
+    expect(payloads.decrypted).toContain('Babbage');
+    expect(payloads.stored).not.toContain('Babbage');
 
     const twice = await call('POST', `/orders/${orderId}/delivery`, {
       role: 'delivery',

@@ -7,13 +7,13 @@
  * settlements arrive at the new run, which records them and carries on from the
  * carried state.
  */
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { asc, eq } from 'drizzle-orm';
 import { claimLines, claims } from '../../db/schema';
 import { addDays, addMonths } from '../../domain/calendar';
 import { ORDER_TASK_QUEUE, claimSettled, orderWorkflowId, rentalChanged, type ClaimSettled } from '../../workflows/definitions';
 import type { dmeOrderWorkflow, OrderWorkflowInput } from '../../workflows/order';
+import { payloadValue } from '../support/codec';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { approveAllDocuments, command, confirmDelivery, seedOrder, waitForStatus } from '../support/orders';
 import { startTemporalStack, type TemporalStack } from '../support/temporal-stack';
@@ -46,12 +46,12 @@ async function runsOf(workflowId: string, firstRunId: string) {
 }
 
 /** The claims whose settlement (claimSettled) a run received. */
-function claimsSettledIn(events: temporal.api.history.v1.IHistoryEvent[]): string[] {
-  return events.flatMap((event) => {
+async function claimsSettledIn(events: temporal.api.history.v1.IHistoryEvent[]): Promise<string[]> {
+  const settled = events.flatMap((event) => {
     const signaled = event.workflowExecutionSignaledEventAttributes;
-    if (signaled?.signalName !== claimSettled.name) return [];
-    return [defaultPayloadConverter.fromPayload<ClaimSettled>(signaled.input!.payloads![0]).claimId];
+    return signaled?.signalName === claimSettled.name ? [signaled.input!.payloads![0]] : [];
   });
+  return Promise.all(settled.map(async (payload) => (await payloadValue<ClaimSettled>(payload)).claimId));
 }
 
 test('an order continues as new with its claims still at the payer: their settlements reach the new run, which records them, and a pickup closes it', async () => {
@@ -76,17 +76,19 @@ test('an order continues as new with its claims still at the payer: their settle
   // What the first run handed over: six claims billed, none settled yet.
   const [first] = await runsOf(handle.workflowId, handle.firstExecutionRunId);
   const switched = first.events.at(-1)!.workflowExecutionContinuedAsNewEventAttributes!;
-  const { carried } = defaultPayloadConverter.fromPayload<OrderWorkflowInput>(switched.input!.payloads![0]);
+  const { carried } = await payloadValue<OrderWorkflowInput>(switched.input!.payloads![0]);
   expect(carried).toMatchObject({ stage: 'rental', delivery: { deliveredOn } });
   expect(carried!.claims.map((claim) => [claim.rentalMonth, claim.status])).toEqual([1, 2, 3, 4, 5, 6].map((month) => [month, 'submitted']));
   expect(carried!.documents.every((document) => document.status === 'approved')).toBe(true);
-  expect(claimsSettledIn(first.events)).toEqual([]);
+  expect(await claimsSettledIn(first.events)).toEqual([]);
 
   // The payer pays the six claims after the switch: the runs after the first receive every settlement and record it.
   const paid = await waitForStatus(latest, (status) => status.claims.every((claim) => claim.status === 'paid'), 60_000);
   expect(paid).toMatchObject({ stage: 'rental', delivery: { deliveredOn }, rental: { month: 6, period: 1 } });
   const [, ...later] = await runsOf(handle.workflowId, handle.firstExecutionRunId);
-  expect(later.flatMap((run) => claimsSettledIn(run.events)).sort()).toEqual(carried!.claims.map((claim) => claim.claimId).sort());
+  expect((await Promise.all(later.map((run) => claimsSettledIn(run.events)))).flat().sort()).toEqual(
+    carried!.claims.map((claim) => claim.claimId).sort(),
+  );
 
   // The latest run takes commands: a pickup today ends the rental after month 6, and with every claim paid the order closes.
   await command(latest, rentalChanged, { user: 'bea.biller', change: 'pickup', effectiveOn: today });

@@ -2,7 +2,7 @@
  * The payload keys of the test suite: fixed, so a worker process a test starts (given
  * `testCodecEnv`) and the test's own clients read each other's payloads.
  */
-import type { Payload } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { encryptedDataConverter } from '../../codec/data-converter';
 import { EncryptionCodec, type CodecKeyring } from '../../codec/encryption';
 
@@ -36,4 +36,10 @@ export async function decryptedHistory<H extends object>(history: H): Promise<H>
   };
   await visit(history);
   return history;
+}
+
+/** A payload of a fetched history read as its value: decrypted with the suite's keys, then JSON. */
+export async function payloadValue<T>(payload: Payload): Promise<T> {
+  const [decoded] = await new EncryptionCodec(testKeyring).decode([payload]);
+  return defaultPayloadConverter.fromPayload<T>(decoded);
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { defaultPayloadConverter, type UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createClearinghouse } from '../../activities/clearinghouse';
@@ -31,7 +31,7 @@ import {
 } from '../../workflows/definitions';
 import type { dmeOrderWorkflow, OrderWorkflowInput } from '../../workflows/order';
 import { failureConverterPath } from '../../codec/data-converter';
-import { testDataConverter } from './codec';
+import { payloadValue, testDataConverter } from './codec';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTimeSkippingEnv } from './temporal';
 
@@ -323,11 +323,12 @@ export function confirmDelivery(handle: WorkflowHandle, deliveredOn: string, ser
 /** What a workflow asked an activity to do, with the workflow clock's time of asking (virtual time on the test server). */
 async function activitiesScheduled<I>(handle: WorkflowHandle, names: readonly string[]): Promise<Array<{ input: I; at: number }>> {
   const history = await handle.fetchHistory();
-  return (history.events ?? []).flatMap((event) => {
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (!scheduled?.activityType?.name || !names.includes(scheduled.activityType.name)) return [];
-    return [{ input: defaultPayloadConverter.fromPayload<I>(scheduled.input!.payloads![0]), at: tsToMs(event.eventTime) }];
+  const scheduled = (history.events ?? []).flatMap((event) => {
+    const attributes = event.activityTaskScheduledEventAttributes;
+    if (!attributes?.activityType?.name || !names.includes(attributes.activityType.name)) return [];
+    return [{ payload: attributes.input!.payloads![0], at: tsToMs(event.eventTime) }];
   });
+  return Promise.all(scheduled.map(async ({ payload, at }) => ({ input: await payloadValue<I>(payload), at })));
 }
 
 /**
