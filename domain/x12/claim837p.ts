@@ -6,8 +6,8 @@
  * payer.
  */
 import type { ClaimLine } from '../types';
-import { interchangeText, type SegmentParts } from './envelope';
-import { clean, InputCheck, zipDigits, type AddressInput, type InterchangeInput, type PersonInput } from './input';
+import { addressSegments, interchangeText, personName, type SegmentParts } from './envelope';
+import { clean, InputCheck, type AddressInput, type InterchangeInput, type PersonInput } from './input';
 import { ccyymmdd, dollars, money, normalizeEin } from './values';
 
 const CLAIM_837P_VERSION = '005010X222A1';
@@ -243,28 +243,6 @@ function check(input: Claim837Input): ClaimLine[] {
   return lines;
 }
 
-function name(entity: string, person: { lastName: string; firstName: string; middleName?: string }, qualifier?: string, id?: string): SegmentParts {
-  return [
-    'NM1',
-    entity,
-    '1',
-    clean(person.lastName),
-    clean(person.firstName),
-    person.middleName ? clean(person.middleName) : undefined,
-    undefined,
-    undefined,
-    qualifier,
-    id,
-  ];
-}
-
-function address(a: AddressInput): SegmentParts[] {
-  return [
-    ['N3', clean(a.line1), a.line2 ? clean(a.line2) : undefined],
-    ['N4', clean(a.city), a.state, zipDigits(a.zip)],
-  ];
-}
-
 function demographics(p: PersonInput): SegmentParts {
   return ['DMG', 'D8', ccyymmdd(p.birthDate), p.sex];
 }
@@ -302,7 +280,7 @@ export function build837P(input: Claim837Input): string {
   add(['HL', '1', undefined, '20', '1']);
   if (bp.taxonomyCode) add(['PRV', 'BI', 'PXC', bp.taxonomyCode]);
   add(['NM1', '85', '2', clean(bp.organizationName), undefined, undefined, undefined, undefined, 'XX', bp.npi]);
-  add(...address(bp.address));
+  add(...addressSegments(bp.address));
   add(['REF', 'EI', normalizeEin(bp.taxId)]);
 
   // 2000B subscriber; HL04 says whether a 2000C patient level follows.
@@ -319,16 +297,16 @@ export function build837P(input: Claim837Input): string {
     undefined,
     payer.claimFilingIndicator,
   ]);
-  add(name('IL', subscriber, 'MI', subscriber.memberId));
-  add(...address(subscriber.address), demographics(subscriber));
+  add(personName('IL', subscriber, 'MI', subscriber.memberId));
+  add(...addressSegments(subscriber.address), demographics(subscriber));
   add(['NM1', 'PR', '2', clean(payer.name), undefined, undefined, undefined, undefined, 'PI', payer.id]);
-  if (payer.address) add(...address(payer.address));
+  if (payer.address) add(...addressSegments(payer.address));
 
   if (patient) {
     add(['HL', '3', '2', '23', '0']);
     add(['PAT', patient.relationshipToSubscriber]);
-    add(name('QC', patient));
-    add(...address(patient.address), demographics(patient));
+    add(personName('QC', patient));
+    add(...addressSegments(patient.address), demographics(patient));
   }
 
   // 2300 claim. CLM05 = place of service : B (professional place-of-service qualifier) : frequency.
@@ -374,7 +352,7 @@ export function build837P(input: Claim837Input): string {
     if (line.priorAuthNumber) add(['REF', 'G1', line.priorAuthNumber]);
     add(['REF', '6R', line.lineControlNumber]);
     if (line.narrative) add(['NTE', 'ADD', clean(line.narrative)]);
-    add(name('DK', op, 'XX', op.npi));
+    add(personName('DK', op, 'XX', op.npi));
   });
 
   return interchangeText(input.interchange, { functionalId: 'HC', transactionSetId: '837', version: CLAIM_837P_VERSION }, body);
