@@ -3,18 +3,71 @@
  * loops of 005010X222A1 — 2320 Other Subscriber Information, 2330A Other Subscriber Name,
  * 2330B Other Payer Name, 2430 Line Adjudication Information — and 2000B SBR01/SBR05.
  *
- * Every claim built here passes pyx12's x12valid and our own parser. Balancing follows
- * TR3 1.4.4 as RFI 1294 and 1555 read it.
+ * Every claim built here passes pyx12's x12valid and our own parser. The TR3's examples 3 B
+ * and 4 (tests/fixtures/x12/837p-tr3-cob-examples.md) are the reference for the loops'
+ * segments, order and amounts. Balancing follows TR3 1.4.4 as RFI 1294 and 1555 read it.
  */
-import { build837P, X12Error, type Adjustment, type Claim837Input, type OtherPayer837 } from '../../domain/x12';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build837P, parseX12, X12Error, type Adjustment, type Claim837Input, type OtherPayer837 } from '../../domain/x12';
+import { centsOf } from '../../domain/x12/values';
 import { claimInput, expectValid, line, transactionSegments } from '../support/claim837';
 import { describeWithX12Valid, x12valid } from '../support/x12valid';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/x12', name), 'utf8');
+
+/** pyx12 4.0.0 maps only 005010X222A1, the HIPAA version; the TR3 examples are labelled X222A2. */
+const asX222A1 = (x12: string) => x12.replace(/005010X222A2/g, '005010X222A1');
 
 /** The segments of one 2400 line: from its LX to the next LX or the SE. */
 function lineBlock(segments: string[], lineNumber: number): string[] {
   const start = segments.indexOf(`LX*${lineNumber}`);
   const next = segments.findIndex((s, i) => i > start && (s.startsWith('LX*') || s.startsWith('SE*')));
   return segments.slice(start, next);
+}
+
+/** What the TR3 example fixes about the COB loops, one entry per segment: the segment id, its codes, its amounts in cents. */
+function describeSegment(segment: string): string {
+  const e = segment.split('*');
+  const cents = (value: string) => String(centsOf(value));
+  switch (e[0]) {
+    case 'SBR':
+      return `SBR ${e[1]} ${e[2] ?? ''} SBR05=${e[5] ?? ''} ${e[9] ?? ''}`;
+    case 'CAS': {
+      const triplets: string[] = [];
+      for (let i = 2; i < e.length; i += 3) triplets.push(`${e[i]}=${cents(e[i + 1])}${e[i + 2] ? `x${Number(e[i + 2])}` : ''}`);
+      return `CAS ${e[1]} ${triplets.join(' ')}`;
+    }
+    case 'AMT':
+      return `AMT ${e[1]} ${cents(e[2])}`;
+    case 'OI':
+      return `OI benefits=${e[3]} release=${e[6]}`;
+    case 'NM1':
+      return `NM1 ${e[1]} ${e[8]}`;
+    case 'SVD':
+      return `SVD ${e[1]} ${cents(e[2])} units=${Number(e[5])}${e[6] ? ` bundled=${e[6]}` : ''}`;
+    case 'DTP':
+    case 'REF':
+      return `${e[0]} ${e[1]} ${e[3] ?? ''}`.trim();
+    default:
+      return e[0];
+  }
+}
+
+/** The 2320–2330 loops (from the SBR after CLM to the first LX) and each line's 2430 loops (SVD to the end of the line). */
+function coordinationShape(segments: string[]): { otherPayers: string[]; lines: string[][] } {
+  const clm = segments.findIndex((s) => s.startsWith('CLM*'));
+  const firstLine = segments.indexOf('LX*1');
+  const sbr = segments.findIndex((s, i) => i > clm && s.startsWith('SBR*'));
+  const lineCount = segments.filter((s) => s.startsWith('LX*')).length;
+  return {
+    otherPayers: segments.slice(sbr, firstLine).map(describeSegment),
+    lines: Array.from({ length: lineCount }, (_, i) => {
+      const block = lineBlock(segments, i + 1);
+      const svd = block.findIndex((s) => s.startsWith('SVD*'));
+      return svd === -1 ? [] : block.slice(svd).map(describeSegment);
+    }),
+  };
 }
 
 const co = (reason: string, amount: number): Adjustment => ({ group: 'CO', reason, amount });
@@ -139,6 +192,144 @@ function employerPlanThenMedicare(): Claim837Input {
 }
 
 describeWithX12Valid('837P coordination of benefits (validated by pyx12 x12valid)', () => {
+  describe('the TR3 examples the builder is held to', () => {
+    test('example 3 B, a claim to the secondary payer, passes x12valid and our parser', () => {
+      const text = fixture('837p-tr3-cob-example3b-secondary.x12');
+      expectValid(asX222A1(text));
+      expect(parseX12(text).groups[0].transactionSets[0].segments).toHaveLength(62);
+    });
+
+    test('example 4, an MSP claim, passes x12valid but for its AMT*F2, a 4010 amount the 5010 2320 no longer has', () => {
+      const text = asX222A1(fixture('837p-tr3-cob-example4-msp.x12'));
+      const result = x12valid(text);
+      expect(result.errors).toEqual([expect.stringMatching(/Segment AMT\*F2 not found/)]);
+      expectValid(text.replace('AMT*F2*15.00~\n', '').replace('SE*42*0002', 'SE*41*0002'));
+    });
+
+    test('the facts of example 3 B give the same 2320, 2330A, 2330B and 2430 segments, in the same order, with the same amounts', () => {
+      const dos = { serviceFrom: '2005-10-03', serviceTo: '2005-10-03' };
+      // The example's CPT physician codes 99213 and 90782 are not HCPCS Level II; E0143 and A4253 stand in.
+      const input = claimInput('26407789', [
+        line({ hcpcs: 'E0143', modifiers: [], charge: 4_300, ...dos }),
+        line({ hcpcs: 'A4253', modifiers: [], charge: 1_500, ...dos }),
+        line({ hcpcs: 'J3301', modifiers: [], charge: 2_104, ...dos }),
+      ]);
+      const x12 = build837P({
+        ...input,
+        subscriber: {
+          ...input.subscriber,
+          lastName: 'Smith',
+          firstName: 'Jack',
+          middleName: undefined,
+          memberId: '222334444',
+          birthDate: '1943-10-22',
+          sex: 'M',
+        },
+        patient: {
+          relationshipToSubscriber: '19',
+          lastName: 'Smith',
+          firstName: 'Ted',
+          birthDate: '1973-05-01',
+          sex: 'M',
+          address: input.subscriber.address,
+        },
+        payer: { name: 'Great Prairies Health', id: '567890', claimFilingIndicator: 'CI' },
+        payerResponsibility: 'S',
+        otherPayers: [
+          {
+            responsibility: 'P',
+            relationship: '01',
+            claimFilingIndicator: 'CI',
+            subscriber: {
+              lastName: 'Smith',
+              firstName: 'Jane',
+              memberId: 'JS00111223333',
+              address: { line1: '236 N Main St', city: 'Miami', state: 'FL', zip: '33111' },
+            },
+            payer: { name: 'Key Insurance Company', id: '999996666' },
+            adjudication: {
+              paidAmount: 3_915,
+              remainingPatientLiability: 3_689,
+              claimAdjustments: [pr('1', 2_189), pr('2', 1_500)],
+              adjudicatedOn: '2005-10-15',
+              lines: [
+                { lineNumber: 1, paidAmount: 4_000, paidUnits: 1, adjustments: [{ group: 'CO', reason: '42', amount: 300 }] },
+                { lineNumber: 2, paidAmount: 1_500, paidUnits: 1 },
+                { lineNumber: 3, paidAmount: 2_104, paidUnits: 1 },
+              ],
+            },
+          },
+        ],
+      });
+      expectValid(x12);
+      const ours = coordinationShape(transactionSegments(x12));
+      const example = coordinationShape(transactionSegments(fixture('837p-tr3-cob-example3b-secondary.x12')));
+      expect(ours).toEqual(example);
+      expect(ours.otherPayers).toEqual([
+        'SBR P 01 SBR05= CI',
+        'CAS PR 1=2189 2=1500',
+        'AMT D 3915',
+        'AMT EAF 3689',
+        'OI benefits=Y release=Y',
+        'NM1 IL MI',
+        'N3',
+        'N4',
+        'NM1 PR PI',
+      ]);
+      expect(ours.lines[0]).toEqual(['SVD 999996666 4000 units=1', 'CAS CO 42=300', 'DTP 573 20051015']);
+    });
+
+    test('the facts of example 4 give its MSP claim: 2000B SBR05 12 to Medicare, the commercial primary in 2320, its line in 2430', () => {
+      const input = claimInput('101KEN6055', [
+        line({ hcpcs: 'E0143', modifiers: ['NU'], charge: 12_000, serviceFrom: '2005-01-19', serviceTo: '2005-01-19' }),
+      ]);
+      const x12 = build837P({
+        ...input,
+        subscriber: {
+          lastName: 'Medyum',
+          firstName: 'Wayne',
+          middleName: 'M',
+          memberId: '102200221B1',
+          birthDate: '1956-01-10',
+          sex: 'M',
+          address: { line1: '1010 Thousand Oak Lane', city: 'Mayn', state: 'PA', zip: '17089' },
+        },
+        payer: { name: 'Medicare', id: '10234', claimFilingIndicator: 'MB' },
+        payerResponsibility: 'S',
+        insuranceTypeCode: '12',
+        otherPayers: [
+          {
+            responsibility: 'P',
+            relationship: '01',
+            claimFilingIndicator: 'CI',
+            subscriber: {
+              lastName: 'Medyum',
+              firstName: 'Carol',
+              memberId: 'COM188-404777',
+              address: { line1: 'PO Box 45', city: 'Mayn', state: 'PA', zip: '17089' },
+            },
+            payer: { name: 'Commerce', id: '59999' },
+            adjudication: {
+              paidAmount: 8_000,
+              adjudicatedOn: '2005-01-28',
+              lines: [
+                { lineNumber: 1, paidAmount: 8_000, paidUnits: 1, adjustments: [{ group: 'CO', reason: '42', amount: 2_500 }, pr('2', 1_500)] },
+              ],
+            },
+          },
+        ],
+      });
+      expectValid(x12);
+      const segments = transactionSegments(x12);
+      const example = transactionSegments(fixture('837p-tr3-cob-example4-msp.x12'));
+      const subscriberLevel = (s: string[]) => describeSegment(s.find((x) => x.startsWith('SBR*'))!);
+      expect(subscriberLevel(segments)).toBe(subscriberLevel(example));
+      expect(subscriberLevel(segments)).toBe('SBR S 18 SBR05=12 MB');
+      const shape = coordinationShape(example);
+      expect(coordinationShape(segments)).toEqual({ ...shape, otherPayers: shape.otherPayers.filter((s) => s !== 'AMT F2 1500') });
+    });
+  });
+
   test('x12valid does notice a broken COB loop: a 2430 without its DTP*573', () => {
     const x12 = build837P(medicareThenMedicaid());
     const broken = x12.replace('CAS*CO*45*9~DTP*573*D8*20240420~', 'CAS*CO*45*9~').replace(/SE\*(\d+)\*/, (_, n: string) => `SE*${Number(n) - 1}*`);
