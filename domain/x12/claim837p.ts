@@ -1,13 +1,18 @@
 /**
  * The 837P professional claim (005010X222A1) for a DME supplier: one claim per
  * interchange, which is how each claim workflow submits and tracks its claim.
- * Coordination-of-benefits loops (2320/2330, secondary claims) are not built: the
- * supplier bills the primary payer, and crossover to Medigap/Medicaid happens at the
- * payer.
+ * The same claim goes to the primary payer, to a secondary or tertiary payer when the
+ * earlier payer did not cross it over, and to Medicare as secondary payer (MSP):
+ * `payerResponsibility` and `insuranceTypeCode` fill 2000B SBR01/SBR05, and
+ * `otherPayers` the coordination-of-benefits loops 2320/2330A/2330B and 2430
+ * (claim837p-cob.ts). Without them the claim is the primary one, as before.
  */
+import type { MspType } from '../coordination';
 import type { ClaimLine } from '../types';
-import { interchangeText, type SegmentParts } from './envelope';
-import { clean, InputCheck, zipDigits, type AddressInput, type InterchangeInput, type PersonInput } from './input';
+import { lineAdjudicationLoops, otherPayerLoops, type ClaimPayerResponsibility, type OtherPayer837 } from './claim837p-cob';
+import { checkCoordination } from './claim837p-cob-rules';
+import { addressSegments, interchangeText, personName, type SegmentParts } from './envelope';
+import { clean, InputCheck, type AddressInput, type InterchangeInput, type PersonInput } from './input';
 import { ccyymmdd, dollars, money, normalizeEin } from './values';
 
 const CLAIM_837P_VERSION = '005010X222A1';
@@ -68,8 +73,24 @@ export interface Claim837Input {
   subscriber: PersonInput & { memberId: string; groupNumber?: string };
   /** 2000C/2010CA: only when the patient is not the subscriber (a dependent on a commercial plan). */
   patient?: PersonInput & { relationshipToSubscriber: PatientRelationship };
-  /** 2010BB. */
+  /** 2010BB: the payer this claim goes to. */
   payer: { name: string; id: string; claimFilingIndicator: ClaimFilingIndicator; address?: AddressInput };
+  /**
+   * 2000B SBR01: that payer's place in the patient's order of payers, P (default), S or T
+   * (`sbr01OfLevel` in domain/coordination.ts). A claim to the secondary or tertiary payer
+   * needs each earlier payer, with its adjudication, in `otherPayers`.
+   */
+  payerResponsibility?: ClaimPayerResponsibility;
+  /**
+   * 2000B SBR05, the Medicare secondary payer type: required when the claim goes to Medicare
+   * (payer.claimFilingIndicator MB, or MA) as a payer that is not primary, refused otherwise.
+   */
+  insuranceTypeCode?: MspType;
+  /**
+   * The patient's other payers, at most 10, each a 2320 loop with its 2330A subscriber and
+   * 2330B payer, in the order given; an adjudicating payer's lines go to 2430 under ours.
+   */
+  otherPayers?: OtherPayer837[];
   /** 2300. */
   claim: {
     /** CLM01, our claim id echoed in 277CA and 835 (CLP01). At most 20 characters (what Medicare keeps). */
@@ -239,30 +260,9 @@ function check(input: Claim837Input): ClaimLine[] {
       c.problem('claim.totalCharge', `${money(claim.totalCharge)} differs from the sum of the line charges ${money(sum)} (CLM02 must equal ΣSV102)`);
     }
   }
+  checkCoordination(c, input, lines);
   c.throwIfAny();
   return lines;
-}
-
-function name(entity: string, person: { lastName: string; firstName: string; middleName?: string }, qualifier?: string, id?: string): SegmentParts {
-  return [
-    'NM1',
-    entity,
-    '1',
-    clean(person.lastName),
-    clean(person.firstName),
-    person.middleName ? clean(person.middleName) : undefined,
-    undefined,
-    undefined,
-    qualifier,
-    id,
-  ];
-}
-
-function address(a: AddressInput): SegmentParts[] {
-  return [
-    ['N3', clean(a.line1), a.line2 ? clean(a.line2) : undefined],
-    ['N4', clean(a.city), a.state, zipDigits(a.zip)],
-  ];
 }
 
 function demographics(p: PersonInput): SegmentParts {
@@ -302,33 +302,33 @@ export function build837P(input: Claim837Input): string {
   add(['HL', '1', undefined, '20', '1']);
   if (bp.taxonomyCode) add(['PRV', 'BI', 'PXC', bp.taxonomyCode]);
   add(['NM1', '85', '2', clean(bp.organizationName), undefined, undefined, undefined, undefined, 'XX', bp.npi]);
-  add(...address(bp.address));
+  add(...addressSegments(bp.address));
   add(['REF', 'EI', normalizeEin(bp.taxId)]);
 
   // 2000B subscriber; HL04 says whether a 2000C patient level follows.
   add(['HL', '2', '1', '22', patient ? '1' : '0']);
   add([
     'SBR',
-    'P',
+    input.payerResponsibility ?? 'P',
     patient ? undefined : '18',
     subscriber.groupNumber,
     undefined,
-    undefined,
+    input.insuranceTypeCode,
     undefined,
     undefined,
     undefined,
     payer.claimFilingIndicator,
   ]);
-  add(name('IL', subscriber, 'MI', subscriber.memberId));
-  add(...address(subscriber.address), demographics(subscriber));
+  add(personName('IL', subscriber, 'MI', subscriber.memberId));
+  add(...addressSegments(subscriber.address), demographics(subscriber));
   add(['NM1', 'PR', '2', clean(payer.name), undefined, undefined, undefined, undefined, 'PI', payer.id]);
-  if (payer.address) add(...address(payer.address));
+  if (payer.address) add(...addressSegments(payer.address));
 
   if (patient) {
     add(['HL', '3', '2', '23', '0']);
     add(['PAT', patient.relationshipToSubscriber]);
-    add(name('QC', patient));
-    add(...address(patient.address), demographics(patient));
+    add(personName('QC', patient));
+    add(...addressSegments(patient.address), demographics(patient));
   }
 
   // 2300 claim. CLM05 = place of service : B (professional place-of-service qualifier) : frequency.
@@ -349,6 +349,8 @@ export function build837P(input: Claim837Input): string {
   if (claim.payerClaimNumber) add(['REF', 'F8', claim.payerClaimNumber]);
   if (claim.narrative) add(['NTE', 'ADD', clean(claim.narrative)]);
   add(['HI', ...claim.diagnoses.map((d, i) => [i === 0 ? 'ABK' : 'ABF', icd10ForClaim(d)])]);
+  // 2320 comes after the 2300 segments and the 2310 provider loops (none on our claims).
+  add(...otherPayerLoops(input));
 
   lines.forEach((line, i) => {
     add(['LX', String(i + 1)]);
@@ -374,7 +376,9 @@ export function build837P(input: Claim837Input): string {
     if (line.priorAuthNumber) add(['REF', 'G1', line.priorAuthNumber]);
     add(['REF', '6R', line.lineControlNumber]);
     if (line.narrative) add(['NTE', 'ADD', clean(line.narrative)]);
-    add(name('DK', op, 'XX', op.npi));
+    add(personName('DK', op, 'XX', op.npi));
+    // 2430 follows the 2420 provider loops of the line.
+    add(...lineAdjudicationLoops(input, lines, i));
   });
 
   return interchangeText(input.interchange, { functionalId: 'HC', transactionSetId: '837', version: CLAIM_837P_VERSION }, body);

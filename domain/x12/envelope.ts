@@ -1,8 +1,9 @@
 /**
- * Writing X12: segments to text, and the ISA/GS/ST…SE/GE/IEA envelope around one
- * transaction set with its counts and control numbers.
+ * Writing X12: segments to text, the ISA/GS/ST…SE/GE/IEA envelope around one
+ * transaction set with its counts and control numbers, and the name and address
+ * segments (NM1, N3, N4) every loop of a person writes the same way.
  */
-import type { InterchangeInput } from './input';
+import { clean, zipDigits, type AddressInput, type InterchangeInput } from './input';
 import { ccyymmdd } from './values';
 
 /**
@@ -32,6 +33,35 @@ function trimTrailingEmpty(values: string[]): string[] {
 /** Trailing empty elements are dropped, as X12 requires ("NM1*41*2*ACME*****46*X", never a trailing "*"). */
 function segmentText(parts: SegmentParts): string {
   return trimTrailingEmpty(parts.map(element)).join(OUTBOUND.element) + OUTBOUND.segment;
+}
+
+/** NM1 of a person (NM102 1): last, first and middle name, then the id qualifier (NM108) and id (NM109). */
+export function personName(
+  entity: string,
+  person: { lastName: string; firstName: string; middleName?: string },
+  qualifier?: string,
+  id?: string,
+): SegmentParts {
+  return [
+    'NM1',
+    entity,
+    '1',
+    clean(person.lastName),
+    clean(person.firstName),
+    person.middleName ? clean(person.middleName) : undefined,
+    undefined,
+    undefined,
+    qualifier,
+    id,
+  ];
+}
+
+/** N3 street lines and N4 city, state, ZIP. */
+export function addressSegments(a: AddressInput): SegmentParts[] {
+  return [
+    ['N3', clean(a.line1), a.line2 ? clean(a.line2) : undefined],
+    ['N4', clean(a.city), a.state, zipDigits(a.zip)],
+  ];
 }
 
 interface TransactionSetSpec {
