@@ -4,14 +4,17 @@
  * through keys the workflow chooses (document, check, claim and task ids) and unique
  * constraints. Results carry ids, codes and dates only: no PHI enters workflow history.
  */
+import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import { recordAudit } from '../db/audit';
+import { chainCoveragesOf } from '../db/coverages';
 import { inquiryControlNumber, nextControlNumber, storeEdiFile } from '../db/edi';
 import { currentInquiryWait } from './clearinghouse/inquiry-wait';
 import type { Db } from '../db/client';
 import {
   claimLines,
+  claimPayers,
   claims,
   coverages,
   deliveries,
@@ -27,6 +30,9 @@ import {
 } from '../db/schema';
 import { catalogSnapshot, defaultCatalog, type CatalogSnapshot } from '../domain/catalog';
 import { contentVersion } from '../domain/content-version';
+import { eligibilityPayerProblems, payerChain, payerOrderProblems, type OtherPayerBenefit } from '../domain/coordination';
+import { otherPayerOf } from './claims/next-payer';
+import { partiesOf } from './claims/parties';
 import { draftClaim } from '../domain/claim';
 import { requiredDocuments } from '../domain/documentation';
 import type { OxygenPrescription } from '../domain/oxygen';
@@ -120,6 +126,24 @@ function eligibilityOutcome(response: string): { active: boolean; coversDme: boo
   };
 }
 
+/** EB01 R benefits of a 271: the other payers it names (2120C). */
+function otherPayersOf(response: string): OtherPayerBenefit[] {
+  const [answer] = parse271(response);
+  return (answer?.members[0]?.benefits ?? [])
+    .filter((benefit) => benefit.kind === 'other-payer')
+    .map((benefit) => ({
+      ...(benefit.insuranceType ? { insuranceType: benefit.insuranceType } : {}),
+      payerIds: benefit.relatedEntities.flatMap((entity) => (entity.id ? [entity.id] : [])),
+      hasName: benefit.relatedEntities.some((entity) => entity.name !== undefined),
+    }));
+}
+
+/** A stable id for the check of another coverage within one eligibility check (a retry finds the same row). */
+function derivedId(checkId: string, coverageId: string): string {
+  const hex = createHash('sha256').update(`${checkId}:${coverageId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** Items as stored, back into the domain's OrderItem. */
 function toOrderItem(row: typeof orderItems.$inferSelect): OrderItem {
   return {
@@ -134,6 +158,24 @@ function toOrderItem(row: typeof orderItems.$inferSelect): OrderItem {
 }
 
 export function createOrderActivities({ db, clearinghouse, supplier }: OrderActivityDeps) {
+  /** The coverage and payer rows of the chain's other links. */
+  async function otherCoveragesOf(links: ReturnType<typeof payerChain>) {
+    const rows = await db
+      .select({ coverage: coverages, payer: payers })
+      .from(coverages)
+      .innerJoin(payers, eq(payers.id, coverages.payerId))
+      .where(
+        inArray(
+          coverages.id,
+          links.map((link) => link.coverageId),
+        ),
+      );
+    return links.flatMap((link) => {
+      const found = rows.find((candidate) => candidate.coverage.id === link.coverageId);
+      return found ? [{ level: link.level, ...found }] : [];
+    });
+  }
+
   async function payerPolicyOf(payerId: string): Promise<{ kind: PayerKind; policy: PayerPolicy; row: typeof payers.$inferSelect }> {
     const [row] = await db.select().from(payers).where(eq(payers.id, payerId));
     if (!row) throw ApplicationFailure.nonRetryable(`payer ${payerId} is not configured`, 'PayerUnknown');
@@ -349,10 +391,7 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
       orderId: string;
       checkId: string;
       asOf: string;
-    }): Promise<{ active: boolean; coversDme: boolean; summary: Record<string, unknown> }> {
-      const [existing] = await db.select().from(eligibilityChecks).where(eq(eligibilityChecks.id, input.checkId));
-      if (existing) return { active: existing.active, coversDme: existing.coversDme, summary: existing.summary };
-
+    }): Promise<{ active: boolean; coversDme: boolean; summary: Record<string, unknown>; payerProblems?: string[] }> {
       const [row] = await db
         .select({ order: orders, coverage: coverages, patient: patients })
         .from(orders)
@@ -360,55 +399,87 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         .innerJoin(patients, eq(patients.id, orders.patientId))
         .where(eq(orders.id, input.orderId));
       if (!row) throw ApplicationFailure.nonRetryable(`order ${input.orderId} does not exist`, 'OrderUnknown');
-      const { row: orderPayer } = await payerPolicyOf(row.order.payerId);
-      const routed = await routeToPayer(db, orderPayer, row.patient, isoDate(input.asOf));
-      // Without a DME MAC for the address the order's own payer is asked; the claim builder holds the claim.
-      const payer = routed.ok ? routed.payer : orderPayer;
-      // One number per check: a retry rebuilds the same 270 instead of sending another.
-      const controlNumber = await inquiryControlNumber(db, `270:${input.checkId}`);
-      const subscriber =
-        row.coverage.relationship === 'self' || !row.coverage.subscriber
-          ? { firstName: row.patient.firstName, lastName: row.patient.lastName, birthDate: row.patient.birthDate, sex: row.patient.sex }
-          : row.coverage.subscriber;
-      const request = build270({
-        interchange: supplier.interchange(controlNumber, input.asOf),
-        payer: { name: payer.name, id: payer.ediPayerId },
-        provider: { organizationName: supplier.name, npi: supplier.npi, taxId: supplier.taxId },
-        subscriber: {
-          memberId: row.coverage.memberId,
-          lastName: subscriber.lastName,
-          firstName: subscriber.firstName,
-          birthDate: subscriber.birthDate,
-          sex: subscriber.sex as 'M' | 'F' | 'U',
-        },
-        traceNumber: input.checkId.replace(/-/g, '').slice(0, 30),
-        serviceDate: isoDate(input.asOf),
-        serviceTypes: ['12', '18'],
-      });
-      const response = await clearinghouse.checkEligibility(
-        { controlNumber: String(controlNumber), x12: request },
-        new Date(input.asOf),
-        currentInquiryWait(),
-      );
-      await storeEdiFile(db, 'outbound', '270', request);
-      await storeEdiFile(db, 'inbound', '271', response);
-      const { active, coversDme, summary } = eligibilityOutcome(response);
-      await db
-        .insert(eligibilityChecks)
-        .values({
-          id: input.checkId,
-          orderId: input.orderId,
-          coverageId: row.coverage.id,
-          controlNumber: String(controlNumber),
-          request,
-          response,
-          active,
-          coversDme,
-          summary,
-          checkedAt: new Date(input.asOf),
-        })
-        .onConflictDoNothing();
-      return { active, coversDme, summary };
+      const today = isoDate(input.asOf);
+
+      /** One payer's 270 → 271, stored once per check id (a retry finds it and asks nothing again). */
+      const ask = async (checkId: string, coverage: typeof coverages.$inferSelect, payerId: string) => {
+        const [existing] = await db.select().from(eligibilityChecks).where(eq(eligibilityChecks.id, checkId));
+        if (existing) return { active: existing.active, coversDme: existing.coversDme, summary: existing.summary, response: existing.response };
+        const { row: coveragePayer } = await payerPolicyOf(payerId);
+        const routed = await routeToPayer(db, coveragePayer, row.patient, today);
+        // Without a DME MAC for the address the coverage's own payer is asked; the claim builder holds the claim.
+        const payer = routed.ok ? routed.payer : coveragePayer;
+        // One number per check: a retry rebuilds the same 270 instead of sending another.
+        const controlNumber = await inquiryControlNumber(db, `270:${checkId}`);
+        const subscriber =
+          coverage.relationship === 'self' || !coverage.subscriber
+            ? { firstName: row.patient.firstName, lastName: row.patient.lastName, birthDate: row.patient.birthDate, sex: row.patient.sex }
+            : coverage.subscriber;
+        const request = build270({
+          interchange: supplier.interchange(controlNumber, input.asOf),
+          payer: { name: payer.name, id: payer.ediPayerId },
+          provider: { organizationName: supplier.name, npi: supplier.npi, taxId: supplier.taxId },
+          subscriber: {
+            memberId: coverage.memberId,
+            lastName: subscriber.lastName,
+            firstName: subscriber.firstName,
+            birthDate: subscriber.birthDate,
+            sex: subscriber.sex as 'M' | 'F' | 'U',
+          },
+          traceNumber: checkId.replace(/-/g, '').slice(0, 30),
+          serviceDate: today,
+          serviceTypes: ['12', '18'],
+        });
+        const response = await clearinghouse.checkEligibility(
+          { controlNumber: String(controlNumber), x12: request },
+          new Date(input.asOf),
+          currentInquiryWait(),
+        );
+        await storeEdiFile(db, 'outbound', '270', request);
+        await storeEdiFile(db, 'inbound', '271', response);
+        const { active, coversDme, summary } = eligibilityOutcome(response);
+        await db
+          .insert(eligibilityChecks)
+          .values({
+            id: checkId,
+            orderId: input.orderId,
+            coverageId: coverage.id,
+            controlNumber: String(controlNumber),
+            request,
+            response,
+            active,
+            coversDme,
+            summary,
+            checkedAt: new Date(input.asOf),
+          })
+          .onConflictDoNothing();
+        return { active, coversDme, summary, response };
+      };
+
+      const primary = await ask(input.checkId, row.coverage, row.order.payerId);
+
+      // Every other payer the order will bill (DOMAIN.md §15): asked too, and what their 271s say against our order of payers.
+      const held = await chainCoveragesOf(db, row.patient.id);
+      const orderCoverage = held.find((coverage) => coverage.id === row.coverage.id)!;
+      const chain = payerChain(orderCoverage, held, today);
+      const problems = payerOrderProblems(held, today).map((problem) => `${problem.field}: ${problem.message}`);
+      const answers = [{ coverage: orderCoverage, response: primary.response }];
+      for (const link of chain.slice(1)) {
+        const [coverage] = await db.select().from(coverages).where(eq(coverages.id, link.coverageId));
+        const answer = await ask(derivedId(input.checkId, link.coverageId), coverage, link.payerId);
+        answers.push({ coverage: held.find((candidate) => candidate.id === link.coverageId)!, response: answer.response });
+        if (!answer.active || !answer.coversDme)
+          problems.push(
+            `the ${link.level} coverage ${link.coverageId} (payer ${link.payerId}) is ${answer.active ? 'active without DME benefits' : 'inactive'} on ${today}: correct it or end it, or the claim goes to it for nothing`,
+          );
+      }
+      for (const { coverage, response } of answers) problems.push(...eligibilityPayerProblems(coverage, otherPayersOf(response), held));
+      return {
+        active: primary.active,
+        coversDme: primary.coversDme,
+        summary: primary.summary,
+        ...(problems.length > 0 || chain.length > 1 ? { payerProblems: problems } : {}),
+      };
     },
 
     async recordPriorAuthRequest(input: { orderId: string; priorAuthId: string; hcpcs: string[]; asOf: string; user: string }): Promise<void> {
@@ -575,8 +646,18 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
       });
       if (failures.length > 0) return { ok: false, failures };
 
+      const serviceFrom = lines.map((line) => line.serviceFrom).sort()[0];
+      const serviceTo = lines
+        .map((line) => line.serviceTo)
+        .sort()
+        .slice(-1)[0];
+      // The payers it is billed to, in order (DOMAIN.md §15); the 837P names the others in 2320/2330 (TR3: when they are known).
+      const held = await chainCoveragesOf(db, row.patient.id);
+      const orderCoverage = held.find((coverage) => coverage.id === row.coverage.id)!;
+      const chain = payerChain(orderCoverage, held, serviceFrom);
+      const others = chain.length > 1 ? await otherCoveragesOf(chain.slice(1)) : [];
+
       const controlNumber = await nextControlNumber(db);
-      const subscriberIsPatient = row.coverage.relationship === 'self' || !row.coverage.subscriber;
       const patientPerson = {
         lastName: row.patient.lastName,
         firstName: row.patient.firstName,
@@ -590,24 +671,9 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         submitter: supplier.submitter,
         receiver: supplier.receiver,
         billingProvider: supplier.billingProvider,
-        subscriber: subscriberIsPatient
-          ? { ...patientPerson, memberId: row.coverage.memberId, ...(row.coverage.groupNumber ? { groupNumber: row.coverage.groupNumber } : {}) }
-          : {
-              ...patientPerson,
-              ...row.coverage.subscriber!,
-              sex: row.coverage.subscriber!.sex as 'M' | 'F' | 'U',
-              memberId: row.coverage.memberId,
-              ...(row.coverage.groupNumber ? { groupNumber: row.coverage.groupNumber } : {}),
-            },
-        ...(subscriberIsPatient
-          ? {}
-          : {
-              patient: {
-                ...patientPerson,
-                relationshipToSubscriber: row.coverage.relationship === 'spouse' ? '01' : row.coverage.relationship === 'child' ? '19' : 'G8',
-              },
-            }),
+        ...partiesOf(patientPerson, row.coverage),
         payer: { name: payer.name, id: payer.ediPayerId, claimFilingIndicator: payer.claimFilingIndicator as ClaimFilingIndicator },
+        ...(others.length > 0 ? { otherPayers: others.map((other) => otherPayerOf(patientPerson, other.level, other.coverage, other.payer)) } : {}),
         claim: {
           patientControlNumber: claimNumber,
           totalCharge: draft.totalCharge,
@@ -620,11 +686,6 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
         lines,
       });
 
-      const serviceFrom = lines.map((line) => line.serviceFrom).sort()[0];
-      const serviceTo = lines
-        .map((line) => line.serviceTo)
-        .sort()
-        .slice(-1)[0];
       try {
         await db.transaction(async (tx) => {
           await tx.insert(claims).values({
@@ -643,6 +704,16 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
             interchangeControlNumber: String(controlNumber),
             x12,
           });
+          // The payers it is billed to, in order: this payer first, then the patient's other coverages in force (DOMAIN.md §15).
+          await tx.insert(claimPayers).values(
+            chain.map((link) => ({
+              claimId: input.claimId,
+              level: link.level,
+              payerId: link.level === 'primary' ? payer.id : link.payerId,
+              coverageId: link.coverageId,
+              interchangeControlNumber: link.level === 'primary' ? String(controlNumber) : null,
+            })),
+          );
           await tx.insert(claimLines).values(
             lines.map((line, index) => ({
               claimId: input.claimId,

@@ -76,3 +76,146 @@ export function processedLevelOf(statusCode: string): PayerLevel | null {
 export function isCrossover(statusCode: string, remarkCodes: readonly string[]): boolean {
   return forwardedStatuses.has(statusCode) && remarkCodes.some((code) => (crossoverRemarks as readonly string[]).includes(code));
 }
+
+/** A coverage as far as the order of payers goes. */
+export interface ChainCoverage {
+  id: string;
+  payerId: string;
+  payerKind: 'medicare' | 'medicaid' | 'commercial';
+  /** The payer's EDI id (2010BB / 2330B NM109), to recognise it where a 271 names it. */
+  ediPayerId: string;
+  priority: PayerLevel;
+  effectiveFrom: string | null;
+  effectiveTo: string | null;
+  mspType: MspType | null;
+}
+
+export interface ChainLink {
+  level: PayerLevel;
+  coverageId: string;
+  payerId: string;
+}
+
+const inForce = (coverage: ChainCoverage, on: string) =>
+  (coverage.effectiveFrom === null || coverage.effectiveFrom <= on) && (coverage.effectiveTo === null || on <= coverage.effectiveTo);
+
+/**
+ * The payers a claim is billed to, in order: the order's coverage first (the payer the
+ * order bills), then the patient's other coverages in force on the first date of
+ * service whose priority comes after it, by priority, at most three. A second coverage
+ * of a payer already in the chain is left out (one claim per payer), and Medicaid goes
+ * last whatever its recorded priority: it is the payer of last resort (42 CFR 433.139;
+ * DOMAIN.md §15).
+ */
+export function payerChain(orderCoverage: ChainCoverage, coverages: readonly ChainCoverage[], serviceFrom: string): ChainLink[] {
+  const rank = (coverage: ChainCoverage) => payerLevels.indexOf(coverage.priority) + (coverage.payerKind === 'medicaid' ? payerLevels.length : 0);
+  const after = coverages
+    .filter(
+      (coverage) =>
+        coverage.id !== orderCoverage.id && inForce(coverage, serviceFrom) && rank(coverage) > payerLevels.indexOf(orderCoverage.priority),
+    )
+    .sort((a, b) => rank(a) - rank(b));
+  const chain: ChainCoverage[] = [orderCoverage];
+  for (const coverage of after) if (!chain.some((held) => held.payerId === coverage.payerId)) chain.push(coverage);
+  return chain
+    .slice(0, payerLevels.length)
+    .map((coverage, index) => ({ level: payerLevels[index], coverageId: coverage.id, payerId: coverage.payerId }));
+}
+
+/**
+ * What intake must fix in the order of payers before the order bills it, each a
+ * PHI-free sentence naming the field: two coverages at one priority in force together,
+ * Medicare secondary without its MSP type (SBR05 is required then) or an MSP type on
+ * a coverage where Medicare is not secondary, Medicaid ahead of another payer.
+ */
+export function payerOrderProblems(coverages: readonly ChainCoverage[], on: string): Array<{ field: string; message: string }> {
+  const problems: Array<{ field: string; message: string }> = [];
+  const current = coverages.filter((coverage) => inForce(coverage, on));
+  for (const level of payerLevels) {
+    const held = current.filter((coverage) => coverage.priority === level);
+    if (held.length > 1)
+      problems.push({ field: 'priority', message: `coverages ${held.map((coverage) => coverage.id).join(' and ')} are both ${level} on ${on}` });
+  }
+  for (const coverage of current) {
+    if (coverage.payerKind === 'medicare' && coverage.priority !== 'primary' && !coverage.mspType)
+      problems.push({
+        field: 'mspType',
+        message: `coverage ${coverage.id}: Medicare is ${coverage.priority}, so the claim needs the MSP type (SBR05)`,
+      });
+    if (
+      coverage.payerKind === 'medicaid' &&
+      current.some((other) => other.payerKind !== 'medicaid' && payerLevels.indexOf(other.priority) > payerLevels.indexOf(coverage.priority))
+    )
+      problems.push({
+        field: 'priority',
+        message: `coverage ${coverage.id}: Medicaid is the payer of last resort and is billed after every other payer`,
+      });
+  }
+  return problems;
+}
+
+/** EB01 R of a 271: another payer the answering payer says is involved (2120C names it). */
+export interface OtherPayerBenefit {
+  /** EB04 insurance type: on a Medicare 271, an MSP type says that payer is primary to Medicare. */
+  insuranceType?: string;
+  /** 2120C NM109 (the other payer's id) and NM103 (its name), when given. */
+  payerIds: string[];
+  hasName: boolean;
+}
+
+/**
+ * What a payer's 271 says against the order of payers we hold (issue 10.1): EB01 R that
+ * names a payer none of the patient's coverages is with, or Medicare reporting an MSP
+ * primary (EB04 one of the MSP types) while we bill Medicare first. Sentences name
+ * coverage ids and payer ids only (the 2120C name is not repeated: it may be a person).
+ */
+export function eligibilityPayerProblems(
+  answered: ChainCoverage,
+  otherPayers: readonly OtherPayerBenefit[],
+  held: readonly ChainCoverage[],
+): string[] {
+  const problems: string[] = [];
+  for (const other of otherPayers) {
+    const known = other.payerIds.some((id) => held.some((coverage) => coverage.ediPayerId === id));
+    if (!known && (other.payerIds.length > 0 || other.hasName))
+      problems.push(
+        `the 271 for coverage ${answered.id} (payer ${answered.payerId}) names another payer${other.payerIds.length ? ` (${other.payerIds.join(', ')})` : ''} the patient has no coverage with: add it or confirm it ended`,
+      );
+    if (
+      answered.payerKind === 'medicare' &&
+      answered.priority === 'primary' &&
+      other.insuranceType &&
+      (mspTypes as readonly string[]).includes(other.insuranceType)
+    )
+      problems.push(
+        `Medicare's 271 for coverage ${answered.id} reports another payer primary (MSP type ${other.insuranceType}, ${mspTypeNames[other.insuranceType as MspType]}) while we bill Medicare first: correct the order of payers`,
+      );
+  }
+  return problems;
+}
+
+/**
+ * Why an order may not bill this coverage first, or null: another coverage in force on
+ * the order date comes before it (a primary when it is secondary; any other payer when
+ * it is Medicaid). The claim goes to the payers in order; the first must be the first.
+ */
+export function firstPayerProblem(held: readonly ChainCoverage[], coverageId: string, on: string): string | null {
+  const chosen = held.find((coverage) => coverage.id === coverageId);
+  if (!chosen) return null;
+  const rank = (coverage: ChainCoverage) => payerLevels.indexOf(coverage.priority) + (coverage.payerKind === 'medicaid' ? payerLevels.length : 0);
+  const ahead = held.filter((coverage) => coverage.id !== chosen.id && inForce(coverage, on) && rank(coverage) < rank(chosen));
+  if (ahead.length === 0) return null;
+  const first = ahead.sort((a, b) => rank(a) - rank(b))[0];
+  return chosen.payerKind === 'medicaid' && first.priority === chosen.priority
+    ? `coverage ${chosen.id} is Medicaid, the payer of last resort: the order bills coverage ${first.id} (payer ${first.payerId}) first`
+    : `coverage ${chosen.id} is ${chosen.priority}; coverage ${first.id} (payer ${first.payerId}) is ${first.priority} on ${on}: the order bills it first and this one after`;
+}
+
+/** Why a coverage's MSP type (SBR05) is wrong for its payer and priority, or null. */
+export function mspTypeProblem(payerKind: ChainCoverage['payerKind'], priority: PayerLevel, mspType: MspType | undefined): string | null {
+  if (payerKind === 'medicare' && priority !== 'primary' && !mspType)
+    return `is required when Medicare is ${priority}: say why another payer is primary (${mspTypes.join(', ')})`;
+  if (mspType && payerKind !== 'medicare') return 'is for a Medicare coverage only (837P SBR05, Medicare secondary payer)';
+  if (mspType && priority === 'primary') return 'is for Medicare as secondary or tertiary payer; here Medicare is primary';
+  return null;
+}

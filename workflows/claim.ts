@@ -21,6 +21,8 @@ import { isoIn, nowIso, untilDate } from './clock';
 import { createDeadlines } from './deadlines';
 import { claimTaskKey } from './task-keys';
 import type { ClaimActivities } from '../activities/claims';
+import type { NextClaimPayer } from '../activities/claims/next-payer';
+import type { PayerLevel } from '../domain/coordination';
 import type { OrderActivities } from '../activities/orders';
 import { addDays } from '../domain/calendar';
 import { appealDecisionRefusal, appealFilingRefusal, type AppealView } from '../domain/claim-commands';
@@ -79,6 +81,10 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
   let nextFollowUpAt: string | null = null;
   let appeal: (NonNullable<ClaimWorkflowStatus['appeal']> & { decided?: AppealDecided }) | null = null;
   let resolution: ClaimResolution | null = null;
+  /** The payer the claim is with (primary, then the next ones), and whether it got there by crossover. */
+  let payerLevel: PayerLevel = 'primary';
+  let crossover = false;
+  let crossoverInquiriesFrom = 0;
 
   setHandler(claimAcknowledged, (ack) => {
     // A 999 and a 277CA, or the same file collected twice, may both report: the first answer counts.
@@ -100,6 +106,7 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     nextFollowUpAt,
     appeal: appeal ? { appealId: appeal.appealId, level: appeal.level, status: appeal.status, deadlineOn: appeal.deadlineOn } : null,
     resolution,
+    payerLevel,
   });
   const appealView = (): AppealView | null =>
     appeal ? { appealId: appeal.appealId, level: appeal.level, status: appeal.status, decided: appeal.decided !== undefined } : null;
@@ -202,6 +209,14 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
       }
       if (answer.outcome === 'not-found') {
         await followUpTask('claim-not-found', 'The payer has no record of this claim: check the acknowledgements and resend if needed');
+      }
+      if (crossover && statusInquiries === crossoverInquiriesFrom + 1) {
+        // Medicare forwarded it; the secondary is silent: the biller calls it (a crossover can be lost, the claim is then billed directly).
+        await task(
+          'crossover-silent',
+          `The prior payer forwarded this claim to the ${payerLevel} payer (crossover), which has sent no 835: call it, and bill it directly if it never received the claim`,
+          { key: `${payerLevel}:crossover-silent` },
+        );
       }
       wait = toMilliseconds(policy.statusInquiry.thenEvery);
     }
@@ -318,6 +333,39 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     await followUpTask('acknowledgement-missing', `No 999/277CA ${policy.acknowledgementWait.days} days after sending: check the clearinghouse`);
   }
 
+  /** Claims started before coordination of benefits settle after their one payer, as they did. */
+  const coordinated = patched('coordination-of-benefits');
+  /**
+   * The claim goes on to the next payer: a crossover needs nothing from us (the prior
+   * payer forwarded it) but its 835; otherwise we build and send that payer's 837P with
+   * the prior adjudication, and wait for its acknowledgement like the first one's.
+   */
+  async function billNextPayer(next: NonNullable<NextClaimPayer>): Promise<void> {
+    payerLevel = next.level;
+    crossover = next.crossover;
+    crossoverInquiriesFrom = statusInquiries;
+    if (next.crossover) {
+      status = 'crossed-over';
+      return;
+    }
+    await activities.prepareNextPayerClaim({ claimId, level: next.level, asOf: nowIso() });
+    acknowledgement = undefined;
+    await activities.submitNextPayerClaim({ claimId, level: next.level, asOf: nowIso() });
+    status = 'submitted';
+    await getExternalWorkflowHandle(MAILBOX_WORKFLOW_ID)
+      .signal(checkMailbox)
+      .catch(() => log.warn('mailbox workflow not running; the claim relies on status inquiries', { claimId }));
+    if (!(await waitUntil(() => acknowledgement !== undefined || remittances !== reviewed, toMilliseconds(policy.acknowledgementWait)))) {
+      await task(
+        'acknowledgement-missing',
+        `No 999/277CA from the ${next.level} payer ${policy.acknowledgementWait.days} days after sending: check the clearinghouse`,
+        {
+          key: `${next.level}:acknowledgement-missing`,
+        },
+      );
+    }
+  }
+
   let appealWon = false;
   for (;;) {
     if ((await awaitRemittance()) === 'rejected') {
@@ -345,12 +393,21 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
       );
       continue;
     }
+    const lead = review.decisions.find((decision) => decision.action !== 'patient-billing');
+    // Paid (or left to the patient): the next payer, if the claim has one, before the patient (DOMAIN.md §15).
+    if (!lead && coordinated) {
+      const next = await activities.nextClaimPayer({ claimId, asOf: nowIso() });
+      if (next) {
+        await billNextPayer(next);
+        appealWon = false;
+        continue;
+      }
+    }
     for (const billing of review.decisions.filter((decision) => decision.action === 'patient-billing')) {
       await task('bill-patient', `Bill the patient ${billing.amount} cents (${billing.codes.join(', ')}): ${billing.explanation}`, {
         key: `bill-patient:${remittances}`,
       });
     }
-    const lead = review.decisions.find((decision) => decision.action !== 'patient-billing');
     if (!lead) {
       await resolve(appealWon ? 'appealed-paid' : review.patientBalance > 0 ? 'patient-billed' : 'paid');
       return settle(review.outcome);

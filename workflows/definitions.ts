@@ -267,6 +267,8 @@ export interface ClaimWorkflowStatus {
   appeal: { appealId: string; level: AppealLevel; status: 'due' | 'filed'; deadlineOn: string } | null;
   /** The claim's final state once reached (claims.resolution). */
   resolution: string | null;
+  /** The payer the claim is with: primary, then secondary and tertiary as it goes on (absent on claims started before). */
+  payerLevel?: 'primary' | 'secondary' | 'tertiary';
 }
 export const claimStatus = defineQuery<ClaimWorkflowStatus>('claimStatus');
 /** Staff filed the claim's reopening or appeal. */

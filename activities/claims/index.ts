@@ -1,11 +1,12 @@
 /**
  * The claim capability's activities, together: sending a claim, asking the payer where a
- * silent one is, and working the payer's decision (denials, appeals, write-offs) to the
+ * silent one is, sending it on to the next payer, and working the payer's decision (denials, appeals, write-offs) to the
  * claim's final state. claimWorkflow runs them; the order only prepares the claim.
  */
 import type { Db } from '../../db/client';
 import type { Clearinghouse } from '../clearinghouse/types';
 import type { SupplierIdentity } from '../supplier';
+import { createNextPayerActivities } from './next-payer';
 import { createClaimOutcomeActivities } from './outcomes';
 import { createClaimStatusActivities } from './status-inquiry';
 import { createClaimSubmissionActivities } from './submission';
@@ -21,6 +22,7 @@ export function createClaimActivities(deps: ClaimActivityDeps) {
     ...createClaimSubmissionActivities(deps),
     ...createClaimStatusActivities(deps),
     ...createClaimOutcomeActivities(deps),
+    ...createNextPayerActivities(deps),
   };
 }
 

@@ -1,11 +1,11 @@
 /**
  * Asking the payer where a silent claim is (276 → 277).
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import { recordAudit } from '../../db/audit';
 import { inquiryControlNumber, storeEdiFile } from '../../db/edi';
-import { claimEvents, claims, coverages, orders, patients, payers } from '../../db/schema';
+import { claimEvents, claimPayers, claims, coverages, orders, patients, payers } from '../../db/schema';
 import { build276, parse277, type ClaimStatusOutcome } from '../../domain/x12';
 import { currentInquiryWait } from '../clearinghouse/inquiry-wait';
 import type { ClaimActivityDeps } from './index';
@@ -20,17 +20,30 @@ export interface ClaimStatusAnswer {
 export function createClaimStatusActivities({ db, clearinghouse, supplier }: ClaimActivityDeps) {
   return {
     async requestClaimStatus(input: { claimId: string; asOf: string }): Promise<ClaimStatusAnswer> {
+      // The payer the claim is with now (claims.payer_level): the primary, or the next payer once the claim went on.
+      // A claim stored without its payers (before coordination of benefits) is with its order's coverage and payer.
+      const [claim] = await db.select().from(claims).where(eq(claims.id, input.claimId));
+      if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'ClaimUnknown');
+      const [level] = await db
+        .select()
+        .from(claimPayers)
+        .where(and(eq(claimPayers.claimId, claim.id), eq(claimPayers.level, claim.payerLevel)));
       const [row] = await db
         .select({ claim: claims, coverage: coverages, patient: patients, payer: payers })
         .from(claims)
         .innerJoin(orders, eq(orders.id, claims.orderId))
-        .innerJoin(coverages, eq(coverages.id, orders.coverageId))
+        .innerJoin(coverages, eq(coverages.id, level?.coverageId ?? orders.coverageId))
         .innerJoin(patients, eq(patients.id, orders.patientId))
-        .innerJoin(payers, eq(payers.id, claims.payerId))
+        .innerJoin(payers, eq(payers.id, level?.payerId ?? claims.payerId))
         .where(eq(claims.id, input.claimId));
       if (!row) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'ClaimUnknown');
+      const primary = claim.payerLevel === 'primary';
+      const payerClaimNumber = primary ? claim.payerClaimNumber : level?.payerClaimNumber;
       // The workflow asks once per date: a retry of that inquiry rebuilds the same 276.
-      const controlNumber = await inquiryControlNumber(db, `276:${input.claimId}:${input.asOf}`);
+      const controlNumber = await inquiryControlNumber(
+        db,
+        primary ? `276:${input.claimId}:${input.asOf}` : `276:${input.claimId}:${claim.payerLevel}:${input.asOf}`,
+      );
       const traceNumber = `${row.claim.claimNumber}S${controlNumber}`.slice(0, 30);
       const request = build276({
         interchange: supplier.interchange(controlNumber, input.asOf),
@@ -47,7 +60,7 @@ export function createClaimStatusActivities({ db, clearinghouse, supplier }: Cla
         claim: {
           traceNumber,
           patientControlNumber: row.claim.claimNumber,
-          ...(row.claim.payerClaimNumber ? { payerClaimNumber: row.claim.payerClaimNumber } : {}),
+          ...(payerClaimNumber ? { payerClaimNumber } : {}),
           totalCharge: row.claim.totalCharge,
           serviceFrom: row.claim.serviceFrom,
           serviceTo: row.claim.serviceTo,

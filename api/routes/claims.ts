@@ -1,10 +1,23 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import { adjustments, appeals, claimEvents, claimLines, claimPayments, claimResolutions, claims, linePayments, remittances } from '../../db/schema';
+import {
+  adjustments,
+  appeals,
+  claimEvents,
+  claimLines,
+  claimPayerStatuses,
+  claimPayers,
+  claimPayments,
+  claimResolutions,
+  claims,
+  linePayments,
+  remittances,
+} from '../../db/schema';
+import { payerLevels } from '../../domain/coordination';
 import { claimStatuses } from '../../domain/claim-statuses';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { uuidParam } from '../fields';
 import { bearerSecurity, router } from '../router';
 import { errorResponses, pageSchema, pagingQuery } from '../schemas';
@@ -71,6 +84,20 @@ const claimView = claimSummary
         decision: z.string().nullable(),
       }),
     ),
+    payers: z
+      .array(
+        z.object({
+          level: z.enum(payerLevels),
+          payerId: z.string(),
+          status: z.enum(claimPayerStatuses),
+          submittedAt: z.string().nullable(),
+          payerClaimNumber: z.string().nullable(),
+          adjudicatedOn: z.string().nullable(),
+          paidAmount: z.number().int(),
+          note: z.string().nullable(),
+        }),
+      )
+      .describe("The payers the claim is billed to, in order (DOMAIN.md §15): each one's part, a crossover, what it paid"),
     payments: z.array(
       z.object({
         remittanceId: z.string(),
@@ -140,11 +167,19 @@ const getClaim = createRoute({
 const getClaimX12 = createRoute({
   method: 'get',
   path: '/claims/{id}/837',
-  summary: 'The 837P exactly as sent',
+  summary: 'The 837P exactly as sent: to the primary, or with `level` to the secondary or tertiary payer',
   tags: ['claims'],
   security: bearerSecurity,
   middleware: [requireRole('biller')] as const,
-  request: { params: claimIdParams },
+  request: {
+    params: claimIdParams,
+    query: z.object({
+      level: z
+        .enum(payerLevels)
+        .optional()
+        .describe('Which payer’s 837P: primary (default), secondary or tertiary. 404 when none was sent to that payer (a crossover sends none)'),
+    }),
+  },
   responses: {
     200: { description: 'The X12 text', content: { 'text/plain': { schema: z.string() } } },
     ...errorResponses(400, 401, 403, 404),
@@ -208,7 +243,7 @@ export function claimRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const [claim] = await db.select().from(claims).where(eq(claims.id, id));
       if (!claim) throw notFound('Claim', id);
-      const [lines, events, payments, appealRows] = await Promise.all([
+      const [lines, events, payments, appealRows, payerRows] = await Promise.all([
         db.select().from(claimLines).where(eq(claimLines.claimId, id)).orderBy(asc(claimLines.lineNumber)),
         db.select().from(claimEvents).where(eq(claimEvents.claimId, id)).orderBy(asc(claimEvents.at), asc(claimEvents.id)),
         db
@@ -221,6 +256,7 @@ export function claimRoutes(deps: AppDeps) {
           .where(eq(claimPayments.claimId, id))
           .orderBy(asc(remittances.receivedAt), asc(claimPayments.position)),
         db.select().from(appeals).where(eq(appeals.claimId, id)).orderBy(asc(appeals.createdAt)),
+        db.select().from(claimPayers).where(eq(claimPayers.claimId, id)),
       ]);
       const paymentIds = payments.map(({ payment }) => payment.id);
       const [paidLines, adjusted] = paymentIds.length
@@ -253,6 +289,18 @@ export function claimRoutes(deps: AppDeps) {
             decidedOn: appeal.decidedOn,
             decision: appeal.decision,
           })),
+          payers: payerRows
+            .sort((a, b) => payerLevels.indexOf(a.level) - payerLevels.indexOf(b.level))
+            .map((row) => ({
+              level: row.level,
+              payerId: row.payerId,
+              status: row.status,
+              submittedAt: row.submittedAt?.toISOString() ?? null,
+              payerClaimNumber: row.payerClaimNumber,
+              adjudicatedOn: row.adjudicatedOn,
+              paidAmount: row.paidAmount,
+              note: row.note,
+            })),
           payments: payments.map(({ payment, remittance }) => ({
             remittanceId: payment.remittanceId,
             traceNumber: remittance.traceNumber,
@@ -287,9 +335,19 @@ export function claimRoutes(deps: AppDeps) {
     })
     .openapi(getClaimX12, async (c) => {
       const { id } = c.req.valid('param');
+      const { level = 'primary' } = c.req.valid('query');
       const [claim] = await db.select({ x12: claims.x12, claimNumber: claims.claimNumber }).from(claims).where(eq(claims.id, id));
       if (!claim) throw notFound('Claim', id);
-      c.header('Content-Disposition', `inline; filename="${claim.claimNumber}.837"`);
-      return c.text(claim.x12, 200);
+      let x12 = claim.x12;
+      if (level !== 'primary') {
+        const [row] = await db
+          .select({ x12: claimPayers.x12 })
+          .from(claimPayers)
+          .where(and(eq(claimPayers.claimId, id), eq(claimPayers.level, level)));
+        if (!row?.x12) throw new ApiError(404, 'not_found', `Claim ${id} has no 837P sent to a ${level} payer`);
+        x12 = row.x12;
+      }
+      c.header('Content-Disposition', `inline; filename="${claim.claimNumber}${level === 'primary' ? '' : `-${level}`}.837"`);
+      return c.text(x12, 200);
     });
 }

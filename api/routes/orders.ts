@@ -3,6 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { markOrderWorkflowStarted } from '../../activities/workflow-starts';
 import { recordAudit } from '../../db/audit';
+import { chainCoveragesOf } from '../../db/coverages';
+import { firstPayerProblem } from '../../domain/coordination';
 import { claimLines, claims, coverages, deliveries, documents, orderItems, orders, patients, payers, prescribers } from '../../db/schema';
 import { catalogEntry, defaultCatalog, hcpcsPattern } from '../../domain/catalog';
 import { groupIIConditions, groupIIIConditions, oxygenOrderProblems } from '../../domain/oxygen';
@@ -450,6 +452,9 @@ export function orderRoutes(deps: AppDeps) {
         const [payer] = await db.select().from(payers).where(eq(payers.id, coverage.payerId));
         const wrongContractor = payer && (await contractorProblem(db, 'coverageId', payer, patient.state));
         if (wrongContractor) problems.push(wrongContractor);
+        const held = await chainCoveragesOf(db, body.patientId);
+        const first = firstPayerProblem(held, coverage.id, body.orderDate);
+        if (first) problems.push({ field: 'coverageId', message: first });
       }
       if (!isValidNpi(body.prescriber.npi)) {
         problems.push({ field: 'prescriber.npi', message: 'fails the NPI check digit: not a valid NPI' });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, notInArray } from 'drizzle-orm';
 import { recordAudit } from '../../db/audit';
 import { coverages, orders, patientAddresses, patients, payers, tasks } from '../../db/schema';
+import { mspTypeProblem, mspTypes } from '../../domain/coordination';
 import { contractorChange, moveRefusal } from '../../domain/jurisdiction';
 import { dmeMacForState } from '../../domain/payer-policy';
 import { roles } from '../../config';
@@ -57,6 +58,12 @@ const newCoverageSchema = z
     subscriber: subscriberSchema.optional(),
     effectiveFrom: calendarDate.optional(),
     effectiveTo: calendarDate.optional(),
+    mspType: z
+      .enum(mspTypes)
+      .optional()
+      .describe(
+        'Medicare secondary payer type (837P SBR05), required on a Medicare coverage that is not primary: 12 working aged, 13 ESRD, 14 no-fault, 15 workers’ compensation, 16 PHS, 41 black lung, 42 VA, 43 disability, 47 liability',
+      ),
   })
   .strict()
   .superRefine((coverage, ctx) => {
@@ -84,6 +91,7 @@ const coverageView = z.object({
   relationship: z.string(),
   effectiveFrom: z.string().nullable(),
   effectiveTo: z.string().nullable(),
+  mspType: z.string().nullable(),
 });
 
 const shownOnlyTo = (part: PatientPart) => `Shown to ${roles.filter((role) => patientPartsByRole[role].includes(part)).join(', ')} (part "${part}")`;
@@ -255,6 +263,7 @@ export function patientRoutes(deps: AppDeps) {
                   relationship: coverage.relationship,
                   effectiveFrom: coverage.effectiveFrom,
                   effectiveTo: coverage.effectiveTo,
+                  mspType: coverage.mspType,
                 })),
               }
             : {}),
@@ -278,6 +287,8 @@ export function patientRoutes(deps: AppDeps) {
       if (!rule.pattern.test(body.memberId)) {
         throw validationError([{ field: 'memberId', message: rule.message }]);
       }
+      const msp = mspTypeProblem(payer.kind, body.priority, body.mspType);
+      if (msp) throw validationError([{ field: 'mspType', message: msp }], 422);
       const [patient] = await db.select({ id: patients.id, state: patients.state }).from(patients).where(eq(patients.id, patientId));
       if (!patient) throw notFound('Patient', patientId);
       const wrongContractor = await contractorProblem(db, 'payerId', payer, patient.state);
@@ -296,6 +307,7 @@ export function patientRoutes(deps: AppDeps) {
             subscriber: body.subscriber ?? null,
             effectiveFrom: body.effectiveFrom ?? null,
             effectiveTo: body.effectiveTo ?? null,
+            mspType: body.mspType ?? null,
             createdBy: actor.user,
           })
           .onConflictDoNothing()

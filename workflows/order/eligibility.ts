@@ -15,6 +15,10 @@ export async function verifyEligibility(run: OrderRun) {
   for (;;) {
     const result = await run.ports.inquiries.checkEligibility({ orderId: run.orderId, checkId: run.ports.newId(), asOf: nowIso() });
     state.eligibility = { active: result.active, coversDme: result.coversDme, checkedAt: nowIso() };
+    // The other payers the order will bill were asked too: what intake must fix in the order of payers (not a blocker: the primary bills).
+    if (result.payerProblems?.length && run.ports.patched('payers-in-order')) {
+      await run.createTask('intake', 'payer-order-problem', `Check the patient's payers in order: ${result.payerProblems.join('; ')}`);
+    }
     if (result.active && result.coversDme) {
       await run.closeStaleTasks(staleTasks.coverageVerified, `eligibility checked on ${today()}: the coverage is active and covers DME`);
       return;

@@ -1,0 +1,34 @@
+/**
+ * Who a claim names for a coverage (837P 2010BA subscriber, 2000C/2010CA patient): the
+ * patient is the subscriber on their own coverage (SBR02 18, the Medicare case);
+ * otherwise the coverage's subscriber is, and the patient is their dependent.
+ */
+import type { coverages } from '../../db/schema';
+import type { PatientRelationship } from '../../domain/x12/claim837p';
+import type { PersonInput } from '../../domain/x12/input';
+
+type CoverageRow = typeof coverages.$inferSelect;
+
+export function partiesOf(
+  patientPerson: PersonInput,
+  coverage: Pick<CoverageRow, 'relationship' | 'subscriber' | 'memberId' | 'groupNumber'>,
+): {
+  subscriber: PersonInput & { memberId: string; groupNumber?: string };
+  patient?: PersonInput & { relationshipToSubscriber: PatientRelationship };
+} {
+  const group = coverage.groupNumber ? { groupNumber: coverage.groupNumber } : {};
+  if (coverage.relationship === 'self' || !coverage.subscriber) return { subscriber: { ...patientPerson, memberId: coverage.memberId, ...group } };
+  return {
+    subscriber: {
+      ...patientPerson,
+      ...coverage.subscriber,
+      sex: coverage.subscriber.sex as PersonInput['sex'],
+      memberId: coverage.memberId,
+      ...group,
+    },
+    patient: {
+      ...patientPerson,
+      relationshipToSubscriber: coverage.relationship === 'spouse' ? '01' : coverage.relationship === 'child' ? '19' : 'G8',
+    },
+  };
+}
