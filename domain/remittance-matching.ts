@@ -103,7 +103,9 @@ const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 /** The claim's payers, primary first; a claim with no claim_payers rows has its own payer as primary. */
 export function payersOfClaim(claim: MatchableClaim): readonly ClaimPayerRef[] {
   const payers = claim.payers ?? [];
-  const all: ClaimPayerRef[] = payers.some((payer) => payer.level === 'primary') ? [...payers] : [{ level: 'primary', payerId: claim.payerId }, ...payers];
+  const all: ClaimPayerRef[] = payers.some((payer) => payer.level === 'primary')
+    ? [...payers]
+    : [{ level: 'primary', payerId: claim.payerId }, ...payers];
   return all.sort((a, b) => payerLevels.indexOf(a.level) - payerLevels.indexOf(b.level));
 }
 

@@ -133,7 +133,11 @@ describe('matchRemittanceClaim with coordination of benefits (DOMAIN.md §15): a
   const from = (payerId: string, identifier: string): PayerResolution => ({ resolved: true, payerId, by: 'REF*2U', identifier });
 
   test.each<[string, Parameters<typeof matchRemittanceClaim>, ReturnType<typeof matchRemittanceClaim>]>([
-    ['the primary', [{ patientControlNumber: 'DME0002', status: '19', charge: 15_000 }, claim, from('medicare-jb', '17003')], { matched: true, level: 'primary' }],
+    [
+      'the primary',
+      [{ patientControlNumber: 'DME0002', status: '19', charge: 15_000 }, claim, from('medicare-jb', '17003')],
+      { matched: true, level: 'primary' },
+    ],
     [
       'the secondary (a Medigap plan), with the full charge in CLP03',
       [{ patientControlNumber: 'DME0002', status: '2', charge: 15_000 }, claim, from('commercial-acme', 'ACME1')],
