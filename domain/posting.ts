@@ -231,7 +231,9 @@ export interface CreditBalanceFinding {
  * more than was left to it. What a later payer or the patient still owes never lowers an
  * earlier payer's refund: it is owed to us, not money we hold (Medicare's overpayment is
  * what it paid beyond its part, §13). The patient overpaid by what their side is below
- * zero beyond what the payers still owe.
+ * zero beyond what the payers still owe. A claim holds one open payer credit balance
+ * (credit_balances_open_uq): should two payers both have overpaid, it names the first and
+ * carries their sum.
  */
 export function creditBalancesOf(
   balances: Balances,

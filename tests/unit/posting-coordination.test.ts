@@ -17,7 +17,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { createCreditBalanceActivities } from '../../activities/credit-balances';
 import { createRemittanceActivities, remittanceSignals, type PostedRemittance } from '../../activities/remittances';
 import { claimPayers, claimPayments, claims, creditBalances, ledgerEntries } from '../../db/schema';
-import { claimBalances, ledgerMovements, nextPayerAfter, splitClaimPayment } from '../../domain/posting';
+import { claimBalances, creditBalancesOf, ledgerMovements, nextPayerAfter, splitClaimPayment } from '../../domain/posting';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { build835, insertClaims, seedPatientOrder, type Cas, type ClpSpec, type LaterPayerSpec, type StoredClaim } from '../support/receivables';
 
@@ -108,6 +108,42 @@ describe('ledgerMovements: where one CLP’s money and PR go', () => {
     expect(nextPayerAfter('primary', payers)?.level).toBe('tertiary');
     expect(nextPayerAfter('tertiary', payers)).toBeNull();
     expect(nextPayerAfter('primary', [payers[0]])).toBeNull();
+  });
+});
+
+describe('creditBalancesOf over the whole claim, in billing order', () => {
+  const balances = (primary: number, secondary: number, patient: number) =>
+    claimBalances(15_000, [
+      { party: 'payer', payerLevel: 'primary', amount: primary - 15_000 },
+      { party: 'payer', payerLevel: 'secondary', amount: secondary },
+      { party: 'patient', amount: patient },
+    ]);
+  const none = { duplicatePayments: {}, writtenOff: false };
+
+  test.each([
+    ['Medicare paid, Medicaid paid the coinsurance passed to it: nothing', balances(0, 0, 0), none, []],
+    ['the secondary’s 835 posted before the primary’s: the primary’s open side carries it, nothing', balances(15_000, -1_339, 0), none, []],
+    [
+      'Medicare paid twice while the secondary still owes the coinsurance: Medicare’s whole second payment',
+      balances(-5_247, 1_339, 0),
+      { duplicatePayments: { primary: 5_247 }, writtenOff: false },
+      [{ party: 'payer', level: 'primary', amount: 5_247, reason: 'duplicate-payment' }],
+    ],
+    [
+      'the secondary paid $6.61 more than the $13.39 left to it',
+      balances(0, -661, 0),
+      none,
+      [{ party: 'payer', level: 'secondary', amount: 661, reason: 'overpayment' }],
+    ],
+    ['the patient prepaid the coinsurance the secondary still owes: nothing yet', balances(0, 1_339, -1_339), none, []],
+    [
+      'the patient prepaid it and the secondary paid it too: the patient is refunded',
+      balances(0, 0, -1_339),
+      none,
+      [{ party: 'patient', amount: 1_339, reason: 'patient-overpayment' }],
+    ],
+  ])('%s', (_, claim, history, expected) => {
+    expect(creditBalancesOf(claim, history)).toEqual(expected);
   });
 });
 
