@@ -309,6 +309,23 @@ describe('posting 835 files against the database', () => {
     ]);
   });
 
+  test('paid nothing because the whole allowed amount went to the deductible: the payer’s part is done (paid), the patient owes it', async () => {
+    const claim = await cpapClaim();
+    const file = paidCpap(claim, '11000000011');
+    file.paid = 0;
+    file.lines[0] = {
+      ...file.lines[0],
+      paid: 0,
+      adjustments: [
+        { group: 'CO', reason: '45', amount: 8_307 },
+        { group: 'PR', reason: '1', amount: 6_693 },
+      ],
+    };
+    const posted = await post(build835({ trace: 'T-ALL-DEDUCTIBLE', claims: [file] }));
+    expect(posted.claims[0]).toMatchObject({ outcome: 'paid', paid: 0, patientResponsibility: 6_693 });
+    expect(await balances(claim.claimId)).toEqual({ payer: 0, patient: 6_693 });
+  });
+
   test('a payment below the fee schedule by more than the tolerance becomes a biller task naming the shortfall', async () => {
     const claim = await cpapClaim();
     const file = paidCpap(claim, '11000000002');
