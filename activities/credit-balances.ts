@@ -1,19 +1,21 @@
 /**
- * Credit balances (DOMAIN.md §13): found after every posting (an 835, a patient's
- * payment), each worked by its own creditBalanceWorkflow up to the report-and-return
- * deadline, and resolved by staff — a refund to the payer or the patient, or, with the
- * patient's consent, the credit applied to another of their open balances. Every step
- * is audited; every write is idempotent.
+ * Credit balances (DOMAIN.md §13, §15): found over the whole claim — all its payers and
+ * the patient — after every posting (an 835, a patient's payment), each naming who
+ * overpaid (a payer by its id, or the patient), each worked by its own
+ * creditBalanceWorkflow up to the report-and-return deadline, and resolved by staff — a
+ * refund to the payer or the patient, or, with the patient's consent, the credit applied
+ * to another of their open balances. Every step is audited; every write is idempotent.
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { recordAudit } from '../db/audit';
 import type { Db } from '../db/client';
-import { claims, creditBalances, ledgerEntries, payers } from '../db/schema';
+import { claimPayers, claims, creditBalances, ledgerEntries, payers } from '../db/schema';
 import { addDays } from '../domain/calendar';
+import type { PayerLevel } from '../domain/coordination';
 import { payerPolicy, type PayerPolicy } from '../domain/payer-policy';
-import { claimBalances, creditBalancesOf } from '../domain/posting';
+import { claimBalances, creditBalancesOf, type Balances } from '../domain/posting';
 import type { CreditBalanceResolved } from '../workflows/definitions';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -29,13 +31,18 @@ export interface PostedCreditBalance {
   creditBalanceId: string;
   claimId: string;
   party: 'payer' | 'patient';
+  /** For the payer party: the payer that overpaid, to be refunded. */
+  payerId?: string;
   amount: number;
   reason: string;
 }
 
-/** Open balances of claims straight from the ledger. */
+/** What posting found paid twice by the same payer: claim → level → cents (a credit balance's reason). */
+export type DuplicatePayments = Map<string, Partial<Record<PayerLevel, number>>>;
+
+/** Open balances of claims straight from the ledger: all payers', each payer level's and the patient's. */
 export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
-  const out = new Map<string, { payer: number; patient: number; charge: number; writeOffs: number }>();
+  const out = new Map<string, Balances & { charge: number; writeOffs: number }>();
   for (const batch of chunks(claimIds, 5_000)) {
     const [rows, sums] = await Promise.all([
       db.select({ id: claims.id, totalCharge: claims.totalCharge }).from(claims).where(inArray(claims.id, batch)),
@@ -43,12 +50,13 @@ export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
         .select({
           claimId: ledgerEntries.claimId,
           party: ledgerEntries.party,
+          payerLevel: ledgerEntries.payerLevel,
           total: sql<number>`sum(${ledgerEntries.amount})`.mapWith(Number),
           writeOffs: sql<number>`count(*) filter (where ${ledgerEntries.kind} = 'write-off')::int`,
         })
         .from(ledgerEntries)
         .where(inArray(ledgerEntries.claimId, batch))
-        .groupBy(ledgerEntries.claimId, ledgerEntries.party),
+        .groupBy(ledgerEntries.claimId, ledgerEntries.party, ledgerEntries.payerLevel),
     ]);
     const byClaim = new Map<string, typeof sums>();
     for (const sum of sums) byClaim.set(sum.claimId, [...(byClaim.get(sum.claimId) ?? []), sum]);
@@ -56,7 +64,7 @@ export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
       const own = byClaim.get(row.id) ?? [];
       const balances = claimBalances(
         row.totalCharge,
-        own.map((sum) => ({ party: sum.party, amount: sum.total })),
+        own.map((sum) => ({ party: sum.party, payerLevel: sum.payerLevel, amount: sum.total })),
       );
       out.set(row.id, { ...balances, charge: row.totalCharge, writeOffs: own.reduce((total, sum) => total + sum.writeOffs, 0) });
     }
@@ -64,40 +72,63 @@ export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
   return out;
 }
 
+/** The payer at each level of each claim, with its credit-balance policy: claim_payers, else the claim's own payer as primary. */
+async function payersByLevel(tx: Pick<Db, 'select'>, claimIds: string[]) {
+  const policyOf = (kind: PayerPolicy['kind'], settings: Record<string, unknown>) => payerPolicy(kind, settings as Partial<PayerPolicy>);
+  const out = new Map<string, Partial<Record<PayerLevel, { payerId: string; policy: PayerPolicy }>>>();
+  const [own, listed] = await Promise.all([
+    tx
+      .select({ claimId: claims.id, payerId: claims.payerId, kind: payers.kind, settings: payers.settings })
+      .from(claims)
+      .innerJoin(payers, eq(payers.id, claims.payerId))
+      .where(inArray(claims.id, claimIds)),
+    tx
+      .select({ claimId: claimPayers.claimId, level: claimPayers.level, payerId: claimPayers.payerId, kind: payers.kind, settings: payers.settings })
+      .from(claimPayers)
+      .innerJoin(payers, eq(payers.id, claimPayers.payerId))
+      .where(inArray(claimPayers.claimId, claimIds)),
+  ]);
+  for (const row of own) out.set(row.claimId, { primary: { payerId: row.payerId, policy: policyOf(row.kind, row.settings) } });
+  for (const row of listed) out.get(row.claimId)![row.level] = { payerId: row.payerId, policy: policyOf(row.kind, row.settings) };
+  return out;
+}
+
 /**
- * Credit balances of the claims a posting touched: a new one for each claim side paid
- * beyond what it owes, the amount of an open one brought up to date, and an open one
- * whose overpayment a later posting took back (reversal, PLB recovery) closed as
- * recouped. Runs inside the posting's transaction.
+ * Credit balances of the claims a posting touched, over each whole claim
+ * (domain/posting.ts creditBalancesOf): a new one for each party paid beyond what it owes,
+ * naming the payer that overpaid; an open one brought up to date (its amount, and its
+ * payer when a later posting shows another payer overpaid); and an open one whose
+ * overpayment a later posting took back (reversal, PLB recovery) or a later payer's part
+ * absorbed closed as recouped. Runs inside the posting's transaction.
  */
 export async function detectCreditBalances(
   tx: Tx,
   claimIds: string[],
-  duplicates: Map<string, number>,
+  duplicates: DuplicatePayments,
   at: Date,
   user: string,
 ): Promise<PostedCreditBalance[]> {
   const found: PostedCreditBalance[] = [];
   const balances = await balancesOf(tx, claimIds);
   for (const batch of chunks(claimIds, 5_000)) {
-    const [rows, open] = await Promise.all([
-      tx
-        .select({ id: claims.id, payerId: claims.payerId, payerKind: payers.kind, payerSettings: payers.settings })
-        .from(claims)
-        .innerJoin(payers, eq(payers.id, claims.payerId))
-        .where(inArray(claims.id, batch)),
+    const [payersOf, open] = await Promise.all([
+      payersByLevel(tx, batch),
       tx
         .select()
         .from(creditBalances)
         .where(and(inArray(creditBalances.claimId, batch), eq(creditBalances.status, 'open'))),
     ]);
     const openByClaim = new Map(open.map((row) => [`${row.claimId}:${row.party}`, row]));
-    for (const claim of rows) {
-      const balance = balances.get(claim.id)!;
-      const findings = creditBalancesOf(balance, { duplicatePayments: duplicates.get(claim.id) ?? 0, writtenOff: balance.writeOffs > 0 });
+    for (const claimId of batch) {
+      const balance = balances.get(claimId);
+      const claimPayerRows = payersOf.get(claimId);
+      if (!balance || !claimPayerRows) continue;
+      const findings = creditBalancesOf(balance, { duplicatePayments: duplicates.get(claimId) ?? {}, writtenOff: balance.writeOffs > 0 });
       for (const party of ['payer', 'patient'] as const) {
         const finding = findings.find((candidate) => candidate.party === party);
-        const current = openByClaim.get(`${claim.id}:${party}`);
+        const current = openByClaim.get(`${claimId}:${party}`);
+        // The payer that overpaid; a patient's credit is filed under the claim's primary payer, as before.
+        const named = claimPayerRows[finding?.level ?? 'primary'] ?? claimPayerRows.primary!;
         if (!finding && current) {
           await tx
             .update(creditBalances)
@@ -108,41 +139,59 @@ export async function detectCreditBalances(
             action: 'credit-balance.recouped',
             entityType: 'credit-balance',
             entityId: current.id,
-            detail: { claimId: claim.id, amount: current.amount },
+            detail: { claimId, amount: current.amount },
           });
         } else if (finding && current) {
-          if (current.amount !== finding.amount) {
-            await tx.update(creditBalances).set({ amount: finding.amount }).where(eq(creditBalances.id, current.id));
+          const payerChanged = party === 'payer' && current.payerId !== named.payerId;
+          const reason = payerChanged ? finding.reason : current.reason;
+          if (current.amount !== finding.amount || payerChanged) {
+            await tx
+              .update(creditBalances)
+              .set({ amount: finding.amount, ...(payerChanged ? { payerId: named.payerId, reason } : {}) })
+              .where(eq(creditBalances.id, current.id));
             await recordAudit(tx, {
               actor: user,
               action: 'credit-balance.changed',
               entityType: 'credit-balance',
               entityId: current.id,
-              detail: { claimId: claim.id, from: current.amount, to: finding.amount },
+              detail: { claimId, from: current.amount, to: finding.amount, ...(payerChanged ? { payerId: named.payerId } : {}) },
             });
           }
-          found.push({ creditBalanceId: current.id, claimId: claim.id, party, amount: finding.amount, reason: current.reason });
+          found.push({
+            creditBalanceId: current.id,
+            claimId,
+            party,
+            ...(party === 'payer' ? { payerId: named.payerId } : {}),
+            amount: finding.amount,
+            reason,
+          });
         } else if (finding) {
           const id = randomUUID();
-          const policy = payerPolicy(claim.payerKind, claim.payerSettings as Partial<PayerPolicy>);
           await tx.insert(creditBalances).values({
             id,
-            claimId: claim.id,
-            payerId: claim.payerId,
+            claimId,
+            payerId: named.payerId,
             party,
             reason: finding.reason,
             amount: finding.amount,
             identifiedAt: at,
-            deadlineOn: addDays(at.toISOString().slice(0, 10), policy.creditBalanceDeadlineDays),
+            deadlineOn: addDays(at.toISOString().slice(0, 10), named.policy.creditBalanceDeadlineDays),
           });
           await recordAudit(tx, {
             actor: user,
             action: 'credit-balance.identified',
             entityType: 'credit-balance',
             entityId: id,
-            detail: { claimId: claim.id, party, reason: finding.reason, amount: finding.amount },
+            detail: { claimId, party, ...(party === 'payer' ? { payerId: named.payerId } : {}), reason: finding.reason, amount: finding.amount },
           });
-          found.push({ creditBalanceId: id, claimId: claim.id, party, amount: finding.amount, reason: finding.reason });
+          found.push({
+            creditBalanceId: id,
+            claimId,
+            party,
+            ...(party === 'payer' ? { payerId: named.payerId } : {}),
+            amount: finding.amount,
+            reason: finding.reason,
+          });
         }
       }
     }
@@ -233,6 +282,14 @@ export function createCreditBalanceActivities({ db }: { db: Db }) {
             },
           ]);
         } else {
+          // A payer's refund goes back on that payer's side of the claim, at its level (claim_payers; the primary's without a row).
+          const [level] =
+            row.party === 'payer'
+              ? await tx
+                  .select({ level: claimPayers.level })
+                  .from(claimPayers)
+                  .where(and(eq(claimPayers.claimId, row.claimId), eq(claimPayers.payerId, row.payerId)))
+              : [];
           await tx.insert(ledgerEntries).values({
             ...entry,
             entryKey: `${row.id}:refund`,
@@ -240,6 +297,7 @@ export function createCreditBalanceActivities({ db }: { db: Db }) {
             party: row.party,
             kind: 'refund',
             amount: row.amount,
+            ...(row.party === 'payer' ? { payerId: row.payerId, payerLevel: level?.level ?? 'primary' } : {}),
             reason: input.reference ? `refund ${input.reference}` : 'refund',
           });
           await tx.update(claims).set({ resolution: 'refunded', resolvedAt: at, updatedAt: new Date() }).where(eq(claims.id, row.claimId));

@@ -5,20 +5,26 @@
  * - A file that does not parse or balance is rejected whole: nothing is posted.
  * - A remittance is identified by payer + TRN trace number: posting the same one
  *   again changes nothing and answers with the first result.
- * - Each CLP is matched to our claim only when its patient control number, the payer
- *   the claim was sent to (the 835's payer identification resolved against our payer
- *   table) and the claim charge agree (domain/remittance-matching.ts); each SVC to our
- *   line by its REF*6R line control number (falling back to code + date). A CLP that
- *   does not match changes no claim: it is kept as unmatched and goes to the billers'
- *   work queue saying which part disagreed. The file as a whole must still parse and
- *   balance; its matching CLPs post, its mismatching ones wait for a biller.
- * - Every CAS is kept as sent. The claim ledger gets the money (paid), the contractual
- *   write-offs (CO-45, CO-253…) and the patient's share (PR); denied amounts stay open
- *   for the claim workflow to work. PLB adjustments are posted at provider level, and a
- *   WO recovery naming one of our ICNs also on that claim's ledger.
- * - Paid lines are compared with the fee schedule; a shortfall above the tolerance
- *   becomes a biller task. Claims whose payments now exceed what they are owed get a
- *   credit balance with its report-and-return deadline.
+ * - Each CLP is matched to our claim only when its patient control number, one of the
+ *   payers the claim is billed to (claim_payers; the 835's payer identification resolved
+ *   against our payer table) and the claim charge agree (domain/remittance-matching.ts);
+ *   each SVC to our line by its REF*6R line control number (falling back to code + date).
+ *   A CLP that does not match changes no claim: it is kept as unmatched and goes to the
+ *   billers' work queue saying which part disagreed. The file as a whole must still parse
+ *   and balance; its matching CLPs post, its mismatching ones wait for a biller.
+ * - A CLP posts at the level its payer holds on the claim (DOMAIN.md §15): primary,
+ *   secondary or tertiary, each payer's payment on the same claim, never a duplicate of
+ *   another payer's. Every CAS is kept as sent. The claim ledger gets, on the posting
+ *   payer's side, the money (paid) and the contractual write-offs (CO-45, CO-253…); the
+ *   patient's share (PR) moves to the next payer's side when the claim has one, else to
+ *   the patient's; denied amounts stay open for the claim workflow to work. The payer's
+ *   claim_payers row records its adjudication; a crossover (CLP02 19/20/21 with MA18,
+ *   MA07 or N89) marks the next payer's row as forwarded to it. PLB adjustments are posted
+ *   at provider level, and a WO recovery naming one of our ICNs also on that claim's
+ *   ledger.
+ * - Paid lines of a primary are compared with the fee schedule; a shortfall above the
+ *   tolerance becomes a biller task. Claims whose payments now exceed what they are owed
+ *   get a credit balance with its report-and-return deadline.
  *
  * Rows are written in batches inside one transaction, so a large remittance posts fast
  * and still posts whole or not at all.
@@ -31,6 +37,7 @@ import type { Db } from '../db/client';
 import {
   adjustments,
   claimLines,
+  claimPayers,
   claimPayments,
   claims,
   ledgerEntries,
@@ -43,15 +50,16 @@ import {
   remittanceStatuses,
   tasks,
 } from '../db/schema';
+import { crossoverRemarks, isCrossover, type PayerLevel } from '../domain/coordination';
 import { payerPolicy, type PayerPolicy } from '../domain/payer-policy';
-import { expectedLinePayment, splitClaimPayment, underpayment } from '../domain/posting';
+import { expectedLinePayment, ledgerMovements, nextPayerAfter, splitClaimPayment, underpayment, type LedgerSide } from '../domain/posting';
 import { matchRemittanceClaim, resolveRemittancePayer, type ClaimMismatch } from '../domain/remittance-matching';
 import { lineAllowedAmount, type FeeSchedule } from '../domain/pricing';
 import { isDenial } from '../domain/denials';
 import { parse835, X12Error, type Remittance, type RemittanceClaim } from '../domain/x12';
 import type { RemittancePosted } from '../workflows/definitions';
 import { sampleFeeSchedule } from './clearinghouse/sandbox-payer';
-import { chunks, detectCreditBalances, type PostedCreditBalance, type Tx } from './credit-balances';
+import { chunks, detectCreditBalances, type DuplicatePayments, type PostedCreditBalance, type Tx } from './credit-balances';
 
 export type PostingOutcome = 'paid' | 'partially-paid' | 'denied' | 'reversed';
 
@@ -71,7 +79,14 @@ export interface PostedRemittance {
     claimId: string;
     claimNumber: string;
     outcome: PostingOutcome;
+    /** The level the 835's payer holds on the claim (claim_payers): the CLP posted there. */
+    level: PayerLevel;
+    /** The payer forwarded the claim to the next payer itself (CLP02 19/20/21 with MA18, MA07 or N89): wait for its 835, send no 837P. */
+    crossover: boolean;
+    /** The claim's next payer, whose side this CLP's PR moved to; absent when the PR is the patient's. */
+    nextLevel?: PayerLevel;
     paid: number;
+    /** CLP05 as sent: owed by the next payer when there is one (nextLevel), else by the patient. */
     patientResponsibility: number;
     /** Part of `paid` that paid lines already paid (a credit balance). */
     duplicatePayment?: number;
@@ -108,25 +123,38 @@ export interface RemittancePostingCounts {
   duplicate: boolean;
 }
 
-/** The first posting's result, as stored with the remittance. */
+/** The first posting's result, as stored with the remittance (results stored before coordination of benefits posted at the primary). */
 export function firstResult(row: StoredRow): PostedRemittance {
   const first = row.summary as unknown as PostedRemittance;
-  return { ...first, creditBalances: first.creditBalances ?? [], duplicate: true };
+  return {
+    ...first,
+    claims: first.claims.map((claim) => ({ ...claim, level: claim.level ?? 'primary', crossover: claim.crossover ?? false })),
+    creditBalances: first.creditBalances ?? [],
+    duplicate: true,
+  };
 }
 
 export type PostingResult = { ok: true; remittances: PostedRemittance[] } | { ok: false; problems: Array<{ code: string; message: string }> };
 
 /**
  * What a CLP means for the claim. A claim paid nothing but owed entirely by the
- * patient (deductible) is finalized as paid: the payer's part is done.
+ * patient (deductible) or the next payer, besides contractual adjustments, is finalized
+ * as paid: the payer's part is done. So is a later payer's CLP paid nothing with
+ * contractual adjustments only (CARC 23, the prior payer's part, and CO-45: Medicaid
+ * pays nothing when Medicare paid more than Medicaid allows).
  */
-function claimPaymentOutcome(claim: RemittanceClaim): PostingOutcome {
+function claimPaymentOutcome(claim: RemittanceClaim, level: PayerLevel): PostingOutcome {
   if (claim.status === '22') return 'reversed';
   if (claim.status === '4') return 'denied';
   const lineDenied = claim.lines.some((line) => line.adjustments.some((adjustment) => isDenial(adjustment, line.remarkCodes)));
   if (claim.paid === 0) {
-    const all = [...claim.adjustments, ...claim.lines.flatMap((line) => line.adjustments)];
-    return all.length > 0 && all.every((adjustment) => adjustment.group === 'PR') ? 'paid' : 'denied';
+    const all = [
+      ...claim.adjustments.map((adjustment) => ({ adjustment, remarks: claim.remarkCodes })),
+      ...claim.lines.flatMap((line) => line.adjustments.map((adjustment) => ({ adjustment, remarks: line.remarkCodes }))),
+    ];
+    const patientShare = all.some(({ adjustment }) => adjustment.group === 'PR');
+    const settled = all.every(({ adjustment, remarks }) => adjustment.group === 'PR' || !isDenial(adjustment, remarks));
+    return all.length > 0 && settled && (patientShare || level !== 'primary') ? 'paid' : 'denied';
   }
   return lineDenied ? 'partially-paid' : 'paid';
 }
@@ -169,6 +197,8 @@ const claimPaymentColumns: ReadonlyArray<Column<typeof claimPayments.$inferInser
   ['payer_claim_number', 'text', (row) => row.payerClaimNumber],
   ['remark_codes', 'jsonb', (row) => json(row.remarkCodes)],
   ['position', 'int', (row) => row.position],
+  ['payer_id', 'text', (row) => row.payerId ?? null],
+  ['payer_level', 'text', (row) => row.payerLevel ?? null],
 ];
 const linePaymentColumns: ReadonlyArray<Column<typeof linePayments.$inferInsert>> = [
   ['id', 'uuid', (row) => row.id],
@@ -200,6 +230,8 @@ const ledgerColumns: ReadonlyArray<Column<typeof ledgerEntries.$inferInsert>> = 
   ['amount', 'bigint', (row) => row.amount],
   ['remittance_id', 'uuid', (row) => row.remittanceId ?? null],
   ['credit_balance_id', 'uuid', (row) => row.creditBalanceId ?? null],
+  ['payer_id', 'text', (row) => row.payerId ?? null],
+  ['payer_level', 'text', (row) => row.payerLevel ?? null],
   ['reason', 'text', (row) => row.reason ?? null],
   ['actor', 'text', (row) => row.actor],
   ['at', 'timestamptz', (row) => (row.at as Date).toISOString()],
@@ -220,7 +252,11 @@ export function createRemittanceActivities({
 }: RemittanceActivityDeps) {
   const schedule = () => feeSchedule ?? sampleFeeSchedule();
 
-  /** Our claims by patient control number, their lines, payer rules, patient state and ledger facts. */
+  /**
+   * Our claims by patient control number, their lines, payers (claim_payers), payer rules,
+   * patient state and ledger facts: what each payer has paid of each claim and line (a
+   * duplicate is the same payer paying again), and each level's side of the ledger.
+   */
   async function loadClaims(numbers: string[]) {
     const ours: Array<typeof claims.$inferSelect & { patientState: string; payerKind: PayerPolicy['kind']; payerSettings: Record<string, unknown> }> =
       [];
@@ -236,17 +272,50 @@ export function createRemittanceActivities({
     }
     const ids = ours.map((claim) => claim.id);
     const lines: Array<typeof claimLines.$inferSelect> = [];
+    const payersOf = new Map<string, Array<{ level: PayerLevel; payerId: string; status: (typeof claimPayers.$inferSelect)['status'] }>>();
+    /** Keyed claim:level (write-offs, sides) and claim:payer or line:payer (paid so far). */
     const writtenOff = new Map<string, number>();
+    const sides = new Map<string, { balance: number; contractual: number }>();
+    const claimPaidBy = new Map<string, number>();
+    const linePaidBy = new Map<string, number>();
     for (const batch of chunks(ids, 5_000)) {
       lines.push(...(await db.select().from(claimLines).where(inArray(claimLines.claimId, batch))));
-      const offs = await db
-        .select({ claimId: ledgerEntries.claimId, total: sql<number>`sum(${ledgerEntries.amount})`.mapWith(Number) })
+      const rows = await db
+        .select({ claimId: claimPayers.claimId, level: claimPayers.level, payerId: claimPayers.payerId, status: claimPayers.status })
+        .from(claimPayers)
+        .where(inArray(claimPayers.claimId, batch));
+      for (const { claimId, ...payer } of rows) payersOf.set(claimId, [...(payersOf.get(claimId) ?? []), payer]);
+      const level = sql<PayerLevel>`coalesce(${ledgerEntries.payerLevel}, 'primary')`;
+      const ledger = await db
+        .select({
+          claimId: ledgerEntries.claimId,
+          level,
+          total: sql<number>`sum(${ledgerEntries.amount})`.mapWith(Number),
+          contractual: sql<number>`coalesce(-sum(${ledgerEntries.amount}) filter (where ${ledgerEntries.kind} = 'contractual'), 0)`.mapWith(Number),
+          writeOffs: sql<number>`coalesce(sum(${ledgerEntries.amount}) filter (where ${ledgerEntries.kind} = 'write-off'), 0)`.mapWith(Number),
+        })
         .from(ledgerEntries)
-        .where(and(inArray(ledgerEntries.claimId, batch), eq(ledgerEntries.kind, 'write-off'), eq(ledgerEntries.party, 'payer')))
-        .groupBy(ledgerEntries.claimId);
-      for (const off of offs) if (off.total !== 0) writtenOff.set(off.claimId, off.total);
+        .where(and(inArray(ledgerEntries.claimId, batch), eq(ledgerEntries.party, 'payer')))
+        .groupBy(ledgerEntries.claimId, level);
+      for (const side of ledger) {
+        sides.set(`${side.claimId}:${side.level}`, { balance: side.total, contractual: side.contractual });
+        if (side.writeOffs !== 0) writtenOff.set(`${side.claimId}:${side.level}`, side.writeOffs);
+      }
+      const paid = await db
+        .select({ claimId: claimPayments.claimId, payerId: claimPayments.payerId, paid: sql<number>`sum(${claimPayments.paid})`.mapWith(Number) })
+        .from(claimPayments)
+        .where(inArray(claimPayments.claimId, batch))
+        .groupBy(claimPayments.claimId, claimPayments.payerId);
+      for (const row of paid) claimPaidBy.set(`${row.claimId}:${row.payerId}`, row.paid);
+      const linePaid = await db
+        .select({ lineId: linePayments.claimLineId, payerId: claimPayments.payerId, paid: sql<number>`sum(${linePayments.paid})`.mapWith(Number) })
+        .from(linePayments)
+        .innerJoin(claimPayments, eq(claimPayments.id, linePayments.claimPaymentId))
+        .where(inArray(claimPayments.claimId, batch))
+        .groupBy(linePayments.claimLineId, claimPayments.payerId);
+      for (const row of linePaid) if (row.lineId) linePaidBy.set(`${row.lineId}:${row.payerId}`, row.paid);
     }
-    return { ours, lines, writtenOff };
+    return { ours, lines, payersOf, writtenOff, sides, claimPaidBy, linePaidBy };
   }
 
   /** Posts one stored remittance (its transaction set of the file); once posted, answers with the first result. */
@@ -262,8 +331,17 @@ export function createRemittanceActivities({
       },
       payerRows,
     );
-    const { ours, lines: ourLines, writtenOff } = await loadClaims(remittance.claims.map((claim) => claim.patientControlNumber));
+    const {
+      ours,
+      lines: ourLines,
+      payersOf,
+      writtenOff,
+      sides,
+      claimPaidBy,
+      linePaidBy,
+    } = await loadClaims(remittance.claims.map((claim) => claim.patientControlNumber));
     const byNumber = new Map(ours.map((claim) => [claim.claimNumber, claim]));
+    const paymentDate = remittance.paymentDate || stored.receivedAt.toISOString().slice(0, 10);
     const linesByClaim = new Map<string, Array<typeof claimLines.$inferSelect>>();
     for (const line of ourLines) linesByClaim.set(line.claimId, [...(linesByClaim.get(line.claimId) ?? []), line]);
 
@@ -288,22 +366,40 @@ export function createRemittanceActivities({
     const lineUpdates = new Map<string, { delta: number; allowed: number | null }>();
     const claimUpdates = new Map<
       string,
-      { status: PostingOutcome; paid: number; patientResponsibility: number; payerClaimNumber: string; resolveAsPaid: boolean }
+      { status: PostingOutcome; paid: number; patientResponsibility: number; payerClaimNumber: string | null; resolveAsPaid: boolean }
     >();
-    const duplicatesByClaim = new Map<string, number>();
-    const entry = (
-      claimId: string,
-      key: string,
-      party: 'payer' | 'patient',
-      kind: typeof ledgerEntries.$inferInsert.kind,
-      amount: number,
-      reason?: string,
-    ) => {
-      if (amount !== 0) ledgerRows.push({ entryKey: key, claimId, party, kind, amount, remittanceId, reason: reason ?? null, actor: user, at });
+    /** Each posting payer's claim_payers row, claim:level: what its CLPs did. */
+    const payerUpdates = new Map<
+      string,
+      { claimId: string; level: PayerLevel; payerId: string; paid: number; payerClaimNumber: string | null; adjudicatedOn: string | null }
+    >();
+    const crossovers = new Map<string, { claimId: string; level: PayerLevel; note: string }>();
+    const duplicates: DuplicatePayments = new Map();
+    /**
+     * Ledger rows, and the live sides of each claim (claim:level) as this remittance's
+     * CLPs are applied in turn; a payer side names its payer and level.
+     */
+    const entry = (claimId: string, key: string, side: LedgerSide, kind: typeof ledgerEntries.$inferInsert.kind, amount: number, reason?: string) => {
+      if (amount === 0) return;
+      const payerColumns = side.party === 'payer' ? { payerId: side.payerId, payerLevel: side.level } : { payerId: null, payerLevel: null };
+      ledgerRows.push({
+        entryKey: key,
+        claimId,
+        party: side.party,
+        kind,
+        amount,
+        remittanceId,
+        ...payerColumns,
+        reason: reason ?? null,
+        actor: user,
+        at,
+      });
+      if (side.party === 'patient') return;
+      const live = sides.get(`${claimId}:${side.level}`) ?? { balance: 0, contractual: 0 };
+      live.balance += amount;
+      if (kind === 'contractual') live.contractual -= amount;
+      sides.set(`${claimId}:${side.level}`, live);
     };
-    /** Live paid amounts of our lines and claims as this remittance's CLPs are applied in turn. */
-    const linePaid = new Map(ourLines.map((line) => [line.id, line.paidAmount]));
-    const claimPaid = new Map(ours.map((claim) => [claim.id, claim.paidAmount]));
 
     // A reversal undoes a payment before the corrected payment of the same claim posts, whatever their order in the file.
     const ordered = [...remittance.claims].sort(
@@ -312,9 +408,10 @@ export function createRemittanceActivities({
     );
     for (const clp of ordered) {
       const named = byNumber.get(clp.patientControlNumber);
-      const match = matchRemittanceClaim(clp, named, payer);
+      const match = matchRemittanceClaim(clp, named && { ...named, payers: payersOf.get(named.id) ?? [] }, payer);
       const claim = match.matched ? named : undefined;
-      const outcome = claimPaymentOutcome(clp);
+      const level = match.matched ? match.level : 'primary';
+      const outcome = claimPaymentOutcome(clp, level);
       const claimPaymentId = randomUUID();
       claimPaymentRows.push({
         id: claimPaymentId,
@@ -329,6 +426,8 @@ export function createRemittanceActivities({
         payerClaimNumber: clp.payerClaimNumber,
         remarkCodes: clp.remarkCodes,
         position: clp.position,
+        payerId: claim && payer.resolved ? payer.payerId : null,
+        payerLevel: claim ? level : null,
       });
       for (const adjustment of clp.adjustments) {
         adjustmentRows.push({
@@ -387,32 +486,54 @@ export function createRemittanceActivities({
         continue;
       }
 
+      // Matched means the payer resolved and is one of the claim's payers.
+      const payerId = (payer as Extract<typeof payer, { resolved: true }>).payerId;
+      const payerSide = { party: 'payer' as const, payerId, level };
+      const paidBy = (id: string) => `${id}:${payerId}`;
+      const levelSide = sides.get(`${claim.id}:${level}`) ?? { balance: 0, contractual: 0 };
       const split = splitClaimPayment({
         status: clp.status,
         paid: clp.paid,
         adjustments: clp.adjustments,
         remarkCodes: clp.remarkCodes,
-        alreadyPaid: (claimPaid.get(claim.id) ?? 0) > 0,
+        // A duplicate is this payer paying again: a later payer's payment never duplicates an earlier payer's.
+        alreadyPaid: (claimPaidBy.get(paidBy(claim.id)) ?? 0) > 0,
         lines: matchedLines.map(({ svc, line }) => ({
           paid: svc.paid,
           adjustments: svc.adjustments,
           remarkCodes: svc.remarkCodes,
-          alreadyPaid: line !== undefined && (linePaid.get(line.id) ?? 0) > 0,
+          alreadyPaid: line !== undefined && (linePaidBy.get(paidBy(line.id)) ?? 0) > 0,
         })),
+        ...(level !== 'primary' ? { laterPayer: levelSide } : {}),
       });
+      const next = nextPayerAfter(level, payersOf.get(claim.id) ?? []);
       const key = (what: string) => `${claimPaymentId}:${what}`;
-      entry(claim.id, key('payment'), 'payer', 'payer-payment', -split.payerPayment);
-      entry(claim.id, key('contractual'), 'payer', 'contractual', -split.contractual);
-      entry(claim.id, key('pr-payer'), 'payer', 'patient-responsibility', -split.patientResponsibility);
-      entry(claim.id, key('pr-patient'), 'patient', 'patient-responsibility', split.patientResponsibility);
+      for (const movement of ledgerMovements(split, { payerId, level }, next)) {
+        entry(claim.id, key(movement.what), movement.side, movement.kind, movement.amount, movement.reason);
+      }
       const paying = clp.status !== '22' && split.duplicatePayment < clp.paid && clp.paid > 0;
-      const offs = writtenOff.get(claim.id);
+      const offKey = `${claim.id}:${level}`;
+      const offs = writtenOff.get(offKey);
       if (paying && offs) {
         // The payer paid a balance we had written off (it reopened or reversed its denial): the write-off no longer stands.
-        entry(claim.id, key('write-off-reversed'), 'payer', 'write-off', -offs, 'write-off reversed: the payer paid after all');
-        writtenOff.delete(claim.id);
+        entry(claim.id, key('write-off-reversed'), payerSide, 'write-off', -offs, 'write-off reversed: the payer paid after all');
+        writtenOff.delete(offKey);
       }
-      if (split.duplicatePayment) duplicatesByClaim.set(claim.id, (duplicatesByClaim.get(claim.id) ?? 0) + split.duplicatePayment);
+      if (split.duplicatePayment) {
+        const byLevel = duplicates.get(claim.id) ?? {};
+        byLevel[level] = (byLevel[level] ?? 0) + split.duplicatePayment;
+        duplicates.set(claim.id, byLevel);
+      }
+      const remarks = [...new Set([...clp.remarkCodes, ...clp.lines.flatMap((line) => line.remarkCodes)])];
+      const crossover = isCrossover(clp.status, remarks);
+      if (crossover && next) {
+        const said = remarks.filter((code) => (crossoverRemarks as readonly string[]).includes(code));
+        crossovers.set(`${claim.id}:${next.level}`, {
+          claimId: claim.id,
+          level: next.level,
+          note: `forwarded by the ${level} payer ${payerId} (CLP02 ${clp.status}): ${said.join(', ')}`,
+        });
+      }
 
       for (const { svc, line } of matchedLines) {
         if (!line) continue;
@@ -420,11 +541,17 @@ export function createRemittanceActivities({
         update.delta += svc.paid;
         if (svc.allowed !== undefined) update.allowed = svc.allowed;
         lineUpdates.set(line.id, update);
-        linePaid.set(line.id, (linePaid.get(line.id) ?? 0) + svc.paid);
+        linePaidBy.set(paidBy(line.id), (linePaidBy.get(paidBy(line.id)) ?? 0) + svc.paid);
       }
-      claimPaid.set(claim.id, (claimPaid.get(claim.id) ?? 0) + clp.paid);
+      claimPaidBy.set(paidBy(claim.id), (claimPaidBy.get(paidBy(claim.id)) ?? 0) + clp.paid);
+      const adjudicated = clp.status !== '22';
+      const payerUpdate = payerUpdates.get(offKey) ?? { claimId: claim.id, level, payerId, paid: 0, payerClaimNumber: null, adjudicatedOn: null };
+      payerUpdate.paid += clp.paid;
+      if (adjudicated) Object.assign(payerUpdate, { payerClaimNumber: clp.payerClaimNumber, adjudicatedOn: paymentDate });
+      payerUpdates.set(offKey, payerUpdate);
 
-      const underpaid = clp.status === '22' || split.duplicatePayment > 0 ? 0 : underpaymentOf(claim, matchedLines);
+      // The fee schedule prices the primary's payment; a later payer pays what the prior payers left, by its own rules.
+      const underpaid = clp.status === '22' || split.duplicatePayment > 0 || level !== 'primary' ? 0 : underpaymentOf(claim, matchedLines);
       if (underpaid > 0) {
         taskRows.push({
           id: randomUUID(),
@@ -441,14 +568,19 @@ export function createRemittanceActivities({
       claimUpdates.set(claim.id, {
         status: outcome,
         paid: (previous?.paid ?? 0) + clp.paid,
-        patientResponsibility: (previous?.patientResponsibility ?? 0) + split.patientResponsibility,
-        payerClaimNumber: clp.payerClaimNumber,
+        // The claim's patient responsibility is what the patient owes after all its payers: PR passed to a next payer is not.
+        patientResponsibility: (previous?.patientResponsibility ?? 0) + (next ? 0 : split.patientResponsibility),
+        // claims.payer_claim_number is the primary's ICN (status inquiries and corrections go to the primary); each payer's is on its claim_payers row.
+        payerClaimNumber: level === 'primary' ? clp.payerClaimNumber : (previous?.payerClaimNumber ?? null),
         resolveAsPaid: (previous?.resolveAsPaid ?? false) || (paying && offs !== undefined),
       });
       result.claims.push({
         claimId: claim.id,
         claimNumber: claim.claimNumber,
         outcome,
+        level,
+        crossover,
+        ...(next ? { nextLevel: next.level } : {}),
         paid: clp.paid,
         patientResponsibility: clp.patientResponsibility,
         ...(split.duplicatePayment ? { duplicatePayment: split.duplicatePayment } : {}),
@@ -486,7 +618,7 @@ export function createRemittanceActivities({
       for (const batch of chunks([...claimUpdates], 5_000)) {
         const column = <K extends keyof (typeof batch)[number][1]>(key: K) => batch.map(([, update]) => update[key]);
         await tx.execute(sql`update claims as c set status = v.status, paid_amount = c.paid_amount + v.paid,
-            patient_responsibility = c.patient_responsibility + v.pr, payer_claim_number = v.icn, updated_at = now(),
+            patient_responsibility = c.patient_responsibility + v.pr, payer_claim_number = coalesce(v.icn, c.payer_claim_number), updated_at = now(),
             resolution = case when v.resolve then (case when c.patient_responsibility + v.pr > 0 then 'patient-billed' else 'paid' end) else c.resolution end
           from unnest(${array(
             batch.map(([id]) => id),
@@ -494,6 +626,22 @@ export function createRemittanceActivities({
           )}, ${array(column('status'), 'text')}, ${array(column('paid'), 'bigint')}, ${array(column('patientResponsibility'), 'bigint')},
             ${array(column('payerClaimNumber'), 'text')}, ${array(column('resolveAsPaid'), 'boolean')}) as v(id, status, paid, pr, icn, resolve)
           where c.id = v.id`);
+      }
+      await recordPayerAdjudications(tx, [...payerUpdates.values()]);
+      for (const batch of chunks([...crossovers.values()], 5_000)) {
+        // A row our own 837P already went to, or that has posted, has gone further than the crossover: it keeps its status.
+        await tx.execute(sql`update claim_payers as p set status = 'crossover', note = v.note, updated_at = now()
+          from unnest(${array(
+            batch.map((row) => row.claimId),
+            'uuid',
+          )}, ${array(
+            batch.map((row) => row.level),
+            'text',
+          )}, ${array(
+            batch.map((row) => row.note),
+            'text',
+          )}) as v(claim_id, level, note)
+          where p.claim_id = v.claim_id and p.level = v.level and p.status in ('pending', 'crossover')`);
       }
 
       await insertAll(
@@ -512,18 +660,26 @@ export function createRemittanceActivities({
       const recoveries = remittance.providerAdjustments.filter((plb) => plb.reason === 'WO' && plb.referenceId);
       if (recoveries.length > 0) {
         const icns = [...new Set(recoveries.map((plb) => plb.referenceId!))];
+        // An ICN is the payer's own number: only this payer's payments are looked up, and the recovery goes back on its side.
         const paidUnder = await tx
-          .selectDistinct({ claimId: claimPayments.claimId, icn: claimPayments.payerClaimNumber })
+          .selectDistinct({
+            claimId: claimPayments.claimId,
+            icn: claimPayments.payerClaimNumber,
+            payerId: claimPayments.payerId,
+            level: claimPayments.payerLevel,
+          })
           .from(claimPayments)
-          .where(inArray(claimPayments.payerClaimNumber, icns));
+          .where(and(inArray(claimPayments.payerClaimNumber, icns), payer.resolved ? eq(claimPayments.payerId, payer.payerId) : sql`true`));
         recoveries.forEach((plb, index) => {
-          const claimId = paidUnder.find((row) => row.icn === plb.referenceId && row.claimId)?.claimId;
-          if (claimId) entry(claimId, `${remittanceId}:plb:${index}`, 'payer', 'recoupment', plb.amount, `PLB WO ${plb.referenceId}`);
+          const paid = paidUnder.find((row) => row.icn === plb.referenceId && row.claimId);
+          if (!paid?.claimId) return;
+          const side = { party: 'payer' as const, payerId: paid.payerId, level: paid.level ?? 'primary' };
+          entry(paid.claimId, `${remittanceId}:plb:${index}`, side, 'recoupment', plb.amount, `PLB WO ${plb.referenceId}`);
         });
       }
       await insertUnnested(tx, 'ledger_entries', ledgerColumns, ledgerRows);
 
-      result.creditBalances = await detectCreditBalances(tx, [...new Set(ledgerRows.map((row) => row.claimId))], duplicatesByClaim, at, user);
+      result.creditBalances = await detectCreditBalances(tx, [...new Set(ledgerRows.map((row) => row.claimId))], duplicates, at, user);
       await insertAll(tx, taskRows, (batch) => tx.insert(tasks).values(batch).onConflictDoNothing());
       await tx
         .update(remittances)
@@ -698,6 +854,44 @@ export function createRemittanceActivities({
 
 class DuplicateRace extends Error {}
 
+/**
+ * Each posting payer's claim_payers row: adjudicated, with its ICN (CLP07) and
+ * adjudication date (BPR16, the date appeal deadlines count from, as the claim's review
+ * reads it; the day the file came in when BPR16 is absent) for the next payer's 837P (2330B
+ * REF*F8, 2430 DTP*573), and what it paid. A lone reversal lowers the paid amount and
+ * leaves the rest: the payer will adjudicate again. A claim written before its payers were
+ * recorded gets its primary row here, from its order's coverage, as the migration made them.
+ */
+async function recordPayerAdjudications(
+  tx: Tx,
+  rows: ReadonlyArray<{
+    claimId: string;
+    level: PayerLevel;
+    payerId: string;
+    paid: number;
+    payerClaimNumber: string | null;
+    adjudicatedOn: string | null;
+  }>,
+) {
+  const array = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+  for (const batch of chunks(rows, 5_000)) {
+    const column = <K extends keyof (typeof batch)[number]>(key: K) => batch.map((row) => row[key]);
+    await tx.execute(sql`insert into claim_payers (claim_id, level, payer_id, coverage_id, status, payer_claim_number, adjudicated_on, paid_amount, submitted_at, interchange_control_number)
+      select v.claim_id, v.level, v.payer_id, o.coverage_id, case when v.icn is null then 'submitted' else 'adjudicated' end, v.icn, v.adjudicated_on, v.paid,
+        c.submitted_at, c.interchange_control_number
+      from unnest(${array(column('claimId'), 'uuid')}, ${array(column('level'), 'text')}, ${array(column('payerId'), 'text')},
+        ${array(column('paid'), 'bigint')}, ${array(column('payerClaimNumber'), 'text')}, ${array(column('adjudicatedOn'), 'date')})
+        as v(claim_id, level, payer_id, paid, icn, adjudicated_on)
+      join claims c on c.id = v.claim_id join orders o on o.id = c.order_id
+      on conflict (claim_id, level) do update set
+        status = case when excluded.payer_claim_number is null then claim_payers.status else 'adjudicated' end,
+        payer_claim_number = coalesce(excluded.payer_claim_number, claim_payers.payer_claim_number),
+        adjudicated_on = coalesce(excluded.adjudicated_on, claim_payers.adjudicated_on),
+        paid_amount = claim_payers.paid_amount + excluded.paid_amount,
+        updated_at = now()`);
+  }
+}
+
 const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** The signals a posting sends to claim workflows (a duplicate posting sends them again; claims ignore repeats). */
@@ -709,6 +903,9 @@ export function remittanceSignals(result: PostedRemittance[], user: string): Rem
       outcome: claim.outcome,
       paidAmount: claim.paid,
       remittanceId: remittance.remittanceId,
+      level: claim.level,
+      crossover: claim.crossover,
+      ...(claim.nextLevel ? { nextLevel: claim.nextLevel } : {}),
     })),
   );
 }

@@ -1,12 +1,18 @@
 /**
  * Whether a CLP of an 835 pays one of our claims (DOMAIN.md §11, issue 8). A CLP posts
  * to our claim only when three things agree: its patient control number (CLP01, our
- * CLM01), the payer the claim was sent to, and the claim's charge (CLP03 against our
+ * CLM01), a payer the claim is billed to, and the claim's charge (CLP03 against our
  * CLM02). A CLP that names our claim number from another payer's 835 — or with another
  * charge — must leave the claim untouched and go to a biller saying which part
  * disagreed: otherwise one edited file pays a claim twice and opens a false credit
  * balance.
+ *
+ * With coordination of benefits (DOMAIN.md §15, issue 10) a claim is billed to its payers
+ * in order (claim_payers): the secondary's and tertiary's 835s carry our CLP01 and the
+ * full charge in CLP03 too (835 TR3 2100 CLP: the charge "submitted", whatever the level),
+ * so each of them matches, and posts at that payer's level.
  */
+import { payerLevels, type PayerLevel } from './coordination';
 
 /** What an 835 says about who sent it (1000A and TRN). */
 export interface RemittancePayerIdentification {
@@ -60,13 +66,21 @@ export function resolveRemittancePayer(identification: RemittancePayerIdentifica
   return { resolved: false, by, identifier, reason };
 }
 
+/** One of the payers a claim is billed to, at its level. */
+export interface ClaimPayerRef {
+  level: PayerLevel;
+  payerId: string;
+}
+
 /** Our claim as far as the match goes. */
 export interface MatchableClaim {
   claimNumber: string;
-  /** The payer the claim was sent to (claims.payer_id). */
+  /** The payer the claim was sent to first (claims.payer_id): its primary. */
   payerId: string;
   /** CLM02, cents. */
   totalCharge: number;
+  /** The claim's payers (claim_payers); without any, the claim's own payer alone, as primary. */
+  payers?: readonly ClaimPayerRef[];
 }
 
 /** The CLP as far as the match goes. */
@@ -81,24 +95,43 @@ export interface MatchableClp {
 /** The part of a CLP that disagrees with our claim, checked in this order. */
 export type ClaimMismatch = 'control-number' | 'payer' | 'charge';
 
-export type ClaimMatch = { matched: true } | { matched: false; disagrees: ClaimMismatch; reason: string };
+/** A match names the level the claim's payer holds: the CLP posts there. */
+export type ClaimMatch = { matched: true; level: PayerLevel } | { matched: false; disagrees: ClaimMismatch; reason: string };
 
 const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
+/** The claim's payers, primary first; a claim with no claim_payers rows has its own payer as primary. */
+export function payersOfClaim(claim: MatchableClaim): readonly ClaimPayerRef[] {
+  const payers = claim.payers ?? [];
+  const all: ClaimPayerRef[] = payers.some((payer) => payer.level === 'primary')
+    ? [...payers]
+    : [{ level: 'primary', payerId: claim.payerId }, ...payers];
+  return all.sort((a, b) => payerLevels.indexOf(a.level) - payerLevels.indexOf(b.level));
+}
+
+/** "payer medicare-jb", or with coordination of benefits "payers medicare-jb (primary), medicaid-state (secondary)". */
+function sentTo(payers: readonly ClaimPayerRef[]): string {
+  if (payers.length === 1) return `payer ${payers[0].payerId}`;
+  return `payers ${payers.map((payer) => `${payer.payerId} (${payer.level})`).join(', ')}`;
+}
+
 /**
- * Whether the CLP pays `claim` (ours with CLP01 as its claim number, if any). The reason
- * names ids, payer ids and amounts only — never the patient.
+ * Whether the CLP pays `claim` (ours with CLP01 as its claim number, if any), and at which
+ * of its payers' levels. The reason names ids, payer ids and amounts only — never the
+ * patient.
  */
 export function matchRemittanceClaim(clp: MatchableClp, claim: MatchableClaim | undefined, payer: PayerResolution): ClaimMatch {
   if (!claim) return { matched: false, disagrees: 'control-number', reason: `no claim with patient control number ${clp.patientControlNumber}` };
+  const payers = payersOfClaim(claim);
   if (!payer.resolved) {
-    return { matched: false, disagrees: 'payer', reason: `claim ${claim.claimNumber} was sent to payer ${claim.payerId}, but ${payer.reason}` };
+    return { matched: false, disagrees: 'payer', reason: `claim ${claim.claimNumber} was sent to ${sentTo(payers)}, but ${payer.reason}` };
   }
-  if (payer.payerId !== claim.payerId) {
+  const billed = payers.find((candidate) => candidate.payerId === payer.payerId);
+  if (!billed) {
     return {
       matched: false,
       disagrees: 'payer',
-      reason: `claim ${claim.claimNumber} was sent to payer ${claim.payerId}, but the 835 is from payer ${payer.payerId} (${payer.by} ${payer.identifier})`,
+      reason: `claim ${claim.claimNumber} was sent to ${sentTo(payers)}, but the 835 is from payer ${payer.payerId} (${payer.by} ${payer.identifier})`,
     };
   }
   const charge = clp.status === '22' ? -clp.charge : clp.charge;
@@ -109,5 +142,5 @@ export function matchRemittanceClaim(clp: MatchableClp, claim: MatchableClaim | 
       reason: `claim ${claim.claimNumber} was billed at ${money(claim.totalCharge)}, but CLP03 says ${money(charge)}${clp.status === '22' ? ' (reversal, sign undone)' : ''}`,
     };
   }
-  return { matched: true };
+  return { matched: true, level: billed.level };
 }

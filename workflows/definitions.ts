@@ -12,6 +12,7 @@
  * JSON; dates are `YYYY-MM-DD`, money is cents. No payload is ever logged.
  */
 import { ApplicationFailure, defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PayerLevel } from '../domain/coordination';
 import type { AppealLevel } from '../domain/denials';
 import type { CommandRefusal } from '../domain/order-commands';
 import type { ClaimOutcome, ClaimStatus } from '../domain/claim-statuses';
@@ -103,6 +104,12 @@ export interface RemittancePosted extends Acting {
   paidAmount: number;
   /** The 835 it came in (payer + trace number identify a remittance). */
   remittanceId: string;
+  /** The level of the payer whose 835 this was (DOMAIN.md §15); absent in signals sent before coordination of benefits: primary. */
+  level?: PayerLevel;
+  /** That payer forwarded the claim to the next payer itself (crossover): wait for the next payer's 835, send it no 837P. */
+  crossover?: boolean;
+  /** The claim's next payer, now owing this payer's PR; absent when the PR is the patient's. */
+  nextLevel?: PayerLevel;
 }
 
 /** The clearinghouse's answer to a claim: 999 and 277CA, accepted or rejected at the front end. */

@@ -7,6 +7,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, count, desc, eq, getTableColumns, type SQL } from 'drizzle-orm';
 import { createRemittanceActivities, type PostedRemittance } from '../../activities/remittances';
 import { remittances, remittanceStatuses } from '../../db/schema';
+import { payerLevels } from '../../domain/coordination';
 import { remittanceWorkflowId } from '../../workflows/definitions';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
@@ -45,8 +46,14 @@ const remittanceView = z
         claimId: z.string(),
         claimNumber: z.string(),
         outcome: z.enum(['paid', 'partially-paid', 'denied', 'reversed']),
+        level: z.enum(payerLevels).describe('The level of the 835’s payer on the claim (primary, secondary, tertiary): where it posted'),
+        crossover: z.boolean().describe('The payer forwarded the claim to the next payer itself (CLP02 19/20/21 with MA18, MA07 or N89)'),
+        nextLevel: z
+          .enum(payerLevels)
+          .optional()
+          .describe('The next payer, now owing this payer’s patient responsibility; absent when the patient owes it'),
         paid: z.number().int(),
-        patientResponsibility: z.number().int(),
+        patientResponsibility: z.number().int().describe('CLP05: owed by the next payer when there is one, else by the patient'),
         duplicatePayment: z.number().int().optional().describe('Part of paid that paid lines already paid: a credit balance'),
         underpaid: z.number().int().optional().describe('Shortfall against the fee schedule beyond the tolerance: a biller task'),
       }),
@@ -57,6 +64,7 @@ const remittanceView = z
           creditBalanceId: z.string(),
           claimId: z.string(),
           party: z.enum(['payer', 'patient']),
+          payerId: z.string().optional().describe('For a payer’s credit: the payer that overpaid'),
           amount: z.number().int(),
           reason: z.string(),
         }),
@@ -176,7 +184,8 @@ function viewOf(row: RemittanceRow): z.infer<typeof remittanceView> {
     payerIdentifier: row.payerIdentifier,
     payerId: posted?.payerId ?? null,
     paymentAmount: row.paymentAmount,
-    claims: posted?.claims ?? [],
+    // Summaries stored before coordination of benefits posted every claim at the primary.
+    claims: (posted?.claims ?? []).map((claim) => ({ ...claim, level: claim.level ?? 'primary', crossover: claim.crossover ?? false })),
     creditBalances: posted?.creditBalances ?? [],
     unmatched: posted?.unmatched ?? [],
     providerAdjustments: posted?.providerAdjustments ?? 0,

@@ -3,7 +3,8 @@
  * a claim paid by the sandbox's 835 and its patient share paid closes in the A/R report;
  * a denial trigger leads to an appeal task worked through the appeal endpoints; a
  * duplicate payment becomes a credit balance resolved through the API; the A/R totals
- * reconcile to the claim ledger.
+ * reconcile to the claim ledger, by payer level too (ar-aging-levels.test.ts splits a
+ * secondary's and tertiary's part).
  */
 import { inArray, sql } from 'drizzle-orm';
 import { claimPayments, claims } from '../../db/schema';
@@ -261,6 +262,14 @@ describe('GET /reports/ar-aging', () => {
     );
     expect(sumOf(bucketRows, 'payerBalance')).toBe(t.payerBalance);
     expect(sumOf(bucketRows, 'patientBalance')).toBe(t.patientBalance);
+    // By payer level (DOMAIN.md §15): the levels make up the payer balance, and who owes what (each payer at its level, the patient) sums to them.
+    expect(t.levels.primary + t.levels.secondary + t.levels.tertiary).toBe(t.payerBalance);
+    const owedAt = (level: string) =>
+      report.owedBy
+        .filter((entry: { level: string }) => entry.level === level)
+        .reduce((total: number, entry: { balance: number }) => total + entry.balance, 0);
+    expect({ primary: owedAt('primary'), secondary: owedAt('secondary'), tertiary: owedAt('tertiary') }).toEqual(t.levels);
+    expect(owedAt('patient')).toBe(t.patientBalance);
 
     const filed = await database.db.select().from(claims);
     const counted = filed.filter((claim) => claim.submittedAt && !['rejected', 'corrected'].includes(claim.status));

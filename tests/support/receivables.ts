@@ -6,13 +6,23 @@
  * benchmark exercise parse, balance and post exactly as a payer's file would.
  */
 import { randomUUID } from 'node:crypto';
-import { claimLines, claims, coverages, orderItems, orders, patients, prescribers } from '../../db/schema';
+import { claimLines, claimPayers, claims, coverages, orderItems, orders, patients, prescribers, type ClaimPayerStatus } from '../../db/schema';
 import type { Db } from '../../db/client';
 
 export interface SeededPatientOrder {
   orderId: string;
   patientId: string;
   itemId: string;
+  /** The order's coverage: the claim's primary. */
+  coverageId: string;
+}
+
+/** A payer after the primary on a claim (claim_payers), from a coverage of the patient's made for it. */
+export interface LaterPayerSpec {
+  level: 'secondary' | 'tertiary';
+  payerId: string;
+  /** pending unless given (a crossover or our own 837P moves it on). */
+  status?: ClaimPayerStatus;
 }
 
 /** A patient in `state` with a coverage and one order of one item. */
@@ -61,7 +71,7 @@ export async function seedPatientOrder(db: Db, options: { payerId?: string; stat
   });
   const itemId = randomUUID();
   await db.insert(orderItems).values({ id: itemId, orderId, lineNumber: 1, hcpcs: 'E0601', quantity: 1, acquisition: 'rental', unitCharge: 15_000 });
-  return { orderId, patientId, itemId };
+  return { orderId, patientId, itemId, coverageId: coverage.id };
 }
 
 export interface ClaimLineSpec {
@@ -83,7 +93,11 @@ export interface StoredClaim {
 
 const claimNumberOf = (claimId: string) => `DME${claimId.replace(/-/g, '').slice(0, 17).toUpperCase()}`;
 
-/** Claims as prepareClaim and submitClaim leave them: submitted, with line control numbers; rows inserted in batches. */
+/**
+ * Claims as prepareClaim and submitClaim leave them: submitted, with line control numbers,
+ * their payers in claim_payers (the primary, submitted, then any later `payers`, each on a
+ * coverage of the patient's at that priority); rows inserted in batches.
+ */
 export async function insertClaims(
   db: Db,
   specs: Array<{
@@ -93,6 +107,7 @@ export async function insertClaims(
     submittedAt?: Date;
     correctsClaimId?: string;
     status?: 'submitted' | 'accepted';
+    payers?: LaterPayerSpec[];
   }>,
 ): Promise<StoredClaim[]> {
   const stored: StoredClaim[] = specs.map((spec, index) => {
@@ -153,6 +168,39 @@ export async function insertClaims(
         })),
       ),
     );
+    await db.insert(claimPayers).values(
+      batch.map((claim, offset) => {
+        const spec = specs[start + offset];
+        return {
+          claimId: claim.claimId,
+          level: 'primary' as const,
+          payerId: spec.payerId ?? 'medicare-jb',
+          coverageId: spec.order.coverageId,
+          status: 'submitted' as const,
+          interchangeControlNumber: String(start + offset + 1),
+          submittedAt: spec.submittedAt ?? new Date('2026-01-10T12:00:00Z'),
+        };
+      }),
+    );
+    for (const [offset, claim] of batch.entries()) {
+      const spec = specs[start + offset];
+      for (const later of spec.payers ?? []) {
+        const [coverage] = await db
+          .insert(coverages)
+          .values({
+            patientId: spec.order.patientId,
+            payerId: later.payerId,
+            memberId: `${later.level.slice(0, 1).toUpperCase()}${randomUUID().slice(0, 8)}`,
+            priority: later.level,
+            relationship: 'self',
+            createdBy: 'test',
+          })
+          .returning({ id: coverages.id });
+        await db
+          .insert(claimPayers)
+          .values({ claimId: claim.claimId, level: later.level, payerId: later.payerId, coverageId: coverage.id, status: later.status ?? 'pending' });
+      }
+    }
   }
   return stored;
 }
@@ -184,8 +232,10 @@ export interface SvcSpec {
 
 export interface ClpSpec {
   pcn: string;
-  /** CLP02: 1 paid as primary, 4 denied, 22 reversal. */
+  /** CLP02: 1/2/3 processed as primary/secondary/tertiary, 19/20/21 the same and forwarded, 4 denied, 22 reversal. */
   status?: string;
+  /** CLP06 claim filing indicator: MB (Medicare Part B) unless given; MC Medicaid, CI commercial. */
+  filingIndicator?: string;
   charge: number;
   paid: number;
   /** CLP05; the sum of the PR adjustments unless given. */
@@ -198,7 +248,7 @@ export interface ClpSpec {
 
 export interface RemittanceSpec {
   trace: string;
-  /** 1000A REF*2U; CGS Jurisdiction B's EDI payer id (the payer insertClaims sends to) unless given; null sends none. */
+  /** 1000A REF*2U; CGS Jurisdiction B's EDI payer id (the payer insertClaims sends to) unless given; null sends none (SMCD1 State Medicaid, ACME1 Acme). */
   payerIdNumber?: string | null;
   /** 1000A N102. */
   payerName?: string;
@@ -253,7 +303,9 @@ export function build835(spec: RemittanceSpec): string {
     const pr =
       clp.patientResponsibility ??
       sum([...(clp.adjustments ?? []), ...clp.lines.flatMap((line) => line.adjustments)].filter((a) => a.group === 'PR').map((a) => a.amount));
-    body.push(`CLP*${clp.pcn}*${clp.status ?? '1'}*${dollars(clp.charge)}*${dollars(clp.paid)}*${dollars(pr)}*MB*${clp.icn}*12*1`);
+    body.push(
+      `CLP*${clp.pcn}*${clp.status ?? '1'}*${dollars(clp.charge)}*${dollars(clp.paid)}*${dollars(pr)}*${clp.filingIndicator ?? 'MB'}*${clp.icn}*12*1`,
+    );
     body.push(...casSegments(clp.adjustments ?? []));
     body.push('NM1*QC*1*LEDGER*PAT****MI*1EG4TE5MK73');
     if (clp.remarks?.length) body.push(`MOA***${clp.remarks.join('*')}`);

@@ -111,14 +111,20 @@ describe('splitClaimPayment: what one CLP posts', () => {
       { party: 'patient', amount: 1_339 },
       { party: 'payer', amount: -5_247 },
     ]);
-    expect(balances).toEqual({ payer: -5_247, patient: 1_339 });
-    expect(creditBalancesOf(balances, { duplicatePayments: 5_247, writtenOff: false })).toEqual([
-      { party: 'payer', amount: 5_247, reason: 'duplicate-payment' },
+    expect(balances).toEqual({ payer: -5_247, patient: 1_339, levels: { primary: -5_247, secondary: 0, tertiary: 0 } });
+    // The patient's unpaid coinsurance is owed to us: it never lowers the payer's refund.
+    expect(creditBalancesOf(balances, { duplicatePayments: { primary: 5_247 }, writtenOff: false })).toEqual([
+      { party: 'payer', level: 'primary', amount: 5_247, reason: 'duplicate-payment' },
     ]);
-    expect(creditBalancesOf({ payer: 0, patient: -500 }, { duplicatePayments: 0, writtenOff: false })).toEqual([
+    const patientPaidTwice = claimBalances(15_000, [
+      { party: 'payer', amount: -15_000 },
+      { party: 'patient', amount: -500 },
+    ]);
+    expect(creditBalancesOf(patientPaidTwice, { duplicatePayments: {}, writtenOff: false })).toEqual([
       { party: 'patient', amount: 500, reason: 'patient-overpayment' },
     ]);
-    expect(creditBalancesOf({ payer: -100, patient: 0 }, { duplicatePayments: 0, writtenOff: true })[0].reason).toBe('payment-after-write-off');
+    const paidAfterWriteOff = claimBalances(100, [{ party: 'payer', amount: -200 }]);
+    expect(creditBalancesOf(paidAfterWriteOff, { duplicatePayments: {}, writtenOff: true })[0].reason).toBe('payment-after-write-off');
   });
 
   test('expected payment (DOMAIN.md §14): allowed $100, $50 deductible applied → $39.20; a shortfall counts only beyond the tolerance', () => {
@@ -205,10 +211,11 @@ describe('posting 835 files against the database', () => {
       .where(eq(ledgerEntries.claimId, claimId))
       .groupBy(ledgerEntries.party);
     const [claim] = await database.db.select().from(claims).where(eq(claims.id, claimId));
-    return claimBalances(
+    const { payer, patient } = claimBalances(
       claim.totalCharge,
       rows.map((row) => ({ party: row.party, amount: row.total })),
     );
+    return { payer, patient };
   }
 
   const tasksOf = (claimId: string, kind: string) =>
@@ -273,7 +280,15 @@ describe('posting 835 files against the database', () => {
       }),
     );
     expect(posted.claims).toEqual([
-      { claimId: claim.claimId, claimNumber: claim.claimNumber, outcome: 'paid', paid: 1_327, patientResponsibility: 5_339 },
+      {
+        claimId: claim.claimId,
+        claimNumber: claim.claimNumber,
+        outcome: 'paid',
+        level: 'primary',
+        crossover: false,
+        paid: 1_327,
+        patientResponsibility: 5_339,
+      },
     ]);
     expect(await balances(claim.claimId)).toEqual({ payer: 0, patient: 5_339 });
     const [line] = await database.db.select().from(claimLines).where(eq(claimLines.claimId, claim.claimId));
@@ -292,6 +307,23 @@ describe('posting 835 files against the database', () => {
       ['PR', '1', 5_000],
       ['PR', '2', 339],
     ]);
+  });
+
+  test('paid nothing because the whole allowed amount went to the deductible: the payer’s part is done (paid), the patient owes it', async () => {
+    const claim = await cpapClaim();
+    const file = paidCpap(claim, '11000000011');
+    file.paid = 0;
+    file.lines[0] = {
+      ...file.lines[0],
+      paid: 0,
+      adjustments: [
+        { group: 'CO', reason: '45', amount: 8_307 },
+        { group: 'PR', reason: '1', amount: 6_693 },
+      ],
+    };
+    const posted = await post(build835({ trace: 'T-ALL-DEDUCTIBLE', claims: [file] }));
+    expect(posted.claims[0]).toMatchObject({ outcome: 'paid', paid: 0, patientResponsibility: 6_693 });
+    expect(await balances(claim.claimId)).toEqual({ payer: 0, patient: 6_693 });
   });
 
   test('a payment below the fee schedule by more than the tolerance becomes a biller task naming the shortfall', async () => {
@@ -432,7 +464,14 @@ describe('posting 835 files against the database', () => {
     const duplicate = await post(build835({ trace: 'T-DUPLICATE', claims: [paidCpap(claim, '21000000007')] }));
     expect(duplicate.claims[0]).toMatchObject({ outcome: 'paid', duplicatePayment: 5_247 });
     expect(duplicate.creditBalances).toEqual([
-      { creditBalanceId: expect.any(String), claimId: claim.claimId, party: 'payer', amount: 5_247, reason: 'duplicate-payment' },
+      {
+        creditBalanceId: expect.any(String),
+        claimId: claim.claimId,
+        party: 'payer',
+        payerId: 'medicare-jb',
+        amount: 5_247,
+        reason: 'duplicate-payment',
+      },
     ]);
     expect(await balances(claim.claimId)).toEqual({ payer: -5_247, patient: 1_339 });
     const [credit] = await database.db.select().from(creditBalances).where(eq(creditBalances.claimId, claim.claimId));

@@ -74,11 +74,11 @@ describe('matchRemittanceClaim: control number, then payer, then charge', () => 
   };
 
   test.each<[string, Parameters<typeof matchRemittanceClaim>, ReturnType<typeof matchRemittanceClaim>]>([
-    ['all three agree', [{ patientControlNumber: 'DME0001', status: '1', charge: 52_024 }, claim, fromJb], { matched: true }],
+    ['all three agree', [{ patientControlNumber: 'DME0001', status: '1', charge: 52_024 }, claim, fromJb], { matched: true, level: 'primary' }],
     [
       'a reversal carries the charge negated and still matches',
       [{ patientControlNumber: 'DME0001', status: '22', charge: -52_024 }, claim, fromJb],
-      { matched: true },
+      { matched: true, level: 'primary' },
     ],
     [
       'no claim of ours has the control number',
@@ -113,6 +113,60 @@ describe('matchRemittanceClaim: control number, then payer, then charge', () => 
       'a reversal of another charge',
       [{ patientControlNumber: 'DME0001', status: '22', charge: -80_140 }, claim, fromJb],
       { matched: false, disagrees: 'charge', reason: 'claim DME0001 was billed at $520.24, but CLP03 says $801.40 (reversal, sign undone)' },
+    ],
+  ])('%s', (_, args, expected) => {
+    expect(matchRemittanceClaim(...args)).toEqual(expected);
+  });
+});
+
+describe('matchRemittanceClaim with coordination of benefits (DOMAIN.md §15): any of the claim’s payers, at its level', () => {
+  const claim = {
+    claimNumber: 'DME0002',
+    payerId: 'medicare-jb',
+    totalCharge: 15_000,
+    payers: [
+      { level: 'secondary' as const, payerId: 'commercial-acme' },
+      { level: 'primary' as const, payerId: 'medicare-jb' },
+      { level: 'tertiary' as const, payerId: 'medicaid-state' },
+    ],
+  };
+  const from = (payerId: string, identifier: string): PayerResolution => ({ resolved: true, payerId, by: 'REF*2U', identifier });
+
+  test.each<[string, Parameters<typeof matchRemittanceClaim>, ReturnType<typeof matchRemittanceClaim>]>([
+    [
+      'the primary',
+      [{ patientControlNumber: 'DME0002', status: '19', charge: 15_000 }, claim, from('medicare-jb', '17003')],
+      { matched: true, level: 'primary' },
+    ],
+    [
+      'the secondary (a Medigap plan), with the full charge in CLP03',
+      [{ patientControlNumber: 'DME0002', status: '2', charge: 15_000 }, claim, from('commercial-acme', 'ACME1')],
+      { matched: true, level: 'secondary' },
+    ],
+    [
+      'the tertiary (Medicaid, the payer of last resort)',
+      [{ patientControlNumber: 'DME0002', status: '3', charge: 15_000 }, claim, from('medicaid-state', 'SMCD1')],
+      { matched: true, level: 'tertiary' },
+    ],
+    [
+      'a claim with no claim_payers rows: its own payer is its primary',
+      [{ patientControlNumber: 'DME0002', status: '1', charge: 15_000 }, { ...claim, payers: [] }, from('medicare-jb', '17003')],
+      { matched: true, level: 'primary' },
+    ],
+    [
+      'a payer that is not among the claim’s payers is still a mismatch, listing them in billing order',
+      [{ patientControlNumber: 'DME0002', status: '2', charge: 15_000 }, claim, from('medicare-ja', '16003')],
+      {
+        matched: false,
+        disagrees: 'payer',
+        reason:
+          'claim DME0002 was sent to payers medicare-jb (primary), commercial-acme (secondary), medicaid-state (tertiary), but the 835 is from payer medicare-ja (REF*2U 16003)',
+      },
+    ],
+    [
+      'the secondary with another charge',
+      [{ patientControlNumber: 'DME0002', status: '2', charge: 3_000 }, claim, from('commercial-acme', 'ACME1')],
+      { matched: false, disagrees: 'charge', reason: 'claim DME0002 was billed at $150.00, but CLP03 says $30.00' },
     ],
   ])('%s', (_, args, expected) => {
     expect(matchRemittanceClaim(...args)).toEqual(expected);
