@@ -8,7 +8,16 @@
  * holds PHI (it is the claim); its metadata holds only our claim number.
  */
 import PDFDocument from 'pdfkit';
-import type { Cms1500, Cms1500Page, Cms1500ServiceLine, FormAddress, FormPerson, FormProvider, InsuranceType } from '../domain/cms1500';
+import {
+  SERVICE_LINES_PER_PAGE,
+  type Cms1500,
+  type Cms1500Page,
+  type Cms1500ServiceLine,
+  type FormAddress,
+  type FormPerson,
+  type FormProvider,
+  type InsuranceType,
+} from '../domain/cms1500';
 
 const PAGE = { width: 612, height: 792, margin: 24 };
 const WIDTH = PAGE.width - 2 * PAGE.margin;
@@ -221,11 +230,11 @@ interface ServiceColumn {
 const serviceColumns: ServiceColumn[] = [
   { heading: 'A. DATE(S) OF SERVICE', span: 2, sub: 'From', width: 44, value: (l) => mmddyy(l.from) },
   { sub: 'To', width: 44, value: (l) => mmddyy(l.to) },
-  { heading: 'B. PLACE OF SERVICE', width: 26, value: (l) => l.placeOfService },
+  { heading: 'B. PLACE OF SERVICE', width: 30, value: (l) => l.placeOfService },
   { heading: 'C. EMG', width: 20, value: (l) => (l.emergency ? 'Y' : '') },
   { heading: 'D. PROCEDURES, SERVICES, OR SUPPLIES', span: 2, sub: 'CPT/HCPCS', width: 44, value: (l) => l.hcpcs },
   { sub: 'MODIFIER', width: 64, value: (l) => l.modifiers.join(' ') },
-  { heading: 'E. DIAGNOSIS POINTER', width: 40, value: (l) => l.diagnosisPointer },
+  { heading: 'E. DIAGNOSIS POINTER', width: 36, value: (l) => l.diagnosisPointer },
   { heading: 'F. $ CHARGES', width: 56, value: (l) => amount(l.charge) },
   { heading: 'G. DAYS OR UNITS', width: 32, value: (l) => l.units },
   { heading: 'H. EPSDT Family Plan', width: 30, value: () => '' },
@@ -236,7 +245,7 @@ const serviceColumns: ServiceColumn[] = [
 function serviceLines(doc: Doc, page: Cms1500Page, top: number): number {
   const headerHeight = 32;
   const rowHeight = 24;
-  const height = headerHeight + 6 * rowHeight;
+  const height = headerHeight + SERVICE_LINES_PER_PAGE * rowHeight;
   doc.lineWidth(0.5).rect(LEFT.x, top, WIDTH, height).stroke();
   line(doc, '24.', LEFT.x + 2, top + 2, 12, LABEL_FONT, LABEL_SIZE + 1);
   const fixed = serviceColumns.reduce((sum, column) => sum + column.width, 0);
@@ -261,7 +270,7 @@ function serviceLines(doc: Doc, page: Cms1500Page, top: number): number {
       .lineTo(column.x, top + height)
       .stroke();
   });
-  for (let row = 0; row < 6; row++) {
+  for (let row = 0; row < SERVICE_LINES_PER_PAGE; row++) {
     const y = top + headerHeight + row * rowHeight;
     doc
       .moveTo(LEFT.x, y)

@@ -7,7 +7,7 @@
 export { X12Error, type X12ErrorCode } from './errors';
 export type { InterchangeInput } from './input';
 export { build837P, assignLineControlNumbers, type Claim837Input, type ClaimFilingIndicator } from './claim837p';
-export { parse837P, type Parsed837P } from './claim837p-parse';
+export { parse837P } from './claim837p-parse';
 export { build270, parse271, type Eligibility270Input } from './eligibility';
 export { build276, parse277, claimStatusOutcome, type ClaimStatus276Input, type ClaimStatusOutcome } from './claimStatus';
 export { parse999 } from './acknowledgment999';

@@ -8,7 +8,7 @@
  */
 import { PDFParse } from 'pdf-parse';
 
-export const nuccTitles: Record<string, string> = {
+const nuccTitles: Record<string, string> = {
   '1': 'MEDICARE, MEDICAID, TRICARE, CHAMPVA, GROUP HEALTH PLAN, FECA BLK LUNG, OTHER',
   '1a': "INSURED'S I.D. NUMBER (For Program in Item 1)",
   '2': "PATIENT'S NAME (Last Name, First Name, Middle Initial)",
