@@ -8,6 +8,7 @@ import { cms1500Of, cms1500Pages, insuranceTypeOf, type Cms1500ServiceLine } fro
 import { build837P, parse837P, X12Error, type Claim837Input } from '../../domain/x12';
 import { renderCms1500 } from '../../api/cms1500-pdf';
 import { readCms1500, type FormPage } from '../support/cms1500';
+import { describeWithX12Valid, x12valid } from '../support/x12valid';
 
 function line(overrides: Partial<ClaimLine> & Pick<ClaimLine, 'hcpcs' | 'modifiers' | 'charge'>): ClaimLine {
   return { itemId: `item-${overrides.hcpcs}`, units: 1, serviceFrom: '2024-03-04', serviceTo: '2024-03-04', diagnosisPointers: [1], ...overrides };
@@ -365,35 +366,57 @@ describe('corrections and prior authorization', () => {
   });
 });
 
-describe('other payers (2320, 2330A, 2330B) when the claim carries them', () => {
-  const commercial = build837P(
-    claimInput([line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 12_000 })], {
-      subscriber: {
-        memberId: 'ACM123456',
-        groupNumber: 'GRP-7788',
-        lastName: 'Doe',
-        firstName: 'Jane',
-        birthDate: '1960-05-06',
-        sex: 'F',
-        address: { line1: '5 Elm St', city: 'Columbus', state: 'OH', zip: '43215' },
-      },
-      payer: { name: 'Acme Health Plan', id: 'ACME01', claimFilingIndicator: 'CI' },
-    }),
-  );
+/**
+ * Other payer loops as a secondary 837P carries them (DOMAIN.md §15): our builder writes
+ * none yet, so they are spliced into a built claim where the TR3 puts them, after 2300
+ * and before the first line; pyx12 checks each spliced file below.
+ */
+const commercial = build837P(
+  claimInput([line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 12_000 })], {
+    subscriber: {
+      memberId: 'ACM123456',
+      groupNumber: 'GRP-7788',
+      lastName: 'Doe',
+      firstName: 'Jane',
+      birthDate: '1960-05-06',
+      sex: 'F',
+      address: { line1: '5 Elm St', city: 'Columbus', state: 'OH', zip: '43215' },
+    },
+    payer: { name: 'Acme Health Plan', id: 'ACME01', claimFilingIndicator: 'CI' },
+  }),
+);
+const medicare = build837P(claimInput([line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 12_000 })]));
+/** Secondary to an employer plan that paid $80; the patient is the spouse of its subscriber. */
+const commercialSecondary = withLoopsBeforeLines(commercial.replace('SBR*P*18*GRP-7788', 'SBR*S*18*GRP-7788'), [
+  'SBR*P*01*EMP-4455*EMPLOYER PLAN*****CI',
+  'AMT*D*80',
+  'OI***Y***Y',
+  'NM1*IL*1*DOE*ROBERT****MI*EMP998877',
+  'N3*5 ELM ST',
+  'N4*COLUMBUS*OH*43215',
+  'NM1*PR*2*BIGCO BENEFITS*****PI*BIG01',
+  'DTP*573*D8*20240320',
+  'REF*F8*BIG-ICN-1',
+]);
+/** Medicare secondary payer, working aged (SBR05 12): the employer plan is primary and paid $95.50. */
+const medicareSecondary = withLoopsBeforeLines(medicare.replace('SBR*P*18*******MB', 'SBR*S*18***12****MB'), [
+  'SBR*P*18*EMP-4455******CI',
+  'AMT*D*95.5',
+  'OI***Y***Y',
+  'NM1*IL*1*DOE*JANE****MI*EMP112233',
+  'NM1*PR*2*BIGCO BENEFITS*****PI*BIG01',
+]);
+/** Medicare primary with the patient's Medigap after it. */
+const medicareWithMedigap = withLoopsBeforeLines(medicare, [
+  'SBR*S*18*MG-5566******CI',
+  'OI***Y***Y',
+  'NM1*IL*1*DOE*JANE****MI*MG778899',
+  'NM1*PR*2*GAP MUTUAL*****PI*55001',
+]);
 
+describe('other payers (2320, 2330A, 2330B) when the claim carries them', () => {
   test('a secondary commercial claim: the primary is items 9, 9a, 9d, 11d says YES, item 29 what it paid', async () => {
-    const secondary = withLoopsBeforeLines(commercial.replace('SBR*P*18*GRP-7788', 'SBR*S*18*GRP-7788'), [
-      'SBR*P*01*EMP-4455*EMPLOYER PLAN*****CI',
-      'AMT*D*80',
-      'OI***Y***Y',
-      'NM1*IL*1*DOE*ROBERT****MI*EMP998877',
-      'N3*5 ELM ST',
-      'N4*COLUMBUS*OH*43215',
-      'NM1*PR*2*BIGCO BENEFITS*****PI*BIG01',
-      'DTP*573*D8*20240320',
-      'REF*F8*BIG-ICN-1',
-    ]);
-    const [page] = await formOf(secondary);
+    const [page] = await formOf(commercialSecondary);
     expect(page.items).toMatchObject({
       '1': '[ ] MEDICARE [ ] MEDICAID [ ] TRICARE [ ] CHAMPVA [X] GROUP HEALTH PLAN [ ] FECA BLK LUNG [ ] OTHER',
       '9': 'DOE, ROBERT',
@@ -413,28 +436,23 @@ describe('other payers (2320, 2330A, 2330B) when the claim carries them', () => 
   });
 
   test('Medicare secondary (an employer plan primary): the primary goes to items 11 and 11c, Medicare-style', async () => {
-    const medicare = build837P(claimInput([line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 12_000 })]));
-    const msp = withLoopsBeforeLines(medicare.replace('SBR*P*18*******MB', 'SBR*S*18***12****MB'), [
-      'SBR*P*18*EMP-4455******CI',
-      'AMT*D*95.5',
-      'OI***Y***Y',
-      'NM1*IL*1*DOE*JANE****MI*EMP112233',
-      'NM1*PR*2*BIGCO BENEFITS*****PI*BIG01',
-    ]);
-    const [page] = await formOf(msp);
+    const [page] = await formOf(medicareSecondary);
     expect(page.items).toMatchObject({ '9': '', '9a': '', '9d': '', '11': 'EMP-4455', '11c': 'BIG01', '11d': '', '29': '95.50' });
   });
 
   test('a Medicare claim naming a Medigap after Medicare: the Medigap is item 9, item 11 still NONE', async () => {
-    const medicare = build837P(claimInput([line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 12_000 })]));
-    const withMedigap = withLoopsBeforeLines(medicare, [
-      'SBR*S*18*MG-5566******CI',
-      'OI***Y***Y',
-      'NM1*IL*1*DOE*JANE****MI*MG778899',
-      'NM1*PR*2*GAP MUTUAL*****PI*55001',
-    ]);
-    const [page] = await formOf(withMedigap);
+    const [page] = await formOf(medicareWithMedigap);
     expect(page.items).toMatchObject({ '9': 'DOE, JANE', '9a': 'MG-5566', '9d': 'GAP MUTUAL', '11': 'NONE', '11d': '', '29': '' });
+  });
+});
+
+describeWithX12Valid('the spliced other payer loops are valid 005010X222A1 (pyx12)', () => {
+  test.each([
+    ['commercial secondary', commercialSecondary],
+    ['Medicare secondary payer', medicareSecondary],
+    ['Medicare with a Medigap', medicareWithMedigap],
+  ])('%s', (_name, x12) => {
+    expect(x12valid(x12)).toEqual({ ok: true, errors: [] });
   });
 });
 
