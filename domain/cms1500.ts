@@ -273,6 +273,13 @@ function serviceLineOf(line: ParsedServiceLine, claim: Parsed837P, billingNpi: s
  * claim data, with the total charge (28) on the last form only and "continued" on the
  * ones before, so no payer adds a page's subtotal as a claim. Item 29 goes with the
  * total: on every page it would be counted once a page.
+ *
+ * The NUCC 02/12 manual defines item 28 as the total of all charges in 24F; the
+ * continuation rule is written out by payers' multi-page instructions (HMSA "Multi-page
+ * Claims": "the total charge for all items should be listed on the last page only… type
+ * the word continued"; Texas Medicaid TMPPM §5.4.1.4, the same). Some payers want no
+ * continuation at all: Noridian's DME Jurisdiction A asks for at most six lines per paper
+ * claim, each with its own total, and no "continued" (verify per payer before mailing).
  */
 export function cms1500Pages(lines: Cms1500ServiceLine[], totalCharge: number, amountPaid?: number): Cms1500Page[] {
   const pageCount = Math.max(1, Math.ceil(lines.length / SERVICE_LINES_PER_PAGE));
