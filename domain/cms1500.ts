@@ -144,7 +144,7 @@ export interface Cms1500 {
   resubmission?: { code: '7' | '8'; originalReferenceNumber?: string };
   /** 23 */
   priorAuthorizationNumber?: string;
-  /** 24, 28 and 29 (what other payers paid, 2320 AMT*D), six lines a page. */
+  /** 24, 28 and 29 (what the patient and other payers paid), six lines a page. */
   pages: Cms1500Page[];
   /** 25 */
   federalTaxId?: { number: string; kind: 'SSN' | 'EIN' };
@@ -300,7 +300,8 @@ export function cms1500Of(claim: Parsed837P): Cms1500 {
   const { subscriber, billingProvider, payer } = claim;
   const patient: ParsedParty = claim.patient ?? subscriber;
   const billingNpi = npiOf(billingProvider);
-  const paidAmounts = claim.otherPayers.map((other) => other.paid).filter((paid): paid is number => paid !== undefined);
+  // Item 29 is what the patient and other payers paid (NUCC 02/12 manual): 2300 AMT*F5 and each 2320 AMT*D.
+  const paidAmounts = [claim.claim.patientPaid, ...claim.otherPayers.map((other) => other.paid)].filter((paid): paid is number => paid !== undefined);
   const amountPaid = paidAmounts.length > 0 ? paidAmounts.reduce((sum, paid) => sum + paid, 0) : undefined;
   const frequency = claim.claim.frequencyCode;
   const priorAuthorizationNumber = claim.claim.priorAuthNumber ?? claim.lines.find((line) => line.priorAuthNumber)?.priorAuthNumber;

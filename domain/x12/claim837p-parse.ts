@@ -125,6 +125,8 @@ export interface Parsed837P {
     /** CLM11-4. */
     autoAccidentState?: string;
     priorAuthNumber?: string;
+    /** AMT*F5: what the patient has paid toward the claim, in cents. */
+    patientPaid?: number;
     /** REF*F8: the payer's claim number of the claim replaced or voided. */
     payerClaimNumber?: string;
     narrative?: string;
@@ -143,7 +145,8 @@ export interface Parsed837P {
 
 function nameOf(seg: X12Segment): ParsedName {
   return {
-    lastOrOrganization: required(seg, 3),
+    // Empty on a pay-to address (NM1*87*2), which names no one.
+    lastOrOrganization: text(seg, 3),
     first: optionalText(seg, 4),
     middle: optionalText(seg, 5),
     idQualifier: optionalText(seg, 8),
@@ -158,6 +161,7 @@ type Loop =
   | '1000B'
   | '2000A'
   | '2010AA'
+  | '2010AB'
   | '2000B'
   | '2010BA'
   | '2010BB'
@@ -253,9 +257,12 @@ function readClaim(segments: X12Segment[], d: X12Delimiters): Parsed837P {
             loop = '1000A';
             submitter = { name: name.lastOrOrganization };
           } else loop = '1000B';
-        } else if (loop === '2000A' || loop === '2010AA') {
-          loop = '2010AA';
-          billingProvider = party = name;
+        } else if (loop === '2000A' || loop === '2010AA' || loop === '2010AB') {
+          // 87 is the pay-to address (2010AB), not the billing provider.
+          if (entity === '85') {
+            loop = '2010AA';
+            billingProvider = party = name;
+          } else loop = '2010AB';
         } else if (loop === '2000B' || loop === '2010BA' || loop === '2010BB') {
           if (entity === 'IL') {
             if (!sbr) fail('structure', 'the subscriber (NM1*IL) comes before its SBR', seg);
@@ -350,6 +357,7 @@ function readClaim(segments: X12Segment[], d: X12Delimiters): Parsed837P {
         break;
       case 'AMT':
         if (loop === '2320' && text(seg, 1) === 'D') otherPayer().paid = cents(seg, 2);
+        else if (loop === '2300' && claim && text(seg, 1) === 'F5') claim.patientPaid = cents(seg, 2);
         break;
       case 'LX':
         loop = '2400';

@@ -67,19 +67,25 @@ async function formOf(x12: string): Promise<FormPage[]> {
   return readCms1500(await renderCms1500(cms1500Of(parse837P(x12))));
 }
 
-/** Segments spliced in before the first service line (2320/2330 come after 2300 and 2310), SE01 recounted. */
-function withLoopsBeforeLines(x12: string, loops: string[]): string {
+/** Segments spliced in before the first segment starting with `marker`, SE01 recounted. */
+function withSegmentsBefore(x12: string, marker: string, added: string[]): string {
   const segments = x12.split('~').filter((segment) => segment.trim() !== '');
   segments.splice(
-    segments.findIndex((segment) => segment.startsWith('LX*1')),
+    segments.findIndex((segment) => segment.startsWith(marker)),
     0,
-    ...loops,
+    ...added,
   );
   const st = segments.findIndex((segment) => segment.startsWith('ST*'));
   const se = segments.findIndex((segment) => segment.startsWith('SE*'));
   segments[se] = segments[se].replace(/^SE\*\d+/, `SE*${se - st + 1}`);
   return `${segments.join('~')}~`;
 }
+
+/** 2010AB, after the billing provider's 2010AA. */
+const payToAddress = ['NM1*87*2', 'N3*PO BOX 9', 'N4*COLUMBUS*OH*432160009'];
+
+/** 2320/2330 loops go after 2300 and 2310, before the first service line. */
+const withLoopsBeforeLines = (x12: string, loops: string[]) => withSegmentsBefore(x12, 'LX*1', loops);
 
 describe('a purchase claim on paper: every item of the form', () => {
   const walker = build837P(claimInput([line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 12_000 })]));
@@ -154,6 +160,14 @@ describe('a purchase claim on paper: every item of the form', () => {
       build837P(claimInput([line({ hcpcs: 'E0143', modifiers: ['NU', 'KX'], charge: 12_000 })], {}, { acceptAssignment: false })),
     );
     expect(page.items).toMatchObject({ '12': 'SIGNATURE ON FILE', '13': '', '27': '[ ] YES [X] NO' });
+  });
+
+  test('a pay-to address (2010AB) does not replace the billing provider of item 33', async () => {
+    const [page] = await formOf(withSegmentsBefore(walker, 'HL*2', payToAddress));
+    expect(page.items).toMatchObject({
+      '33': 'DURABLE DME SUPPLY LLC 100 MAIN ST SUITE 4 COLUMBUS OH 43215-1234 (614) 555-1234',
+      '33a': '1234567893',
+    });
   });
 
   test('the narrative (NTE, as the 837P cleaned it) is item 19', async () => {
@@ -398,6 +412,8 @@ const commercialSecondary = withLoopsBeforeLines(commercial.replace('SBR*P*18*GR
   'DTP*573*D8*20240320',
   'REF*F8*BIG-ICN-1',
 ]);
+/** The same, with $20 the patient paid (2300 AMT*F5, before HI on a claim with no REF or NTE). */
+const commercialSecondaryPatientPaid = withSegmentsBefore(commercialSecondary, 'HI*', ['AMT*F5*20']);
 /** Medicare secondary payer, working aged (SBR05 12): the employer plan is primary and paid $95.50. */
 const medicareSecondary = withLoopsBeforeLines(medicare.replace('SBR*P*18*******MB', 'SBR*S*18***12****MB'), [
   'SBR*P*18*EMP-4455******CI',
@@ -430,6 +446,11 @@ describe('other payers (2320, 2330A, 2330B) when the claim carries them', () => 
     });
   });
 
+  test('item 29 adds what the patient paid (AMT*F5) to what the other payers paid', async () => {
+    const [page] = await formOf(commercialSecondaryPatientPaid);
+    expect(page.items).toMatchObject({ '28': '120.00', '29': '100.00' });
+  });
+
   test('without other payer loops items 9 stay blank, 11d says NO and 29 is blank', async () => {
     const [page] = await formOf(commercial);
     expect(page.items).toMatchObject({ '9': '', '9a': '', '9d': '', '11d': '[ ] YES [X] NO', '29': '' });
@@ -446,9 +467,11 @@ describe('other payers (2320, 2330A, 2330B) when the claim carries them', () => 
   });
 });
 
-describeWithX12Valid('the spliced other payer loops are valid 005010X222A1 (pyx12)', () => {
+describeWithX12Valid('the spliced loops are valid 005010X222A1 (pyx12)', () => {
   test.each([
+    ['pay-to address', withSegmentsBefore(medicare, 'HL*2', payToAddress)],
     ['commercial secondary', commercialSecondary],
+    ['commercial secondary with the patient paid amount', commercialSecondaryPatientPaid],
     ['Medicare secondary payer', medicareSecondary],
     ['Medicare with a Medigap', medicareWithMedigap],
   ])('%s', (_name, x12) => {
