@@ -14,9 +14,12 @@ import {
   remittances,
 } from '../../db/schema';
 import { payerLevels } from '../../domain/coordination';
+import { cms1500Of } from '../../domain/cms1500';
 import { claimStatuses } from '../../domain/claim-statuses';
+import { parse837P } from '../../domain/x12';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
+import { renderCms1500 } from '../cms1500-pdf';
 import { ApiError, notFound } from '../errors';
 import { uuidParam } from '../fields';
 import { bearerSecurity, router } from '../router';
@@ -186,6 +189,23 @@ const getClaimX12 = createRoute({
   },
 });
 
+const getClaimCms1500 = createRoute({
+  method: 'get',
+  path: '/claims/{id}/cms1500',
+  summary: 'The claim on paper: a CMS-1500 (02/12) PDF of the 837P as sent',
+  description:
+    'For payers that take paper. Every item comes from the stored 837P; six service lines a form, a longer claim ' +
+    'continuing on further pages with the total charge (item 28) on the last one. The PDF holds PHI.',
+  tags: ['claims'],
+  security: bearerSecurity,
+  middleware: [requireRole('biller')] as const,
+  request: { params: claimIdParams },
+  responses: {
+    200: { description: 'The PDF, one page per form', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
 const iso = (at: Date | null) => (at ? at.toISOString() : null);
 
 function summaryOf(claim: typeof claims.$inferSelect): z.infer<typeof claimSummary> {
@@ -349,5 +369,17 @@ export function claimRoutes(deps: AppDeps) {
       }
       c.header('Content-Disposition', `inline; filename="${claim.claimNumber}${level === 'primary' ? '' : `-${level}`}.837"`);
       return c.text(x12, 200);
+    })
+    .openapi(getClaimCms1500, async (c) => {
+      const { id } = c.req.valid('param');
+      const [claim] = await db.select({ x12: claims.x12, claimNumber: claims.claimNumber }).from(claims).where(eq(claims.id, id));
+      if (!claim) throw notFound('Claim', id);
+      // The 837P is ours: one that cannot be read is a fault here (500, logged by error name only), never the caller's.
+      const pdf = await renderCms1500(cms1500Of(parse837P(claim.x12)));
+      c.header('Content-Type', 'application/pdf');
+      c.header('Content-Disposition', `inline; filename="${claim.claimNumber}-cms1500.pdf"`);
+      // PHI: no shared or browser cache keeps a copy.
+      c.header('Cache-Control', 'no-store');
+      return c.body(new Uint8Array(pdf), 200);
     });
 }

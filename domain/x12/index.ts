@@ -8,6 +8,7 @@ export { X12Error, type X12ErrorCode } from './errors';
 export type { InterchangeInput } from './input';
 export { build837P, assignLineControlNumbers, type Claim837Input, type ClaimFilingIndicator } from './claim837p';
 export type { OtherPayer837 } from './claim837p-cob';
+export { parse837P } from './claim837p-parse';
 export { build270, parse271, type Eligibility270Input } from './eligibility';
 export { build276, parse277, claimStatusOutcome, type ClaimStatus276Input, type ClaimStatusOutcome } from './claimStatus';
 export { parse999 } from './acknowledgment999';

@@ -53,6 +53,7 @@ const routeAccess: Record<string, Access> = {
   'GET /claims': ['biller'],
   'GET /claims/{id}': ['biller'],
   'GET /claims/{id}/837': ['biller'],
+  'GET /claims/{id}/cms1500': ['biller'],
   'POST /claims/{id}/appeal': ['biller'],
   'POST /claims/{id}/appeal/decision': ['biller'],
   'POST /claims/{id}/patient-payments': ['biller'],

@@ -1,6 +1,6 @@
 import type { ApiKey } from '../../config';
 import { createApp, type TemporalPort } from '../../api/app';
-import { createLogger } from '../../logger';
+import { createLogger, type Logger } from '../../logger';
 import type { Database } from '../../db/client';
 
 export const testKeys: ApiKey[] = [
@@ -78,8 +78,8 @@ const noTemporal: TemporalPort = {
   startRemittance: withoutTemporal('startRemittance'),
 };
 
-export function buildTestApp(database: Database, temporal: TemporalPort = noTemporal) {
-  const app = createApp({ database, temporal, apiKeys: testKeys, logger: createLogger('error') });
+export function buildTestApp(database: Database, temporal: TemporalPort = noTemporal, logger: Logger = createLogger('error')) {
+  const app = createApp({ database, temporal, apiKeys: testKeys, logger });
   return { app, call: apiClient(app) };
 }
 

@@ -1,13 +1,27 @@
 /**
  * Receivables fixtures: claims written straight to the database the way the order
  * workflow's activities store them (an order, its patient and coverage, the claim and
- * its lines, submitted), and real 835 text built from a compact description — CLPs with
+ * its lines, submitted, with the 837P the real builder makes of them), and real 835 text
+ * built from a compact description — CLPs with
  * their CAS, SVC lines with REF*6R and AMT*B6, PLB — so posting tests and the posting
  * benchmark exercise parse, balance and post exactly as a payer's file would.
  */
 import { randomUUID } from 'node:crypto';
-import { claimLines, claimPayers, claims, coverages, orderItems, orders, patients, prescribers, type ClaimPayerStatus } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import {
+  claimLines,
+  claimPayers,
+  claims,
+  coverages,
+  orderItems,
+  orders,
+  patients,
+  payers,
+  prescribers,
+  type ClaimPayerStatus,
+} from '../../db/schema';
 import type { Db } from '../../db/client';
+import { build837P, type ClaimFilingIndicator } from '../../domain/x12';
 
 export interface SeededPatientOrder {
   orderId: string;
@@ -95,8 +109,8 @@ const claimNumberOf = (claimId: string) => `DME${claimId.replace(/-/g, '').slice
 
 /**
  * Claims as prepareClaim and submitClaim leave them: submitted, with line control numbers,
- * their payers in claim_payers (the primary, submitted, then any later `payers`, each on a
- * coverage of the patient's at that priority); rows inserted in batches.
+ * their 837P, and their payers in claim_payers (the primary, submitted, then any later
+ * `payers`, each on a coverage of the patient's at that priority); rows inserted in batches.
  */
 export async function insertClaims(
   db: Db,
@@ -127,8 +141,12 @@ export async function insertClaims(
       })),
     };
   });
+  const sentAs = await claim837Builder(db);
   for (let start = 0; start < stored.length; start += 1_000) {
     const batch = stored.slice(start, start + 1_000);
+    const x12s = await Promise.all(
+      batch.map((claim, offset) => sentAs(claim, specs[start + offset].order, specs[start + offset].payerId ?? 'medicare-jb', start + offset + 1)),
+    );
     await db.insert(claims).values(
       batch.map((claim, offset) => {
         const spec = specs[start + offset];
@@ -144,7 +162,7 @@ export async function insertClaims(
           correctsClaimId: spec.correctsClaimId ?? null,
           status: spec.status ?? 'accepted',
           interchangeControlNumber: String(start + offset + 1),
-          x12: 'ISA*…',
+          x12: x12s[offset],
           submittedAt: spec.submittedAt ?? new Date('2026-01-10T12:00:00Z'),
         };
       }),
@@ -203,6 +221,92 @@ export async function insertClaims(
     }
   }
   return stored;
+}
+
+/** The supplier on the fixtures' 837Ps, the payee of build835's remittances. */
+const fixtureSupplier = {
+  organizationName: 'Durable DME Supply LLC',
+  npi: '1234567893',
+  taxId: '12-3456789',
+  address: { line1: '100 Main St', city: 'Columbus', state: 'OH', zip: '43215-1234' },
+};
+
+/**
+ * The 837P of a stored claim, as activities/orders.ts builds it: the order's patient (the
+ * subscriber: coverages here are the patient's own), member id, prescriber and diagnoses,
+ * the claim's payer and lines. Each order is read once.
+ */
+async function claim837Builder(db: Db) {
+  const payerRows = new Map((await db.select().from(payers)).map((payer) => [payer.id, payer]));
+  const orderRows = new Map<
+    string,
+    Promise<{ patient: typeof patients.$inferSelect; memberId: string; prescriber: typeof prescribers.$inferSelect; diagnoses: string[] }>
+  >();
+  const orderOf = (orderId: string) => {
+    if (!orderRows.has(orderId)) {
+      orderRows.set(
+        orderId,
+        db
+          .select({ patient: patients, memberId: coverages.memberId, prescriber: prescribers, diagnoses: orders.diagnoses })
+          .from(orders)
+          .innerJoin(patients, eq(patients.id, orders.patientId))
+          .innerJoin(coverages, eq(coverages.id, orders.coverageId))
+          .innerJoin(prescribers, eq(prescribers.npi, orders.prescriberNpi))
+          .where(eq(orders.id, orderId))
+          .then(([row]) => row),
+      );
+    }
+    return orderRows.get(orderId)!;
+  };
+  return async (claim: StoredClaim, order: SeededPatientOrder, payerId: string, controlNumber: number): Promise<string> => {
+    const { patient, memberId, prescriber, diagnoses } = await orderOf(order.orderId);
+    const payer = payerRows.get(payerId)!;
+    return build837P({
+      interchange: {
+        senderQualifier: 'ZZ',
+        senderId: 'DURABLEDME',
+        receiverQualifier: 'ZZ',
+        receiverId: 'SANDBOX',
+        controlNumber,
+        date: '2026-01-10',
+        time: '12:00',
+        usage: 'T',
+      },
+      submitter: { name: fixtureSupplier.organizationName, id: 'DURABLEDME', contactName: 'Billing Desk', phone: '614-555-0100' },
+      receiver: { name: 'DURABLE DME SANDBOX', id: 'SANDBOX' },
+      billingProvider: fixtureSupplier,
+      subscriber: {
+        lastName: patient.lastName,
+        firstName: patient.firstName,
+        ...(patient.middleName ? { middleName: patient.middleName } : {}),
+        birthDate: patient.birthDate,
+        sex: patient.sex,
+        address: {
+          line1: patient.addressLine1,
+          ...(patient.addressLine2 ? { line2: patient.addressLine2 } : {}),
+          city: patient.city,
+          state: patient.state,
+          zip: patient.zip,
+        },
+        memberId,
+      },
+      payer: { name: payer.name, id: payer.ediPayerId, claimFilingIndicator: payer.claimFilingIndicator as ClaimFilingIndicator },
+      claim: { patientControlNumber: claim.claimNumber, totalCharge: claim.totalCharge, frequencyCode: '1', diagnoses },
+      orderingProvider: { npi: prescriber.npi, lastName: prescriber.lastName, firstName: prescriber.firstName },
+      lines: claim.lines.map((line) => ({
+        itemId: order.itemId,
+        hcpcs: line.hcpcs,
+        modifiers: line.modifiers,
+        units: line.units ?? 1,
+        charge: line.charge,
+        serviceFrom: line.serviceFrom,
+        serviceTo: line.serviceFrom,
+        diagnosisPointers: [1],
+        lineControlNumber: line.lineControlNumber,
+        ...(line.rentalMonth ? { rentalMonth: line.rentalMonth } : {}),
+      })),
+    });
+  };
 }
 
 function dayAfter(date: string, days: number): string {
