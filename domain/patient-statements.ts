@@ -157,11 +157,15 @@ export function leaveCycle(cycle: StatementCycle, claimIds: readonly string[]): 
 const finalNoticeDueOn = (balance: CycleBalance, policy: StatementPolicy) => addDays(balance.lastStatementOn!, policy.dueWithin.days);
 const earliest = (dates: readonly string[]) => [...dates].sort()[0];
 
-/** The cycle without the balances the ledger says are paid off (or credited): nothing left to bill on them. */
+/**
+ * The cycle without the balances the ledger says are paid off (or credited): nothing left
+ * to bill on them. A balance `owed` does not name (it joined while the ledger was read)
+ * stays.
+ */
 export function withoutPaidBalances(cycle: StatementCycle, owed: Readonly<Record<string, number>>): StatementCycle {
   return leaveCycle(
     cycle,
-    cycle.balances.filter((balance) => (owed[balance.claimId] ?? 0) <= 0).map((balance) => balance.claimId),
+    cycle.balances.filter((balance) => balance.claimId in owed && owed[balance.claimId] <= 0).map((balance) => balance.claimId),
   );
 }
 
