@@ -38,7 +38,7 @@ export interface StatementContent {
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const dollars = (cents: number) => usd.format(cents / 100);
 /** Dates as US patients read them: MM/DD/YYYY. */
-export const usDate = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
+const usDate = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
 const serviceDates = (from: string, to: string) => (from === to ? usDate(from) : `${usDate(from)} to ${usDate(to)}`);
 
 const margin = 50;

@@ -23,7 +23,7 @@ import { followUpPolicy } from './follow-up';
 import { money } from './x12/values';
 
 /** PR reasons that are Medicare cost-sharing: 1 deductible, 2 coinsurance, 3 copay. */
-export const costSharingReasons: readonly string[] = ['1', '2', '3'];
+const costSharingReasons: readonly string[] = ['1', '2', '3'];
 
 /** What the claim's payers, the ledger and the last 835 say about the patient's share. */
 export interface PatientShareFacts {
@@ -59,7 +59,7 @@ export interface PatientShareDecision {
 const codesOf = (reasons: readonly string[]) => [...new Set(reasons)].sort().map((reason) => `PR-${reason}`);
 
 /** The ledger reason of a dual-eligible write-off. */
-export function dualEligibleReason(reasons: readonly string[]): string {
+function dualEligibleReason(reasons: readonly string[]): string {
   return `dual eligible: Medicare cost-sharing (${codesOf(reasons).join(', ')}) may not be billed (SSA §1902(n)(3)(B), QMB; 42 CFR 447.15)`;
 }
 
