@@ -138,12 +138,14 @@ export async function patientStatementsWorkflow({ patientId, carried }: PatientS
       title:
         step.action === 'collections'
           ? `Refer patient ${patientId} to collections: ${unpaid}. Statements: GET /patients/${patientId}/statements`
-          : `Written off as bad debt for patient ${patientId}: ${unpaid}. Review, and reverse it if the patient pays`,
+          : `Written off as bad debt for patient ${patientId}: ${unpaid}. A payment that still comes shows as a patient credit balance`,
       asOf: nowIso(),
     });
   }
 
   for (;;) {
+    // A message while the balances are read is seen by the wait below, which then does not wait.
+    const seen = changes;
     const { owed, settings } = await activities.loadPatientAccount({ patientId, claimIds: cycle.balances.map((balance) => balance.claimId) });
     cycle = withoutPaidBalances(cycle, owed);
     // A balance billed while the account was being read is read on the next turn.
@@ -174,12 +176,10 @@ export async function patientStatementsWorkflow({ patientId, carried }: PatientS
           return continueAsNew<typeof patientStatementsWorkflow>({ patientId, carried: cycle });
         }
         break;
-      case 'wait': {
-        const seen = changes;
+      case 'wait':
         showNextStep(step.until);
         await deadlines.waitUntil(() => changes !== seen, untilDate(step.until));
         break;
-      }
     }
   }
 }
