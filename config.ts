@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { CodecKey } from './codec/encryption';
+import { statementFinalActions } from './domain/patient-statements';
 import { inquiryStartToCloseMs } from './workflows/activity-options';
 
 export const roles = ['intake', 'reviewer', 'delivery', 'biller', 'admin'] as const;
@@ -181,6 +182,14 @@ const environmentSchema = z.object({
     .min(1, 'must be a whole number from 1 to 100')
     .max(100, 'must be a whole number from 1 to 100')
     .default(5),
+  /** Patient statements: a patient balance under this many cents is written off, not billed (0: never). */
+  PATIENT_SMALL_BALANCE_CENTS: z.coerce
+    .number({ error: 'must be a whole number of cents, 0 or more' })
+    .int('must be a whole number of cents, 0 or more')
+    .min(0, 'must be a whole number of cents, 0 or more')
+    .default(500),
+  /** Patient statements: what happens to a balance still unpaid when its final notice falls due. */
+  PATIENT_STATEMENT_FINAL_ACTION: z.enum(statementFinalActions, { error: 'must be collections or write-off' }).default('write-off'),
   API_KEYS: optionalText.pipe(
     z
       .string()

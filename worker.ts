@@ -68,6 +68,8 @@ export function activityDeps(config: Config, database: Database, logger: Logger,
     temporal,
     signalBatchSize: config.REMITTANCE_SIGNAL_BATCH,
     attemptsBeforeBlocked: config.ACTIVITY_ATTEMPTS_BEFORE_BLOCKED,
+    patientSmallBalanceCents: config.PATIENT_SMALL_BALANCE_CENTS,
+    patientStatementFinalAction: config.PATIENT_STATEMENT_FINAL_ACTION,
   };
 }
 

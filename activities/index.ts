@@ -18,7 +18,9 @@ import { markingClearinghouseErrors, withPhiFreeFailures } from './failures';
 import { withStuckWorkReporting } from './stuck-work';
 import { createRemittanceWorkflowActivities } from './remittance-workflow';
 import { createRemittanceActivities } from './remittances';
+import { createStatementActivities } from './statements';
 import type { FeeSchedule } from '../domain/pricing';
+import type { StatementFinalAction } from '../domain/patient-statements';
 import type { SupplierIdentity } from './supplier';
 
 export interface ActivityDeps {
@@ -39,6 +41,10 @@ export interface ActivityDeps {
   signalBatchSize?: number;
   /** Failed attempts after which an activity shows as the order's system error (ACTIVITY_ATTEMPTS_BEFORE_BLOCKED, default 5). */
   attemptsBeforeBlocked?: number;
+  /** Patient balances under this many cents are written off (PATIENT_SMALL_BALANCE_CENTS, default 500; 0 never). */
+  patientSmallBalanceCents?: number;
+  /** After the final statement goes unpaid: collections or write-off (PATIENT_STATEMENT_FINAL_ACTION, default write-off). */
+  patientStatementFinalAction?: StatementFinalAction;
 }
 
 /**
@@ -58,6 +64,7 @@ export function createActivities(given: ActivityDeps) {
       ...remittances,
       ...createRemittanceWorkflowActivities(deps),
       ...createCreditBalanceActivities(deps),
+      ...createStatementActivities(deps),
       ...createMailboxActivities({ ...deps, remittances }),
     }),
     deps,

@@ -12,7 +12,13 @@ import type { OrderStart } from '../activities/workflow-starts';
 import type { ApiKey } from '../config';
 import type { Database } from '../db/client';
 import type { Logger } from '../logger';
-import type { ClaimWorkflowStatus, CommandRefusedDetails, CreditBalanceWorkflowStatus, OrderStatus } from '../workflows/definitions';
+import type {
+  ClaimWorkflowStatus,
+  CommandRefusedDetails,
+  CreditBalanceWorkflowStatus,
+  OrderStatus,
+  PatientPaymentRecorded,
+} from '../workflows/definitions';
 import { auditRequests } from './audit';
 import { authenticate, type AppEnv } from './auth';
 import { ApiError, errorBody } from './errors';
@@ -29,6 +35,7 @@ import { patientRoutes } from './routes/patients';
 import { payerRoutes } from './routes/payers';
 import { remittanceRoutes } from './routes/remittances';
 import { reportRoutes } from './routes/reports';
+import { statementRoutes } from './routes/statements';
 import { taskRoutes } from './routes/tasks';
 
 /** What the API needs from Temporal (api/temporal.ts over a real client). */
@@ -55,6 +62,8 @@ export interface TemporalPort {
   ): Promise<CommandAnswer<CreditBalanceWorkflowStatus>>;
   /** Starts (or finds) the remittanceWorkflow of a stored remittance; rejects when Temporal did not answer. */
   startRemittance(remittance: { remittanceId: string; payerIdentifier: string; traceNumber: string }): Promise<void>;
+  /** Tells the patient's statement account a payment was recorded; 'not-running' when the patient has no account open. */
+  signalPatientStatements(patientId: string, payment: PatientPaymentRecorded): Promise<'sent' | 'not-running'>;
 }
 
 /**
@@ -125,6 +134,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', appealRoutes(deps));
   app.route('/', remittanceRoutes(deps));
   app.route('/', creditBalanceRoutes(deps));
+  app.route('/', statementRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', taskRoutes(deps));
   app.route('/', auditRoutes(deps));

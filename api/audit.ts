@@ -33,6 +33,7 @@ const entityOfCollection: Record<string, string> = {
   claims: 'claim',
   remittances: 'remittance',
   'credit-balances': 'credit-balance',
+  statements: 'patient-statement',
   tasks: 'task',
 };
 const secondaryIds: Record<string, string> = { docId: 'documentId', claimId: 'claimId' };

@@ -1,7 +1,7 @@
 /**
  * The Temporal side of the API over a real client: start an order's workflow, ask it
  * for its live status, send staff commands (Updates) to an order's, claim's or credit
- * balance's workflow, signal a claim. Ids, codes and stages only ever go to Temporal
+ * balance's workflow, signal a claim or a patient's statement account. Ids, codes and stages only ever go to Temporal
  * (DESIGN.md "State: who owns what").
  */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
@@ -18,6 +18,8 @@ import {
   creditBalanceWorkflowId,
   orderStatus,
   orderWorkflowId,
+  patientPaymentRecorded,
+  patientStatementsWorkflowId,
   type CommandRefusedDetails,
 } from '../workflows/definitions';
 import type { creditBalanceWorkflow } from '../workflows/credit-balance';
@@ -126,5 +128,6 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
 
     updateCreditBalance: (creditBalanceId, update, payload) => command(creditBalanceWorkflowId(creditBalanceId), update, payload),
     startRemittance: (remittance) => startRemittanceWorkflow(client, options.taskQueue, remittance),
+    signalPatientStatements: (patientId, payment) => signalIfRunning(patientStatementsWorkflowId(patientId), patientPaymentRecorded, payment),
   };
 }

@@ -11,6 +11,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   index,
   integer,
@@ -801,4 +802,38 @@ export const creditBalances = pgTable(
       .where(sql`status = 'open'`),
     index('credit_balances_status_idx').on(table.status),
   ],
+);
+
+/** Binary column (the PDF): pg reads a Buffer, PGlite a Uint8Array; both come back as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
+
+/**
+ * Statements sent to patients for what they owe after the last payer (DOMAIN.md §15),
+ * each with its PDF: the only place the patient's name, address and services sit beside
+ * their balances. Written once by the patient's statement workflow (the id is its own,
+ * so a retried activity writes nothing twice); GET /statements/:id/pdf serves the PDF.
+ */
+export const patientStatements = pgTable(
+  'patient_statements',
+  {
+    id: uuid('id').primaryKey(),
+    patientId: uuid('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    /** The statement's place in the 30/60/90 series: 1 on day 0 … 4, the final notice, on day 90. */
+    cycle: integer('cycle').notNull(),
+    /** The account's statements in order: the first ever is 1. */
+    sequence: integer('sequence').notNull(),
+    statementOn: date('statement_on', { mode: 'string' }).notNull(),
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    amountDue: cents('amount_due').notNull(),
+    /** The claims whose balances it lists. */
+    claimIds: jsonb('claim_ids').$type<string[]>().notNull(),
+    pdf: bytea('pdf').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('patient_statements_patient_idx').on(table.patientId, table.statementOn)],
 );

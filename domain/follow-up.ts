@@ -89,6 +89,18 @@ export const followUpPolicy = {
     remindBefore: [{ days: 30 }, { days: 14 }],
     escalateBefore: { days: 7 },
   },
+  /**
+   * The patient's share after the last payer (DOMAIN.md §15): a statement every 30 days
+   * while the patient owes, each balance on four of them (days 0, 30, 60 and the final
+   * notice on day 90), each asking for payment within 30 days. A balance still open when
+   * its final notice falls due (day 120) goes to the final action: collections or
+   * write-off (PATIENT_STATEMENT_FINAL_ACTION). The supplier's working practice, not a rule.
+   */
+  patientStatements: {
+    every: { days: 30 },
+    statementsPerBalance: 4,
+    dueWithin: { days: 30 },
+  },
 } as const satisfies {
   documents: Record<'reminderEvery' | 'escalateAfter' | 'cancelAfter', FollowUpDuration>;
   eligibility: Record<'followUpEvery' | 'escalateAfter' | 'cancelAfter', FollowUpDuration>;
@@ -100,6 +112,7 @@ export const followUpPolicy = {
   };
   appeals: Record<'redetermination' | 'reconsideration' | 'reopening', DeadlineRule>;
   creditBalance: DeadlineRule;
+  patientStatements: { every: FollowUpDuration; statementsPerBalance: number; dueWithin: FollowUpDuration };
 };
 
 export interface DeadlineStep {

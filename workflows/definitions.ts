@@ -1,6 +1,6 @@
 /**
- * Updates, signals and queries of the order, claim and credit-balance workflows: one
- * name, one place. The API, the tests and the workflows import these constants; the
+ * Updates, signals and queries of the order, claim, credit-balance and patient-statement
+ * workflows: one name, one place. The API, the tests and the workflows import these constants; the
  * Web UI and the `temporal` CLI use the same names
  * (`temporal workflow update execute --name deliveryConfirmed …`).
  *
@@ -293,3 +293,32 @@ export interface CreditBalanceWorkflowStatus {
 export const creditBalanceStatus = defineQuery<CreditBalanceWorkflowStatus>('creditBalanceStatus');
 /** Staff refunded or applied the credit. */
 export const creditBalanceResolved = defineUpdate<CreditBalanceWorkflowStatus, [CreditBalanceResolved]>('creditBalanceResolved');
+
+/**
+ * One statement account per patient (DOMAIN.md §15): `patient-statements-<patientId>`, the
+ * patient's UUID (never PHI). Started by the first balance billed to the patient
+ * (signal-with-start), closed when nothing is owed; the next balance starts a new run.
+ */
+export const patientStatementsWorkflowId = (patientId: string) => `patient-statements-${patientId}`;
+
+/** A claim's patient share, after its last payer and the write-offs, joins the patient's statements. */
+export interface PatientShareBilled {
+  claimId: string;
+}
+export const patientShareBilled = defineSignal<[PatientShareBilled]>('patientShareBilled');
+
+/** A patient's payment was recorded on one of their claims: the account reads its balances again. */
+export interface PatientPaymentRecorded {
+  claimId: string;
+}
+export const patientPaymentRecorded = defineSignal<[PatientPaymentRecorded]>('patientPaymentRecorded');
+
+export interface PatientStatementsStatus {
+  patientId: string;
+  statementsSent: number;
+  lastStatementOn: string | null;
+  /** When the account looks again (the next statement or final notice due), if it waits. */
+  nextStepOn: string | null;
+  balances: Array<{ claimId: string; statements: number }>;
+}
+export const patientStatementsStatus = defineQuery<PatientStatementsStatus>('patientStatementsStatus');

@@ -4,3 +4,4 @@ export { claimWorkflow } from './claim';
 export { clearinghouseMailboxWorkflow } from './mailbox';
 export { creditBalanceWorkflow } from './credit-balance';
 export { remittanceWorkflow } from './remittance';
+export { patientStatementsWorkflow } from './patient-statements';

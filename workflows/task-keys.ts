@@ -12,3 +12,6 @@ export const claimTaskKey = (claimId: string, kind: string, key: string | number
 
 /** A credit balance opens one task per step of its deadline. */
 export const creditBalanceTaskKey = (creditBalanceId: string, step: string) => `credit-balance-${creditBalanceId}:${step}`;
+
+/** A patient's statement account opens one task per final step, named by its first balance and the final notice's due date. */
+export const patientAccountTaskKey = (patientId: string, step: string) => `patient-statements-${patientId}:${step}`;

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../../db/client';
 import type { Clearinghouse } from '../clearinghouse/types';
+import type { StatementActivities } from '../statements';
 import type { SupplierIdentity } from '../supplier';
 import { createNextPayerActivities } from './next-payer';
 import { createClaimOutcomeActivities } from './outcomes';
@@ -26,4 +27,9 @@ export function createClaimActivities(deps: ClaimActivityDeps) {
   };
 }
 
-export type ClaimActivities = ReturnType<typeof createClaimActivities>;
+/**
+ * What claimWorkflow may call: the claim's own activities, and billing the patient's share
+ * once the claim's last payer has adjudicated (activities/statements.ts, registered beside
+ * these in createActivities).
+ */
+export type ClaimActivities = ReturnType<typeof createClaimActivities> & Pick<StatementActivities, 'billPatientShare'>;

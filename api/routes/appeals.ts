@@ -8,7 +8,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq } from 'drizzle-orm';
 import { recordPatientPayment } from '../../activities/credit-balances';
-import { appeals, claims } from '../../db/schema';
+import { appeals, claims, orders } from '../../db/schema';
 import { ceilingProblem } from '../../domain/money';
 import type { UpdateDefinition } from '@temporalio/common';
 import { appealDecided, appealFiled, type ClaimWorkflowStatus } from '../../workflows/definitions';
@@ -114,7 +114,8 @@ const decideAppeal = claimRoute({
 const payByPatient = claimRoute({
   path: '/claims/{id}/patient-payments',
   summary: 'Record a patient’s payment on the claim',
-  description: 'Lowers the patient balance; paying more than owed leaves a patient credit balance (its workflow starts).',
+  description:
+    'Lowers the patient balance; paying more than owed leaves a patient credit balance (its workflow starts). The patient’s statement account (patient-statements-<patientId>) is told, so a balance paid off ends its statements.',
   body: patientPaymentSchema,
   responses: {
     201: {
@@ -126,6 +127,11 @@ const payByPatient = claimRoute({
               z.object({ creditBalanceId: z.string(), party: z.enum(['payer', 'patient']), amount: z.number().int(), reason: z.string() }),
             ),
             creditBalanceWorkflows: z.array(z.object({ creditBalanceId: z.string(), start: z.enum(['started', 'failed']) })),
+            statementAccount: z
+              .enum(['sent', 'not-running', 'failed'])
+              .describe(
+                'Whether the patient’s statement account was told (not-running: no statements under way; failed: it reads the ledger at its next statement anyway)',
+              ),
           }),
         },
       },
@@ -150,6 +156,16 @@ export function appealRoutes(deps: AppDeps) {
       .where(and(eq(appeals.claimId, claimId), eq(appeals.status, status)))
       .orderBy(desc(appeals.createdAt));
     return appeal;
+  }
+  /** The payment is recorded whatever Temporal answers: an account not told reads the ledger at its next statement. */
+  async function tellStatementAccount(orderId: string, claimId: string): Promise<'sent' | 'not-running' | 'failed'> {
+    const [order] = await db.select({ patientId: orders.patientId }).from(orders).where(eq(orders.id, orderId));
+    try {
+      return await temporal.signalPatientStatements(order.patientId, { claimId });
+    } catch (error) {
+      logger.warn('patient statement account not told of a payment', { claimId, errorName: error instanceof Error ? error.name : 'unknown' });
+      return 'failed';
+    }
   }
   const command = <A>(claimId: string, update: UpdateDefinition<ClaimWorkflowStatus, [A]>, payload: A) =>
     runCommand(() => temporal.updateClaim(claimId, update, payload), `Claim ${claimId}`, logger);
@@ -225,10 +241,12 @@ export function appealRoutes(deps: AppDeps) {
       deps,
       recorded.creditBalances.map((credit) => credit.creditBalanceId),
     );
+    const statementAccount = await tellStatementAccount(claim.orderId, id);
     return c.json(
       {
         creditBalances: recorded.creditBalances.map(({ creditBalanceId, party, amount, reason }) => ({ creditBalanceId, party, amount, reason })),
         creditBalanceWorkflows,
+        statementAccount,
       },
       201,
     );

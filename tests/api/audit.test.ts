@@ -27,6 +27,7 @@ const temporal: TemporalPort = {
   startCreditBalance: async () => undefined,
   updateCreditBalance: accepted,
   startRemittance: async () => undefined,
+  signalPatientStatements: async () => 'not-running',
 };
 
 let database: TestDatabase;

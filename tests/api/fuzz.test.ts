@@ -421,6 +421,7 @@ const acceptingTemporal: TemporalPort = {
   startCreditBalance: async () => undefined,
   updateCreditBalance: answerCommand,
   startRemittance: async () => undefined,
+  signalPatientStatements: async () => 'not-running',
 };
 
 let database: TestDatabase;

@@ -63,6 +63,9 @@ const routeAccess: Record<string, Access> = {
   'GET /reports/ar-aging': ['biller'],
   'GET /credit-balances': ['biller'],
   'POST /credit-balances/{id}/resolve': ['biller'],
+  // A statement is claim money beside the patient's name and services: billers', like the claims (intake sees the patient, not the money).
+  'GET /patients/{id}/statements': ['biller'],
+  'GET /statements/{id}/pdf': ['biller'],
   'GET /tasks': 'any',
   // Sent for a biller's task (a credit balance due, the case of issue 9); every task role × actor role is in tasks.test.ts.
   'POST /tasks/{id}/done': ['biller'],
@@ -89,6 +92,7 @@ const standInTemporal: TemporalPort = {
   startCreditBalance: async () => undefined,
   updateCreditBalance: missing,
   startRemittance: async () => undefined,
+  signalPatientStatements: async () => 'not-running',
 };
 
 let database: TestDatabase;

@@ -76,6 +76,7 @@ const noTemporal: TemporalPort = {
   startCreditBalance: withoutTemporal('startCreditBalance'),
   updateCreditBalance: withoutTemporal('updateCreditBalance'),
   startRemittance: withoutTemporal('startRemittance'),
+  signalPatientStatements: withoutTemporal('signalPatientStatements'),
 };
 
 export function buildTestApp(database: Database, temporal: TemporalPort = noTemporal, logger: Logger = createLogger('error')) {

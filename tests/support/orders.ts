@@ -92,6 +92,8 @@ export async function createOrderHarness(
     wrapClearinghouse?: (clearinghouse: Clearinghouse) => Clearinghouse;
     /** ACTIVITY_ATTEMPTS_BEFORE_BLOCKED for this worker. */
     attemptsBeforeBlocked?: number;
+    /** PATIENT_STATEMENT_FINAL_ACTION for this worker. */
+    patientStatementFinalAction?: ActivityDeps['patientStatementFinalAction'];
   } = {},
 ): Promise<OrderHarness> {
   const [env, database, workflowCode] = await Promise.all([createTimeSkippingEnv(), createTestDatabase(), workflowBundle()]);
@@ -99,6 +101,7 @@ export async function createOrderHarness(
   const deps: ActivityDeps = {
     db: database.db,
     ...(options.attemptsBeforeBlocked !== undefined ? { attemptsBeforeBlocked: options.attemptsBeforeBlocked } : {}),
+    ...(options.patientStatementFinalAction ? { patientStatementFinalAction: options.patientStatementFinalAction } : {}),
     clearinghouse: wrapClearinghouse(
       createClearinghouse({
         kind: 'sandbox',
