@@ -26,7 +26,7 @@ export const sbr01OfLevel: Record<PayerLevel, 'P' | 'S' | 'T'> = { primary: 'P',
 export const mspTypes = ['12', '13', '14', '15', '16', '41', '42', '43', '47'] as const;
 export type MspType = (typeof mspTypes)[number];
 
-export const mspTypeNames: Record<MspType, string> = {
+const mspTypeNames: Record<MspType, string> = {
   '12': 'working aged (employer group health plan)',
   '13': 'end-stage renal disease',
   '14': 'no-fault insurance',

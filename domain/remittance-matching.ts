@@ -101,7 +101,7 @@ export type ClaimMatch = { matched: true; level: PayerLevel } | { matched: false
 const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** The claim's payers, primary first; a claim with no claim_payers rows has its own payer as primary. */
-export function payersOfClaim(claim: MatchableClaim): readonly ClaimPayerRef[] {
+function payersOfClaim(claim: MatchableClaim): readonly ClaimPayerRef[] {
   const payers = claim.payers ?? [];
   const all: ClaimPayerRef[] = payers.some((payer) => payer.level === 'primary')
     ? [...payers]

@@ -85,6 +85,7 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
   let payerLevel: PayerLevel = 'primary';
   let crossover = false;
   let crossoverInquiriesFrom = 0;
+  let unknownCrossoverHeld = false;
 
   setHandler(claimAcknowledged, (ack) => {
     // A 999 and a 277CA, or the same file collected twice, may both report: the first answer counts.
@@ -156,7 +157,7 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
   /** The follow-up tasks claims had before outcomes were worked (kept as they were: running claims replay them). */
   const followUpTask = (kind: string, title: string) =>
     activities.createTask({ taskKey: claimTaskKey(claimId, kind, statusInquiries), taskId: uuid4(), orderId, claimId, role: 'biller', kind, title });
-  const task = (kind: string, title: string, options: { key?: string; dueOn?: string; role?: 'biller' | 'reviewer' } = {}) =>
+  const task = (kind: string, title: string, options: { key?: string; dueOn?: string; role?: 'biller' | 'reviewer' | 'intake' } = {}) =>
     activities.openClaimTask({
       taskKey: claimTaskKey(claimId, kind, options.key ?? statusInquiries),
       taskId: uuid4(),
@@ -399,9 +400,22 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
       const next = await activities.nextClaimPayer({ claimId, asOf: nowIso() });
       if (next) {
         await billNextPayer(next);
-        appealWon = false;
         continue;
       }
+      if (remittance?.crossover && !remittance.nextLevel && !unknownCrossoverHeld) {
+        // The payer forwarded the claim to one we do not hold: its 835 cannot post here, and the patient may owe nothing.
+        unknownCrossoverHeld = true;
+        await task(
+          'crossover-payer-unknown',
+          `The payer forwarded this claim to a supplemental payer the patient has no coverage with here: add that coverage (and correct this claim's payers), or confirm there is none; the patient is billed in ${policy.statusInquiry.firstAfter.days} days otherwise`,
+          { key: 'crossover-payer-unknown', role: 'intake' },
+        );
+        if (await waitUntil(() => remittances !== reviewed, toMilliseconds(policy.statusInquiry.firstAfter))) continue;
+      }
+      // After the last payer: the patient's share is written off where it may not be billed, or goes on their statements.
+      const share = await activities.billPatientShare({ claimId, asOf: nowIso() });
+      await resolve(appealWon ? 'appealed-paid' : share.outcome === 'statements' ? 'patient-billed' : 'paid');
+      return settle(review.outcome);
     }
     for (const billing of review.decisions.filter((decision) => decision.action === 'patient-billing')) {
       await task('bill-patient', `Bill the patient ${billing.amount} cents (${billing.codes.join(', ')}): ${billing.explanation}`, {

@@ -9,7 +9,19 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { recordAudit } from '../../db/audit';
 import type { Db } from '../../db/client';
-import { adjustments, appeals, claimPayments, claims, ledgerEntries, linePayments, remittances, tasks, type ClaimResolution } from '../../db/schema';
+import {
+  adjustments,
+  appeals,
+  claimPayers,
+  claimPayments,
+  claims,
+  ledgerEntries,
+  linePayments,
+  remittances,
+  tasks,
+  type ClaimResolution,
+} from '../../db/schema';
+import { payerLevels } from '../../domain/coordination';
 import { denialDecisions, type AppealLevel, type DenialDecision } from '../../domain/denials';
 import { splitClaimPayment } from '../../domain/posting';
 import type { Adjustment } from '../../domain/x12';
@@ -107,7 +119,9 @@ export function createClaimOutcomeActivities({ db }: { db: Db }) {
           amount: row.amount,
           remarkCodes: lines.find((line) => line.id === row.linePaymentId)?.remarkCodes ?? [],
         }));
-      const open = balances.payer > 0 ? split.denied : [];
+      // A denial is open while the side of the payer that denied it is (a secondary's denial leaves the primary's payment standing).
+      const level = standing.payment.payerLevel ?? 'primary';
+      const open = balances.levels[level] > 0 ? split.denied : [];
       review.decisions = denialDecisions([...open, ...patientDenials], { claimPaid: claim.paidAmount });
       return review;
     },
@@ -287,23 +301,32 @@ export function createClaimOutcomeActivities({ db }: { db: Db }) {
       const at = new Date(input.asOf);
       return db.transaction(async (tx) => {
         const balance = (await balancesOf(tx, [input.claimId])).get(input.claimId)!;
+        const payersAt = new Map(
+          (await tx.select().from(claimPayers).where(eq(claimPayers.claimId, input.claimId))).map((row) => [row.level, row.payerId]),
+        );
         let writtenOff = 0;
-        if (balance.payer > 0) {
+        // Each payer level's open side is written off on that side (a denial by the secondary leaves the primary's side as it was).
+        for (const level of payerLevels) {
+          const open = balance.levels[level];
+          if (open <= 0) continue;
           const inserted = await tx
             .insert(ledgerEntries)
             .values({
-              entryKey: `write-off:${input.key}`,
+              // The primary's key as before: a retried write-off of a claim billed once stays one entry.
+              entryKey: level === 'primary' ? `write-off:${input.key}` : `write-off:${input.key}:${level}`,
               claimId: input.claimId,
               party: 'payer',
               kind: 'write-off',
-              amount: -balance.payer,
+              amount: -open,
+              payerLevel: level,
+              payerId: payersAt.get(level) ?? null,
               reason: input.reason,
               actor: input.user,
               at,
             })
             .onConflictDoNothing()
             .returning({ amount: ledgerEntries.amount });
-          writtenOff = -(inserted[0]?.amount ?? 0);
+          writtenOff += -(inserted[0]?.amount ?? 0);
         }
         await tx
           .update(claims)

@@ -165,11 +165,10 @@ test('dual eligible by a Medicaid coverage in force on the service date: the coi
 test('dual eligible by the claim’s payers (Medicare primary, Medicaid secondary): the whole coinsurance is written off and nothing is billed', async () => {
   const claim = await adjudicatedClaim([coinsurance(1_339)]);
   const medicaid = await medicaidCoverage(claim.patientId, { effectiveTo: '2025-12-31' });
-  const [primary] = await database.db.select({ id: coverages.id }).from(coverages).where(eq(coverages.patientId, claim.patientId));
-  await database.db.insert(claimPayers).values([
-    { claimId: claim.claimId, level: 'primary', payerId: 'medicare-jb', coverageId: primary.id, status: 'adjudicated' },
-    { claimId: claim.claimId, level: 'secondary', payerId: 'medicaid-state', coverageId: medicaid, status: 'adjudicated' },
-  ]);
+  // The claim's primary row is the fixture's (insertClaims); its Medicaid secondary adjudicated too.
+  await database.db
+    .insert(claimPayers)
+    .values({ claimId: claim.claimId, level: 'secondary', payerId: 'medicaid-state', coverageId: medicaid, status: 'adjudicated' });
   const billed = await billShare(claim.claimId);
   expect(billed).toMatchObject({ dualEligible: true, billed: 0, outcome: 'written-off', statementsWorkflowId: null });
   expect(billed.writtenOff.map(({ kind, amount }) => ({ kind, amount }))).toEqual([{ kind: 'dual-eligible', amount: 1_339 }]);
