@@ -354,6 +354,17 @@ export interface RemittanceInput {
   claims: RemittedClaim[];
 }
 
+/**
+ * CLP06 takes fewer codes than the 837P's SBR09: 005010X221A1 lists 12–17, AM, CH, DS,
+ * HM, LM, MA, MB, MC, OF, TV, VA, WC and ZZ, without CI (commercial insurance), BL or
+ * FI. Those come back as ZZ, mutually defined.
+ */
+const REMITTANCE_FILING_INDICATORS = new Set(['12', '13', '14', '15', '16', '17', 'AM', 'CH', 'DS', 'HM', 'LM', 'MA', 'MB', 'MC', 'OF', 'TV', 'VA', 'WC', 'ZZ']);
+
+function remittanceFilingIndicator(sbr09: string): string {
+  return REMITTANCE_FILING_INDICATORS.has(sbr09) ? sbr09 : 'ZZ';
+}
+
 /** CAS: one segment per group, at most six reason/amount pairs each. */
 function casSegments(adjustments: RemittanceAdjustment[]): Segment[] {
   const segments: Segment[] = [];
@@ -402,7 +413,7 @@ export function write835(envelope: ResponseEnvelope, controlNumber: number, inpu
         dollars(claim.charge),
         dollars(claim.paid),
         dollars(claim.patientResponsibility),
-        claim.filingIndicator,
+        remittanceFilingIndicator(claim.filingIndicator),
         claim.payerClaimNumber,
         claim.placeOfService,
         claim.frequencyCode,
