@@ -6,13 +6,15 @@
  * hand-written 837P COB claims (tests/support/cob-837p.ts), every answer read by our
  * parsers and every file checked by pyx12.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { and, eq, like } from 'drizzle-orm';
 import { payers, sandboxClaims } from '../../db/schema';
 import { isCrossover } from '../../domain/coordination';
 import { resolveRemittancePayer } from '../../domain/remittance-matching';
 import { balance835, build276, parse277, parse835, type Remittance } from '../../domain/x12';
 import { createSandboxClearinghouse } from '../../activities/clearinghouse/sandbox';
-import { medicareSecondaryPayment } from '../../activities/clearinghouse/sandbox-cob';
+import { medicareSecondaryPayment, SANDBOX_COB_TRIGGERS } from '../../activities/clearinghouse/sandbox-cob';
 import type { Clearinghouse, InboundFile } from '../../activities/clearinghouse/types';
 import { cobClaimFile, type CobClaim } from '../support/cob-837p';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -571,6 +573,11 @@ test('a claim billed at a level the sandbox payers do not take (SBR01 A, the fou
   const [claim] = parse277(claimAck.x12)[0].claims;
   expect(claim.statuses[0]).toMatchObject({ action: 'U', codes: [{ category: 'A7', code: '742', outcome: 'rejected' }] });
   await nothingFor(after(start, 2 * REMIT_DELAY), 'LVL1');
+});
+
+test('every COB case is in the README table that testers read, word for word', () => {
+  const readme = readFileSync(join(__dirname, '../../activities/clearinghouse/README.md'), 'utf8');
+  for (const t of SANDBOX_COB_TRIGGERS) expect(readme).toContain(`| ${t.payer} | ${t.claim} | ${t.answer} |`);
 });
 
 describeWithX12Valid('COB claims and the sandbox answers pass pyx12 (837P X222A1, 277CA X214, 835 X221A1)', () => {
