@@ -37,6 +37,14 @@ export interface PayerPolicy {
   reopeningInsteadOfReplacement: boolean;
   /** Days to refund an identified overpayment (Medicare: 60 days, DOMAIN.md §13). */
   creditBalanceDeadlineDays: number;
+  /**
+   * Medicare crosses its adjudicated claims over to this payer itself (a COBA trading
+   * partner: Medicare Claims Processing Manual, Pub. 100-04 ch. 28 §70.6; DOMAIN.md §15).
+   * Medicare's 835 then says so (CLP02 19/20/21, remark MA18, MA07 or N89) and the
+   * supplier sends this payer no claim of its own: it waits for this payer's 835. Off by
+   * default; set `{ "medicareCrossover": true }` in the payer's settings.
+   */
+  medicareCrossover: boolean;
 }
 
 /**
@@ -56,6 +64,7 @@ const defaults: Record<PayerKind, PayerPolicy> = {
     purchaseOptionHoldAfterMonth11: false,
     reopeningInsteadOfReplacement: true,
     creditBalanceDeadlineDays: followUpPolicy.creditBalance.deadline.days,
+    medicareCrossover: false,
   },
   medicaid: {
     kind: 'medicaid',
@@ -67,6 +76,7 @@ const defaults: Record<PayerKind, PayerPolicy> = {
     purchaseOptionHoldAfterMonth11: false,
     reopeningInsteadOfReplacement: false,
     creditBalanceDeadlineDays: followUpPolicy.creditBalance.deadline.days,
+    medicareCrossover: false,
   },
   commercial: {
     kind: 'commercial',
@@ -78,6 +88,7 @@ const defaults: Record<PayerKind, PayerPolicy> = {
     purchaseOptionHoldAfterMonth11: false,
     reopeningInsteadOfReplacement: false,
     creditBalanceDeadlineDays: followUpPolicy.creditBalance.deadline.days,
+    medicareCrossover: false,
   },
 };
 

@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { components, dollars, X12Error, type X12Delimiters, type X12Interchange, type X12Segment, type X12TransactionSet } from '../../domain/x12';
 import { expectedPayment, lineAllowedAmount, parseFeeScheduleCsv, type FeeSchedule } from '../../domain/pricing';
+import type { PayerLevel } from '../../domain/coordination';
 import { payerPolicy, type PayerKind } from '../../domain/payer-policy';
 import { readX12 } from './read-x12';
+import { linesAfterPriorPayers, payerLevelOf, readCoordination, type LineAdjudication, type OtherPayer } from './sandbox-cob';
 import { ccyymmdd, dateSpan, x12Date, type AnsweredLevel, type RemittanceAdjustment, type Segment } from './sandbox-x12';
 
 // ---------------------------------------------------------------- triggers
@@ -74,6 +76,27 @@ export function sandboxOutcome(memberId: string): SandboxOutcome | undefined {
   return SANDBOX_TRIGGERS.find((t) => memberId.endsWith(t.memberIdEndsWith))?.outcome;
 }
 
+/** Why the 277CA rejects a claim: STC01 category:status(:entity) and the message (STC12). */
+export interface FrontEndRejection {
+  code: string;
+  message: string;
+}
+
+/**
+ * The claim's front-end rejection, if any: the member-id trigger (A7:164:IL); an SBR01
+ * the sandbox payer does not take (A7:742, payer responsibility sequence number code);
+ * or a claim to Medicare as a secondary or tertiary payer without SBR05, which
+ * 005010X222A1 requires there (A6:578, insurance type code missing).
+ */
+export function frontEndRejection(claim: PayerClaim): FrontEndRejection | undefined {
+  if (sandboxOutcome(claim.subscriber.memberId) === 'claim-rejected') return { code: 'A7:164:IL', message: 'SUBSCRIBER MEMBER ID INVALID' };
+  if (!claim.level) return { code: 'A7:742', message: 'PAYER RESPONSIBILITY SEQUENCE (SBR01) MUST BE P, S OR T' };
+  if (payerKindOf(claim.filingIndicator) === 'medicare' && claim.level !== 'primary' && !claim.insuranceType) {
+    return { code: 'A6:578', message: 'MEDICARE IS NOT PRIMARY: THE MSP TYPE (SBR05) IS REQUIRED' };
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------- reading what the supplier sends
 
 function transactionSets(what: string, file: X12Interchange, id: string): X12TransactionSet[] {
@@ -125,6 +148,8 @@ export interface PayerClaimLine {
   serviceTo: string;
   /** REF*6R: echoed in the 835 so posting finds the line. */
   lineControlNumber?: string;
+  /** The line's 2430 loops: how the claim's other payers adjudicated it. */
+  priorAdjudications: LineAdjudication[];
 }
 
 export interface Person {
@@ -145,6 +170,12 @@ export interface PayerClaim {
   frequencyCode: string;
   /** SBR09: MB Medicare Part B, MC Medicaid, CI commercial… */
   filingIndicator: string;
+  /** 2000B SBR01 (P, S, T): the level this payer is billed at; undefined for any other code. */
+  level?: PayerLevel;
+  /** 2000B SBR05: why Medicare is not primary (12 working aged…), on a Medicare secondary claim. */
+  insuranceType?: string;
+  /** The 2320/2330 loops: the claim's other payers, with their adjudication once they made one. */
+  otherPayers: OtherPayer[];
   payer: { name: string; id: string };
   billingProvider: { name: string; npi: string; state?: string };
   subscriber: Person & { memberId: string };
@@ -334,6 +365,7 @@ function claimFrom(
         units: Number(el(s, 4) || '1'),
         serviceFrom: '',
         serviceTo: '',
+        priorAdjudications: [],
       };
       lines.push(line);
     } else if (line && s.id === 'DTP' && el(s, 1) === '472') {
@@ -353,13 +385,20 @@ function claimFrom(
       },
     ]);
   }
+  const coordination = readCoordination(own);
+  lines.forEach((l, i) => (l.priorAdjudications = coordination.lineAdjudications[i] ?? []));
   const [placeOfService, , frequencyCode] = components(el(clm, 5), d);
+  // No SBR at all is read as a primary claim; an SBR01 other than P, S or T leaves the level unknown.
+  const level = sbr ? payerLevelOf(el(sbr, 1)) : 'primary';
   const claim: PayerClaim = {
     patientControlNumber: el(clm, 1),
     charge: centsOf(el(clm, 2), clm),
     placeOfService: placeOfService || '12',
     frequencyCode: frequencyCode || '1',
     filingIndicator: sbr ? el(sbr, 9) : '',
+    ...(level ? { level } : {}),
+    ...(sbr && el(sbr, 5) ? { insuranceType: el(sbr, 5) } : {}),
+    otherPayers: coordination.otherPayers,
     payer: { name: el(payer!, 3), id: el(payer!, 9) },
     billingProvider: { name: el(billing!, 3), npi: el(billing!, 9), state: stateAfter(context, billing) },
     subscriber: { ...nameOf(subscriberName!), memberId: el(subscriberName!, 9), state: stateAfter(context, subscriberName) },
@@ -384,10 +423,20 @@ function claimFrom(
       receiver: { name: receiver ? el(receiver, 3) : file.receiverId, id: receiver ? el(receiver, 9) : file.receiverId },
     },
   };
+  return { claim, x12: standAloneClaimText(file, groupIndex, st, [...context, ...own]) };
+}
+
+/**
+ * One claim as a complete interchange: the file's ISA and GS, the ST, the given segments
+ * (header, provider, subscriber and patient levels, the claim loop), an SE that counts
+ * them, GE and IEA — written with the file's own delimiters.
+ */
+export function standAloneClaimText(file: X12Interchange, groupIndex: number, st: X12Segment, segments: X12Segment[]): string {
+  const d = file.delimiters;
   const { head, tail } = envelopeText(file, groupIndex, d);
-  const body = [st, ...context, ...own].map((s) => segmentTextOf(s, d)).join('');
-  const se = ['SE', String(context.length + own.length + 2), set.controlNumber].join(d.element) + d.segment;
-  return { claim, x12: head + body + se + tail };
+  const body = [st, ...segments].map((s) => segmentTextOf(s, d)).join('');
+  const se = ['SE', String(segments.length + 2), el(st, 2)].join(d.element) + d.segment;
+  return head + body + se + tail;
 }
 
 /** A stored claim (the stand-alone interchange `readClaims` produced) read back. */
@@ -499,6 +548,8 @@ export function eligibilityLevels(inquiry: Inquiry, asOf: Date): AnsweredLevel[]
 /** One claim asked about in a 276 (2200D: TRN, REF*1K, REF*EJ, DTP*472). */
 export interface ClaimInquiry {
   traceNumber: string;
+  /** The payer asked (2100A NM1*PR NM109): a claim crossed over to another payer is that payer's to answer for. */
+  payerId?: string;
   payerClaimNumber?: string;
   patientControlNumber?: string;
   serviceFrom?: string;
@@ -508,13 +559,18 @@ export interface ClaimInquiry {
 /** The claims a 276 asks about, each starting at its TRN under a subscriber or dependent level. */
 export function claimInquiries(inquiry: Inquiry): ClaimInquiry[] {
   const found: ClaimInquiry[] = [];
+  let payerId: string | undefined;
   for (const level of inquiry.levels) {
+    if (level.code === '20') {
+      const nm1 = level.segments.find((s) => s.id === 'NM1' && el(s, 1) === 'PR');
+      payerId = nm1 && el(nm1, 9) ? el(nm1, 9) : undefined;
+    }
     if (level.code !== '22' && level.code !== '23') continue;
     let current: ClaimInquiry | undefined;
     let inLine = false;
     for (const s of level.segments) {
       if (s.id === 'TRN') {
-        current = { traceNumber: el(s, 2) };
+        current = { traceNumber: el(s, 2), ...(payerId ? { payerId } : {}) };
         inLine = false;
         found.push(current);
       } else if (!current) {
@@ -538,7 +594,8 @@ export function claimInquiries(inquiry: Inquiry): ClaimInquiry[] {
 /** What the payer knows of a claim asked about, at the time asked. */
 export type ClaimStatusAnswer =
   | { kind: 'not-found' }
-  | { kind: 'received' | 'pending' | 'rejected'; claim: PayerClaim; payerClaimNumber: string }
+  | { kind: 'received' | 'pending'; claim: PayerClaim; payerClaimNumber: string }
+  | { kind: 'rejected'; claim: PayerClaim; payerClaimNumber: string; rejection: FrontEndRejection }
   | { kind: 'finalized'; claim: PayerClaim; payerClaimNumber: string; adjudication: Adjudication; adjudicatedOn: Date; checkNumber: string };
 
 /** STC01 and the rest of the claim-level STC for each answer (005010X212 categories, DOMAIN.md §10). */
@@ -555,7 +612,7 @@ function statusSegment(answer: ClaimStatusAnswer, asOf: Date): Segment {
       // P1:20 — in process: accepted for processing.
       return ['STC', ['P1', '20'], today, undefined, dollars(answer.claim.charge)];
     case 'rejected':
-      return ['STC', ['A7', '164', 'IL'], today, undefined, dollars(answer.claim.charge)];
+      return ['STC', answer.rejection.code.split(':'), today, undefined, dollars(answer.claim.charge)];
     case 'finalized': {
       const on = x12Date(answer.adjudicatedOn);
       const { adjudication } = answer;
@@ -637,7 +694,7 @@ export function sampleFeeSchedule(): FeeSchedule {
 }
 
 /** SBR09 → the payer's rules: MB Medicare (20% coinsurance, 2% sequestration), MC Medicaid, anything else commercial. */
-function payerKindOf(filingIndicator: string): PayerKind {
+export function payerKindOf(filingIndicator: string): PayerKind {
   if (filingIndicator === 'MB') return 'medicare';
   if (filingIndicator === 'MC') return 'medicaid';
   return 'commercial';
@@ -659,9 +716,39 @@ export interface AdjudicatedLine {
   remarkCodes: string[];
 }
 
+/** A payer Medicare forwards the claim to itself (PayerPolicy.medicareCrossover), in the claim's payer order. */
+export interface CrossoverPayer {
+  name: string;
+  /** 2330B NM109 of the claim. */
+  id: string;
+  kind: PayerKind;
+}
+
+/** CLP02: processed as primary, secondary, tertiary (1/2/3), the same and forwarded to another payer (19/20/21), or denied (4). */
+export type ClaimStatusCode = '1' | '2' | '3' | '4' | '19' | '20' | '21';
+
+const processedAs: Record<PayerLevel, { alone: ClaimStatusCode; forwarded: ClaimStatusCode }> = {
+  primary: { alone: '1', forwarded: '19' },
+  secondary: { alone: '2', forwarded: '20' },
+  tertiary: { alone: '3', forwarded: '21' },
+};
+
+/**
+ * The claim-level remarks (MOA) of a claim Medicare crossed over: MA18 forwarded to the
+ * supplemental insurer, MA07 forwarded to Medicaid (the one the 835 names in NM1*TT),
+ * and N89 when it went to more than one payer, of which the 835 can name only one.
+ */
+function crossoverMoaRemarks(crossovers: readonly CrossoverPayer[]): string[] {
+  if (crossovers.length === 0) return [];
+  return [crossovers[0].kind === 'medicaid' ? 'MA07' : 'MA18', ...(crossovers.length > 1 ? ['N89'] : [])];
+}
+
 export interface Adjudication {
-  /** CLP02: 1 processed as primary, 4 denied. */
-  status: '1' | '4';
+  status: ClaimStatusCode;
+  /** MOA remark codes: the crossover's. */
+  remarkCodes: string[];
+  /** NM1*TT: the payer the claim was forwarded to (the first, when several). */
+  crossoverCarrier?: { name: string; id: string };
   /** CLP03: the sum of the line charges (an 837P's CLM02 equals it). */
   charge: number;
   paid: number;
@@ -721,10 +808,18 @@ function paidLine(line: PayerClaimLine, claim: PayerClaim, schedule: FeeSchedule
   return { line, paid: payment.payerPays, allowed: allowed - frequencyCut, adjustments, remarkCodes: [] };
 }
 
-/** What the sandbox payer decides for a claim, by its trigger (see SANDBOX_TRIGGERS). */
-export function adjudicate(claim: PayerClaim, schedule: FeeSchedule): Adjudication {
+/**
+ * What the sandbox payer decides for a claim: by its trigger (see SANDBOX_TRIGGERS); a
+ * claim to a payer billed after others (SBR01 S/T) by the prior payers' adjudication
+ * (sandbox-cob.ts); otherwise priced as primary. `crossovers` are the payers a Medicare
+ * payer forwards the claim to: a claim it processed (not denied) then says so.
+ */
+export function adjudicate(claim: PayerClaim, schedule: FeeSchedule, crossovers: readonly CrossoverPayer[] = []): Adjudication {
   const outcome = sandboxOutcome(claim.subscriber.memberId);
+  const policy = payerPolicy(payerKindOf(claim.filingIndicator));
+  const level = claim.level ?? 'primary';
   let lines: AdjudicatedLine[];
+  let isDenial = outcome === 'denied-medical-necessity' || outcome === 'denied-no-prior-auth' || outcome === 'unprocessable';
   if (outcome === 'denied-medical-necessity') {
     // N115: the decision was based on a Local Coverage Determination.
     lines = claim.lines.map((line) => denied(line, '50', ['N115']));
@@ -733,6 +828,19 @@ export function adjudicate(claim: PayerClaim, schedule: FeeSchedule): Adjudicati
   } else if (outcome === 'unprocessable') {
     // MA130: the claim is unprocessable and has no appeal rights: fix it and send a new claim.
     lines = claim.lines.map((line) => denied(line, '16', ['MA130']));
+  } else if (level !== 'primary') {
+    const afterPriorPayers = linesAfterPriorPayers(claim, {
+      isMedicare: policy.kind === 'medicare',
+      sequestrationRate: policy.sequestrationRate,
+      asPrimary: (line) => {
+        const priced = paidLine(line, claim, schedule);
+        const sequestration = priced.adjustments.find((a) => a.group === 'CO' && a.reason === '253')?.amount ?? 0;
+        return { allowed: priced.allowed!, payment: priced.paid + sequestration };
+      },
+    });
+    // MA04: secondary payment cannot be considered without the primary payer's payment information.
+    lines = afterPriorPayers ?? claim.lines.map((line) => denied(line, '16', ['MA04']));
+    isDenial = !afterPriorPayers;
   } else if (outcome === 'partially-paid') {
     lines =
       claim.lines.length > 1
@@ -743,9 +851,12 @@ export function adjudicate(claim: PayerClaim, schedule: FeeSchedule): Adjudicati
   }
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const patientResponsibility = sum(lines.flatMap((l) => l.adjustments.filter((a) => a.group === 'PR').map((a) => a.amount)));
-  const isDenial = outcome === 'denied-medical-necessity' || outcome === 'denied-no-prior-auth' || outcome === 'unprocessable';
+  // Medicare crosses over the claims it processed; a denial goes back to the supplier alone.
+  const forwardedTo = isDenial || policy.kind !== 'medicare' ? [] : crossovers;
   return {
-    status: isDenial ? '4' : '1',
+    status: isDenial ? '4' : forwardedTo.length > 0 ? processedAs[level].forwarded : processedAs[level].alone,
+    remarkCodes: crossoverMoaRemarks(forwardedTo),
+    ...(forwardedTo.length > 0 ? { crossoverCarrier: { name: forwardedTo[0].name, id: forwardedTo[0].id } } : {}),
     charge: sum(claim.lines.map((l) => l.charge)),
     paid: sum(lines.map((l) => l.paid)),
     patientResponsibility,

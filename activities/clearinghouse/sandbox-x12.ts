@@ -328,12 +328,12 @@ export interface RemittedLine {
 
 export interface RemittedClaim {
   patientControlNumber: string;
-  /** CLP02: 1 processed as primary, 4 denied. */
-  status: '1' | '4';
+  /** CLP02: 1/2/3 processed as primary/secondary/tertiary, 19/20/21 the same and forwarded to another payer, 4 denied. */
+  status: '1' | '2' | '3' | '4' | '19' | '20' | '21';
   charge: number;
   paid: number;
   patientResponsibility: number;
-  /** CLP06: the claim filing indicator of the 837 (MB, MC, CI…). */
+  /** The claim filing indicator of the 837 (MB, MC, CI…), written to CLP06 as the 835 allows it. */
   filingIndicator: string;
   payerClaimNumber: string;
   placeOfService: string;
@@ -342,6 +342,10 @@ export interface RemittedClaim {
   patient: { lastName: string; firstName?: string; memberId?: string };
   /** NM1*IL, when the subscriber is not the patient. */
   insured?: { lastName: string; firstName?: string; memberId: string };
+  /** NM1*TT: the payer the claim was forwarded to (crossover, CLP02 19/20/21). */
+  crossoverCarrier?: Party;
+  /** MOA03–MOA07: claim-level remark codes (MA18, MA07, N89…). */
+  remarkCodes: string[];
   lines: RemittedLine[];
 }
 
@@ -352,6 +356,37 @@ export interface RemittanceInput {
   traceNumber: string;
   paidAt: Date;
   claims: RemittedClaim[];
+}
+
+/**
+ * CLP06 takes fewer codes than the 837P's SBR09: 005010X221A1 lists 12–17, AM, CH, DS,
+ * HM, LM, MA, MB, MC, OF, TV, VA, WC and ZZ, without CI (commercial insurance), BL or
+ * FI. Those come back as ZZ, mutually defined.
+ */
+const REMITTANCE_FILING_INDICATORS = new Set([
+  '12',
+  '13',
+  '14',
+  '15',
+  '16',
+  '17',
+  'AM',
+  'CH',
+  'DS',
+  'HM',
+  'LM',
+  'MA',
+  'MB',
+  'MC',
+  'OF',
+  'TV',
+  'VA',
+  'WC',
+  'ZZ',
+]);
+
+function remittanceFilingIndicator(sbr09: string): string {
+  return REMITTANCE_FILING_INDICATORS.has(sbr09) ? sbr09 : 'ZZ';
 }
 
 /** CAS: one segment per group, at most six reason/amount pairs each. */
@@ -402,7 +437,7 @@ export function write835(envelope: ResponseEnvelope, controlNumber: number, inpu
         dollars(claim.charge),
         dollars(claim.paid),
         dollars(claim.patientResponsibility),
-        claim.filingIndicator,
+        remittanceFilingIndicator(claim.filingIndicator),
         claim.payerClaimNumber,
         claim.placeOfService,
         claim.frequencyCode,
@@ -421,6 +456,9 @@ export function write835(envelope: ResponseEnvelope, controlNumber: number, inpu
       ],
     );
     if (claim.insured) body.push(['NM1', 'IL', '1', claim.insured.lastName, claim.insured.firstName, none, none, none, 'MI', claim.insured.memberId]);
+    // 2100 order: NM1*QC, NM1*IL, …, NM1*TT crossover carrier, …, MOA, then the dates.
+    if (claim.crossoverCarrier) body.push(['NM1', 'TT', '2', claim.crossoverCarrier.name, none, none, none, none, 'PI', claim.crossoverCarrier.id]);
+    if (claim.remarkCodes.length > 0) body.push(['MOA', none, none, ...claim.remarkCodes.slice(0, 5)]);
     body.push(['DTM', '050', ccyymmdd(claim.receivedOn)]);
     for (const line of claim.lines) {
       body.push(['SVC', ['HC', line.hcpcs, ...line.modifiers], dollars(line.charge), dollars(line.paid), none, String(line.units)]);

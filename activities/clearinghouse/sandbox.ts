@@ -3,7 +3,10 @@
  * simulated clearinghouse that answers with real X12 — a 271 and a 277 at once, the
  * 999 and 277CA of a claim file after the acknowledgement delay, the 835 after the
  * remittance delay — and whose test triggers (SANDBOX_TRIGGERS, README.md) reach every
- * branch of the order and claim workflows.
+ * branch of the order and claim workflows. Claims with other payers are coordinated as
+ * README.md "Coordination of benefits" says (SANDBOX_COB_TRIGGERS): a Medicare payer
+ * crosses claims over to the payers our payer table marks `medicareCrossover`, and the
+ * payer crossed over to answers with its own 835 one remittance delay after Medicare's.
  *
  * Time comes from the caller only (`asOf`, the workflow's clock): a time-skipping test
  * skips the delays, and the same call gives the same answer. State lives in Postgres
@@ -12,20 +15,26 @@
  */
 import { and, eq, inArray, isNull, like, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { sandboxClaims } from '../../db/schema';
+import { payers, sandboxClaims } from '../../db/schema';
+import { payerPolicy, type PayerKind, type PayerPolicy } from '../../domain/payer-policy';
 import type { FeeSchedule } from '../../domain/pricing';
 import type { Clearinghouse, CollectResult, InboundFile, OutboundFile } from './types';
+import { payersStillToPay, type OtherPayer } from './sandbox-cob';
+import { forwardedClaim } from './sandbox-crossover';
 import {
   adjudicate,
   claimInquiries,
   claimStatusLevels,
   eligibilityLevels,
+  frontEndRejection,
+  payerKindOf,
   readClaims,
   readInquiry,
   readStoredClaim,
   sampleFeeSchedule,
   sandboxOutcome,
   type ClaimStatusAnswer,
+  type CrossoverPayer,
   type PayerClaim,
 } from './sandbox-payer';
 import { derivedControlNumber, write271, write277, write277CA, write835, write999, type ResponseEnvelope } from './sandbox-x12';
@@ -50,15 +59,46 @@ interface StoredClaim {
 /**
  * Payer claim numbers (ICNs): "1" + the file's 9-digit control number + the claim's
  * 4-digit position in the file, so the same file always gets the same numbers and
- * storing it twice stores nothing new. A "2" in front marks the second processing of
- * a claim the duplicate-payment trigger pays twice.
+ * storing it twice stores nothing new. The first digit says which processing of the
+ * claim the number belongs to: 1 as the supplier sent it, 2 the second processing of
+ * the duplicate-payment trigger, 3 and 4 the claim as Medicare crossed it over to the
+ * first and the second crossover payer.
  */
 function payerClaimNumber(fileControlNumber: string, position: number): string {
   return `1${fileControlNumber}${String(position).padStart(4, '0')}`;
 }
 
-function isSecondProcessing(claimNumber: string): boolean {
-  return claimNumber.startsWith('2');
+const processing = { sent: '1', secondPayment: '2', firstCrossover: '3', secondCrossover: '4' } as const;
+
+const isSent = (claimNumber: string) => claimNumber.startsWith(processing.sent);
+const renumbered = (claimNumber: string, as: (typeof processing)[keyof typeof processing]) => `${as}${claimNumber.slice(1)}`;
+
+/** Our payer table as far as the sandbox Medicare needs it: by EDI payer id, the kind and whether Medicare crosses claims over to it. */
+type CrossoverDirectory = Map<string, { kind: PayerKind; medicareCrossover: boolean }>;
+
+async function crossoverDirectory(db: Pick<Db, 'select'>): Promise<CrossoverDirectory> {
+  const rows = await db.select({ ediPayerId: payers.ediPayerId, kind: payers.kind, settings: payers.settings }).from(payers);
+  const directory: CrossoverDirectory = new Map();
+  for (const row of rows) {
+    const { medicareCrossover } = payerPolicy(row.kind, row.settings as Partial<PayerPolicy>);
+    // Two of our payers under one EDI id: Medicare crosses over if either says so.
+    directory.set(row.ediPayerId, {
+      kind: row.kind,
+      medicareCrossover: medicareCrossover || Boolean(directory.get(row.ediPayerId)?.medicareCrossover),
+    });
+  }
+  return directory;
+}
+
+/** The payers after the claim's level that Medicare crosses it over to (PayerPolicy.medicareCrossover), in payer order. */
+function crossoverPayersOf(claim: PayerClaim, directory: CrossoverDirectory): OtherPayer[] {
+  return payersStillToPay(claim).filter((other) => directory.get(other.payer.id)?.medicareCrossover);
+}
+
+/** The payers a claim to Medicare is forwarded to, as its 835 names them. */
+function medicareCrossovers(claim: PayerClaim, directory: CrossoverDirectory): CrossoverPayer[] {
+  if (payerKindOf(claim.filingIndicator) !== 'medicare') return [];
+  return crossoverPayersOf(claim, directory).map((other) => ({ ...other.payer, kind: directory.get(other.payer.id)!.kind }));
 }
 
 /** ISA13 as the interface passes it ("42" or "000000042") → the 9 digits the sandbox keys files by. */
@@ -93,7 +133,14 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
   const acknowledgementDue = (row: Row) => new Date(row.receivedAt.getTime() + acknowledgementDelayMs);
   const remittanceDue = (row: Row) => new Date(row.receivedAt.getTime() + remittanceDelayMs);
   const stored = (row: Row): StoredClaim => ({ row, claim: readStoredClaim(row.x12) });
-  const rejected = (claim: PayerClaim) => sandboxOutcome(claim.subscriber.memberId) === 'claim-rejected';
+  const rejected = (claim: PayerClaim) => frontEndRejection(claim) !== undefined;
+  const acknowledged = (claim: PayerClaim) => {
+    const rejection = frontEndRejection(claim);
+    return rejection ? { accepted: false as const, ...rejection } : { accepted: true as const };
+  };
+  /** The payer's decision; a claim the supplier sent to Medicare names the payers Medicare forwards it to. */
+  const decisionOn = ({ row, claim }: StoredClaim, directory: CrossoverDirectory) =>
+    adjudicate(claim, schedule(), isSent(row.claimNumber) ? medicareCrossovers(claim, directory) : []);
 
   /** The claims paid together: one payer, received at the same instant (so due together). */
   const batchKey = ({ row, claim }: StoredClaim) => `${claim.payer.id}|${row.receivedAt.getTime()}`;
@@ -140,9 +187,7 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
           .at(-1)!,
         billingProvider: { name: claim.billingProvider.name, npi: claim.billingProvider.npi },
         patient: { ...(claim.patient ?? claim.subscriber), memberId: claim.subscriber.memberId },
-        status: rejected(claim)
-          ? { accepted: false as const, code: 'A7:164:IL', message: 'SUBSCRIBER MEMBER ID INVALID' }
-          : { accepted: true as const },
+        status: acknowledged(claim),
       })),
     });
     return [
@@ -151,7 +196,7 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
     ];
   }
 
-  function remittanceFile(batch: StoredClaim[]): InboundFile {
+  function remittanceFile(batch: StoredClaim[], directory: CrossoverDirectory): InboundFile {
     const claimNumbers = batch.map((c) => c.row.claimNumber).sort();
     const ordered = claimNumbers.map((n) => batch.find((c) => c.row.claimNumber === n)!);
     const first = ordered[0];
@@ -162,7 +207,7 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
       traceNumber: trace,
       paidAt: remittanceDue(first.row),
       claims: ordered.map(({ row, claim }) => {
-        const adjudication = adjudicate(claim, schedule());
+        const adjudication = decisionOn({ row, claim }, directory);
         return {
           patientControlNumber: claim.patientControlNumber,
           status: adjudication.status,
@@ -176,6 +221,8 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
           receivedOn: row.receivedAt.toISOString().slice(0, 10),
           patient: claim.patient ?? { ...claim.subscriber },
           ...(claim.patient ? { insured: claim.subscriber } : {}),
+          ...(adjudication.crossoverCarrier ? { crossoverCarrier: adjudication.crossoverCarrier } : {}),
+          remarkCodes: adjudication.remarkCodes,
           lines: adjudication.lines.map((l) => ({
             hcpcs: l.line.hcpcs,
             modifiers: l.line.modifiers,
@@ -196,8 +243,16 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
     return { name: `${REMITTANCE_PREFIX}${claimNumbers.join('+')}`, x12 };
   }
 
-  /** The claim a 276 asks about: by the payer claim number when given, else the latest original claim with that CLM01. */
-  async function findClaim(question: { payerClaimNumber?: string; patientControlNumber?: string }): Promise<StoredClaim | undefined> {
+  /**
+   * The claim a 276 asks about: by the payer claim number when given, else the latest
+   * claim with that CLM01 as the supplier sent it — or, asked by a payer Medicare crossed
+   * it over to, as that payer received it.
+   */
+  async function findClaim(question: {
+    payerId?: string;
+    payerClaimNumber?: string;
+    patientControlNumber?: string;
+  }): Promise<StoredClaim | undefined> {
     if (question.payerClaimNumber) {
       const [row] = await db.select().from(sandboxClaims).where(eq(sandboxClaims.claimNumber, question.payerClaimNumber));
       if (row) return stored(row);
@@ -209,14 +264,11 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
       .select()
       .from(sandboxClaims)
       .where(like(sandboxClaims.x12, `%${escaped}%`));
-    return rows
-      .map(stored)
-      .filter((c) => c.claim.patientControlNumber === pcn)
-      .sort(
-        (a, b) =>
-          Number(isSecondProcessing(a.row.claimNumber)) - Number(isSecondProcessing(b.row.claimNumber)) ||
-          b.row.receivedAt.getTime() - a.row.receivedAt.getTime(),
-      )[0];
+    const withNumber = rows.map(stored).filter((c) => c.claim.patientControlNumber === pcn);
+    const atPayer = withNumber.filter((c) => c.claim.payer.id === question.payerId);
+    return (atPayer.length > 0 ? atPayer : withNumber).sort(
+      (a, b) => Number(isSent(b.row.claimNumber)) - Number(isSent(a.row.claimNumber)) || b.row.receivedAt.getTime() - a.row.receivedAt.getTime(),
+    )[0];
   }
 
   async function statusOf(found: StoredClaim | undefined, asOf: Date): Promise<ClaimStatusAnswer> {
@@ -224,7 +276,8 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
     const { row, claim } = found;
     const base = { claim, payerClaimNumber: row.claimNumber };
     if (asOf < acknowledgementDue(row)) return { kind: 'received', ...base };
-    if (rejected(claim)) return { kind: 'rejected', ...base };
+    const rejection = frontEndRejection(claim);
+    if (rejection) return { kind: 'rejected', ...base, rejection };
     if (asOf < remittanceDue(row)) return { kind: 'pending', ...base };
     // The check number is the trace of the 835 that paid it: the batch received with it.
     const together = await db.select().from(sandboxClaims).where(eq(sandboxClaims.receivedAt, row.receivedAt));
@@ -236,6 +289,42 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
       adjudicatedOn: remittanceDue(row),
       checkNumber: traceNumber(batch.map((c) => c.row.claimNumber)),
     };
+  }
+
+  /**
+   * The claims a remittance sets off, "received" when it fell due: the claim again under
+   * a second number (duplicate-payment trigger, claims as sent only), and the claim as
+   * Medicare crosses it over to its first crossover payer, then — once that payer's 835
+   * is out — to the next one, so each sees the payments before its own.
+   */
+  function afterRemittance(remitted: StoredClaim[], directory: CrossoverDirectory): (typeof sandboxClaims.$inferInsert)[] {
+    const rows: (typeof sandboxClaims.$inferInsert)[] = [];
+    for (const paid of remitted) {
+      const { row, claim } = paid;
+      const receivedAt = remittanceDue(row);
+      const received = (claimNumber: string, x12: string) => ({
+        claimNumber,
+        fileControlNumber: row.fileControlNumber,
+        receivedAt,
+        x12,
+        acknowledgedAt: receivedAt,
+      });
+      if (isSent(row.claimNumber) && sandboxOutcome(claim.subscriber.memberId) === 'duplicate-payment') {
+        rows.push(received(renumbered(row.claimNumber, processing.secondPayment), row.x12));
+      }
+      const crossedOver = row.claimNumber.startsWith(processing.firstCrossover);
+      const adjudication = decisionOn(paid, directory);
+      const forwards = isSent(row.claimNumber) ? adjudication.crossoverCarrier !== undefined : crossedOver;
+      const [next] = forwards ? crossoverPayersOf(claim, directory) : [];
+      if (!next) continue;
+      const x12 = forwardedClaim(row.x12, next, {
+        adjudication,
+        payerClaimNumber: row.claimNumber,
+        adjudicatedOn: receivedAt.toISOString().slice(0, 10),
+      });
+      rows.push(received(renumbered(row.claimNumber, crossedOver ? processing.secondCrossover : processing.firstCrossover), x12));
+    }
+    return rows;
   }
 
   return {
@@ -311,7 +400,8 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
         if (due > asOf.getTime()) later.push(due);
         else batches.set(batchKey(c), [...(batches.get(batchKey(c)) ?? []), c]);
       }
-      for (const batch of batches.values()) files.push({ due: remittanceDue(batch[0].row).getTime(), file: remittanceFile(batch) });
+      const directory = batches.size > 0 ? await crossoverDirectory(db) : new Map();
+      for (const batch of batches.values()) files.push({ due: remittanceDue(batch[0].row).getTime(), file: remittanceFile(batch, directory) });
 
       files.sort((a, b) => a.due - b.due);
       return { files: files.map((f) => f.file), nextCheckAt: later.length > 0 ? new Date(Math.min(...later)) : null };
@@ -340,28 +430,11 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
               .set({ remittedAt: sql`${sandboxClaims.receivedAt} + (${remittanceDelayMs} * interval '1 millisecond')` })
               .where(and(inArray(sandboxClaims.claimNumber, claimNumbers), isNull(sandboxClaims.remittedAt)))
               .returning();
-            // The duplicate-payment trigger: the payer processes the claim a second time,
-            // "received" when the first payment went out, so its 835 follows one
-            // remittance delay after the first.
-            const twice = paid.filter(
-              (row) => !isSecondProcessing(row.claimNumber) && sandboxOutcome(readStoredClaim(row.x12).subscriber.memberId) === 'duplicate-payment',
-            );
-            if (twice.length === 0) return;
-            await tx
-              .insert(sandboxClaims)
-              .values(
-                twice.map((row) => {
-                  const receivedAt = new Date(row.receivedAt.getTime() + remittanceDelayMs);
-                  return {
-                    claimNumber: `2${row.claimNumber.slice(1)}`,
-                    fileControlNumber: row.fileControlNumber,
-                    receivedAt,
-                    x12: row.x12,
-                    acknowledgedAt: receivedAt,
-                  };
-                }),
-              )
-              .onConflictDoNothing();
+            // What the payer does once its 835 went out is "received" then, so its own
+            // 835 follows one remittance delay later: the duplicate-payment trigger's
+            // second processing, and Medicare's crossover to the next payer.
+            const later = paid.length > 0 ? afterRemittance(paid.map(stored), await crossoverDirectory(tx)) : [];
+            if (later.length > 0) await tx.insert(sandboxClaims).values(later).onConflictDoNothing();
           });
           continue;
         }

@@ -173,7 +173,7 @@ describe('POST /patients/:id/coverages', () => {
 });
 
 describe('reference data and documentation', () => {
-  test('GET /payers lists the four DME MACs, a Medicaid and a commercial payer', async () => {
+  test('GET /payers lists the four DME MACs, a Medicaid, a commercial payer and two Medigap plans', async () => {
     const response = await call('GET', '/payers', { role: 'delivery' });
     expect(response.status).toBe(200);
     expect(response.json.payers.map((payer: { id: string }) => payer.id)).toEqual([
@@ -183,6 +183,8 @@ describe('reference data and documentation', () => {
       'medicare-jb',
       'medicare-jc',
       'medicare-jd',
+      'medigap-crossover',
+      'medigap-direct',
     ]);
     expect(response.json.payers.find((payer: { id: string }) => payer.id === 'medicare-jd')).toMatchObject({
       dmeMacJurisdiction: 'JD',

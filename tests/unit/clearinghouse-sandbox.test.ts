@@ -449,7 +449,7 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
     });
   });
 
-  test("a commercial claim (SBR09 CI) has no sequestration and is priced in the patient's state", async () => {
+  test("a commercial claim (SBR09 CI) has no sequestration, is priced in the patient's state and comes back as CLP06 ZZ (the 835 has no CI)", async () => {
     const start = startOfTest();
     await submitAndAcknowledge(
       start,
@@ -457,7 +457,7 @@ describe('sandbox remittance: the 835 after the remittance delay', () => {
     );
     const { remittance } = await remittanceFor(start, 'PAY3');
     // L1851 in TX (non-rural) is $524.70: CO-45 $75.30; the plan pays 80% = $419.76.
-    expect(remittance.claims[0]).toMatchObject({ filingIndicator: 'CI', paid: 41_976, patientResponsibility: 10_494 });
+    expect(remittance.claims[0]).toMatchObject({ filingIndicator: 'ZZ', paid: 41_976, patientResponsibility: 10_494 });
     expect(remittance.claims[0].lines[0].adjustments).toEqual([
       { group: 'CO', reason: '45', amount: 7_530 },
       { group: 'PR', reason: '2', amount: 10_494 },

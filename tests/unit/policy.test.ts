@@ -31,6 +31,8 @@ describe('payer policy defaults', () => {
     ['commercial', 'coinsuranceRate', 0.2],
     ['commercial', 'reopeningInsteadOfReplacement', false],
     ['commercial', 'creditBalanceDeadlineDays', 60],
+    ['medicaid', 'medicareCrossover', false],
+    ['commercial', 'medicareCrossover', false],
   ] as const)('%s: %s defaults to %p', (kind, setting, value) => {
     expect(payerPolicy(kind)[setting]).toBe(value);
   });
@@ -40,6 +42,10 @@ describe('payer policy defaults', () => {
       ...commercial,
       timelyFilingDays: 180,
     });
+  });
+
+  test("a supplemental payer whose settings say medicareCrossover receives Medicare's claims from Medicare", () => {
+    expect(payerPolicy('commercial', { medicareCrossover: true }).medicareCrossover).toBe(true);
   });
 });
 
