@@ -166,7 +166,11 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
         done.push(file.name);
         round.files += 1;
       }
-      if (done.length) await clearinghouse.confirm(done);
+      if (done.length) {
+        const confirmed = await clearinghouse.confirm(done);
+        const later = confirmed ? confirmed.nextCheckAt : null;
+        if (later && (round.nextCheckAt === null || later.getTime() < Date.parse(round.nextCheckAt))) round.nextCheckAt = later.toISOString();
+      }
       return round;
     },
   };

@@ -407,7 +407,9 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
       return { files: files.map((f) => f.file), nextCheckAt: later.length > 0 ? new Date(Math.min(...later)) : null };
     },
 
-    async confirm(names: string[]): Promise<void> {
+    async confirm(names: string[]): Promise<{ nextCheckAt: Date | null }> {
+      /** When the 835s that confirming made due fall due (a crossover payer's, the duplicate payment's second). */
+      const scheduled: number[] = [];
       for (const name of names) {
         if (name.startsWith(ACK_PREFIX)) {
           // The 999 and the 277CA of a file are handed out until the 277CA (the later,
@@ -434,12 +436,16 @@ export function createSandboxClearinghouse(options: SandboxOptions): Clearinghou
             // 835 follows one remittance delay later: the duplicate-payment trigger's
             // second processing, and Medicare's crossover to the next payer.
             const later = paid.length > 0 ? afterRemittance(paid.map(stored), await crossoverDirectory(tx)) : [];
-            if (later.length > 0) await tx.insert(sandboxClaims).values(later).onConflictDoNothing();
+            if (later.length > 0) {
+              await tx.insert(sandboxClaims).values(later).onConflictDoNothing();
+              scheduled.push(...later.map((row) => row.receivedAt.getTime() + remittanceDelayMs));
+            }
           });
           continue;
         }
         throw new Error(`"${name}" is not a document the sandbox clearinghouse handed out`);
       }
+      return { nextCheckAt: scheduled.length > 0 ? new Date(Math.min(...scheduled)) : null };
     },
   };
 }

@@ -54,6 +54,10 @@ export interface Clearinghouse {
    * twice returns the same files: nothing is lost if we crash before storing them.
    */
   collect(asOf: Date): Promise<CollectResult>;
-  /** The files were stored on our side: do not hand them out again. */
-  confirm(names: string[]): Promise<void>;
+  /**
+   * The files were stored on our side: do not hand them out again. Confirming may make new answers due (a payer's own follow-up to an answer it sent:
+   * the sandbox's crossover 835): the adapter then says when, so the mailbox looks again
+   * then and not only at the earlier `nextCheckAt` of `collect`.
+   */
+  confirm(names: string[]): Promise<void | { nextCheckAt: Date | null }>;
 }
