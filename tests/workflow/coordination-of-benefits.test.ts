@@ -26,9 +26,10 @@ afterEach(() => harness?.teardown());
 async function deliveredWalker(
   order: { payerId?: string; memberId?: string },
   others: Array<{ payerId: string; memberId: string; priority: 'secondary' | 'tertiary'; mspType?: '12' }>,
+  items: Parameters<typeof seedOrder>[1]['items'] = [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }],
 ) {
   const seeded = await seedOrder(harness.database, {
-    items: [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }],
+    items,
     ...order,
     orderDate: await harness.today(-3),
   });
@@ -167,5 +168,29 @@ describeWithX12Valid('coordination of benefits', () => {
       ['primary', '1'],
       ['secondary', '2'],
     ]);
+  });
+
+  test('a CPAP rental with Medicaid secondary: every month’s claim goes on to Medicaid, 13 claims, no credit balance, nothing left to the patient', async () => {
+    harness = await createOrderHarness({ remittanceDelayMs: 14 * DAY });
+    const { orderId, patientId, handle } = await deliveredWalker(
+      {},
+      [{ payerId: 'medicaid-state', memberId: 'MCD445566', priority: 'secondary' }],
+      [{ hcpcs: 'E0601', acquisition: 'rental', unitCharge: 12_000 }],
+    );
+    expect(await handle.result()).toMatchObject({ stage: 'closed', claims: 13 });
+    const rows = await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId));
+    expect(rows).toHaveLength(13);
+    for (const claim of rows) {
+      const [primary, secondary] = await payersOf(claim.id);
+      expect({ claim: claim.rentalMonth, primary: primary.status, secondary: secondary?.status }).toEqual({
+        claim: claim.rentalMonth,
+        primary: 'adjudicated',
+        secondary: 'adjudicated',
+      });
+      expect(x12valid(secondary.x12!)).toEqual({ ok: true, errors: [] });
+      expect(await sides(claim.id)).toMatchObject({ primary: 0, secondary: 0, patient: 0 });
+    }
+    expect(await harness.database.db.select().from(creditBalances)).toEqual([]);
+    expect(await harness.database.db.select().from(patientStatements).where(eq(patientStatements.patientId, patientId))).toEqual([]);
   });
 });
