@@ -193,4 +193,19 @@ describeWithX12Valid('coordination of benefits', () => {
     expect(await harness.database.db.select().from(creditBalances)).toEqual([]);
     expect(await harness.database.db.select().from(patientStatements).where(eq(patientStatements.patientId, patientId))).toEqual([]);
   });
+
+  test('eligibility asks every payer the order will bill: an inactive secondary opens an intake task, and the order goes on with its primary', async () => {
+    harness = await createOrderHarness({ remittanceDelayMs: 14 * DAY });
+    // The sandbox answers a member id ending in 91 with EB*6 (inactive).
+    const { orderId, handle } = await deliveredWalker({}, [{ payerId: 'medigap-direct', memberId: 'MGD1234591', priority: 'secondary' }]);
+    await waitForStatus(handle, (status) => status.stage !== 'delivery');
+    const opened = await harness.database.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.orderId, orderId), eq(tasks.kind, 'payer-order-problem')));
+    expect(opened).toEqual([expect.objectContaining({ role: 'intake', status: 'open' })]);
+    expect(opened[0].title).toMatch(/the secondary coverage [0-9a-f-]{36} \(payer medigap-direct\) is inactive on \d{4}-\d{2}-\d{2}/);
+    expect(opened[0].title).not.toMatch(/MGD1234591|Testcase/);
+    await handle.terminate('the test is over');
+  });
 });
