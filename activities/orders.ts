@@ -32,7 +32,7 @@ import { catalogSnapshot, defaultCatalog, type CatalogSnapshot } from '../domain
 import { contentVersion } from '../domain/content-version';
 import { eligibilityPayerProblems, payerChain, payerOrderProblems, type OtherPayerBenefit } from '../domain/coordination';
 import { otherPayerOf } from './claims/next-payer';
-import { partiesOf } from './claims/parties';
+import { partiesOf, personOf } from './claims/parties';
 import { draftClaim } from '../domain/claim';
 import { requiredDocuments } from '../domain/documentation';
 import type { OxygenPrescription } from '../domain/oxygen';
@@ -658,14 +658,7 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
       const others = chain.length > 1 ? await otherCoveragesOf(chain.slice(1)) : [];
 
       const controlNumber = await nextControlNumber(db);
-      const patientPerson = {
-        lastName: row.patient.lastName,
-        firstName: row.patient.firstName,
-        ...(row.patient.middleName ? { middleName: row.patient.middleName } : {}),
-        birthDate: row.patient.birthDate,
-        sex: row.patient.sex,
-        address: patientAddress,
-      };
+      const patientPerson = personOf(row.patient, patientAddress);
       const x12 = build837P({
         interchange: supplier.interchange(controlNumber, input.asOf),
         submitter: supplier.submitter,

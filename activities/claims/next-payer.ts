@@ -32,7 +32,7 @@ import { parseX12, transactionSetsOf } from '../../domain/x12/parse';
 import type { OtherPayer837 } from '../../domain/x12';
 import { routeToPayer } from '../dme-mac';
 import type { ClaimActivityDeps } from './index';
-import { partiesOf } from './parties';
+import { partiesOf, personOf } from './parties';
 
 export type NextClaimPayer = { level: PayerLevel; payerId: string; crossover: boolean } | null;
 
@@ -183,14 +183,7 @@ export function createNextPayerActivities({ db, clearinghouse, supplier }: Claim
       const routed = await routeToPayer(db, targetPayer, patient, input.asOf.slice(0, 10));
       if (!routed.ok) throw ApplicationFailure.nonRetryable(routed.failure.message, routed.failure.code);
       const { payer, address } = routed;
-      const patientPerson = {
-        lastName: patient.lastName,
-        firstName: patient.firstName,
-        ...(patient.middleName ? { middleName: patient.middleName } : {}),
-        birthDate: patient.birthDate,
-        sex: patient.sex,
-        address,
-      };
+      const patientPerson = personOf(patient, address);
       const sent = sentFacts(claim.x12);
       const lineRows = await db.select().from(claimLines).where(eq(claimLines.claimId, input.claimId)).orderBy(asc(claimLines.lineNumber));
       const lines: ClaimLine[] = lineRows.map((line, index) => ({

@@ -3,11 +3,26 @@
  * patient is the subscriber on their own coverage (SBR02 18, the Medicare case);
  * otherwise the coverage's subscriber is, and the patient is their dependent.
  */
-import type { coverages } from '../../db/schema';
+import type { coverages, patients } from '../../db/schema';
 import type { PatientRelationship } from '../../domain/x12/claim837p';
 import type { PersonInput } from '../../domain/x12/input';
 
 type CoverageRow = typeof coverages.$inferSelect;
+
+/** The patient as a claim names them, at the address the claim is routed by. */
+export function personOf(
+  patient: Pick<typeof patients.$inferSelect, 'lastName' | 'firstName' | 'middleName' | 'birthDate' | 'sex'>,
+  address: PersonInput['address'],
+): PersonInput {
+  return {
+    lastName: patient.lastName,
+    firstName: patient.firstName,
+    ...(patient.middleName ? { middleName: patient.middleName } : {}),
+    birthDate: patient.birthDate,
+    sex: patient.sex as PersonInput['sex'],
+    address,
+  };
+}
 
 export function partiesOf(
   patientPerson: PersonInput,
