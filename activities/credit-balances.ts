@@ -44,9 +44,10 @@ export type DuplicatePayments = Map<string, Partial<Record<PayerLevel, number>>>
 export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
   const out = new Map<string, Balances & { charge: number; writeOffs: number }>();
   for (const batch of chunks(claimIds, 5_000)) {
-    const [rows, sums] = await Promise.all([
-      db.select({ id: claims.id, totalCharge: claims.totalCharge }).from(claims).where(inArray(claims.id, batch)),
-      db
+    // One after the other: called inside transactions, whose queries share one connection.
+    const [rows, sums] = [
+      await db.select({ id: claims.id, totalCharge: claims.totalCharge }).from(claims).where(inArray(claims.id, batch)),
+      await db
         .select({
           claimId: ledgerEntries.claimId,
           party: ledgerEntries.party,
@@ -57,7 +58,7 @@ export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
         .from(ledgerEntries)
         .where(inArray(ledgerEntries.claimId, batch))
         .groupBy(ledgerEntries.claimId, ledgerEntries.party, ledgerEntries.payerLevel),
-    ]);
+    ];
     const byClaim = new Map<string, typeof sums>();
     for (const sum of sums) byClaim.set(sum.claimId, [...(byClaim.get(sum.claimId) ?? []), sum]);
     for (const row of rows) {
@@ -76,18 +77,17 @@ export async function balancesOf(db: Pick<Db, 'select'>, claimIds: string[]) {
 async function payersByLevel(tx: Pick<Db, 'select'>, claimIds: string[]) {
   const policyOf = (kind: PayerPolicy['kind'], settings: Record<string, unknown>) => payerPolicy(kind, settings as Partial<PayerPolicy>);
   const out = new Map<string, Partial<Record<PayerLevel, { payerId: string; policy: PayerPolicy }>>>();
-  const [own, listed] = await Promise.all([
-    tx
-      .select({ claimId: claims.id, payerId: claims.payerId, kind: payers.kind, settings: payers.settings })
-      .from(claims)
-      .innerJoin(payers, eq(payers.id, claims.payerId))
-      .where(inArray(claims.id, claimIds)),
-    tx
-      .select({ claimId: claimPayers.claimId, level: claimPayers.level, payerId: claimPayers.payerId, kind: payers.kind, settings: payers.settings })
-      .from(claimPayers)
-      .innerJoin(payers, eq(payers.id, claimPayers.payerId))
-      .where(inArray(claimPayers.claimId, claimIds)),
-  ]);
+  // One after the other: inside a transaction both go over one connection.
+  const own = await tx
+    .select({ claimId: claims.id, payerId: claims.payerId, kind: payers.kind, settings: payers.settings })
+    .from(claims)
+    .innerJoin(payers, eq(payers.id, claims.payerId))
+    .where(inArray(claims.id, claimIds));
+  const listed = await tx
+    .select({ claimId: claimPayers.claimId, level: claimPayers.level, payerId: claimPayers.payerId, kind: payers.kind, settings: payers.settings })
+    .from(claimPayers)
+    .innerJoin(payers, eq(payers.id, claimPayers.payerId))
+    .where(inArray(claimPayers.claimId, claimIds));
   for (const row of own) out.set(row.claimId, { primary: { payerId: row.payerId, policy: policyOf(row.kind, row.settings) } });
   for (const row of listed) out.get(row.claimId)![row.level] = { payerId: row.payerId, policy: policyOf(row.kind, row.settings) };
   return out;
@@ -111,13 +111,11 @@ export async function detectCreditBalances(
   const found: PostedCreditBalance[] = [];
   const balances = await balancesOf(tx, claimIds);
   for (const batch of chunks(claimIds, 5_000)) {
-    const [payersOf, open] = await Promise.all([
-      payersByLevel(tx, batch),
-      tx
-        .select()
-        .from(creditBalances)
-        .where(and(inArray(creditBalances.claimId, batch), eq(creditBalances.status, 'open'))),
-    ]);
+    const payersOf = await payersByLevel(tx, batch);
+    const open = await tx
+      .select()
+      .from(creditBalances)
+      .where(and(inArray(creditBalances.claimId, batch), eq(creditBalances.status, 'open')));
     const openByClaim = new Map(open.map((row) => [`${row.claimId}:${row.party}`, row]));
     for (const claimId of batch) {
       const balance = balances.get(claimId);
