@@ -28,6 +28,7 @@ import {
   priorAuths,
   tasks,
 } from '../db/schema';
+import { addDays } from '../domain/calendar';
 import { catalogSnapshot, defaultCatalog, type CatalogSnapshot } from '../domain/catalog';
 import { contentVersion } from '../domain/content-version';
 import { eligibilityPayerProblems, payerChain, payerOrderProblems, type OtherPayerBenefit } from '../domain/coordination';
@@ -360,14 +361,42 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
       });
     },
 
-    /** The order now bills a corrected coverage (the API stored it; the signal names it). */
-    async switchCoverage(input: { orderId: string; coverageId: string; user: string }): Promise<{ ok: boolean; reason?: string }> {
-      const [order] = await db.select({ patientId: orders.patientId }).from(orders).where(eq(orders.id, input.orderId));
+    /**
+     * The order now bills a corrected coverage (the API stored it; the command names it).
+     * The corrected coverage replaces the one the order billed: when that one holds the
+     * same priority and is still open-ended or in force, it ends the day before, so the
+     * patient's payers in order do not show two primaries (the old one stays on record
+     * for the claims and checks that name it).
+     */
+    async switchCoverage(input: { orderId: string; coverageId: string; user: string; asOf?: string }): Promise<{ ok: boolean; reason?: string }> {
+      const [order] = await db
+        .select({ patientId: orders.patientId, coverageId: orders.coverageId })
+        .from(orders)
+        .where(eq(orders.id, input.orderId));
       const [coverage] = await db.select().from(coverages).where(eq(coverages.id, input.coverageId));
       if (!order || !coverage || coverage.patientId !== order.patientId) {
         return { ok: false, reason: `coverage ${input.coverageId} is not a coverage of this order's patient` };
       }
+      const today = isoDate(input.asOf ?? new Date());
       await db.transaction(async (tx) => {
+        const [replaced] = await tx.select().from(coverages).where(eq(coverages.id, order.coverageId));
+        const endsOn = addDays(today, -1);
+        if (
+          replaced &&
+          replaced.id !== coverage.id &&
+          replaced.priority === coverage.priority &&
+          (replaced.effectiveTo === null || replaced.effectiveTo > endsOn) &&
+          (replaced.effectiveFrom === null || replaced.effectiveFrom <= endsOn)
+        ) {
+          await tx.update(coverages).set({ effectiveTo: endsOn }).where(eq(coverages.id, replaced.id));
+          await recordAudit(tx, {
+            actor: input.user,
+            action: 'coverage.ended',
+            entityType: 'coverage',
+            entityId: replaced.id,
+            detail: { effectiveTo: endsOn, replacedBy: coverage.id, orderId: input.orderId },
+          });
+        }
         await tx
           .update(orders)
           .set({ coverageId: coverage.id, payerId: coverage.payerId, updatedAt: new Date() })

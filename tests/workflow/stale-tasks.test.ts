@@ -7,7 +7,7 @@
  * workflow, activities and database; the affirmation's expiry is capped by the program's
  * validity (orthoses 60 calendar days: CGS "Prior Authorization for DMEPOS").
  */
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import { coverages, tasks } from '../../db/schema';
 import { addDays } from '../../domain/calendar';
 import { cancelOrder, coverageUpdated, documentReviewed, priorAuthDecided } from '../../workflows/definitions';
@@ -153,6 +153,7 @@ test('document chasing is closed once every document is approved; coverage tasks
     .insert(coverages)
     .values({ patientId, payerId: 'medicare-jb', memberId: '1EG4TE5MK73', priority: 'primary', relationship: 'self', createdBy: 'ivy.intake' })
     .returning({ id: coverages.id });
+  const switchedOn = await harness.today();
   await command(handle, coverageUpdated, { user: 'ivy.intake', coverageId: corrected.id });
   await waitForStatus(handle, (status) => status.stage === 'delivery');
   const checkedOn = await harness.today();
@@ -169,6 +170,13 @@ test('document chasing is closed once every document is approved; coverage tasks
   for (const row of coverageTasks) {
     expect(row).toMatchObject(closedBySystem(`eligibility checked on ${checkedOn}: the coverage is active and covers DME`));
   }
+  // The corrected primary replaced the inactive one: that one ended the day before, so the payers in order hold one primary.
+  const [replaced] = await harness.database.db
+    .select({ effectiveTo: coverages.effectiveTo })
+    .from(coverages)
+    .where(and(eq(coverages.patientId, patientId), ne(coverages.id, corrected.id)));
+  expect(replaced.effectiveTo).toBe(addDays(switchedOn, -1));
+  expect(rows.some((row) => row.kind === 'payer-order-problem')).toBe(false);
   await handle.terminate('test done');
 });
 

@@ -44,7 +44,7 @@ export async function verifyEligibility(run: OrderRun) {
 
 /** coverageUpdated, once accepted: the order bills the new coverage, and the stage checks it again. */
 export async function updateCoverage(run: OrderRun, { user, coverageId }: CoverageUpdated) {
-  const result = await run.activities.switchCoverage({ orderId: run.orderId, coverageId, user });
+  const result = await run.activities.switchCoverage({ orderId: run.orderId, coverageId, user, asOf: nowIso() });
   if (!result.ok)
     throw commandRefused({ status: 422, field: 'coverageId', message: result.reason ?? 'the coverage cannot be billed for this order' });
   run.state.context = await run.activities.loadOrderContext(run.orderId);
