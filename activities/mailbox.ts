@@ -6,11 +6,14 @@
  * the signals it yields are safe to repeat (claim workflows keep the first answer).
  * An 835 is stored and handed to its remittanceWorkflow, which posts it and tells the
  * claims — the same workflow an upload starts, so a remittance that also came through
- * the API posts once.
+ * the API posts once. What a 999 or 277CA says is told to each claim's workflow from
+ * here, in batches, before the file is confirmed: the round's result is counts, so the
+ * mailbox's history grows by one activity per round however many claims a file answers
+ * (issue 11: a 277CA of 10,000 claims was 10,000 signal events in the mailbox's run).
  */
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { and, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../db/audit';
 import type { Db } from '../db/client';
@@ -18,7 +21,7 @@ import { storeEdiFile } from '../db/edi';
 import { claimEvents, claims } from '../db/schema';
 import { parse277, parse999, parseX12, X12Error } from '../domain/x12';
 import type { Logger } from '../logger';
-import type { ClaimAcknowledged } from '../workflows/definitions';
+import { claimAcknowledged, claimWorkflowId, type ClaimAcknowledged } from '../workflows/definitions';
 import type { Clearinghouse, InboundFile } from './clearinghouse/types';
 import { startRemittanceWorkflow } from './workflow-starts';
 import type { RemittanceActivities } from './remittances';
@@ -33,7 +36,13 @@ export interface MailboxActivityDeps {
 }
 
 export interface MailboxRound {
+  /**
+   * Rounds recorded before the activity told the claims itself listed the answers for the
+   * workflow to signal; a round now leaves it empty and counts what it told in `told`.
+   */
   acknowledgements: ClaimAcknowledged[];
+  /** Claim workflows told what a 999 or 277CA said: sent, or closed already (not running). */
+  told: { sent: number; notRunning: number };
   /** Remittances handed to their remittanceWorkflow (which tells the claims). */
   remittances: number;
   /** When to look again (ISO), or null when nothing is pending. */
@@ -43,7 +52,41 @@ export interface MailboxRound {
 
 const system = 'clearinghouse';
 
+/** Signals in flight at once: enough to keep the server busy, few enough not to swamp it. */
+const TELL_BATCH = 100;
+
 export function createMailboxActivities({ db, clearinghouse, remittances, logger, temporal }: MailboxActivityDeps) {
+  function client(): Client {
+    // A worker built without a client cannot run these: say so once instead of retrying forever.
+    if (!temporal) throw ApplicationFailure.nonRetryable('The worker has no Temporal client for the mailbox', 'WorkerMisconfigured');
+    return temporal;
+  }
+
+  /**
+   * claimAcknowledged to each claim a file answered, a batch at a time. Safe to repeat
+   * (a crash before the file is confirmed collects it again): a claim keeps the first answer.
+   */
+  async function tell(answers: readonly ClaimAcknowledged[], told: MailboxRound['told']): Promise<void> {
+    for (let from = 0; from < answers.length; from += TELL_BATCH) {
+      const deliveries = await Promise.all(
+        answers.slice(from, from + TELL_BATCH).map(async (answer) => {
+          try {
+            await client().workflow.getHandle(claimWorkflowId(answer.claimId)).signal(claimAcknowledged, answer);
+            return 'sent' as const;
+          } catch (error) {
+            if (error instanceof WorkflowNotFoundError) return 'not-running' as const;
+            throw error;
+          }
+        }),
+      );
+      for (const delivery of deliveries) {
+        if (delivery === 'sent') told.sent += 1;
+        else told.notRunning += 1;
+      }
+      Context.current().heartbeat({ told: told.sent + told.notRunning });
+    }
+  }
+
   /** Stores an 835 and starts its remittances' workflows; a file with problems is set aside with an audit row. */
   async function receive835(file: InboundFile): Promise<number> {
     const stored = await remittances.storeRemittances({ content: file.x12, source: 'mailbox', user: system });
@@ -142,7 +185,13 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
     async collectMailbox(input: { asOf: string }): Promise<MailboxRound> {
       const at = new Date(input.asOf);
       const collected = await clearinghouse.collect(at);
-      const round: MailboxRound = { acknowledgements: [], remittances: 0, nextCheckAt: collected.nextCheckAt?.toISOString() ?? null, files: 0 };
+      const round: MailboxRound = {
+        acknowledgements: [],
+        told: { sent: 0, notRunning: 0 },
+        remittances: 0,
+        nextCheckAt: collected.nextCheckAt?.toISOString() ?? null,
+        files: 0,
+      };
       const done: string[] = [];
       for (const file of collected.files) {
         let transaction: string;
@@ -157,8 +206,8 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
         // Eligibility and claim-status answers belong to the request waiting for them.
         if (transaction === '271' || (transaction === '277' && /BHT\*0010\*08/.test(file.x12))) continue;
         await storeEdiFile(db, 'inbound', transaction, file.x12);
-        if (transaction === '999') round.acknowledgements.push(...(await apply999(file, at)));
-        else if (transaction === '277') round.acknowledgements.push(...(await apply277(file, at)));
+        if (transaction === '999') await tell(await apply999(file, at), round.told);
+        else if (transaction === '277') await tell(await apply277(file, at), round.told);
         else if (transaction === '835') round.remittances += await receive835(file);
         else {
           logger.warn('inbound file of an unexpected transaction', { file: file.name, transaction });
@@ -171,6 +220,7 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
         const later = confirmed ? confirmed.nextCheckAt : null;
         if (later && (round.nextCheckAt === null || later.getTime() < Date.parse(round.nextCheckAt))) round.nextCheckAt = later.toISOString();
       }
+      if (round.told.notRunning > 0) logger.info('acknowledgements found closed claim workflows', { notRunning: round.told.notRunning });
       return round;
     },
   };

@@ -27,8 +27,10 @@ export const clearinghouseInquiry: ActivityOptions = {
 };
 
 /** One collection round of the clearinghouse mailbox: it reads and posts whole files, so five minutes a try. */
+/** A round tells every claim a 999 or 277CA answers before it confirms the file: long for a large file, beating its heartbeat per batch. */
 export const mailboxCollection: ActivityOptions = {
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
 };
 

@@ -1,9 +1,11 @@
 /**
  * clearinghouseMailboxWorkflow — the one reader of the clearinghouse mailbox. It
- * collects what came in (999, 277CA, 835), has it stored and applied, and tells each
- * claim workflow what a 999 or 277CA says; each 835 goes to its own remittanceWorkflow,
- * which posts it and tells the claims. It sleeps until the clearinghouse says the next
- * answer is due (the sandbox knows; a folder is polled) or until a claim is sent.
+ * collects what came in (999, 277CA, 835) in one activity a round, which stores and
+ * applies it and tells each claim workflow what a 999 or 277CA says; each 835 goes to
+ * its own remittanceWorkflow, which posts it and tells the claims. A round adds the
+ * same few events however large its files. It sleeps until the clearinghouse says the
+ * next answer is due (the sandbox knows; a folder is polled) or until a claim is sent,
+ * and continues as new after a bounded number of rounds or when the server suggests it.
  */
 import {
   ParentClosePolicy,
@@ -15,6 +17,7 @@ import {
   proxyActivities,
   setHandler,
   startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { MailboxActivities } from '../activities/mailbox';
@@ -70,6 +73,7 @@ export async function clearinghouseMailboxWorkflow(): Promise<void> {
   for (let round = 0; round < roundsPerRun; round++) {
     woken = false;
     const result = await collectMailbox({ asOf: nowIso() });
+    // Rounds recorded before the activity told the claims itself listed the answers here: replay them so.
     for (const ack of result.acknowledgements) {
       await getExternalWorkflowHandle(claimWorkflowId(ack.claimId))
         .signal(claimAcknowledged, ack)
@@ -84,6 +88,7 @@ export async function clearinghouseMailboxWorkflow(): Promise<void> {
       idleMs = weeklyLookAt - Date.now();
     }
     await deadlines.waitUntil(() => woken, Math.min(waitMs, idleMs));
+    if (workflowInfo().continueAsNewSuggested && patched('mailbox-suggested-continue')) break;
   }
   await continueAsNew<typeof clearinghouseMailboxWorkflow>();
 }
