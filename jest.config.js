@@ -3,7 +3,10 @@
  * Two projects: `unit` needs no Temporal (pure rules, X12, activities against a test
  * database) and starts in seconds (`npm run test:unit`); `integration` provisions the
  * Temporal binaries once in its global setup and runs workflows, the API and end-to-end
- * flows against real servers. `npm test` runs both.
+ * flows against real servers. `npm test` runs both, two files at a time (`--maxWorkers=2`):
+ * most of a file's time is spent waiting on servers, timers and pyx12, and in one band
+ * the suite took 14–15 minutes on the 2-core CI machine against about 10 with two. Every
+ * file has its own database, Temporal servers, ports and DATA_DIR, so files never share state.
  */
 const shared = {
   testEnvironment: 'node',
