@@ -56,7 +56,7 @@ export async function startOrderWorkflow(
 }
 
 /** Clears an order's start marker once Temporal confirmed its workflow. */
-export async function markOrderWorkflowStarted(db: Db, orderId: string, at: Date): Promise<void> {
+async function markOrderWorkflowStarted(db: Db, orderId: string, at: Date): Promise<void> {
   await db
     .update(orders)
     .set({ workflowStartedAt: at })

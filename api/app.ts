@@ -37,6 +37,7 @@ import { remittanceRoutes } from './routes/remittances';
 import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
 import { taskRoutes } from './routes/tasks';
+import { createOrderStarter, type OrderStarter } from './order-starts';
 
 /** What the API needs from Temporal (api/temporal.ts over a real client). */
 export interface TemporalPort {
@@ -86,10 +87,14 @@ export interface AppDeps {
   codec?: CodecDeps;
   /** Posting settings (UNDERPAYMENT_TOLERANCE_CENTS); defaults when absent. */
   posting?: { underpaymentToleranceCents?: number };
+  /** Starts order workflows after intake answered (api/order-starts.ts); one over `temporal` when absent. */
+  orderStarter?: OrderStarter;
 }
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
+  const orderStarter =
+    deps.orderStarter ?? createOrderStarter({ db: deps.database.db, start: (order) => deps.temporal.startOrder(order), logger: deps.logger });
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -128,8 +133,8 @@ export function createApp(deps: AppDeps) {
   app.use('*', cleanInput());
   app.route('/', payerRoutes(deps));
   app.route('/', patientRoutes(deps));
-  app.route('/', orderRoutes(deps));
-  app.route('/', orderSignalRoutes(deps));
+  app.route('/', orderRoutes(deps, orderStarter));
+  app.route('/', orderSignalRoutes(deps, orderStarter));
   app.route('/', claimRoutes(deps));
   app.route('/', appealRoutes(deps));
   app.route('/', remittanceRoutes(deps));

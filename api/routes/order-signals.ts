@@ -30,6 +30,7 @@ import { requireRole } from '../auth';
 import { contractorProblem } from '../dme-mac';
 import { conflict, notFound, ruleBroken, validationError } from '../errors';
 import { calendarDate, personName, uuidParam } from '../fields';
+import type { OrderStarter } from '../order-starts';
 import { runCommand } from '../order-workflow';
 import { bearerSecurity, router } from '../router';
 import { errorResponses } from '../schemas';
@@ -234,7 +235,7 @@ const correctClaim = signalRoute({
   body: correctionSchema,
 });
 
-export function orderSignalRoutes(deps: AppDeps) {
+export function orderSignalRoutes(deps: AppDeps, orderStarter: OrderStarter) {
   const { db } = deps.database;
   const { temporal, logger } = deps;
 
@@ -243,8 +244,17 @@ export function orderSignalRoutes(deps: AppDeps) {
     if (!order) throw notFound('Order', id);
     return order;
   }
+  // An order accepted a moment ago may not have its workflow yet: the command starts it, then goes to it.
   const command = <A>(id: string, update: UpdateDefinition<OrderStatus, [A]>, payload: A) =>
-    runCommand(() => temporal.updateOrder(id, update, payload), `Order ${id}`, logger);
+    runCommand(
+      async () => {
+        const answer = await temporal.updateOrder(id, update, payload);
+        if (answer.outcome !== 'missing' || !(await orderStarter.startNow(id))) return answer;
+        return temporal.updateOrder(id, update, payload);
+      },
+      `Order ${id}`,
+      logger,
+    );
   const answer = (update: { name: string }, status: OrderStatus, documentId?: string) => ({
     accepted: true as const,
     command: update.name,

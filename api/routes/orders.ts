@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import { markOrderWorkflowStarted } from '../../activities/workflow-starts';
 import { recordAudit } from '../../db/audit';
 import { chainCoveragesOf } from '../../db/coverages';
 import { firstPayerProblem } from '../../domain/coordination';
@@ -15,6 +14,7 @@ import { blockers, orderStages } from '../../domain/order-stages';
 import { orderWorkflowId } from '../../workflows/definitions';
 import { seesClaimMoney } from '../access';
 import type { AppDeps } from '../app';
+import type { OrderStarter } from '../order-starts';
 import { requireRole } from '../auth';
 import { contractorProblem } from '../dme-mac';
 import { notFound, validationError, type FieldProblem } from '../errors';
@@ -155,10 +155,10 @@ const createdOrder = z.object({
   orderId: z.string().uuid(),
   workflowId: z.string(),
   stage: z.literal('documentation'),
-  workflowStarted: z
-    .boolean()
+  state: z
+    .literal('accepted')
     .describe(
-      'false when Temporal did not confirm the start: the order is saved and the worker’s relay starts its workflow within a minute (GET /orders/:id shows workflow.answered false until then)',
+      'Stored, with its workflow being started after this answer: usually within milliseconds, at worst by the worker’s relay within a minute (GET /orders/:id shows workflow.answered false until then). A command sent before the workflow runs starts it first.',
     ),
 });
 
@@ -335,14 +335,14 @@ const createOrder = createRoute({
   path: '/orders',
   summary: 'Enter an order and start its workflow',
   description:
-    'Checks the shape (400), then the catalog, the money ceilings of every line and claim total, the patient, the coverage, the NPI check digit, the order date, per-side quantities and the oxygen prescription against the items and LCD L33797 (422); stores the order and starts `dmeOrderWorkflow` (`order-<id>`).',
+    'Checks the shape (400), then the catalog, the money ceilings of every line and claim total, the patient, the coverage, the NPI check digit, the order date, per-side quantities and the oxygen prescription against the items and LCD L33797 (422); stores the order with its start marker in one transaction and answers 201 without waiting for Temporal; `dmeOrderWorkflow` (`order-<id>`) is started right after (a crash before that is made good by the worker’s relay).',
   tags: ['orders'],
   security: bearerSecurity,
   middleware: [requireRole('intake')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: newOrderSchema } } } },
   responses: {
     201: {
-      description: 'Stored; its workflow started (or, workflowStarted false, starting shortly)',
+      description: 'Stored and accepted; its workflow starts right after this answer',
       content: { 'application/json': { schema: createdOrder } },
     },
     ...errorResponses(400, 401, 403, 422),
@@ -430,7 +430,7 @@ function itemOptions(item: NewItem): Partial<OrderItem> {
 
 const iso = (at: Date | null) => (at ? at.toISOString() : null);
 
-export function orderRoutes(deps: AppDeps) {
+export function orderRoutes(deps: AppDeps, orderStarter: OrderStarter) {
   const { db } = deps.database;
 
   return router()
@@ -510,20 +510,11 @@ export function orderRoutes(deps: AppDeps) {
           detail: { payerId: coverage.payerId, hcpcs: codes, items: body.items.length },
         });
       });
-      let workflowStarted = true;
-      try {
-        await deps.temporal.startOrder({ orderId, payerId: coverage.payerId, hcpcs: codes });
-        await markOrderWorkflowStarted(db, orderId, new Date());
-      } catch (error) {
-        deps.logger.warn('order workflow not started; the relay will start it', {
-          orderId,
-          errorName: error instanceof Error ? error.name : 'unknown',
-        });
-        workflowStarted = false;
-      }
+      // Committed: the answer does not wait for Temporal (api/order-starts.ts); the relay backs the start up.
+      orderStarter.enqueue({ orderId, payerId: coverage.payerId, hcpcs: codes });
 
       c.header('Location', `/orders/${orderId}`);
-      return c.json({ orderId, workflowId, stage: 'documentation' as const, workflowStarted }, 201);
+      return c.json({ orderId, workflowId, stage: 'documentation' as const, state: 'accepted' as const }, 201);
     })
     .openapi(listOrders, async (c) => {
       const query = c.req.valid('query');
@@ -657,7 +648,7 @@ export function orderRoutes(deps: AppDeps) {
             workflowId: order.workflowId,
             answered: live.answered,
             status: live.answered ? live.status : null,
-            problem: live.answered ? null : live.problem,
+            problem: live.answered ? null : order.workflowStartedAt ? live.problem : 'the order is accepted and its workflow is being started',
           },
         },
         200,

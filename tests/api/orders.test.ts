@@ -22,6 +22,7 @@ import {
   registerPatient,
   todayIso,
   waitForOrder,
+  workflowStarted,
   type ApiCall,
 } from '../support/api';
 import { payloadValue } from '../support/codec';
@@ -93,7 +94,7 @@ describe('POST /orders', () => {
       orderId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       workflowId: `order-${orderId}`,
       stage: 'documentation',
-      workflowStarted: true,
+      state: 'accepted',
     });
     expect(response.headers.get('location')).toBe(`/orders/${orderId}`);
 
@@ -127,6 +128,7 @@ describe('POST /orders', () => {
       detail: { payerId: 'medicare-jb', hcpcs: ['E0100', 'L1832'], items: 2 },
     });
 
+    await workflowStarted(call, orderId);
     const handle = stack.client.workflow.getHandle(`order-${orderId}`);
     const description = await handle.describe();
     expect(description.type).toBe('dmeOrderWorkflow');
@@ -251,7 +253,7 @@ describe('POST /orders', () => {
       body: orderBody(patient, { prescriber: { npi: '1555555550', firstName: 'Alan', lastName: 'Turing' } }),
     });
     expect(response.status).toBe(201);
-    expect(response.json).toMatchObject({ stage: 'documentation', workflowStarted: false });
+    expect(response.json).toMatchObject({ stage: 'documentation', state: 'accepted' });
     const { orderId } = response.json;
     const [stored] = await database.db.select().from(orders).where(eq(orders.id, orderId));
     expect(stored).toMatchObject({ workflowId: orderWorkflowId(orderId), workflowStartedAt: null });
@@ -282,13 +284,51 @@ describe('POST /orders', () => {
     }).call;
     const response = await lostAnswer('POST', '/orders', { role: 'intake', body: orderBody(patient) });
     expect(response.status).toBe(201);
-    expect(response.json.workflowStarted).toBe(false);
+    expect(response.json.state).toBe('accepted');
     const relay = { db: database.db, client: stack.client, taskQueue: ORDER_TASK_QUEUE, logger: createLogger('error'), olderThanMs: 0 };
     await startPendingWorkflows({ ...relay, now: new Date() });
     const [marked] = await database.db.select().from(orders).where(eq(orders.id, response.json.orderId));
     expect(marked.workflowStartedAt).toBeInstanceOf(Date);
     const { status } = await stack.client.workflow.getHandle(orderWorkflowId(response.json.orderId)).describe();
     expect(status.name).toBe('RUNNING');
+  });
+
+  test('answers 201 before Temporal has started the workflow; a command sent first starts it and is applied', async () => {
+    // The background start hangs (a slow frontend); a start asked for by a command goes through.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let starts = 0;
+    let lateStart: Promise<unknown> | undefined;
+    const slowStart = buildTestApp(database, {
+      ...stack.temporal,
+      startOrder: (order) => {
+        starts += 1;
+        if (starts > 1) return stack.temporal.startOrder(order);
+        lateStart = gate.then(() => stack.temporal.startOrder(order));
+        return lateStart as ReturnType<typeof stack.temporal.startOrder>;
+      },
+    }).call;
+    const patient = await registerPatient(call);
+    const response = await slowStart('POST', '/orders', { role: 'intake', body: orderBody(patient) });
+    expect(response.status).toBe(201);
+    expect(response.json.state).toBe('accepted');
+    const { orderId } = response.json;
+    const [waiting] = await database.db.select().from(orders).where(eq(orders.id, orderId));
+    expect(waiting.workflowStartedAt).toBeNull();
+    await expect(stack.client.workflow.getHandle(orderWorkflowId(orderId)).describe()).rejects.toThrow();
+
+    const cancelled = await slowStart('POST', `/orders/${orderId}/cancel`, { role: 'intake', body: { reason: 'entered twice' } });
+    expect({ status: cancelled.status, error: cancelled.json.error }).toEqual({ status: 202, error: undefined });
+    expect(cancelled.json.status).toMatchObject({ orderId, cancelReason: 'entered twice' });
+    const [started] = await database.db.select().from(orders).where(eq(orders.id, orderId));
+    expect(started.workflowStartedAt).toBeInstanceOf(Date);
+
+    // The hung start finishes late: it finds the workflow and starts nothing twice.
+    const { runId } = await stack.client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    release();
+    await expect(lateStart).resolves.toEqual({ workflowId: orderWorkflowId(orderId) });
+    expect(starts).toBe(2);
+    expect((await stack.client.workflow.getHandle(orderWorkflowId(orderId)).describe()).runId).toBe(runId);
   });
 
   test('needs the intake role', async () => {
@@ -383,6 +423,7 @@ describe('GET /orders and GET /orders/:id', () => {
       diagnoses: ['M1711'],
       workflowId: `order-${orderId}`,
       createdBy: 'test',
+      workflowStartedAt: new Date(),
     });
     const response = await call('GET', `/orders/${orderId}`, { role: 'intake' });
     expect(response.status).toBe(200);

@@ -130,7 +130,24 @@ export function orderBody(patient: { patientId: string; coverageId: string }, ov
 export async function createOrder(call: ApiCall, patient: { patientId: string; coverageId: string }, overrides: Record<string, unknown> = {}) {
   const response = await call('POST', '/orders', { role: 'intake', body: orderBody(patient, overrides) });
   if (response.status !== 201) throw new Error(`order not created: ${response.status} ${response.text}`);
-  return response.json.orderId as string;
+  const orderId = response.json.orderId as string;
+  await workflowStarted(call, orderId);
+  return orderId;
+}
+
+/**
+ * Intake answers before the order's workflow is started (api/order-starts.ts): waits
+ * until GET /orders/:id no longer says it is being started, for tests that go on to
+ * Temporal itself (describe, terminate) rather than through the API.
+ */
+export async function workflowStarted(call: ApiCall, orderId: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await call('GET', `/orders/${orderId}`, { role: 'admin' });
+    if (response.status === 200 && !String(response.json.workflow.problem ?? '').includes('being started')) return;
+    if (Date.now() > deadline) throw new Error(`order ${orderId}: its workflow was not started within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Reads GET /orders/:id until the live status satisfies `done` (the workflow works asynchronously). */
