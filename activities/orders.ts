@@ -5,7 +5,7 @@
  * constraints. Results carry ids, codes and dates only: no PHI enters workflow history.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import { recordAudit } from '../db/audit';
 import { chainCoveragesOf } from '../db/coverages';
@@ -42,6 +42,7 @@ import { scrubClaim, type ScrubFailure } from '../domain/scrubber';
 import type { ClaimLine, DocumentKind, OrderItem } from '../domain/types';
 import { assignLineControlNumbers, build270, build837P, parse271, type ClaimFilingIndicator } from '../domain/x12';
 import type { BlockedOn, OrderStage } from '../domain/order-stages';
+import type { OrderStatus } from '../workflows/definitions';
 import type { Clearinghouse } from './clearinghouse/types';
 import { routeToPayer } from './dme-mac';
 import { postgresErrorOf } from './failures';
@@ -208,13 +209,20 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
     },
 
     /** Mirrors the workflow's stage into the orders table, for lists and filters. */
+    /**
+     * The order's row mirrors its workflow: stage, blocker, rental month and, from runs that
+     * send it, the whole status view with its number. A view older than the one stored (a
+     * retried or slower write) changes nothing.
+     */
     async recordStage(input: {
       orderId: string;
       stage: OrderStage;
       blockedOn: BlockedOn | null;
       rentalMonth: number | null;
       cancelReason?: string;
+      status?: { version: number; view: OrderStatus; nextFollowUpAt: string | null; at: string };
     }): Promise<void> {
+      const { status } = input;
       await db
         .update(orders)
         .set({
@@ -222,9 +230,21 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
           blockedOn: input.blockedOn,
           rentalMonth: input.rentalMonth,
           ...(input.cancelReason ? { cancelReason: input.cancelReason } : {}),
+          ...(status
+            ? {
+                status: status.view as unknown as Record<string, unknown>,
+                statusVersion: status.version,
+                statusRecordedAt: new Date(status.at),
+                nextFollowUpAt: status.nextFollowUpAt ? new Date(status.nextFollowUpAt) : null,
+              }
+            : {}),
           updatedAt: new Date(),
         })
-        .where(eq(orders.id, input.orderId));
+        .where(
+          status
+            ? and(eq(orders.id, input.orderId), or(isNull(orders.statusVersion), lt(orders.statusVersion, status.version)))
+            : eq(orders.id, input.orderId),
+        );
     },
 
     async createTask(input: TaskInput): Promise<void> {

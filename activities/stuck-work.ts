@@ -20,10 +20,10 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
-import { claims, creditBalances, tasks } from '../db/schema';
+import { claims, creditBalances, orders, tasks } from '../db/schema';
 import type { Logger } from '../logger';
 import { orderWorkflowId, systemErrorChanged, type SystemErrorChanged } from '../workflows/definitions';
 import { failureCodes } from './failures';
@@ -153,7 +153,17 @@ async function report(
   try {
     const orderId = await orderOf(deps.db, info.workflowId);
     const change = await record(orderId);
-    if (!change || !orderId || !deps.temporal) return;
+    if (!change || !orderId) return;
+    // The order's row shows it at once (reads come from there); the workflow's own view follows the signal.
+    await deps.db
+      .update(orders)
+      .set({
+        systemError: change.raised
+          ? { code: change.code ?? 'INTERNAL', activityType: change.activityType, workflowId: change.workflowId, taskKey: change.taskKey }
+          : null,
+      })
+      .where(change.raised ? eq(orders.id, orderId) : and(eq(orders.id, orderId), sql`${orders.systemError}->>'taskKey' = ${change.taskKey}`));
+    if (!deps.temporal) return;
     await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).signal(systemErrorChanged, change);
     deps.logger.warn(change.raised ? 'activity stuck: order blocked on system-error' : 'stuck activity recovered', {
       orderId,

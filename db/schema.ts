@@ -226,9 +226,26 @@ export const orders = pgTable(
      * order rows, so a crash before the start leaves a marker the worker's relay finds.
      */
     workflowStartedAt: timestamp('workflow_started_at', { withTimezone: true }),
+    /**
+     * The workflow's own view of the order (its `orderStatus`, PHI-free: ids, codes, dates,
+     * staff user names), recorded with every stage or blocker change and every accepted
+     * command, so `GET /orders/:id` reads the database and not the workflow (issue 11.2).
+     */
+    status: jsonb('status').$type<Record<string, unknown>>(),
+    statusRecordedAt: timestamp('status_recorded_at', { withTimezone: true }),
+    /** The snapshot's number in the workflow: a slower write of an older snapshot never replaces a newer one. */
+    statusVersion: integer('status_version'),
+    /** When the workflow follows up next (a reminder, an escalation, a rental anniversary): lists sort and filter by it. */
+    nextFollowUpAt: timestamp('next_follow_up_at', { withTimezone: true }),
+    /**
+     * Set by the stuck-work boundary (activities/stuck-work.ts) while an activity of the
+     * order or its claims keeps failing, cleared when it succeeds: codes and ids only.
+     */
+    systemError: jsonb('system_error').$type<{ code: string; activityType: string; workflowId: string; taskKey: string }>(),
   },
   (table) => [
     index('orders_stage_idx').on(table.stage),
+    index('orders_follow_up_idx').on(table.nextFollowUpAt),
     index('orders_payer_idx').on(table.payerId),
     index('orders_patient_idx').on(table.patientId),
     index('orders_workflow_pending_idx')

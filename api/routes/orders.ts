@@ -11,7 +11,7 @@ import { itemChargeProblems } from '../../domain/money';
 import { isIcd10Shape, isValidNpi, normalizeIcd10 } from '../../domain/scrubber';
 import type { OrderItem } from '../../domain/types';
 import { blockers, orderStages } from '../../domain/order-stages';
-import { orderWorkflowId } from '../../workflows/definitions';
+import { orderWorkflowId, type OrderStatus } from '../../workflows/definitions';
 import { seesClaimMoney } from '../access';
 import type { AppDeps } from '../app';
 import type { OrderStarter } from '../order-starts';
@@ -319,14 +319,29 @@ const orderView = z
         }),
       )
       .describe('Claim charges, allowed and paid amounts are shown to billers and admins only, as in /claims'),
+    status: orderStatusSchema
+      .nullable()
+      .describe(
+        'The workflow’s view of the order as it last recorded it in the database (every stage or blocker change and every accepted command records it); null until the workflow first records it',
+      ),
+    statusRecordedAt: z.string().nullable(),
+    nextFollowUpAt: z.string().nullable().describe('When the workflow follows up next (reminder, escalation, rental anniversary)'),
     workflow: z.object({
       workflowId: z.string(),
-      answered: z.boolean().describe('False when the workflow did not answer the status query; `problem` says why'),
+      asked: z.boolean().describe('True with ?live=true: the workflow itself was queried'),
+      answered: z.boolean().describe('False when the workflow was not asked or did not answer the status query; `problem` says why it did not'),
       status: orderStatusSchema.nullable(),
       problem: z.string().nullable(),
     }),
   })
   .openapi('Order');
+
+const orderViewQuery = z.object({
+  live: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .optional()
+    .describe('true: also query the order’s workflow for its live status (slower; replays an order the worker evicted)'),
+});
 
 const orderIdParams = z.object({ id: uuidParam.openapi({ param: { name: 'id', in: 'path' } }) });
 
@@ -368,10 +383,11 @@ const listOrders = createRoute({
 const getOrder = createRoute({
   method: 'get',
   path: '/orders/{id}',
-  summary: 'One order: items, documents, delivery, claims with lines, and the live workflow status',
+  summary: 'One order: items, documents, delivery, claims with lines, and its status, all from the database',
+  description: 'Reads the database only; `?live=true` also queries the workflow (`workflow.status`).',
   tags: ['orders'],
   security: bearerSecurity,
-  request: { params: orderIdParams },
+  request: { params: orderIdParams, query: orderViewQuery },
   responses: {
     200: { description: 'The order', content: { 'application/json': { schema: orderView } } },
     ...errorResponses(400, 401, 404),
@@ -561,6 +577,7 @@ export function orderRoutes(deps: AppDeps, orderStarter: OrderStarter) {
     })
     .openapi(getOrder, async (c) => {
       const { id } = c.req.valid('param');
+      const asked = c.req.valid('query').live === 'true';
       const money = seesClaimMoney(c.get('actor').role);
       const [order] = await db.select().from(orders).where(eq(orders.id, id));
       if (!order) throw notFound('Order', id);
@@ -570,7 +587,7 @@ export function orderRoutes(deps: AppDeps, orderStarter: OrderStarter) {
         db.select().from(documents).where(eq(documents.orderId, id)).orderBy(asc(documents.receivedAt)),
         db.select().from(deliveries).where(eq(deliveries.orderId, id)),
         db.select().from(claims).where(eq(claims.orderId, id)).orderBy(asc(claims.createdAt)),
-        liveStatus(deps.temporal, id, deps.logger),
+        asked ? liveStatus(deps.temporal, id, deps.logger) : null,
       ]);
       const lines = claimRows.length
         ? await db
@@ -644,16 +661,34 @@ export function orderRoutes(deps: AppDeps, orderStarter: OrderStarter) {
             ...(money ? { totalCharge: claim.totalCharge, paidAmount: claim.paidAmount } : {}),
             lines: lines.filter((line) => line.claimId === claim.id).map((line) => (money ? claimLineOf(line) : withoutMoney(claimLineOf(line)))),
           })),
-          workflow: {
-            workflowId: order.workflowId,
-            answered: live.answered,
-            status: live.answered ? live.status : null,
-            problem: live.answered ? null : order.workflowStartedAt ? live.problem : 'the order is accepted and its workflow is being started',
-          },
+          status: recordedStatus(order),
+          statusRecordedAt: iso(order.statusRecordedAt),
+          nextFollowUpAt: iso(order.nextFollowUpAt),
+          workflow: live
+            ? {
+                workflowId: order.workflowId,
+                asked: true,
+                answered: live.answered,
+                status: live.answered ? live.status : null,
+                problem: live.answered ? null : order.workflowStartedAt ? live.problem : 'the order is accepted and its workflow is being started',
+              }
+            : { workflowId: order.workflowId, asked: false, answered: false, status: null, problem: null },
         },
         200,
       );
     });
+}
+
+/**
+ * The status the workflow recorded, with what the stuck-work boundary wrote since: a
+ * system error shows (and blocks) from the moment it is raised, as in the workflow's view.
+ */
+function recordedStatus(order: typeof orders.$inferSelect): OrderStatus | null {
+  if (!order.status) return null;
+  const status = order.status as unknown as OrderStatus;
+  // The row's blocked_on is the stage's own blocker (a system error is shown over it, not stored in it).
+  const blockedOn = order.systemError ? 'system-error' : status.blockedOn === 'system-error' ? order.blockedOn : status.blockedOn;
+  return { ...status, systemError: order.systemError ?? null, blockedOn };
 }
 
 export function claimLineOf(line: typeof claimLines.$inferSelect): z.infer<typeof claimLineView> {

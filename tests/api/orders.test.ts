@@ -396,6 +396,7 @@ describe('GET /orders and GET /orders/:id', () => {
       claims: [],
       workflow: {
         workflowId: `order-${medicareOrder}`,
+        asked: true,
         answered: true,
         problem: null,
         status: expect.objectContaining({ stage: 'documentation', blockedOn: 'documents', priorAuth: { required: false, status: 'not-required' } }),
@@ -403,6 +404,47 @@ describe('GET /orders and GET /orders/:id', () => {
     });
     expect(order.workflow.status.nextFollowUpAt).toEqual(expect.any(String));
     expect(JSON.stringify(order)).not.toMatch(/Lovelace|1948-02-29/);
+  });
+
+  test('reads the status from the database: what the workflow recorded, the same as its live view after a command, and no query unless asked', async () => {
+    const patient = await registerPatient(call);
+    const orderId = await createOrder(call, patient);
+    await waitForOrder(call, orderId, (o) => o.workflow.status.documents.length > 0, 'documents known');
+    const received = await call('POST', `/orders/${orderId}/documents`, {
+      role: 'intake',
+      body: { kind: 'standard-written-order', reference: `dms://orders/${orderId}/swo.pdf` },
+    });
+    expect(received.status).toBe(202);
+    // The command's answer came after the row was written: the plain read already shows it.
+    const stored = (await call('GET', `/orders/${orderId}`, { role: 'intake' })).json;
+    expect(stored.workflow).toEqual({ workflowId: `order-${orderId}`, asked: false, answered: false, status: null, problem: null });
+    expect(stored.status).toEqual(received.json.status);
+    expect(stored.status.documents).toContainEqual(expect.objectContaining({ kind: 'standard-written-order', status: 'received' }));
+    expect(stored.nextFollowUpAt).toBe(stored.status.nextFollowUpAt);
+    const live = (await call('GET', `/orders/${orderId}?live=true`, { role: 'intake' })).json;
+    expect(live.workflow.status).toEqual(stored.status);
+
+    // A reader that cannot reach Temporal at all still reads the order.
+    const noTemporal = buildTestApp(database, {
+      ...stack.temporal,
+      queryOrder: async () => {
+        throw new Error('the test asked the workflow');
+      },
+    }).call;
+    const offline = await noTemporal('GET', `/orders/${orderId}`, { role: 'intake' });
+    expect(offline.status).toBe(200);
+    expect(offline.json.status).toEqual(stored.status);
+
+    // A stuck activity's system error shows over the recorded status at once, and clears.
+    const systemError = { code: 'DB_OVERFLOW', activityType: 'prepareClaim', workflowId: `order-${orderId}`, taskKey: `system-error:run:1` };
+    await database.db.update(orders).set({ systemError }).where(eq(orders.id, orderId));
+    const blocked = (await call('GET', `/orders/${orderId}`, { role: 'intake' })).json;
+    expect(blocked.status).toMatchObject({ blockedOn: 'system-error', systemError });
+    await database.db.update(orders).set({ systemError: null }).where(eq(orders.id, orderId));
+    expect((await call('GET', `/orders/${orderId}`, { role: 'intake' })).json.status).toMatchObject({
+      blockedOn: stored.status.blockedOn,
+      systemError: null,
+    });
   });
 
   test('answers 404 for an unknown order', async () => {
@@ -425,10 +467,11 @@ describe('GET /orders and GET /orders/:id', () => {
       createdBy: 'test',
       workflowStartedAt: new Date(),
     });
-    const response = await call('GET', `/orders/${orderId}`, { role: 'intake' });
+    const response = await call('GET', `/orders/${orderId}?live=true`, { role: 'intake' });
     expect(response.status).toBe(200);
     expect(response.json.workflow).toEqual({
       workflowId: `order-${orderId}`,
+      asked: true,
       answered: false,
       status: null,
       problem: expect.stringContaining('no workflow'),
@@ -446,7 +489,7 @@ describe('GET /orders and GET /orders/:id', () => {
     // The same order id started on a task queue without a worker: the query waits for a worker that never comes.
     await stack.client.workflow.start('dmeOrderWorkflow', { workflowId: `order-${orderId}`, taskQueue: 'nobody-polls', args: [{ orderId }] });
     const slow = buildTestApp(database, temporalPort(stack.client, { taskQueue: 'dme-orders', queryTimeoutMs: 500, updateTimeoutMs: 500 })).call;
-    const response = await slow('GET', `/orders/${orderId}`, { role: 'intake' });
+    const response = await slow('GET', `/orders/${orderId}?live=true`, { role: 'intake' });
     expect(response.status).toBe(200);
     expect(response.json.workflow).toMatchObject({ answered: false, status: null, problem: expect.stringContaining('did not answer') });
     const signal = await slow('POST', `/orders/${orderId}/cancel`, { role: 'intake', body: { reason: 'test' } });

@@ -118,7 +118,7 @@ describe('a purchased walker, from intake to a submitted claim, over HTTP', () =
     expect(found).toContain(orderWorkflowId(waitingId));
     expect(found).not.toContain(orderWorkflowId(orderId));
     // And the billed one is found where it is.
-    const billedStage = (await call('GET', `/orders/${orderId}`, { role: 'admin' })).json.workflow.status.stage;
+    const billedStage = (await call('GET', `/orders/${orderId}?live=true`, { role: 'admin' })).json.workflow.status.stage;
     expect(billedStage).not.toBe('delivery');
     expect(await listWorkflowIds(`WorkflowId='${orderWorkflowId(orderId)}' AND DmeStage='${billedStage}'`)).toEqual([orderWorkflowId(orderId)]);
   });

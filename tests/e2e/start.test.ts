@@ -260,7 +260,7 @@ linuxOnly('npm start (scripts/dev.ts)', () => {
     expect(patient.status).toBe(200);
     expect(patient.json).toMatchObject({ id: first.patientId, lastName: patientBody.lastName });
     // The order's row (database) and its workflow (the dev server's SQLite file) survived.
-    const order = await call('GET', `/orders/${first.orderId}`);
+    const order = await call('GET', `/orders/${first.orderId}?live=true`);
     expect(order.status).toBe(200);
     expect(order.json.workflow).toMatchObject({ answered: true, status: { orderId: first.orderId, stage: 'documentation' } });
 

@@ -143,7 +143,7 @@ export async function createOrder(call: ApiCall, patient: { patientId: string; c
 export async function workflowStarted(call: ApiCall, orderId: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await call('GET', `/orders/${orderId}`, { role: 'admin' });
+    const response = await call('GET', `/orders/${orderId}?live=true`, { role: 'admin' });
     if (response.status === 200 && !String(response.json.workflow.problem ?? '').includes('being started')) return;
     if (Date.now() > deadline) throw new Error(`order ${orderId}: its workflow was not started within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -155,7 +155,7 @@ export async function waitForOrder(call: ApiCall, orderId: string, done: (order:
   const deadline = Date.now() + timeoutMs;
   let last: any;
   while (Date.now() < deadline) {
-    const response = await call('GET', `/orders/${orderId}`, { role: 'admin' });
+    const response = await call('GET', `/orders/${orderId}?live=true`, { role: 'admin' });
     last = response.json;
     if (response.status === 200 && last.workflow.answered && done(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -44,6 +44,9 @@ import type { OrderRun } from './run';
 import { recordSystemError } from './state';
 import { commandView, statusView } from './status';
 
+/** Accepted commands record the order's status: histories from before replay without that activity. */
+const statusRecordedPatch = 'command-records-status';
+
 export function handleOrderMessages(run: OrderRun) {
   const { state } = run;
   let commandsAccepted = 0;
@@ -76,6 +79,8 @@ export function handleOrderMessages(run: OrderRun) {
         inTurn(async () => {
           check(received);
           await apply(run, received);
+          // What the command changed reaches the order's row before the API answers (reads come from there).
+          if (run.ports.patched(statusRecordedPatch)) await run.recordStatus();
           return statusView(state);
         }),
       { validator: check },

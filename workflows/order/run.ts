@@ -11,6 +11,7 @@ import type { BlockedOn, OrderStage } from '../definitions';
 import { followUpUntilDone, type FollowUps } from '../follow-ups';
 import { orderTaskKey } from '../task-keys';
 import { cancelRequested, currentRentalMonth, type OrderState } from './state';
+import { statusView } from './status';
 
 /** Thrown inside the workflow to unwind from any wait when the order is cancelled. */
 export class OrderCancelled extends Error {}
@@ -78,12 +79,24 @@ export class OrderRun {
     state.blockedOn = blockedOn;
     state.followUpAt = followUpInMs === undefined ? null : isoIn(followUpInMs);
     this.ports.publish(state);
+    await this.recordStatus();
+  }
+
+  /**
+   * The stage, the blocker and the whole status view into the order's row, numbered so a
+   * slower write of an older view never replaces a newer one: `GET /orders/:id` and the
+   * lists read it there instead of querying the workflow (issue 11.2).
+   */
+  async recordStatus() {
+    const state = this.state;
+    state.statusVersion = (state.statusVersion ?? 0) + 1;
     await this.activities.recordStage({
       orderId: this.orderId,
       stage: state.stage,
-      blockedOn,
+      blockedOn: state.blockedOn,
       rentalMonth: currentRentalMonth(state),
       ...(state.cancel ? { cancelReason: state.cancel.reason } : {}),
+      status: { version: state.statusVersion, view: statusView(state), nextFollowUpAt: state.followUpAt, at: nowIso() },
     });
   }
 

@@ -54,6 +54,8 @@ export interface OrderState {
   openTasks: Array<{ taskKey: string; kind: string }>;
   /** Activities (the order's or its claims') that keep failing, by their task key; absent in states carried from before. */
   systemErrors?: Record<string, { code: string; activityType: string; workflowId: string }>;
+  /** Numbers the status snapshots recorded in the database (`orders.status_version`); absent in states carried from before. */
+  statusVersion?: number;
 }
 
 export function initialOrderState(orderId: string): OrderState {
