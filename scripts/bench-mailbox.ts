@@ -23,7 +23,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { eq } from 'drizzle-orm';
 import type { Clearinghouse, InboundFile } from '../activities/clearinghouse/types';
-import { write277CA } from '../activities/clearinghouse/sandbox-x12';
+import { acceptingClaimAcknowledgement } from '../tests/support/acknowledgements';
 import { encryptedDataConverter } from '../codec/data-converter';
 import type { CodecKeyring } from '../codec/encryption';
 import { loadConfig } from '../config';
@@ -61,36 +61,13 @@ function dropBox(): Clearinghouse & { drop(file: InboundFile): void; waiting(): 
 }
 
 function acknowledgement(claims: StoredClaim[]): InboundFile {
-  const x12 = write277CA(
-    {
-      senderQualifier: 'ZZ',
-      senderId: 'CLEARINGHOUSE',
-      receiverQualifier: 'ZZ',
-      receiverId: 'DURABLEDME',
-      applicationSender: 'CLEARINGHOUSE',
-      applicationReceiver: 'DURABLEDME',
-      usage: 'T',
-    },
-    700_001,
-    {
-      source: { name: 'CGS ADMINISTRATORS', id: '17013' },
-      submitter: { name: 'DURABLE DME', id: 'DURABLEDME' },
-      batchReference: '700001',
-      receivedOn: '2026-12-01',
-      processedAt: new Date('2026-12-01T12:00:00Z'),
-      claims: claims.map((claim, index) => ({
-        patientControlNumber: claim.claimNumber,
-        payerClaimNumber: `2226335${String(index).padStart(7, '0')}`,
-        charge: 15_000,
-        serviceFrom: claim.lines[0].serviceFrom,
-        serviceTo: claim.lines[0].serviceFrom,
-        billingProvider: { name: 'DURABLE DME', npi: '1234567893' },
-        patient: { lastName: 'BENCH', memberId: '1EG4TE5MK73' },
-        status: { accepted: true as const },
-      })),
-    },
-  );
-  return { name: 'bench-277ca', x12 };
+  return {
+    name: 'bench-277ca',
+    x12: acceptingClaimAcknowledgement(
+      claims.map((claim) => ({ claimNumber: claim.claimNumber, serviceFrom: claim.lines[0].serviceFrom })),
+      700_001,
+    ),
+  };
 }
 
 /** bench:posting's 835: every claim paid at the Ohio fee less coinsurance and sequestration. */

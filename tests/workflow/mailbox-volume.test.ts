@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Clearinghouse, InboundFile } from '../../activities/clearinghouse/types';
-import { write277CA } from '../../activities/clearinghouse/sandbox-x12';
+import { acceptingClaimAcknowledgement } from '../support/acknowledgements';
 import { checkMailbox, claimWorkflowId, MAILBOX_WORKFLOW_ID } from '../../workflows/definitions';
 import { createOrderHarness, eventually, type OrderHarness } from '../support/orders';
 import { insertClaims, seedPatientOrder } from '../support/receivables';
@@ -45,39 +45,9 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.teardown());
 
-/** A 277CA accepting each of the claims, as a payer's front end sends it. */
 function acknowledgementOf(claims: Array<{ claimNumber: string }>): InboundFile {
   controlNumber += 1;
-  const x12 = write277CA(
-    {
-      senderQualifier: 'ZZ',
-      senderId: 'CLEARINGHOUSE',
-      receiverQualifier: 'ZZ',
-      receiverId: 'DURABLEDME',
-      applicationSender: 'CLEARINGHOUSE',
-      applicationReceiver: 'DURABLEDME',
-      usage: 'T',
-    },
-    controlNumber,
-    {
-      source: { name: 'CGS ADMINISTRATORS', id: '17013' },
-      submitter: { name: 'DURABLE DME', id: 'DURABLEDME' },
-      batchReference: String(controlNumber),
-      receivedOn: '2026-12-01',
-      processedAt: new Date('2026-12-01T12:00:00Z'),
-      claims: claims.map((claim, index) => ({
-        patientControlNumber: claim.claimNumber,
-        payerClaimNumber: `2226335${String(index).padStart(7, '0')}`,
-        charge: 15_000,
-        serviceFrom: '2026-11-01',
-        serviceTo: '2026-11-01',
-        billingProvider: { name: 'DURABLE DME', npi: '1234567893' },
-        patient: { lastName: 'STANDIN', memberId: '1EG4TE5MK73' },
-        status: { accepted: true as const },
-      })),
-    },
-  );
-  return { name: `dropped-277ca-${controlNumber}`, x12 };
+  return { name: `dropped-277ca-${controlNumber}`, x12: acceptingClaimAcknowledgement(claims, controlNumber) };
 }
 
 async function standInsFor(count: number) {
