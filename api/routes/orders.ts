@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../../db/audit';
 import { chainCoveragesOf } from '../../db/coverages';
 import { firstPayerProblem } from '../../domain/coordination';
 import { claimLines, claims, coverages, deliveries, documents, orderItems, orders, patients, payers, prescribers } from '../../db/schema';
+import { addDays } from '../../domain/calendar';
 import { catalogEntry, defaultCatalog, hcpcsPattern } from '../../domain/catalog';
 import { groupIIConditions, groupIIIConditions, oxygenOrderProblems } from '../../domain/oxygen';
 import { itemChargeProblems } from '../../domain/money';
@@ -167,6 +168,9 @@ const listQuery = z.object({
   payerId: z.string().trim().min(1).optional(),
   blockedOn: z.enum(blockers, { message: `must be one of ${blockers.join(', ')}` }).optional(),
   patientId: uuidParam.optional(),
+  followUpBy: calendarDate
+    .optional()
+    .describe('Only orders whose next follow-up (reminder, escalation, rental anniversary) falls on or before this day (UTC)'),
   ...pagingQuery,
 });
 
@@ -179,6 +183,7 @@ const orderSummary = z
     stage: z.enum(orderStages),
     blockedOn: z.enum(blockers).nullable(),
     rentalMonth: z.number().int().nullable(),
+    nextFollowUpAt: z.string().nullable(),
     hcpcs: z.array(z.string()),
     createdAt: z.string(),
   })
@@ -539,6 +544,7 @@ export function orderRoutes(deps: AppDeps, orderStarter: OrderStarter) {
       if (query.payerId) filters.push(eq(orders.payerId, query.payerId));
       if (query.blockedOn) filters.push(eq(orders.blockedOn, query.blockedOn));
       if (query.patientId) filters.push(eq(orders.patientId, query.patientId));
+      if (query.followUpBy) filters.push(lt(orders.nextFollowUpAt, new Date(`${addDays(query.followUpBy, 1)}T00:00:00Z`)));
       const where = filters.length ? and(...filters) : undefined;
 
       const [rows, [{ total }]] = await Promise.all([
@@ -567,6 +573,7 @@ export function orderRoutes(deps: AppDeps, orderStarter: OrderStarter) {
             stage: row.stage,
             blockedOn: row.blockedOn,
             rentalMonth: row.rentalMonth,
+            nextFollowUpAt: iso(row.nextFollowUpAt),
             hcpcs: [...new Set(items.filter((item) => item.orderId === row.id).map((item) => item.hcpcs))],
             createdAt: row.createdAt.toISOString(),
           })),

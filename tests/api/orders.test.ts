@@ -424,6 +424,12 @@ describe('GET /orders and GET /orders/:id', () => {
     const live = (await call('GET', `/orders/${orderId}?live=true`, { role: 'intake' })).json;
     expect(live.workflow.status).toEqual(stored.status);
 
+    // Lists carry the next follow-up and filter by it: the documents reminder is due within days, not before today.
+    const listed = async (followUpBy: string) =>
+      (await call('GET', `/orders?patientId=${patient.patientId}&followUpBy=${followUpBy}`, { role: 'intake' })).json.orders;
+    expect(await listed(daysFromToday(30))).toEqual([expect.objectContaining({ id: orderId, nextFollowUpAt: stored.nextFollowUpAt })]);
+    expect(await listed(daysFromToday(-1))).toEqual([]);
+
     // A reader that cannot reach Temporal at all still reads the order.
     const noTemporal = buildTestApp(database, {
       ...stack.temporal,
