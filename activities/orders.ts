@@ -159,6 +159,52 @@ function toOrderItem(row: typeof orderItems.$inferSelect): OrderItem {
   };
 }
 
+/**
+ * What the order workflow records of itself in its row: stage, blocker and, numbered, the
+ * whole status view `GET /orders/:id` reads (issue 11.2). The workflow hands it to the
+ * activity doing the order's next piece of work, which writes it with that work (issue
+ * 11.4); recordStage writes it alone where no such activity follows (before a wait).
+ */
+export interface OrderStatusRecord {
+  orderId: string;
+  stage: OrderStage;
+  blockedOn: BlockedOn | null;
+  rentalMonth: number | null;
+  cancelReason?: string;
+  status?: { version: number; view: OrderStatus; nextFollowUpAt: string | null; at: string };
+}
+
+/** Writes the record unless a newer one is there already (a slower retry of an older view never replaces a newer one). */
+async function writeOrderStatus(db: Pick<Db, 'update'>, input: OrderStatusRecord | undefined): Promise<void> {
+  if (!input) return;
+  const { status } = input;
+  await db
+    .update(orders)
+    .set({
+      stage: input.stage,
+      blockedOn: input.blockedOn,
+      rentalMonth: input.rentalMonth,
+      ...(input.cancelReason ? { cancelReason: input.cancelReason } : {}),
+      ...(status
+        ? {
+            status: status.view as unknown as Record<string, unknown>,
+            statusVersion: status.version,
+            statusRecordedAt: new Date(status.at),
+            nextFollowUpAt: status.nextFollowUpAt ? new Date(status.nextFollowUpAt) : null,
+          }
+        : {}),
+      updatedAt: new Date(),
+    })
+    .where(
+      status
+        ? and(eq(orders.id, input.orderId), or(isNull(orders.statusVersion), lt(orders.statusVersion, status.version)))
+        : eq(orders.id, input.orderId),
+    );
+}
+
+/** An activity input that may carry the order's status record (OrderRun.withStatus). */
+type CarryingStatus = { orderStatus?: OrderStatusRecord };
+
 export function createOrderActivities({ db, clearinghouse, supplier }: OrderActivityDeps) {
   /** The coverage and payer rows of the chain's other links. */
   async function otherCoveragesOf(links: ReturnType<typeof payerChain>) {
@@ -208,43 +254,13 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
       };
     },
 
-    /** Mirrors the workflow's stage into the orders table, for lists and filters. */
     /**
-     * The order's row mirrors its workflow: stage, blocker, rental month and, from runs that
-     * send it, the whole status view with its number. A view older than the one stored (a
-     * retried or slower write) changes nothing.
+     * The order's row mirrors its workflow: stage, blocker, rental month and the whole status
+     * view with its number — alone, where no activity doing the order's work carries it (before
+     * a wait, at the end). A view older than the one stored (a retried or slower write) changes nothing.
      */
-    async recordStage(input: {
-      orderId: string;
-      stage: OrderStage;
-      blockedOn: BlockedOn | null;
-      rentalMonth: number | null;
-      cancelReason?: string;
-      status?: { version: number; view: OrderStatus; nextFollowUpAt: string | null; at: string };
-    }): Promise<void> {
-      const { status } = input;
-      await db
-        .update(orders)
-        .set({
-          stage: input.stage,
-          blockedOn: input.blockedOn,
-          rentalMonth: input.rentalMonth,
-          ...(input.cancelReason ? { cancelReason: input.cancelReason } : {}),
-          ...(status
-            ? {
-                status: status.view as unknown as Record<string, unknown>,
-                statusVersion: status.version,
-                statusRecordedAt: new Date(status.at),
-                nextFollowUpAt: status.nextFollowUpAt ? new Date(status.nextFollowUpAt) : null,
-              }
-            : {}),
-          updatedAt: new Date(),
-        })
-        .where(
-          status
-            ? and(eq(orders.id, input.orderId), or(isNull(orders.statusVersion), lt(orders.statusVersion, status.version)))
-            : eq(orders.id, input.orderId),
-        );
+    async recordStage(input: OrderStatusRecord): Promise<void> {
+      await writeOrderStatus(db, input);
     },
 
     async createTask(input: TaskInput): Promise<void> {
@@ -287,15 +303,18 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
     },
 
     /** A received document, once the order accepted it (retries find the row by its id). */
-    async recordDocumentReceived(input: {
-      orderId: string;
-      documentId: string;
-      kind: DocumentKind;
-      reference: string;
-      user: string;
-      at: string;
-    }): Promise<void> {
+    async recordDocumentReceived(
+      input: {
+        orderId: string;
+        documentId: string;
+        kind: DocumentKind;
+        reference: string;
+        user: string;
+        at: string;
+      } & CarryingStatus,
+    ): Promise<void> {
       await db.transaction(async (tx) => {
+        await writeOrderStatus(tx, input.orderStatus);
         const stored = await tx
           .insert(documents)
           .values({
@@ -324,16 +343,19 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
      * The proof of delivery of the accepted delivery confirmation: only the confirmation
      * the order accepted is written, so the stored proof is the one the claims bill from.
      */
-    async recordDeliveryProof(input: {
-      orderId: string;
-      deliveredOn: string;
-      signedBy: string;
-      relationship: string;
-      serialNumbers: Record<string, string[]>;
-      user: string;
-      at: string;
-    }): Promise<void> {
+    async recordDeliveryProof(
+      input: {
+        orderId: string;
+        deliveredOn: string;
+        signedBy: string;
+        relationship: string;
+        serialNumbers: Record<string, string[]>;
+        user: string;
+        at: string;
+      } & CarryingStatus,
+    ): Promise<void> {
       await db.transaction(async (tx) => {
+        await writeOrderStatus(tx, input.orderStatus);
         const stored = await tx
           .insert(deliveries)
           .values({
@@ -358,15 +380,18 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
       });
     },
 
-    async recordDocumentReview(input: {
-      orderId: string;
-      documentId: string;
-      decision: 'approved' | 'rejected';
-      reason?: string;
-      user: string;
-      at: string;
-    }): Promise<void> {
+    async recordDocumentReview(
+      input: {
+        orderId: string;
+        documentId: string;
+        decision: 'approved' | 'rejected';
+        reason?: string;
+        user: string;
+        at: string;
+      } & CarryingStatus,
+    ): Promise<void> {
       await db.transaction(async (tx) => {
+        await writeOrderStatus(tx, input.orderStatus);
         await tx
           .update(documents)
           .set({ status: input.decision, reviewedBy: input.user, reviewedAt: new Date(input.at), rejectReason: input.reason ?? null })
@@ -436,11 +461,15 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
      * 270 → 271 through the clearinghouse. A payer's answer (active or not) is a result,
      * not a failure; only transport errors throw, so Temporal retries those alone.
      */
-    async checkEligibility(input: {
-      orderId: string;
-      checkId: string;
-      asOf: string;
-    }): Promise<{ active: boolean; coversDme: boolean; summary: Record<string, unknown>; payerProblems?: string[] }> {
+    async checkEligibility(
+      input: {
+        orderId: string;
+        checkId: string;
+        asOf: string;
+      } & CarryingStatus,
+    ): Promise<{ active: boolean; coversDme: boolean; summary: Record<string, unknown>; payerProblems?: string[] }> {
+      // The order shows it is checking eligibility while the payer answers (that can take minutes with a file drop).
+      await writeOrderStatus(db, input.orderStatus);
       const [row] = await db
         .select({ order: orders, coverage: coverages, patient: patients })
         .from(orders)
@@ -583,8 +612,11 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
     },
 
     /** Confirms the reported delivery and files the proof of delivery as an approved document. */
-    async confirmDelivery(input: { orderId: string; deliveredOn: string; user: string; at: string; podDocumentId: string }): Promise<void> {
+    async confirmDelivery(
+      input: { orderId: string; deliveredOn: string; user: string; at: string; podDocumentId: string } & CarryingStatus,
+    ): Promise<void> {
       await db.transaction(async (tx) => {
+        await writeOrderStatus(tx, input.orderStatus);
         await tx
           .update(deliveries)
           .set({ confirmedAt: new Date(input.at) })
@@ -618,17 +650,20 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
      * Idempotent on the claim id; the database refuses a second live line for the same
      * item and service period, so a period is never billed twice.
      */
-    async prepareClaim(input: {
-      claimId: string;
-      orderId: string;
-      lines: ClaimLine[];
-      rentalPeriod?: number;
-      rentalMonth?: number;
-      priorAuthNumber?: string;
-      correctsClaimId?: string;
-      narrative?: string;
-      asOf: string;
-    }): Promise<PrepareClaimResult> {
+    async prepareClaim(
+      input: {
+        claimId: string;
+        orderId: string;
+        lines: ClaimLine[];
+        rentalPeriod?: number;
+        rentalMonth?: number;
+        priorAuthNumber?: string;
+        correctsClaimId?: string;
+        narrative?: string;
+        asOf: string;
+      } & CarryingStatus,
+    ): Promise<PrepareClaimResult> {
+      await writeOrderStatus(db, input.orderStatus);
       const [existing] = await db.select().from(claims).where(eq(claims.id, input.claimId));
       if (existing) {
         return {

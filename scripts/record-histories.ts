@@ -134,6 +134,15 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'purchase-folded-records',
+    what: 'purchase-closed after issue 11.4: status records carried by the activities doing the work, a new claim not asked to close an original',
+    async run(harness) {
+      const { orderId, handle } = await deliveredOrder(harness, [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }]);
+      await expectOutcome(harness, handle.workflowId, { stage: 'closed', claims: 1 });
+      return [handle.workflowId, ...(await claimWorkflowIdsOf(harness, orderId))];
+    },
+  },
+  {
     name: 'rental-pickup',
     what: 'a CPAP rental (E0601) billed for three months, then picked up: closed after month 3',
     async run(harness) {

@@ -319,10 +319,13 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
 
   // ---- the claim, read aloud ----
 
-  await activities.submitClaim({ claimId, asOf: nowIso() });
+  const submission = await activities.submitClaim({ claimId, asOf: nowIso() });
   status = 'submitted';
   // A corrected claim replaces the one it corrects: that one is closed as corrected and resubmitted.
-  if (patched('corrected-claim-closes-original')) await activities.closeCorrectedOriginal({ claimId, asOf: nowIso() });
+  // Only a correction asks (issue 11.4: one activity less per claim); claims from before replay as they ran.
+  if (patched('corrected-claim-closes-original') && (!patched('only-corrections-close-original') || submission.correctsClaimId)) {
+    await activities.closeCorrectedOriginal({ claimId, asOf: nowIso() });
+  }
   // Answers to this file will come: have the mailbox look when they fall due.
   await getExternalWorkflowHandle(MAILBOX_WORKFLOW_ID)
     .signal(checkMailbox)

@@ -68,6 +68,7 @@ export async function dmeOrderWorkflow(input: OrderWorkflowInput): Promise<Order
     if (state.rentals.length > 0 && !reached('rental')) await billRentalMonths(run);
     await awaitReceivables(run);
     await run.enterStage('closed');
+    await run.settle();
     await condition(allHandlersFinished);
     return { orderId, stage: 'closed', claims: state.claims.length };
   } catch (error) {

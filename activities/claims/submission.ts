@@ -16,10 +16,15 @@ export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActi
      * also ignores a file whose control number it has seen, which covers a crash
      * between sending and recording it.
      */
-    async submitClaim(input: { claimId: string; asOf: string }): Promise<{ submitted: boolean; claimNumber: string }> {
+    /** Sends the stored 837P once; answers whether it went now and whether the claim corrects another (which the workflow then closes). */
+    async submitClaim(input: {
+      claimId: string;
+      asOf: string;
+    }): Promise<{ submitted: boolean; claimNumber: string; correctsClaimId: string | null }> {
       const [claim] = await db.select().from(claims).where(eq(claims.id, input.claimId));
       if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'ClaimUnknown');
-      if (claim.status !== 'built') return { submitted: false, claimNumber: claim.claimNumber };
+      const correctsClaimId = claim.correctsClaimId ?? null;
+      if (claim.status !== 'built') return { submitted: false, claimNumber: claim.claimNumber, correctsClaimId };
       await clearinghouse.submitClaims({ controlNumber: claim.interchangeControlNumber, x12: claim.x12 }, new Date(input.asOf));
       await storeEdiFile(db, 'outbound', '837', claim.x12);
       await db.transaction(async (tx) => {
@@ -35,7 +40,7 @@ export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActi
           detail: { claimNumber: claim.claimNumber, controlNumber: claim.interchangeControlNumber },
         });
       });
-      return { submitted: true, claimNumber: claim.claimNumber };
+      return { submitted: true, claimNumber: claim.claimNumber, correctsClaimId };
     },
 
     /** A front-end rejection: the claim was never filed, so its service periods are free for the corrected claim. */

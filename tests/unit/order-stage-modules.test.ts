@@ -80,6 +80,7 @@ function fakeOrder(state: OrderState, script: Scripted[] = [], answers: Record<s
       if (!(await happenBy(Infinity, done))) throw new Error(`day ${dayNumber()}: the order would wait forever`);
     },
     publish: () => undefined,
+    showDetails: () => undefined,
     patched: () => true,
     startClaimWorkflow: async ({ claimId }) => void claimsStarted.push(claimId),
     historyLength: () => 100,
@@ -88,8 +89,14 @@ function fakeOrder(state: OrderState, script: Scripted[] = [], answers: Record<s
   };
   const run = new OrderRun(state, ports, 8_000);
   const tasks = () => calls.filter((call) => call.activity === 'createTask').map((call) => `day ${call.day}: ${call.input.role} ${call.input.kind}`);
-  const stages = () => calls.filter((call) => call.activity === 'recordStage').map((call) => `${call.input.stage}/${call.input.blockedOn}`);
-  return { run, calls, tasks, stages, claimsStarted };
+  // What the order's row was told: records of their own and records carried by the activity doing the work.
+  const stages = () =>
+    calls
+      .map((call) => (call.activity === 'recordStage' ? call.input : call.input?.orderStatus))
+      .filter(Boolean)
+      .map((record) => `${record.stage}/${record.blockedOn}`);
+  const ownRecords = () => calls.filter((call) => call.activity === 'recordStage').length;
+  return { run, calls, tasks, stages, ownRecords, claimsStarted };
 }
 
 function orderWith(items: Array<Pick<OrderItem, 'hcpcs' | 'acquisition'>>): OrderState {
@@ -200,14 +207,9 @@ describe('delivery', () => {
       'day 2: recordPriorAuthRequest',
       'day 3: recordPriorAuthDecision affirmed',
     ]);
-    expect(order.stages()).toEqual([
-      'delivery/null',
-      'delivery/delivery',
-      'prior-auth/null',
-      'prior-auth/prior-auth',
-      'delivery/null',
-      'delivery/delivery',
-    ]);
+    // Recorded where the order waits or works, never a stage only passed through (issue 11.4): the last is the proof of delivery's.
+    expect(order.stages()).toEqual(['delivery/delivery', 'prior-auth/prior-auth', 'delivery/delivery', 'delivery/delivery']);
+    expect(order.calls.find((call) => call.activity === 'recordDeliveryProof')?.input.orderStatus).toMatchObject({ stage: 'delivery' });
     expect(state.priorAuth).toMatchObject({ status: 'affirmed', trackingNumber: 'B2', attempts: 2 });
   });
 });
@@ -234,7 +236,10 @@ describe('submission and receivables', () => {
     expect(prepared[0].input.lines.map((line: any) => `${line.hcpcs} ${line.modifiers.join(' ')}`)).toEqual(['E0143 NU KX', 'E0601 RR KH KX']);
     expect(prepared[0].input).toMatchObject({ rentalPeriod: 1, rentalMonth: 1 });
     expect(order.claimsStarted).toEqual([prepared[0].input.claimId]);
-    expect(order.stages()).toEqual(['coding/null', 'submission/null']);
+    // Coding is passed through, not recorded; the claim's preparation carries the order's record (issue 11.4).
+    expect(order.stages()).toEqual(['submission/null']);
+    expect(prepared[0].input.orderStatus).toMatchObject({ stage: 'submission', blockedOn: null });
+    expect(order.ownRecords()).toBe(0);
     expect(state.purchasesBilled).toBe(true);
   });
 
@@ -255,6 +260,7 @@ describe('submission and receivables', () => {
     const order = fakeOrder(state, [{ onDay: 20, act: () => recordClaimOutcome(state, { claimId: 'c-1', outcome: 'paid' }) }]);
     await awaitReceivables(order.run);
     expect(dayNumber()).toBe(20);
-    expect(order.stages()).toEqual(['receivables/null', 'receivables/remittance']);
+    expect(order.stages()).toEqual(['receivables/remittance']);
+    expect(order.ownRecords()).toBe(1);
   });
 });

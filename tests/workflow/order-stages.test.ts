@@ -428,6 +428,7 @@ test('a worker that dies mid-order and is restarted does not bill or submit a cl
   expect(await activities.submitClaim({ claimId: claim.id, asOf: new Date().toISOString() })).toEqual({
     submitted: false,
     claimNumber: claim.claimNumber,
+    correctsClaimId: null,
   });
   // A second claim for the same month (a retried workflow step with a new claim id) is refused.
   const duplicate = await activities.prepareClaim({

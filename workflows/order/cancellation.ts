@@ -17,6 +17,7 @@ export async function closeCancelled(run: OrderRun): Promise<string> {
   const { state } = run;
   const reason = state.cancel?.reason ?? 'cancelled';
   await run.enterStage('cancelled');
+  await run.settle();
   await run.closeStaleTasks(closableTaskKinds, 'the order was cancelled');
   await run.activities.recordAuditEvent({
     actor: state.cancel?.user ?? 'system',

@@ -36,15 +36,17 @@ export async function fileClaim(
 ): Promise<boolean> {
   const { state, orderId } = run;
   const claimId = run.ports.newId();
-  const prepared = await run.activities.prepareClaim({
-    claimId,
-    orderId,
-    lines,
-    ...(rental ? { rentalPeriod: rental.period, rentalMonth: rental.month } : {}),
-    ...(state.priorAuth.trackingNumber ? { priorAuthNumber: state.priorAuth.trackingNumber } : {}),
-    ...(correctsClaimId ? { correctsClaimId } : {}),
-    asOf: nowIso(),
-  });
+  const prepared = await run.activities.prepareClaim(
+    run.withStatus({
+      claimId,
+      orderId,
+      lines,
+      ...(rental ? { rentalPeriod: rental.period, rentalMonth: rental.month } : {}),
+      ...(state.priorAuth.trackingNumber ? { priorAuthNumber: state.priorAuth.trackingNumber } : {}),
+      ...(correctsClaimId ? { correctsClaimId } : {}),
+      asOf: nowIso(),
+    }),
+  );
   const serviceFrom = lines.map((line) => line.serviceFrom).sort()[0];
   const serviceTo = lines
     .map((line) => line.serviceTo)

@@ -80,7 +80,8 @@ export function handleOrderMessages(run: OrderRun) {
           check(received);
           await apply(run, received);
           // What the command changed reaches the order's row before the API answers (reads come from there).
-          if (run.ports.patched(statusRecordedPatch)) await run.recordStatus();
+          if (run.foldsStatus()) await run.settle();
+          else if (run.ports.patched(statusRecordedPatch)) await run.recordStatus();
           return statusView(state);
         }),
       { validator: check },

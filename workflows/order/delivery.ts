@@ -44,13 +44,15 @@ export async function awaitDelivery(run: OrderRun) {
     // Delivered after the affirmation lapsed: the claim would deny CO-197, so ask again first.
     await askPriorAuthAgain(run);
   }
-  await run.activities.confirmDelivery({
-    orderId: run.orderId,
-    deliveredOn: delivery.deliveredOn,
-    user: run.deliveredBy,
-    at: nowIso(),
-    podDocumentId: run.ports.newId(),
-  });
+  await run.activities.confirmDelivery(
+    run.withStatus({
+      orderId: run.orderId,
+      deliveredOn: delivery.deliveredOn,
+      user: run.deliveredBy,
+      at: nowIso(),
+      podDocumentId: run.ports.newId(),
+    }),
+  );
   await run.closeStaleTasks(staleTasks.delivered, `delivery on ${delivery.deliveredOn} was confirmed`);
   const context = state.context!;
   state.rentals = context.items
@@ -70,6 +72,8 @@ export async function awaitDelivery(run: OrderRun) {
 export async function confirmDelivery(run: OrderRun, { user, deliveredOn, signedBy, relationship, serialNumbers }: DeliveryConfirmed) {
   run.state.delivery = { deliveredOn, serialNumbers, proofStored: false };
   run.deliveredBy = user;
-  await run.activities.recordDeliveryProof({ orderId: run.orderId, deliveredOn, signedBy, relationship, serialNumbers, user, at: nowIso() });
+  await run.activities.recordDeliveryProof(
+    run.withStatus({ orderId: run.orderId, deliveredOn, signedBy, relationship, serialNumbers, user, at: nowIso() }),
+  );
   run.state.delivery.proofStored = true;
 }

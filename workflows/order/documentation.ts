@@ -44,7 +44,7 @@ export async function receiveDocument(run: OrderRun, { user, documentId, kind, r
   const document = run.state.documents.find((candidate) => candidate.kind === kind)!;
   Object.assign(document, { status: 'received', documentId });
   delete document.rejectReason;
-  await run.activities.recordDocumentReceived({ orderId: run.orderId, documentId, kind, reference, user, at: nowIso() });
+  await run.activities.recordDocumentReceived(run.withStatus({ orderId: run.orderId, documentId, kind, reference, user, at: nowIso() }));
 }
 
 /** documentReviewed, once accepted: approved, or rejected with a task to ask for it again. */
@@ -52,7 +52,9 @@ export async function reviewDocument(run: OrderRun, { user, documentId, decision
   const document = run.state.documents.find((candidate) => candidate.documentId === documentId)!;
   document.status = decision;
   if (decision === 'rejected') document.rejectReason = reason;
-  await run.activities.recordDocumentReview({ orderId: run.orderId, documentId, decision, ...(reason ? { reason } : {}), user, at: nowIso() });
+  await run.activities.recordDocumentReview(
+    run.withStatus({ orderId: run.orderId, documentId, decision, ...(reason ? { reason } : {}), user, at: nowIso() }),
+  );
   if (decision === 'rejected') {
     await run.createTask('intake', 'document-rejected', `Request the ${document.kind} again: ${reason}`);
   }

@@ -13,7 +13,7 @@ export async function verifyEligibility(run: OrderRun) {
   await run.enterStage('eligibility');
   const policy = followUpPolicy.eligibility;
   for (;;) {
-    const result = await run.ports.inquiries.checkEligibility({ orderId: run.orderId, checkId: run.ports.newId(), asOf: nowIso() });
+    const result = await run.ports.inquiries.checkEligibility(run.withStatus({ orderId: run.orderId, checkId: run.ports.newId(), asOf: nowIso() }));
     state.eligibility = { active: result.active, coversDme: result.coversDme, checkedAt: nowIso() };
     // The other payers the order will bill were asked too: what intake must fix in the order of payers (not a blocker: the primary bills).
     if (result.payerProblems?.length && run.ports.patched('payers-in-order')) {

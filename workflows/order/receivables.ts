@@ -19,6 +19,7 @@ export async function awaitReceivables(run: OrderRun) {
     if (state.claims.every((claim) => isSettled(claim.status) || (claim.status === 'rejected' && claim.correctedBy))) return;
     await run.continueAsNewIfLong();
     await run.setBlocked(awaitingFix(state) ? 'claim-fix' : 'remittance');
+    await run.settle();
     await run.ports.until(() => state.pendingCorrections.length > 0 || claimsSignature(state) !== seen);
   }
 }

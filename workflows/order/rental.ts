@@ -61,6 +61,7 @@ export async function billRentalMonths(run: OrderRun) {
     const wakeMs = wakeDates.length ? Math.min(...wakeDates.map(untilDate)) : undefined;
     const blocked: BlockedOn | null = awaitingFix(state) ? 'claim-fix' : null;
     await run.setBlocked(blocked, wakeMs);
+    await run.settle();
     // A claim reporting back also wakes the loop: a rejection blocks the order on claim-fix at once.
     await run.ports.waitUntil(
       () =>

@@ -4,13 +4,13 @@
  * shares — entering a stage, showing what it waits for, staff tasks, waiting with
  * follow-ups. Plain code over the ports, so a stage runs against fake ones in a unit test.
  */
-import type { OrderActivities } from '../../activities/orders';
+import type { OrderActivities, OrderStatusRecord } from '../../activities/orders';
 import { closableTaskKinds } from '../../domain/follow-up';
 import { isoIn, nowIso } from '../clock';
 import type { BlockedOn, OrderStage } from '../definitions';
 import { followUpUntilDone, type FollowUps } from '../follow-ups';
 import { orderTaskKey } from '../task-keys';
-import { cancelRequested, currentRentalMonth, type OrderState } from './state';
+import { cancelRequested, currentRentalMonth, shownBlocker, type OrderState } from './state';
 import { statusView } from './status';
 
 /** Thrown inside the workflow to unwind from any wait when the order is cancelled. */
@@ -31,6 +31,8 @@ export interface OrderPorts {
   until(done: () => boolean): Promise<void>;
   /** Shows the stage to operators: search attributes and the Web UI's current details. */
   publish(state: OrderState): void;
+  /** The Web UI's current details alone (no event in the history). */
+  showDetails(state: OrderState): void;
   patched(patchId: string): boolean;
   /** Starts the claim's own claimWorkflow; it outlives this run and reports back by signal. */
   startClaimWorkflow(input: { claimId: string; orderId: string }): Promise<void>;
@@ -51,6 +53,11 @@ export type OrderFollowUps = Omit<FollowUps, 'autoCancel'> & {
 const maxIgnoredSignals = 25;
 /** Closing stale tasks added activities to running orders: histories from before it replay without them. */
 const closeStaleTasksPatch = 'close-stale-tasks';
+/**
+ * Status records folded into the activities doing the work, and shown only when changed
+ * (issue 11.4): histories from before it replay with a record at every stage and blocker.
+ */
+const foldedStatusPatch = 'folded-status-records';
 
 export class OrderRun {
   readonly orderId: string;
@@ -59,6 +66,11 @@ export class OrderRun {
   deliveredBy = 'system';
   /** Tasks whose row is being written right now (closing waits for them; never in flight across continueAsNew). */
   private tasksBeingCreated = 0;
+  /** Whether this run folds its status records (asked once, where the run first records itself). */
+  private folding?: boolean;
+  /** What was last shown to operators and last recorded in the row, to skip what did not change. */
+  private lastPublished?: string;
+  private lastRecorded?: string;
 
   constructor(
     readonly state: OrderState,
@@ -78,8 +90,14 @@ export class OrderRun {
     const state = this.state;
     state.blockedOn = blockedOn;
     state.followUpAt = followUpInMs === undefined ? null : isoIn(followUpInMs);
+    // Folded: shown and recorded by the next activity doing the work, or before the next wait (settle).
+    if (this.foldsStatus()) return;
     this.ports.publish(state);
     await this.recordStatus();
+  }
+
+  foldsStatus(): boolean {
+    return (this.folding ??= this.ports.patched(foldedStatusPatch));
   }
 
   /**
@@ -88,16 +106,54 @@ export class OrderRun {
    * lists read it there instead of querying the workflow (issue 11.2).
    */
   async recordStatus() {
+    await this.activities.recordStage(this.statusRecord());
+  }
+
+  private statusRecord(): OrderStatusRecord {
     const state = this.state;
     state.statusVersion = (state.statusVersion ?? 0) + 1;
-    await this.activities.recordStage({
+    return {
       orderId: this.orderId,
       stage: state.stage,
       blockedOn: state.blockedOn,
       rentalMonth: currentRentalMonth(state),
       ...(state.cancel ? { cancelReason: state.cancel.reason } : {}),
       status: { version: state.statusVersion, view: statusView(state), nextFollowUpAt: state.followUpAt, at: nowIso() },
-    });
+    };
+  }
+
+  /** The record to write when the order changed since it was last recorded (and the change shown to operators); else none. */
+  private changedRecord(): OrderStatusRecord | undefined {
+    const state = this.state;
+    const shown = JSON.stringify([state.stage, shownBlocker(state), state.followUpAt, currentRentalMonth(state)]);
+    if (shown !== this.lastPublished) {
+      this.lastPublished = shown;
+      this.ports.publish(state);
+    } else {
+      this.ports.showDetails(state);
+    }
+    const recorded = JSON.stringify([shown, state.cancel?.reason ?? null, statusView(state)]);
+    if (recorded === this.lastRecorded) return undefined;
+    this.lastRecorded = recorded;
+    return this.statusRecord();
+  }
+
+  /**
+   * An activity input carrying the order's status record when it changed: the activity
+   * that does the order's next piece of work writes it with that work, instead of an
+   * activity of its own (issue 11.4).
+   */
+  withStatus<T extends object>(input: T): T & { orderStatus?: OrderStatusRecord } {
+    if (!this.foldsStatus()) return input;
+    const record = this.changedRecord();
+    return record ? { ...input, orderStatus: record } : input;
+  }
+
+  /** Before the order waits (and when a command or the run ends): what changed is shown and recorded. */
+  async settle() {
+    if (!this.foldsStatus()) return;
+    const record = this.changedRecord();
+    if (record) await this.activities.recordStage(record);
   }
 
   async createTask(role: TaskRole, kind: string, title: string, claimId?: string) {
@@ -136,6 +192,7 @@ export class OrderRun {
   /** Waits for `done` or the follow-up time; throws OrderCancelled when a cancellation arrives first. */
   async waitFor(done: () => boolean, timeoutMs: number, blockedOn: BlockedOn | null): Promise<boolean> {
     if (this.state.blockedOn !== blockedOn || blockedOn !== null) await this.setBlocked(blockedOn, timeoutMs);
+    await this.settle();
     const finished = await this.ports.waitUntil(() => done() || cancelRequested(this.state), timeoutMs);
     if (cancelRequested(this.state)) throw new OrderCancelled();
     return finished;

@@ -48,6 +48,7 @@ export function temporalPorts(historyLimit: number): OrderPorts {
       ]);
       setCurrentDetails(detailsMarkdown(state));
     },
+    showDetails: (state) => setCurrentDetails(detailsMarkdown(state)),
     patched,
     async startClaimWorkflow({ claimId, orderId }) {
       await startChild(claimWorkflow, {
