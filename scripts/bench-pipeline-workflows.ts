@@ -37,6 +37,8 @@ export interface BareShape {
 export interface BareOrderInput {
   order: BareShape;
   claims: BareShape[];
+  /** The remittance workflow each claim's 835 gets (started as the mailbox starts it), when the real claims got one. */
+  remittance: BareShape | null;
 }
 
 const bareStep = defineUpdate<number, [number]>('bareStep');
@@ -91,7 +93,7 @@ export async function bareOrderWorkflow(input: BareOrderInput): Promise<number> 
     claims.map((claim, index) =>
       startChild(bareClaimWorkflow, {
         workflowId: `${workflowId}-claim-${index}`,
-        args: [{ shape: claim, orderWorkflowId: workflowId }],
+        args: [{ shape: claim, orderWorkflowId: workflowId, remittance: input.remittance }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
       }),
     ),
@@ -102,16 +104,36 @@ export async function bareOrderWorkflow(input: BareOrderInput): Promise<number> 
   return stepsTaken;
 }
 
-/** A claim: its activities, the answers a mailbox would signal (sent by one of them), its reports to the order. */
-export async function bareClaimWorkflow(input: { shape: BareShape; orderWorkflowId: string }): Promise<void> {
-  const { shape } = input;
+/**
+ * A claim: its activities, the answers a mailbox would signal (one of its activities sends
+ * them, and starts the claim's remittance workflow as the mailbox does), its reports to the order.
+ */
+export async function bareClaimWorkflow(input: { shape: BareShape; orderWorkflowId: string; remittance: BareShape | null }): Promise<void> {
+  const { shape, remittance } = input;
   let answers = 0;
   setHandler(bareAnswer, () => void (answers += 1));
   commandsWithoutWaiting(shape, 'claim');
   const tells = shape.activities > 0 && shape.messagesIn > 0 ? 1 : 0;
   await work(shape.activities - tells);
-  if (tells) await bareTell({ workflowId: workflowInfo().workflowId, signals: shape.messagesIn });
+  const { workflowId, taskQueue } = workflowInfo();
+  if (tells) {
+    await bareTell({
+      workflowId,
+      signals: shape.messagesIn - (remittance ? 1 : 0),
+      ...(remittance ? { remittance: { shape: remittance, taskQueue } } : {}),
+    });
+  }
   await condition(() => answers >= shape.messagesIn);
   const order = getExternalWorkflowHandle(input.orderWorkflowId);
   for (let i = 0; i < shape.signalsOut; i += 1) await order.signal(bareClaimSettled, workflowInfo().workflowId);
+}
+
+/** A remittance: posted, its claim told (by an activity, once), then its remaining activities. */
+export async function bareRemittanceWorkflow(input: { shape: BareShape; claimWorkflowId: string }): Promise<void> {
+  const { shape } = input;
+  commandsWithoutWaiting(shape, 'remittance');
+  const before = Math.min(1, shape.activities);
+  await work(before);
+  await bareTell({ workflowId: input.claimWorkflowId, signals: 1 });
+  await work(Math.max(0, shape.activities - before - 1));
 }

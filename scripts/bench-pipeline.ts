@@ -47,7 +47,7 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const logger = createLogger('warn');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A staff command: sent again while the order is not ready for it yet (409), as a person would retry. */
+/** A staff command: sent again should the order not be ready for it after all (409). */
 async function command(send: () => ReturnType<ApiCall>, what: string) {
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -60,11 +60,23 @@ async function command(send: () => ReturnType<ApiCall>, what: string) {
   }
 }
 
+/** Staff look at the order (GET /orders/:id, read from the database) until it waits for what they bring. */
+async function untilOrder(call: ApiCall, orderId: string, ready: (order: { blockedOn: string | null }) => boolean, what: string) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const response = await call('GET', `/orders/${orderId}`, { role: 'admin' });
+    if (response.status === 200 && ready(response.json)) return;
+    if (Date.now() > deadline) throw new Error(`order ${orderId}: ${what} not reached: ${response.status} ${response.text}`);
+    await pause(100);
+  }
+}
+
 async function realOrder(call: ApiCall, client: Client): Promise<string> {
   const patient = await registerPatient(call);
   const created = await call('POST', '/orders', { role: 'intake', body: orderBody(patient) });
   if (created.status !== 201) throw new Error(`order not created: ${created.status} ${created.text}`);
   const orderId = created.json.orderId as string;
+  await untilOrder(call, orderId, (order) => order.blockedOn === 'documents', 'waiting for documents');
   const received = await command(
     () =>
       call('POST', `/orders/${orderId}/documents`, {
@@ -77,6 +89,7 @@ async function realOrder(call: ApiCall, client: Client): Promise<string> {
     () => call('POST', `/orders/${orderId}/documents/${received.json.documentId}/review`, { role: 'reviewer', body: { decision: 'approved' } }),
     'standard written order approved',
   );
+  await untilOrder(call, orderId, (order) => order.blockedOn === 'delivery', 'waiting for delivery');
   await command(
     () =>
       call('POST', `/orders/${orderId}/delivery`, {
@@ -216,6 +229,13 @@ async function main(): Promise<void> {
     const claimShapes = claimHistories.map(shapeOf);
     const order = mean(orderShapes);
     const claim = mean(claimShapes);
+    // The remittance workflows the warm-up's 835s ran (the sandbox pays each claim file with its own 835).
+    const remittanceHistories: HistoryEvent[][] = [];
+    for await (const run of client.workflow.list({ query: `WorkflowType = 'remittanceWorkflow'` })) {
+      remittanceHistories.push(await eventsOf(client.workflow.getHandle(run.workflowId, run.runId)));
+    }
+    const remittance = mean(remittanceHistories.map(shapeOf));
+    const remittancesPerClaim = remittanceHistories.length / Math.max(1, claimShapes.length);
     const claimsPerOrder = claimShapes.length / orderShapes.length;
     const whole = (value: number) => Math.round(value);
     const bareInput: BareOrderInput = {
@@ -227,6 +247,17 @@ async function main(): Promise<void> {
         upserts: whole(order.upserts),
         markers: whole(order.markers),
       },
+      remittance:
+        remittancesPerClaim >= 0.5
+          ? {
+              activities: whole(remittance.activities),
+              timers: whole(remittance.timers),
+              messagesIn: 0,
+              signalsOut: 0,
+              upserts: whole(remittance.upserts),
+              markers: whole(remittance.markers),
+            }
+          : null,
       claims: Array.from({ length: whole(claimsPerOrder) }, () => ({
         activities: whole(claim.activities),
         timers: whole(claim.timers),
@@ -266,6 +297,7 @@ async function main(): Promise<void> {
     );
     console.log(`order workflow per order: ${JSON.stringify(rounded(order))}`);
     console.log(`claim workflow per claim: ${JSON.stringify(rounded(claim))}`);
+    console.log(`remittance workflow per claim: ${remittancesPerClaim.toFixed(2)}, each ${JSON.stringify(rounded(remittance))}`);
     console.log(`order activities: ${JSON.stringify(activityTypes(orderHistories))}`);
     console.log(`claim activities: ${JSON.stringify(activityTypes(claimHistories))}`);
     console.log(`shared workflows per order: mailbox ${mailboxPerOrder.toFixed(1)} events, remittance ${remittancePerOrder.toFixed(1)} events`);
