@@ -106,6 +106,8 @@ const environmentSchema = z.object({
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('dme-orders'),
+  /** How this worker names itself in histories (Temporal's default is pid@host); set per replica when scaled. */
+  TEMPORAL_WORKER_IDENTITY: optionalText,
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   DATABASE_URL: optionalText.pipe(

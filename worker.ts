@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
     activities: activityDeps(config, database, logger, client),
+    ...(config.TEMPORAL_WORKER_IDENTITY ? { workerOptions: { identity: config.TEMPORAL_WORKER_IDENTITY } } : {}),
   });
   await ensureMailboxWorkflow(client, config.TEMPORAL_TASK_QUEUE);
   const stopRelay = startWorkflowRelay(database.db, client, config.TEMPORAL_TASK_QUEUE, logger);

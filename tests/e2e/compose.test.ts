@@ -143,6 +143,14 @@ describeWithCompose('docker-compose.yml', () => {
     expect(worker.healthcheck.test).toEqual(['CMD', 'node', 'docker/worker-healthcheck.js']);
   });
 
+  test('the worker scales (`--scale worker=N`): no fixed name, no published port; Temporal is sized for 100,000 rentals', () => {
+    const { worker, temporal } = config.services;
+    expect(worker.container_name).toBeUndefined();
+    expect(worker.ports).toBeUndefined();
+    // Fixed when the cluster is created (README "Sizing for 100,000 open rentals").
+    expect(temporal.environment).toMatchObject({ NUM_HISTORY_SHARDS: '512', DEFAULT_NAMESPACE_RETENTION: '30d' });
+  });
+
   test('without API_KEYS the API gets none and refuses to start in production rather than run open', () => {
     const run = composeConfig();
     const { api } = JSON.parse(run.stdout).services;
