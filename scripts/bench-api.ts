@@ -1,10 +1,10 @@
 /**
- * `npm run bench:api`: the API's latency at fixed request rates (issue 11.5), measured with
- * evenly paced open-loop requests over a real 127.0.0.1 socket (bench-api-load.ts). One dev server (in memory), Postgres
- * (DATABASE_URL's server, a fresh database dropped afterwards; else PGlite), the real
- * worker with the sandbox payer (its answers come days later, so no claim traffic) in this
- * process, and the API in its own (`api/server.ts`, as compose runs it; it needs Postgres:
- * DATABASE_URL must be set). Load comes from a third process (bench-api-load.ts).
+ * `npm run bench:api`: the API's latency at fixed request rates (issue 11.5), measured
+ * with evenly paced open-loop requests over a real 127.0.0.1 socket (bench-api-load.ts).
+ * One dev server (in memory), Postgres (DATABASE_URL's server, a fresh database dropped
+ * afterwards) and the real worker with the sandbox payer (its answers come days later, so
+ * no claim traffic) in this process; the API in its own (`api/server.ts`, as compose runs
+ * it, which is why DATABASE_URL must be set); the load from a third.
  *
  * Seeded through the API: BENCH_PATIENTS (100) patients with coverage and BENCH_SEEDED
  * (200) orders, each waiting for its documents. Then, each for BENCH_SECONDS (20):
@@ -17,29 +17,21 @@
  * reads p99 ≤ 50 ms at 200 req/s, POST /orders p99 ≤ 100 ms at 50 req/s, no errors.
  */
 import { fork, spawn } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { count, isNotNull, isNull } from 'drizzle-orm';
-import { createClearinghouse } from '../activities/clearinghouse';
-import { supplierIdentity } from '../activities/supplier';
-import { loadConfig } from '../config';
 import { orders } from '../db/schema';
-import { createLogger } from '../logger';
 import { httpClient } from '../tests/e2e/http-client';
 import { keyFor, orderBody, registerPatient, testKeys } from '../tests/support/api';
-import { testCodecEnv, testDataConverter } from '../tests/support/codec';
-import { createTestDatabase } from '../tests/support/database';
-import { createDmeWorker, ensureMailboxWorkflow, installTemporalRuntime } from '../worker';
+import { testCodecEnv } from '../tests/support/codec';
 import { ORDER_TASK_QUEUE } from '../workflows/definitions';
 import type { LoadPlan, LoadResult } from './bench-api-load';
-import { findFreePort, startDevServerOnFreePorts } from './temporal-dev-server';
+import { runBench, startBenchStack } from './bench-stack';
+import { findFreePort } from './temporal-dev-server';
 
 const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 100);
 const SEEDED = Number(process.env.BENCH_SEEDED ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const READ_RATE = 200;
 const WRITE_RATE = 50;
-const logger = createLogger('warn');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Phase {
@@ -71,30 +63,12 @@ function line({ label, result }: Phase): string {
 }
 
 async function main(): Promise<void> {
-  installTemporalRuntime(logger);
-  const [server, database] = await Promise.all([startDevServerOnFreePorts({ ui: false }), createTestDatabase()]);
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace, dataConverter: testDataConverter });
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const clearinghouse = createClearinghouse({
-    kind: 'sandbox',
-    db: database.db,
-    acknowledgementDelayMs: 86_400_000,
-    remittanceDelayMs: 14 * 86_400_000,
-    outbox: '',
-    inbox: '',
-    pollIntervalMs: 0,
-    responseTimeoutMs: 0,
-  });
-  const worker = await createDmeWorker({
-    connection: nativeConnection,
-    namespace: server.namespace,
-    taskQueue: ORDER_TASK_QUEUE,
-    dataConverter: testDataConverter,
-    activities: { db: database.db, clearinghouse, supplier: supplierIdentity(loadConfig({})), logger, temporal: client },
-  });
-  const running = worker.run();
-  if (!database.url) throw new Error('bench:api runs the API in its own process: set DATABASE_URL to a Postgres server (PGlite is one process)');
+  if (!process.env.DATABASE_URL)
+    throw new Error('bench:api runs the API in its own process: set DATABASE_URL to a Postgres server (PGlite is one process)');
+  // The sandbox answers days later: no claim traffic, only intake and reads.
+  const stack = await startBenchStack({ acknowledgementDelayMs: 86_400_000, remittanceDelayMs: 14 * 86_400_000 });
+  const { database, server } = stack;
+  const databaseUrl = database.url!;
   // The API in its own process, as compose and a deployment run it (npm run start:api), so reads do not queue behind the worker.
   const port = await findFreePort();
   const api = spawn(process.execPath, ['--import', 'tsx', require.resolve('../api/server')], {
@@ -103,7 +77,7 @@ async function main(): Promise<void> {
       ...testCodecEnv,
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: database.url,
+      DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_NAMESPACE: server.namespace,
       TEMPORAL_TASK_QUEUE: ORDER_TASK_QUEUE,
@@ -125,7 +99,6 @@ async function main(): Promise<void> {
       if (Date.now() > upBy) throw new Error('the API did not answer /healthz within 60 s');
       await pause(200);
     }
-    await ensureMailboxWorkflow(client, ORDER_TASK_QUEUE);
     const call = httpClient(base, { byRole: Object.fromEntries(testKeys.map((entry) => [entry.role, entry.key])) });
 
     const patients: Array<Awaited<ReturnType<typeof registerPatient>>> = [];
@@ -185,19 +158,8 @@ async function main(): Promise<void> {
     console.log(`errors: ${errors}`);
   } finally {
     api.kill('SIGTERM');
-    worker.shutdown();
-    await running.catch(() => undefined);
-    await nativeConnection.close();
-    await connection.close();
-    await server.stop();
-    await database.drop();
+    await stack.stop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -19,24 +19,18 @@
  * ratios) — the figure issue 11 asks to be at least 0.9.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { createClearinghouse } from '../activities/clearinghouse';
-import { supplierIdentity } from '../activities/supplier';
 import { temporalPort } from '../api/temporal';
-import { loadConfig } from '../config';
 import { claims as claimsTable } from '../db/schema';
-import { createLogger } from '../logger';
 import { buildTestApp, orderBody, registerPatient, todayIso, type ApiCall } from '../tests/support/api';
 import { testDataConverter } from '../tests/support/codec';
-import { createTestDatabase } from '../tests/support/database';
-import { createDmeWorker, ensureMailboxWorkflow, installTemporalRuntime } from '../worker';
 import { ORDER_TASK_QUEUE, claimWorkflowId, orderWorkflowId } from '../workflows/definitions';
 import { bareActivities } from './bench-pipeline-activities';
 import type { BareOrderInput, BareShape } from './bench-pipeline-workflows';
-import { startDevServerOnFreePorts } from './temporal-dev-server';
+import { benchLogger, runBench, startBenchStack } from './bench-stack';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 40);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
@@ -44,7 +38,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BARE_QUEUE = `bench-bare-${randomUUID()}`;
 const EventType = temporal.api.enums.v1.EventType;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-const logger = createLogger('warn');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A staff command: sent again should the order not be ready for it after all (409). */
@@ -181,40 +174,20 @@ const rounded = (shape: Shape) => Object.fromEntries(fields.map((field) => [fiel
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
-  installTemporalRuntime(logger);
-  const [server, database] = await Promise.all([startDevServerOnFreePorts({ ui: false }), createTestDatabase()]);
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace, dataConverter: testDataConverter });
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const clearinghouse = createClearinghouse({
-    kind: 'sandbox',
-    db: database.db,
-    acknowledgementDelayMs: 0,
-    remittanceDelayMs: 0,
-    outbox: '',
-    inbox: '',
-    pollIntervalMs: 0,
-    responseTimeoutMs: 0,
-  });
-  const realWorker = await createDmeWorker({
-    connection: nativeConnection,
-    namespace: server.namespace,
-    taskQueue: ORDER_TASK_QUEUE,
-    dataConverter: testDataConverter,
-    activities: { db: database.db, clearinghouse, supplier: supplierIdentity(loadConfig({})), logger, temporal: client },
-  });
-  const bareWorker = await Worker.create({
-    connection: nativeConnection,
-    namespace: server.namespace,
-    taskQueue: BARE_QUEUE,
-    workflowsPath: require.resolve('./bench-pipeline-workflows'),
-    activities: bareActivities(client),
-    dataConverter: testDataConverter,
-  });
-  const running = [realWorker.run(), bareWorker.run()];
+  const stack = await startBenchStack({ acknowledgementDelayMs: 0, remittanceDelayMs: 0 });
+  const { client, database, server, nativeConnection } = stack;
+  stack.run(
+    await Worker.create({
+      connection: nativeConnection,
+      namespace: server.namespace,
+      taskQueue: BARE_QUEUE,
+      workflowsPath: require.resolve('./bench-pipeline-workflows'),
+      activities: bareActivities(client),
+      dataConverter: testDataConverter,
+    }),
+  );
   try {
-    await ensureMailboxWorkflow(client, ORDER_TASK_QUEUE);
-    const { call } = buildTestApp(database, temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }), logger);
+    const { call } = buildTestApp(database, temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }), benchLogger);
 
     // Warm-up: real orders, whose histories give the bare pipeline its shape.
     const warmUp = await round(ORDERS, () => realOrder(call, client));
@@ -304,20 +277,8 @@ async function main(): Promise<void> {
     console.log(`events per purchase order (order + its claims): ${Math.round(order.events + claim.events * claimsPerOrder)}`);
     console.log(`ratio: ${median(ratios).toFixed(2)}`);
   } finally {
-    realWorker.shutdown();
-    bareWorker.shutdown();
-    await Promise.allSettled(running);
-    await nativeConnection.close();
-    await connection.close();
-    await server.stop();
-    await database.drop();
+    await stack.stop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -477,7 +477,9 @@ function orderPageQueries(db: Db) {
 
 export function orderRoutes(deps: AppDeps, orderStarter: OrderStarter) {
   const { db } = deps.database;
-  const page = orderPageQueries(db);
+  // Prepared at the first read, not when the app is built (an app may never serve one).
+  let prepared: ReturnType<typeof orderPageQueries> | undefined;
+  const page = () => (prepared ??= orderPageQueries(db));
 
   return router()
     .openapi(createOrder, async (c) => {
@@ -612,12 +614,12 @@ export function orderRoutes(deps: AppDeps, orderStarter: OrderStarter) {
       const asked = c.req.valid('query').live === 'true';
       const money = seesClaimMoney(c.get('actor').role);
       const [[order], items, docs, [delivery], claimRows, lines] = await Promise.all([
-        page.order.execute({ id }),
-        page.items.execute({ id }),
-        page.documents.execute({ id }),
-        page.delivery.execute({ id }),
-        page.claims.execute({ id }),
-        page.lines.execute({ id }),
+        page().order.execute({ id }),
+        page().items.execute({ id }),
+        page().documents.execute({ id }),
+        page().delivery.execute({ id }),
+        page().claims.execute({ id }),
+        page().lines.execute({ id }),
       ]);
       if (!order) throw notFound('Order', id);
       const live = asked ? await liveStatus(deps.temporal, id, deps.logger) : null;

@@ -8,8 +8,7 @@
  * claim paid once, each credit balance found once with one workflow, and every claim
  * told exactly once in the order of the file.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { createApp } from '../../api/app';
@@ -18,7 +17,8 @@ import { claimPayments, claims, creditBalances, ledgerEntries, remittances } fro
 import { createLogger } from '../../logger';
 import { ORDER_TASK_QUEUE, creditBalanceWorkflowId } from '../../workflows/definitions';
 import { apiClient, testKeys, type ApiCall } from '../support/api';
-import { testCodecEnv, testDataConverter } from '../support/codec';
+import { testDataConverter } from '../support/codec';
+import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { build835, insertClaims, seedPatientOrder, type ClpSpec, type StoredClaim } from '../support/receivables';
 import { quietTemporalRuntime, startDevServerForTests } from '../support/temporal';
@@ -27,8 +27,6 @@ import type { DevServer } from '../../scripts/temporal-dev-server';
 
 jest.setTimeout(240_000);
 
-const repo = path.resolve(__dirname, '../..');
-const tsx = path.join(repo, 'node_modules/.bin/tsx');
 const CLAIMS = 300;
 const ALREADY_PAID = 3;
 
@@ -37,9 +35,9 @@ let devServer: DevServer;
 let connection: Connection;
 let client: Client;
 let call: ApiCall;
-const workers: ChildProcess[] = [];
+const workers: WorkerProcess[] = [];
 /** The workers' stderr, shown only when a wait times out. */
-let workerOutput = '';
+const workerOutput = () => workers.map((worker) => worker.output()).join('\n');
 
 beforeAll(async () => {
   if (!process.env.DATABASE_URL) throw new Error('this test runs the worker as a process: it needs DATABASE_URL (Postgres)');
@@ -58,44 +56,20 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const worker of workers) stopProcessGroup(worker, 'SIGKILL');
+  for (const worker of workers) stopWorkerProcess(worker.child, 'SIGKILL');
   await connection?.close();
   await devServer?.stop();
   await database?.drop();
 });
 
-/** The worker process (tsx runs worker.ts in a child node: both are in its own process group). */
+/** The worker process, with the smallest telling batch so the kill lands mid-telling. */
 function startWorker(): ChildProcess {
-  const child = spawn(tsx, ['worker.ts'], {
-    cwd: repo,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      DATABASE_URL: database.url!,
-      TEMPORAL_ADDRESS: devServer.address,
-      TEMPORAL_NAMESPACE: devServer.namespace,
-      TEMPORAL_TASK_QUEUE: ORDER_TASK_QUEUE,
-      REMITTANCE_SIGNAL_BATCH: '1',
-      ...testCodecEnv,
-      LOG_LEVEL: 'error',
-    },
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    workerOutput = (workerOutput + chunk.toString()).slice(-4_000);
-  });
-  workers.push(child);
-  return child;
-}
-
-function stopProcessGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
+  const worker = startWorkerProcess(
+    { databaseUrl: database.url!, temporalAddress: devServer.address, namespace: devServer.namespace },
+    { REMITTANCE_SIGNAL_BATCH: '1' },
+  );
+  workers.push(worker);
+  return worker.child;
 }
 
 const exited = (child: ChildProcess) =>
@@ -106,7 +80,7 @@ async function until<T>(read: () => Promise<T | undefined>, what: string, timeou
   for (;;) {
     const value = await read();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms; the worker said:\n${workerOutput}`);
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms; the worker said:\n${workerOutput()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -175,7 +149,7 @@ test('a worker killed with SIGKILL while telling the claims, then restarted, lea
     'the worker telling the claims',
     150_000,
   );
-  stopProcessGroup(first, 'SIGKILL');
+  stopWorkerProcess(first, 'SIGKILL');
   await exited(first);
   // Killed mid-way: posted, some claims told, not all.
   expect(atKill.postedAt).not.toBeNull();

@@ -6,8 +6,6 @@
  * identities run the orders' activities) and nothing is done twice: one claim per order,
  * each 837 sent to the payer once, each paid once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { count, eq, inArray } from 'drizzle-orm';
@@ -17,15 +15,14 @@ import { claims, ediFiles, sandboxClaims } from '../../db/schema';
 import { createLogger } from '../../logger';
 import { ORDER_TASK_QUEUE, claimWorkflowId, orderWorkflowId } from '../../workflows/definitions';
 import { apiClient, completeDocuments, createOrder, deliver, registerPatient, testKeys, type ApiCall } from '../support/api';
-import { testCodecEnv, testDataConverter } from '../support/codec';
+import { testDataConverter } from '../support/codec';
+import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { quietTemporalRuntime, startDevServerForTests } from '../support/temporal';
 import type { DevServer } from '../../scripts/temporal-dev-server';
 
 jest.setTimeout(240_000);
 
-const repo = path.resolve(__dirname, '../..');
-const tsx = path.join(repo, 'node_modules/.bin/tsx');
 const ORDERS = 12;
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -34,33 +31,16 @@ let devServer: DevServer;
 let connection: Connection;
 let client: Client;
 let call: ApiCall;
-const workers: ChildProcess[] = [];
-let workerOutput = '';
+const workers: WorkerProcess[] = [];
+const workerOutput = () => workers.map((worker) => worker.output()).join('\n');
 
-function startWorker(identity: string): ChildProcess {
-  const child = spawn(tsx, ['worker.ts'], {
-    cwd: repo,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      DATABASE_URL: database.url!,
-      TEMPORAL_ADDRESS: devServer.address,
-      TEMPORAL_NAMESPACE: devServer.namespace,
-      TEMPORAL_TASK_QUEUE: ORDER_TASK_QUEUE,
-      TEMPORAL_WORKER_IDENTITY: identity,
-      SANDBOX_ACKNOWLEDGEMENT_DELAY: '1s',
-      SANDBOX_REMITTANCE_DELAY: '2s',
-      ...testCodecEnv,
-      LOG_LEVEL: 'error',
-    },
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    workerOutput = (workerOutput + chunk.toString()).slice(-4_000);
-  });
-  workers.push(child);
-  return child;
+function startWorker(identity: string) {
+  workers.push(
+    startWorkerProcess(
+      { databaseUrl: database.url!, temporalAddress: devServer.address, namespace: devServer.namespace },
+      { TEMPORAL_WORKER_IDENTITY: identity, SANDBOX_ACKNOWLEDGEMENT_DELAY: '1s', SANDBOX_REMITTANCE_DELAY: '2s' },
+    ),
+  );
 }
 
 beforeAll(async () => {
@@ -87,21 +67,13 @@ beforeAll(async () => {
       ),
     );
     if (pollers.every((identities) => ['worker-a', 'worker-b'].every((identity) => identities.includes(identity)))) break;
-    if (Date.now() > deadline) throw new Error(`both workers did not poll within 90 s: ${JSON.stringify(pollers)}; they said:\n${workerOutput}`);
+    if (Date.now() > deadline) throw new Error(`both workers did not poll within 90 s: ${JSON.stringify(pollers)}; they said:\n${workerOutput()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }, 120_000);
 
 afterAll(async () => {
-  for (const worker of workers) {
-    if (worker.pid !== undefined && worker.exitCode === null && worker.signalCode === null) {
-      try {
-        process.kill(-worker.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  }
+  for (const worker of workers) stopWorkerProcess(worker.child, 'SIGKILL');
   await connection?.close();
   await devServer?.stop();
   await database?.drop();
@@ -132,7 +104,7 @@ test('twelve orders at once over two workers: both do the work, each claim is bu
         .getHandle(orderWorkflowId(orderId))
         .result()
         .catch((error: unknown) => {
-          throw new Error(`order ${orderId}: ${String(error)}; the workers said:\n${workerOutput}`);
+          throw new Error(`order ${orderId}: ${String(error)}; the workers said:\n${workerOutput()}`);
         }),
     ),
   );
