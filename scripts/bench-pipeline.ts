@@ -21,13 +21,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { temporalPort } from '../api/temporal';
 import { claims as claimsTable } from '../db/schema';
 import { buildTestApp, orderBody, registerPatient, todayIso, type ApiCall } from '../tests/support/api';
-import { testDataConverter } from '../tests/support/codec';
-import { ORDER_TASK_QUEUE, claimWorkflowId, orderWorkflowId } from '../workflows/definitions';
+import { claimWorkflowId, orderWorkflowId } from '../workflows/definitions';
 import { bareActivities } from './bench-pipeline-activities';
 import type { BareOrderInput, BareShape } from './bench-pipeline-workflows';
 import { benchLogger, runBench, startBenchStack } from './bench-stack';
@@ -175,19 +172,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   const stack = await startBenchStack({ acknowledgementDelayMs: 0, remittanceDelayMs: 0 });
-  const { client, database, server, nativeConnection } = stack;
-  stack.run(
-    await Worker.create({
-      connection: nativeConnection,
-      namespace: server.namespace,
-      taskQueue: BARE_QUEUE,
-      workflowsPath: require.resolve('./bench-pipeline-workflows'),
-      activities: bareActivities(client),
-      dataConverter: testDataConverter,
-    }),
-  );
+  const { client, database } = stack;
+  await stack.runWorker({ taskQueue: BARE_QUEUE, workflowsPath: require.resolve('./bench-pipeline-workflows'), activities: bareActivities(client) });
   try {
-    const { call } = buildTestApp(database, temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }), benchLogger);
+    const { call } = buildTestApp(database, stack.temporal, benchLogger);
 
     // Warm-up: real orders, whose histories give the bare pipeline its shape.
     const warmUp = await round(ORDERS, () => realOrder(call, client));

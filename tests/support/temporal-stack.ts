@@ -5,7 +5,7 @@
  * API's TemporalPort over a real client.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { TemporalPort } from '../../api/app';
 import { temporalPort } from '../../api/temporal';
 import { createClearinghouse, type Clearinghouse } from '../../activities/clearinghouse';
@@ -25,6 +25,10 @@ export interface TemporalStack {
   temporal: TemporalPort;
   /** The sandbox payer the worker uses (tests read the answers it will send). */
   clearinghouse: Clearinghouse;
+  /** The dev server, for processes of their own (an API, another worker). */
+  server: { address: string; namespace: string };
+  /** Runs another worker on the stack's connection (e.g. a benchmark's bare workflows) until stop(). */
+  runWorker(options: Omit<WorkerOptions, 'connection' | 'namespace' | 'dataConverter'>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,7 +84,28 @@ export async function startTemporalStack(database: Database, options: StackOptio
       await running;
     });
     await ensureMailboxWorkflow(client, ORDER_TASK_QUEUE);
-    return { client, temporal: temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }), clearinghouse, stop };
+    const runWorker = async (workerOptions: Omit<WorkerOptions, 'connection' | 'namespace' | 'dataConverter'>) => {
+      const extra = await Worker.create({
+        ...workerOptions,
+        connection: nativeConnection,
+        namespace: devServer.namespace,
+        dataConverter: testDataConverter,
+      });
+      const extraRunning = extra.run();
+      // Stopped before the stack's own worker and connections (stops run in reverse).
+      stops.push(async () => {
+        extra.shutdown();
+        await extraRunning;
+      });
+    };
+    return {
+      client,
+      temporal: temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }),
+      clearinghouse,
+      server: { address: devServer.address, namespace: devServer.namespace },
+      runWorker,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -109,7 +109,7 @@ export class OrderRun {
     await this.activities.recordStage(this.statusRecord());
   }
 
-  private statusRecord(): OrderStatusRecord {
+  private statusRecord(view = statusView(this.state)): OrderStatusRecord {
     const state = this.state;
     state.statusVersion = (state.statusVersion ?? 0) + 1;
     return {
@@ -118,7 +118,7 @@ export class OrderRun {
       blockedOn: state.blockedOn,
       rentalMonth: currentRentalMonth(state),
       ...(state.cancel ? { cancelReason: state.cancel.reason } : {}),
-      status: { version: state.statusVersion, view: statusView(state), nextFollowUpAt: state.followUpAt, at: nowIso() },
+      status: { version: state.statusVersion, view, nextFollowUpAt: state.followUpAt, at: nowIso() },
     };
   }
 
@@ -132,10 +132,11 @@ export class OrderRun {
     } else {
       this.ports.showDetails(state);
     }
-    const recorded = JSON.stringify([shown, state.cancel?.reason ?? null, statusView(state)]);
+    const view = statusView(state);
+    const recorded = JSON.stringify([shown, state.cancel?.reason ?? null, view]);
     if (recorded === this.lastRecorded) return undefined;
     this.lastRecorded = recorded;
-    return this.statusRecord();
+    return this.statusRecord(view);
   }
 
   /**
