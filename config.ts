@@ -108,6 +108,20 @@ const environmentSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('dme-orders'),
   /** How this worker names itself in histories (Temporal's default is pid@host); set per replica when scaled. */
   TEMPORAL_WORKER_IDENTITY: optionalText,
+  /**
+   * Workflows a worker keeps in memory between their tasks (the sticky cache); one evicted
+   * is replayed from its history at its next task. Unset: the SDK's default, sized from the
+   * heap. About 100 KiB each for an order (README "Performance", bench:rentals).
+   */
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.coerce
+      .number({ error: 'must be a whole number from 0 to 100000' })
+      .int('must be a whole number from 0 to 100000')
+      .min(0, 'must be a whole number from 0 to 100000')
+      .max(100_000, 'must be a whole number from 0 to 100000')
+      .optional(),
+  ),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   DATABASE_URL: optionalText.pipe(

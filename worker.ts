@@ -114,7 +114,10 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
     activities: activityDeps(config, database, logger, client),
-    ...(config.TEMPORAL_WORKER_IDENTITY ? { workerOptions: { identity: config.TEMPORAL_WORKER_IDENTITY } } : {}),
+    workerOptions: {
+      ...(config.TEMPORAL_WORKER_IDENTITY ? { identity: config.TEMPORAL_WORKER_IDENTITY } : {}),
+      ...(config.TEMPORAL_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.TEMPORAL_MAX_CACHED_WORKFLOWS } : {}),
+    },
   });
   await ensureMailboxWorkflow(client, config.TEMPORAL_TASK_QUEUE);
   const stopRelay = startWorkflowRelay(database.db, client, config.TEMPORAL_TASK_QUEUE, logger);

@@ -79,12 +79,19 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Every activity and workflow task of a workflow names the worker that ran it. */
+/**
+ * Every activity and workflow task of a workflow names the worker that ran it: an activity's
+ * started event, a workflow task's completed event. Not the workflow task's started event:
+ * when an Update's speculative workflow task is saved while a worker still works on it (a
+ * signal or an activity result arrived meanwhile), the server writes its started event with
+ * an empty identity (temporalio/temporal, workflow_task_state_machine.go,
+ * convertSpeculativeWorkflowTaskToNormal); under load this run saw one.
+ */
 async function identitiesOf(workflowId: string): Promise<string[]> {
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   return events.flatMap((event) => {
     if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) return [event.activityTaskStartedEventAttributes?.identity ?? ''];
-    if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) return [event.workflowTaskStartedEventAttributes?.identity ?? ''];
+    if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) return [event.workflowTaskCompletedEventAttributes?.identity ?? ''];
     return [];
   });
 }

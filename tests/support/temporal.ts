@@ -25,13 +25,14 @@ import { spawnTiedToUs, startDevServerOnFreePorts, type DevServer, type DevServe
  * not: it answers UNIMPLEMENTED). No visibility queries or schedules on this server: use
  * startDevServerForTests() for those.
  */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment & { address: string }> {
   quietTemporalRuntime();
   const { path } = await resolveTestServer();
   const server = await startTestServer(path);
+  const address = `${LOOPBACK}:${server.port}`;
   let env: TestWorkflowEnvironment;
   try {
-    env = await connectTimeSkipping(`${LOOPBACK}:${server.port}`);
+    env = await connectTimeSkipping(address);
   } catch (err) {
     await server.stop();
     throw err;
@@ -50,7 +51,8 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     await env.teardown();
     throw err;
   }
-  return env;
+  // The address, for processes of their own (a worker process in bench:rentals).
+  return Object.assign(env, { address });
 }
 
 const TEST_SERVER_READY_MS = 60_000;
