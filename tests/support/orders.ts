@@ -287,13 +287,18 @@ export async function seedOrder(
 }
 
 /** Polls the live query (in real time) until the predicate holds. */
-export async function waitForStatus(handle: WorkflowHandle, predicate: (status: OrderStatus) => boolean, timeoutMs = 20_000): Promise<OrderStatus> {
+export async function waitForStatus(
+  handle: WorkflowHandle,
+  predicate: (status: OrderStatus) => boolean,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<OrderStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: OrderStatus | undefined;
   while (Date.now() < deadline) {
     last = await handle.query(orderStatus);
     if (predicate(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`status never matched; last: ${JSON.stringify(last)}`);
 }
@@ -310,12 +315,14 @@ export async function receiveDocument(handle: WorkflowHandle, kind: DocumentKind
   return documentId;
 }
 
-export async function approveAllDocuments(handle: WorkflowHandle): Promise<void> {
-  const status = await waitForStatus(handle, (current) => current.documents.length > 0);
+/** Every document the order asks for, received and approved; answers the status after the last approval. */
+export async function approveAllDocuments(handle: WorkflowHandle, timeoutMs?: number, intervalMs?: number): Promise<OrderStatus> {
+  let status = await waitForStatus(handle, (current) => current.documents.length > 0, timeoutMs, intervalMs);
   for (const document of status.documents.filter((candidate) => candidate.status !== 'approved')) {
     const documentId = await receiveDocument(handle, document.kind);
-    await command(handle, documentReviewed, { user: 'rex.reviewer', documentId, decision: 'approved' });
+    status = await command(handle, documentReviewed, { user: 'rex.reviewer', documentId, decision: 'approved' });
   }
+  return status;
 }
 
 /** Delivery staff confirm the delivery with its proof, signed by the patient. */

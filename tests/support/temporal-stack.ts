@@ -27,6 +27,8 @@ export interface TemporalStack {
   clearinghouse: Clearinghouse;
   /** The dev server, for processes of their own (an API, another worker). */
   server: { address: string; namespace: string };
+  /** Stops the stack's own worker (a benchmark measuring the API with the workers elsewhere); stop() still undoes the rest. */
+  stopWorker(): Promise<void>;
   /** Runs another worker on the stack's connection (e.g. a benchmark's bare workflows) until stop(). */
   runWorker(options: Omit<WorkerOptions, 'connection' | 'namespace' | 'dataConverter'>): Promise<void>;
   stop(): Promise<void>;
@@ -79,10 +81,13 @@ export async function startTemporalStack(database: Database, options: StackOptio
       activities: { db: database.db, clearinghouse, supplier: supplierIdentity(loadConfig({})), logger: createLogger('error'), temporal: client },
     });
     const running = worker.run();
-    stops.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    let workerStopped: Promise<void> | undefined;
+    const stopWorker = () =>
+      (workerStopped ??= (async () => {
+        worker.shutdown();
+        await running;
+      })());
+    stops.push(stopWorker);
     await ensureMailboxWorkflow(client, ORDER_TASK_QUEUE);
     const runWorker = async (workerOptions: Omit<WorkerOptions, 'connection' | 'namespace' | 'dataConverter'>) => {
       const extra = await Worker.create({
@@ -103,6 +108,7 @@ export async function startTemporalStack(database: Database, options: StackOptio
       temporal: temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }),
       clearinghouse,
       server: { address: devServer.address, namespace: devServer.namespace },
+      stopWorker,
       runWorker,
       stop,
     };
