@@ -17,7 +17,7 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { and, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../db/audit';
 import type { Db } from '../db/client';
-import { storeEdiFile } from '../db/edi';
+import { clearMailboxLook, storeEdiFile } from '../db/edi';
 import { claimEvents, claims } from '../db/schema';
 import { parse277, parse999, parseX12, X12Error } from '../domain/x12';
 import type { Logger } from '../logger';
@@ -184,6 +184,8 @@ export function createMailboxActivities({ db, clearinghouse, remittances, logger
   return {
     async collectMailbox(input: { asOf: string }): Promise<MailboxRound> {
       const at = new Date(input.asOf);
+      // Before looking: a claim sent from now on finds the request clear and wakes the mailbox again.
+      await clearMailboxLook(db);
       const collected = await clearinghouse.collect(at);
       const round: MailboxRound = {
         acknowledgements: [],

@@ -6,7 +6,6 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
 import type { OrderStart } from '../activities/workflow-starts';
 import type { ApiKey } from '../config';
@@ -21,6 +20,7 @@ import type {
 } from '../workflows/definitions';
 import { auditRequests } from './audit';
 import { authenticate, type AppEnv } from './auth';
+import { docsRoutes } from './docs';
 import { ApiError, errorBody } from './errors';
 import { bodyLimits, cleanInput } from './request-limits';
 import { appealRoutes } from './routes/appeals';
@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', docsRoutes());
 
   // Around everything after the public routes: the audit sees the actor authenticate sets and every answer, refusals included.
   // The codec's decodes are audited too: each one is a read of whatever a workflow carries.

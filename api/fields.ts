@@ -84,9 +84,16 @@ const pastOrToday = calendarDate.refine((value) => value <= todayIso(), 'must no
 
 export const birthDate = pastOrToday.refine((value) => value >= '1900-01-01', 'must be on or after 1900-01-01');
 
+/** Letters (accented too), then letters, spaces, apostrophes, hyphens and periods. `u`: \p{L} is a Unicode property. */
+const personNamePattern = /^[\p{L}][\p{L} .'-]*$/u;
+
 /**
  * Person names as the 837P NM1 segment carries them: letters (accented too), spaces,
  * apostrophes, hyphens and periods; no digits or X12 delimiters (* ~ : ^).
+ *
+ * The pattern is given to the OpenAPI document as its source: the generator writes a
+ * regex's flags after the pattern (`…$/u`), which no client can match a name against.
+ * OpenAPI 3.1's `pattern` is ECMA-262 (JSON Schema 2020-12 §6.3.3); clients apply `u`.
  */
 export const personName = (maxLength: number) =>
   z
@@ -94,7 +101,8 @@ export const personName = (maxLength: number) =>
     .trim()
     .min(1, 'must not be empty')
     .max(maxLength, `must be at most ${maxLength} characters`)
-    .regex(/^[\p{L}][\p{L} .'-]*$/u, 'may contain only letters, spaces, apostrophes, hyphens and periods');
+    .regex(personNamePattern, 'may contain only letters, spaces, apostrophes, hyphens and periods')
+    .openapi({ pattern: personNamePattern.source });
 
 export const stateCode = z
   .string()

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { ediFiles, inquiryControlNumbers } from './schema';
+import { ediFiles, inquiryControlNumbers, mailboxWake } from './schema';
 
 /** The next ISA13 / GS06 / ST02: a Postgres sequence, so concurrent workers never share one. */
 export async function nextControlNumber(db: Db): Promise<number> {
@@ -35,4 +35,27 @@ export async function storeEdiFile(db: Db, direction: 'outbound' | 'inbound', tr
     .insert(ediFiles)
     .values({ direction, transaction, digest: digestOf(content), content })
     .onConflictDoNothing();
+}
+
+/**
+ * A claim file was sent: asks the mailbox to look, once. True when this call set the
+ * request (the caller then signals the mailbox); false when it was set already, by a claim
+ * sent since the mailbox last cleared it, which signalled. Call it after the send is
+ * committed, on every attempt (a retry after a crash must still wake the mailbox).
+ */
+export async function requestMailboxLook(db: Db): Promise<boolean> {
+  const set = await db
+    .insert(mailboxWake)
+    .values({ id: 1, requested: true })
+    .onConflictDoUpdate({ target: mailboxWake.id, set: { requested: true, updatedAt: new Date() }, setWhere: eq(mailboxWake.requested, false) })
+    .returning({ id: mailboxWake.id });
+  return set.length > 0;
+}
+
+/** The mailbox's round clears the request before it looks: a claim sent after this asks again. */
+export async function clearMailboxLook(db: Db): Promise<void> {
+  await db
+    .insert(mailboxWake)
+    .values({ id: 1, requested: false })
+    .onConflictDoUpdate({ target: mailboxWake.id, set: { requested: false, updatedAt: new Date() } });
 }

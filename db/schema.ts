@@ -512,6 +512,18 @@ export const ediFiles = pgTable(
 );
 
 /**
+ * The clearinghouse mailbox's wake-up (one row, id 1): set by the first claim sent since the
+ * mailbox last looked, which then signals it; cleared by the mailbox's round before it looks
+ * (activities/mailbox.ts). A claim sent after the clear finds it unset and signals; one sent
+ * before is seen by the round's look. So the mailbox is woken once per round, not per claim.
+ */
+export const mailboxWake = pgTable('mailbox_wake', {
+  id: integer('id').primaryKey(),
+  requested: boolean('requested').notNull().default(false),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
  * The ISA13 of each clearinghouse inquiry (270, 276), keyed by what identifies the
  * inquiry (its check id, or claim and date). A retried activity finds its number here and
  * builds the same file again, so the file-drop outbox gets one file per inquiry.

@@ -50,6 +50,21 @@ import {
 const activities = proxyActivities<ClaimActivities & Pick<OrderActivities, 'createTask'>>(standardActivity);
 const inquiries = proxyActivities<Pick<ClaimActivities, 'requestClaimStatus'>>(clearinghouseInquiry);
 
+/**
+ * Whether this claim wakes the mailbox after sending a file: only when the send asked it to
+ * (the first claim since the mailbox's last look; db/edi.ts requestMailboxLook), so a burst
+ * of claims signals it once a round, not once each. Claims from before signalled every time.
+ */
+function wakesMailbox(sent: { wakeMailbox?: boolean }): boolean {
+  return !patched('mailbox-woken-once-a-round') || sent.wakeMailbox === true;
+}
+
+async function wakeMailbox(claimId: string): Promise<void> {
+  await getExternalWorkflowHandle(MAILBOX_WORKFLOW_ID)
+    .signal(checkMailbox)
+    .catch(() => log.warn('mailbox workflow not running; the claim relies on status inquiries', { claimId }));
+}
+
 export interface ClaimWorkflowInput {
   claimId: string;
   orderId: string;
@@ -326,10 +341,8 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
   if (patched('corrected-claim-closes-original') && (!patched('only-corrections-close-original') || submission.correctsClaimId)) {
     await activities.closeCorrectedOriginal({ claimId, asOf: nowIso() });
   }
-  // Answers to this file will come: have the mailbox look when they fall due.
-  await getExternalWorkflowHandle(MAILBOX_WORKFLOW_ID)
-    .signal(checkMailbox)
-    .catch(() => log.warn('mailbox workflow not running; the claim relies on status inquiries', { claimId }));
+  // Answers to this file will come: have the mailbox look when they fall due (the first claim since its last look wakes it).
+  if (wakesMailbox(submission)) await wakeMailbox(claimId);
 
   const policy = followUpPolicy.claim;
   // Acknowledgements normally come within a day; silence past the wait means the file went astray.
@@ -354,11 +367,9 @@ export async function claimWorkflow({ claimId, orderId }: ClaimWorkflowInput): P
     }
     await activities.prepareNextPayerClaim({ claimId, level: next.level, asOf: nowIso() });
     acknowledgement = undefined;
-    await activities.submitNextPayerClaim({ claimId, level: next.level, asOf: nowIso() });
+    const sent = await activities.submitNextPayerClaim({ claimId, level: next.level, asOf: nowIso() });
     status = 'submitted';
-    await getExternalWorkflowHandle(MAILBOX_WORKFLOW_ID)
-      .signal(checkMailbox)
-      .catch(() => log.warn('mailbox workflow not running; the claim relies on status inquiries', { claimId }));
+    if (wakesMailbox(sent)) await wakeMailbox(claimId);
     if (!(await waitUntil(() => acknowledgement !== undefined || remittances !== reviewed, toMilliseconds(policy.acknowledgementWait)))) {
       await task(
         'acknowledgement-missing',

@@ -8,7 +8,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../../db/audit';
-import { nextControlNumber, storeEdiFile } from '../../db/edi';
+import { nextControlNumber, requestMailboxLook, storeEdiFile } from '../../db/edi';
 import {
   adjustments,
   claimLines,
@@ -287,15 +287,15 @@ export function createNextPayerActivities({ db, clearinghouse, supplier }: Claim
       return { built: stored.length > 0 };
     },
 
-    /** Sends the next payer's 837P once; a row already submitted is not sent again. */
-    async submitNextPayerClaim(input: { claimId: string; level: PayerLevel; asOf: string }): Promise<{ submitted: boolean }> {
+    /** Sends the next payer's 837P once; a row already submitted is not sent again. Answers whether to wake the mailbox, as submitClaim. */
+    async submitNextPayerClaim(input: { claimId: string; level: PayerLevel; asOf: string }): Promise<{ submitted: boolean; wakeMailbox: boolean }> {
       const [row] = await db
         .select()
         .from(claimPayers)
         .where(and(eq(claimPayers.claimId, input.claimId), eq(claimPayers.level, input.level)));
       if (!row?.x12 || !row.interchangeControlNumber)
         throw ApplicationFailure.nonRetryable(`claim ${input.claimId}: no ${input.level} 837P was built`, 'ClaimPayerNotBuilt');
-      if (row.status !== 'pending') return { submitted: false };
+      if (row.status !== 'pending') return { submitted: false, wakeMailbox: await requestMailboxLook(db) };
       await clearinghouse.submitClaims({ controlNumber: row.interchangeControlNumber, x12: row.x12 }, new Date(input.asOf));
       await storeEdiFile(db, 'outbound', '837', row.x12);
       await db.transaction(async (tx) => {
@@ -312,7 +312,7 @@ export function createNextPayerActivities({ db, clearinghouse, supplier }: Claim
           detail: { level: input.level, payerId: row.payerId, controlNumber: row.interchangeControlNumber },
         });
       });
-      return { submitted: true };
+      return { submitted: true, wakeMailbox: await requestMailboxLook(db) };
     },
   };
 }

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, ne } from 'drizzle-orm';
 import { recordAudit } from '../../db/audit';
-import { storeEdiFile } from '../../db/edi';
+import { requestMailboxLook, storeEdiFile } from '../../db/edi';
 import { claimLines, claims } from '../../db/schema';
 import type { ClaimActivityDeps } from './index';
 
@@ -16,15 +16,21 @@ export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActi
      * also ignores a file whose control number it has seen, which covers a crash
      * between sending and recording it.
      */
-    /** Sends the stored 837P once; answers whether it went now and whether the claim corrects another (which the workflow then closes). */
+    /**
+     * Sends the stored 837P once; answers whether it went now, whether the claim corrects
+     * another (which the workflow then closes) and whether the workflow should wake the
+     * mailbox (the first claim sent since its last look does; db/edi.ts requestMailboxLook).
+     */
     async submitClaim(input: {
       claimId: string;
       asOf: string;
-    }): Promise<{ submitted: boolean; claimNumber: string; correctsClaimId: string | null }> {
+    }): Promise<{ submitted: boolean; claimNumber: string; correctsClaimId: string | null; wakeMailbox: boolean }> {
       const [claim] = await db.select().from(claims).where(eq(claims.id, input.claimId));
       if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'ClaimUnknown');
       const correctsClaimId = claim.correctsClaimId ?? null;
-      if (claim.status !== 'built') return { submitted: false, claimNumber: claim.claimNumber, correctsClaimId };
+      // Sent by an attempt that died before answering: this one still asks the mailbox to look.
+      if (claim.status !== 'built')
+        return { submitted: false, claimNumber: claim.claimNumber, correctsClaimId, wakeMailbox: await requestMailboxLook(db) };
       await clearinghouse.submitClaims({ controlNumber: claim.interchangeControlNumber, x12: claim.x12 }, new Date(input.asOf));
       await storeEdiFile(db, 'outbound', '837', claim.x12);
       await db.transaction(async (tx) => {
@@ -40,7 +46,7 @@ export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActi
           detail: { claimNumber: claim.claimNumber, controlNumber: claim.interchangeControlNumber },
         });
       });
-      return { submitted: true, claimNumber: claim.claimNumber, correctsClaimId };
+      return { submitted: true, claimNumber: claim.claimNumber, correctsClaimId, wakeMailbox: await requestMailboxLook(db) };
     },
 
     /** A front-end rejection: the claim was never filed, so its service periods are free for the corrected claim. */

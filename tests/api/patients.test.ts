@@ -203,9 +203,58 @@ describe('reference data and documentation', () => {
     expect(docs.text).toContain('swagger');
   });
 
+  test('every pattern in /openapi.json is ECMA-262 a client can compile with the u flag, and the name pattern takes real names', async () => {
+    const spec = (await call('GET', '/openapi.json')).json;
+    const patterns = new Set<string>();
+    JSON.stringify(spec, (key, value) => {
+      if (key === 'pattern' && typeof value === 'string') patterns.add(value);
+      return value;
+    });
+    expect(patterns.size).toBeGreaterThan(3);
+    for (const pattern of patterns) {
+      // A regex literal's flags written after it (`…$/u`) once made every name fail.
+      expect(pattern).not.toMatch(/\/[dgimsuvy]*$/);
+      expect(() => new RegExp(pattern, 'u')).not.toThrow();
+    }
+    const firstName = findProperty(spec, 'firstName');
+    const name = new RegExp(firstName.pattern, 'u');
+    for (const valid of ['Ada', 'José', "O'Neil-Smith", 'St. John', 'Zoë Ångström']) expect(name.test(valid)).toBe(true);
+    for (const invalid of ['R2D2', 'Ada*', ' Ada', '-Ada']) expect(name.test(invalid)).toBe(false);
+  });
+
+  test('/docs loads Swagger UI from this server only: every asset it names is served here', async () => {
+    const docs = await call('GET', '/docs');
+    expect(docs.headers.get('content-type')).toContain('text/html');
+    expect(docs.text).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const assets = [...docs.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]);
+    expect(assets).toEqual(expect.arrayContaining(['/docs/assets/swagger-ui.css', '/docs/assets/swagger-ui-bundle.js', '/docs/assets/init.js']));
+    for (const asset of assets) {
+      const response = await call('GET', asset);
+      expect({ asset, status: response.status }).toEqual({ asset, status: 200 });
+      expect(response.headers.get('content-type')).toMatch(
+        asset.endsWith('.css') ? /text\/css/ : asset.endsWith('.png') ? /image\/png/ : /javascript/,
+      );
+    }
+    expect((await call('GET', '/docs/assets/swagger-ui-bundle.js')).text).toContain('SwaggerUIBundle');
+    const missing = await call('GET', '/docs/assets/package.json');
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.code).toBe('not_found');
+  });
+
   test('an unknown route answers in the error shape', async () => {
     const response = await call('GET', '/nowhere', { role: 'admin' });
     expect(response.status).toBe(404);
     expect(response.json.error.code).toBe('not_found');
   });
 });
+
+/** The first schema property of that name anywhere in the document. */
+function findProperty(spec: unknown, name: string): { pattern: string } {
+  let found: { pattern: string } | undefined;
+  JSON.stringify(spec, (key, value) => {
+    if (!found && key === 'properties' && value && typeof value === 'object' && name in value) found = value[name];
+    return value;
+  });
+  if (!found) throw new Error(`no property ${name} in the OpenAPI document`);
+  return found;
+}

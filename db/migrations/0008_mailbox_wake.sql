@@ -1,0 +1,5 @@
+CREATE TABLE "mailbox_wake" (
+	"id" integer PRIMARY KEY NOT NULL,
+	"requested" boolean DEFAULT false NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
