@@ -11,7 +11,8 @@ const distDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
 /** The init script is a file of its own (not inline), so a strict Content-Security-Policy can allow 'self' only. */
 const initScript = `window.addEventListener('load', function () {
-  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: false });
+  // validatorUrl null: no badge fetched from validator.swagger.io (offline, and the spec stays here).
+  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: false, validatorUrl: null });
 });
 `;
 
