@@ -143,6 +143,15 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'purchase-mailbox-woken-once',
+    what: 'purchase-closed with the mailbox woken once a round: the claim signals it only when its send set the wake-up row',
+    async run(harness) {
+      const { orderId, handle } = await deliveredOrder(harness, [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }]);
+      await expectOutcome(harness, handle.workflowId, { stage: 'closed', claims: 1 });
+      return [handle.workflowId, ...(await claimWorkflowIdsOf(harness, orderId)), MAILBOX_WORKFLOW_ID];
+    },
+  },
+  {
     name: 'rental-pickup',
     what: 'a CPAP rental (E0601) billed for three months, then picked up: closed after month 3',
     async run(harness) {
