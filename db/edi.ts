@@ -1,6 +1,6 @@
 /** X12 bookkeeping shared by every activity that sends or receives a file. */
 import { createHash } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq, or, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { ediFiles, inquiryControlNumbers, mailboxWake } from './schema';
 
@@ -38,16 +38,21 @@ export async function storeEdiFile(db: Db, direction: 'outbound' | 'inbound', tr
 }
 
 /**
- * A claim file was sent: asks the mailbox to look, once. True when this call set the
- * request (the caller then signals the mailbox); false when it was set already, by a claim
- * sent since the mailbox last cleared it, which signalled. Call it after the send is
- * committed, on every attempt (a retry after a crash must still wake the mailbox).
+ * A claim file was sent: asks the mailbox to look, once. True when this send set the
+ * request (the caller then signals the mailbox), or set it before and is asking again (its
+ * attempt died before the signal); false when another send set it since the mailbox last
+ * cleared it, and signalled. Call it after the send is committed, on every attempt.
+ * `by` names the send: a claim id, and its payer level for a later payer's file.
  */
-export async function requestMailboxLook(db: Db): Promise<boolean> {
+export async function requestMailboxLook(db: Db, by: string): Promise<boolean> {
   const set = await db
     .insert(mailboxWake)
-    .values({ id: 1, requested: true })
-    .onConflictDoUpdate({ target: mailboxWake.id, set: { requested: true, updatedAt: new Date() }, setWhere: eq(mailboxWake.requested, false) })
+    .values({ id: 1, requested: true, requestedBy: by })
+    .onConflictDoUpdate({
+      target: mailboxWake.id,
+      set: { requested: true, requestedBy: by, updatedAt: new Date() },
+      setWhere: or(eq(mailboxWake.requested, false), eq(mailboxWake.requestedBy, by)),
+    })
     .returning({ id: mailboxWake.id });
   return set.length > 0;
 }
@@ -57,5 +62,5 @@ export async function clearMailboxLook(db: Db): Promise<void> {
   await db
     .insert(mailboxWake)
     .values({ id: 1, requested: false })
-    .onConflictDoUpdate({ target: mailboxWake.id, set: { requested: false, updatedAt: new Date() } });
+    .onConflictDoUpdate({ target: mailboxWake.id, set: { requested: false, requestedBy: null, updatedAt: new Date() } });
 }

@@ -520,6 +520,8 @@ export const ediFiles = pgTable(
 export const mailboxWake = pgTable('mailbox_wake', {
   id: integer('id').primaryKey(),
   requested: boolean('requested').notNull().default(false),
+  /** The send that set it (a claim, and its payer level): that send's retry is told to signal again. */
+  requestedBy: text('requested_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

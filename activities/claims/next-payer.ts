@@ -295,7 +295,7 @@ export function createNextPayerActivities({ db, clearinghouse, supplier }: Claim
         .where(and(eq(claimPayers.claimId, input.claimId), eq(claimPayers.level, input.level)));
       if (!row?.x12 || !row.interchangeControlNumber)
         throw ApplicationFailure.nonRetryable(`claim ${input.claimId}: no ${input.level} 837P was built`, 'ClaimPayerNotBuilt');
-      if (row.status !== 'pending') return { submitted: false, wakeMailbox: await requestMailboxLook(db) };
+      if (row.status !== 'pending') return { submitted: false, wakeMailbox: await requestMailboxLook(db, `${input.claimId}:${input.level}`) };
       await clearinghouse.submitClaims({ controlNumber: row.interchangeControlNumber, x12: row.x12 }, new Date(input.asOf));
       await storeEdiFile(db, 'outbound', '837', row.x12);
       await db.transaction(async (tx) => {
@@ -312,7 +312,7 @@ export function createNextPayerActivities({ db, clearinghouse, supplier }: Claim
           detail: { level: input.level, payerId: row.payerId, controlNumber: row.interchangeControlNumber },
         });
       });
-      return { submitted: true, wakeMailbox: await requestMailboxLook(db) };
+      return { submitted: true, wakeMailbox: await requestMailboxLook(db, `${input.claimId}:${input.level}`) };
     },
   };
 }

@@ -30,7 +30,7 @@ export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActi
       const correctsClaimId = claim.correctsClaimId ?? null;
       // Sent by an attempt that died before answering: this one still asks the mailbox to look.
       if (claim.status !== 'built')
-        return { submitted: false, claimNumber: claim.claimNumber, correctsClaimId, wakeMailbox: await requestMailboxLook(db) };
+        return { submitted: false, claimNumber: claim.claimNumber, correctsClaimId, wakeMailbox: await requestMailboxLook(db, input.claimId) };
       await clearinghouse.submitClaims({ controlNumber: claim.interchangeControlNumber, x12: claim.x12 }, new Date(input.asOf));
       await storeEdiFile(db, 'outbound', '837', claim.x12);
       await db.transaction(async (tx) => {
@@ -46,7 +46,7 @@ export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActi
           detail: { claimNumber: claim.claimNumber, controlNumber: claim.interchangeControlNumber },
         });
       });
-      return { submitted: true, claimNumber: claim.claimNumber, correctsClaimId, wakeMailbox: await requestMailboxLook(db) };
+      return { submitted: true, claimNumber: claim.claimNumber, correctsClaimId, wakeMailbox: await requestMailboxLook(db, input.claimId) };
     },
 
     /** A front-end rejection: the claim was never filed, so its service periods are free for the corrected claim. */

@@ -4,6 +4,8 @@
  * kept refusing for the signals that had come in meanwhile). A send answers `wakeMailbox`
  * true only for the first claim since the mailbox's last look; the look clears it first, so
  * a claim sent after the look starts asks again, and one sent before it is in what it reads.
+ * The request remembers which send set it, so that send's retry (its answer, and the signal,
+ * lost with a dead worker) signals; otherwise every later claim would leave it to that one.
  */
 import { eq, inArray } from 'drizzle-orm';
 import { createClaimSubmissionActivities } from '../../activities/claims/submission';
@@ -82,6 +84,18 @@ test('a send retried after its attempt died (sent, not answered) still asks: it 
   await collectMailbox({ asOf });
   const retried = await submitClaim({ claimId, asOf });
   expect(retried).toMatchObject({ submitted: false, wakeMailbox: true });
+});
+
+test('a send whose attempt set the request and died before the signal is told to signal on its retry; another send is not', async () => {
+  const { submitClaim, collectMailbox } = activities();
+  const asOf = new Date().toISOString();
+  await collectMailbox({ asOf });
+  const [lost, other] = await builtClaims(2);
+  expect((await submitClaim({ claimId: lost, asOf })).wakeMailbox).toBe(true);
+  // The worker died here: the answer (and so the signal) was lost. Nobody else may be the one to wake it…
+  expect((await submitClaim({ claimId: other, asOf })).wakeMailbox).toBe(false);
+  // …so the retry is.
+  expect(await submitClaim({ claimId: lost, asOf })).toMatchObject({ submitted: false, wakeMailbox: true });
 });
 
 test('concurrent sends: exactly one of them wakes the mailbox', async () => {
