@@ -25,7 +25,7 @@
  *    acknowledgement.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -54,6 +54,26 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rss: field('VmRSS'), peak: field('VmHWM') };
+}
+
+/** CPU seconds a process has used (utime + stime of /proc/<pid>/stat, at Linux's 100 ticks a second). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The time-skipping server's process: this process's child running the test server binary. */
+function testServerPid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.split(') ')[1].split(' ')[1]) === process.pid && stat.includes('(temporal-test-')) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return undefined;
 }
 
 /** Month-n claims of the benchmark's rentals: built (all), acknowledged (accepted or past it), rejected. */
@@ -195,11 +215,14 @@ async function main(): Promise<void> {
 
     // 3. The anniversary: the clock moves to its midnight (plus a second), then runs at wall-clock pace.
     const toAnniversary = Date.parse(`${anniversary}T00:00:00Z`) - (await env.currentTimeMs()) + 1_000;
+    const serverPid = testServerPid();
+    const cpuBefore = { worker: cpuSeconds(pid), server: serverPid ? cpuSeconds(serverPid) : NaN };
     const burstStarted = performance.now();
     await watch(env.sleep(toAnniversary));
     await watch(untilAcknowledged(database, 2, 'burst', pid, 3_600_000));
     const burstSeconds = (performance.now() - burstStarted) / 1000;
     const after = memoryOf(pid);
+    const cpu = { worker: cpuSeconds(pid) - cpuBefore.worker, server: serverPid ? cpuSeconds(serverPid) - cpuBefore.server : NaN };
 
     // 4. Events per rental month.
     const sample = await Promise.all(orderIds.slice(0, SAMPLE).map((orderId) => eventsPerMonth(client, database, orderId)));
@@ -211,6 +234,10 @@ async function main(): Promise<void> {
     console.log(`worker RSS: waiting ${mib(waiting.rss)}, after the burst ${mib(after.rss)}, peak ${mib(after.peak)} (bound 1,536 MiB)`);
     console.log(
       `burst: ${RENTALS} month-2 claims built, submitted and acknowledged in ${burstSeconds.toFixed(1)} s (${(RENTALS / burstSeconds).toFixed(1)} claims/s; bound 600 s)`,
+    );
+    console.log(
+      `burst CPU: worker ${cpu.worker.toFixed(0)} s (${((100 * cpu.worker) / burstSeconds).toFixed(0)}% of a core), ` +
+        `time-skipping server ${cpu.server.toFixed(0)} s (${((100 * cpu.server) / burstSeconds).toFixed(0)}%)`,
     );
     console.log(`seconds: ${burstSeconds.toFixed(1)}`);
   } catch (error) {

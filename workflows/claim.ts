@@ -51,9 +51,10 @@ const activities = proxyActivities<ClaimActivities & Pick<OrderActivities, 'crea
 const inquiries = proxyActivities<Pick<ClaimActivities, 'requestClaimStatus'>>(clearinghouseInquiry);
 
 /**
- * Whether this claim wakes the mailbox after sending a file: only when the send asked it to
- * (the first claim since the mailbox's last look; db/edi.ts requestMailboxLook), so a burst
- * of claims signals it once a round, not once each. Claims from before signalled every time.
+ * Whether this claim wakes the mailbox after sending a file. The send's activity does it
+ * (the first send since the mailbox's last look signals it; activities/claims/mailbox-wake.ts),
+ * so a burst signals it once a round, not once a claim; the workflow signals only when the
+ * activity says it could not. Claims from before signalled every time.
  */
 function wakesMailbox(sent: { wakeMailbox?: boolean }): boolean {
   return !patched('mailbox-woken-once-a-round') || sent.wakeMailbox === true;

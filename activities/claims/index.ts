@@ -3,6 +3,7 @@
  * silent one is, sending it on to the next payer, and working the payer's decision (denials, appeals, write-offs) to the
  * claim's final state. claimWorkflow runs them; the order only prepares the claim.
  */
+import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
 import type { Clearinghouse } from '../clearinghouse/types';
 import type { StatementActivities } from '../statements';
@@ -16,6 +17,8 @@ export interface ClaimActivityDeps {
   db: Db;
   clearinghouse: Clearinghouse;
   supplier: SupplierIdentity;
+  /** The worker's client: a send wakes the mailbox with it (mailbox-wake.ts). */
+  temporal?: Client;
 }
 
 export function createClaimActivities(deps: ClaimActivityDeps) {

@@ -8,7 +8,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../../db/audit';
-import { nextControlNumber, requestMailboxLook, storeEdiFile } from '../../db/edi';
+import { nextControlNumber, storeEdiFile } from '../../db/edi';
 import {
   adjustments,
   claimLines,
@@ -32,6 +32,7 @@ import { parseX12, transactionSetsOf } from '../../domain/x12/parse';
 import type { OtherPayer837 } from '../../domain/x12';
 import { routeToPayer } from '../dme-mac';
 import type { ClaimActivityDeps } from './index';
+import { askMailboxToLook } from './mailbox-wake';
 import { partiesOf, personOf } from './parties';
 
 export type NextClaimPayer = { level: PayerLevel; payerId: string; crossover: boolean } | null;
@@ -89,7 +90,7 @@ export function otherPayerOf(
   };
 }
 
-export function createNextPayerActivities({ db, clearinghouse, supplier }: ClaimActivityDeps) {
+export function createNextPayerActivities({ db, clearinghouse, supplier, temporal }: ClaimActivityDeps) {
   async function payerRows(claimId: string) {
     const rows = await db.select().from(claimPayers).where(eq(claimPayers.claimId, claimId));
     return rows.sort((a, b) => payerLevels.indexOf(a.level) - payerLevels.indexOf(b.level));
@@ -295,7 +296,8 @@ export function createNextPayerActivities({ db, clearinghouse, supplier }: Claim
         .where(and(eq(claimPayers.claimId, input.claimId), eq(claimPayers.level, input.level)));
       if (!row?.x12 || !row.interchangeControlNumber)
         throw ApplicationFailure.nonRetryable(`claim ${input.claimId}: no ${input.level} 837P was built`, 'ClaimPayerNotBuilt');
-      if (row.status !== 'pending') return { submitted: false, wakeMailbox: await requestMailboxLook(db, `${input.claimId}:${input.level}`) };
+      if (row.status !== 'pending')
+        return { submitted: false, wakeMailbox: await askMailboxToLook({ db, temporal }, `${input.claimId}:${input.level}`) };
       await clearinghouse.submitClaims({ controlNumber: row.interchangeControlNumber, x12: row.x12 }, new Date(input.asOf));
       await storeEdiFile(db, 'outbound', '837', row.x12);
       await db.transaction(async (tx) => {
@@ -312,7 +314,7 @@ export function createNextPayerActivities({ db, clearinghouse, supplier }: Claim
           detail: { level: input.level, payerId: row.payerId, controlNumber: row.interchangeControlNumber },
         });
       });
-      return { submitted: true, wakeMailbox: await requestMailboxLook(db, `${input.claimId}:${input.level}`) };
+      return { submitted: true, wakeMailbox: await askMailboxToLook({ db, temporal }, `${input.claimId}:${input.level}`) };
     },
   };
 }

@@ -5,11 +5,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, ne } from 'drizzle-orm';
 import { recordAudit } from '../../db/audit';
-import { requestMailboxLook, storeEdiFile } from '../../db/edi';
+import { storeEdiFile } from '../../db/edi';
 import { claimLines, claims } from '../../db/schema';
 import type { ClaimActivityDeps } from './index';
+import { askMailboxToLook } from './mailbox-wake';
 
-export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActivityDeps) {
+export function createClaimSubmissionActivities({ db, clearinghouse, temporal }: ClaimActivityDeps) {
   return {
     /**
      * Sends a built claim. A claim already sent is not sent again; the clearinghouse
@@ -17,9 +18,9 @@ export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActi
      * between sending and recording it.
      */
     /**
-     * Sends the stored 837P once; answers whether it went now, whether the claim corrects
-     * another (which the workflow then closes) and whether the workflow should wake the
-     * mailbox (the first claim sent since its last look does; db/edi.ts requestMailboxLook).
+     * Sends the stored 837P once and asks the mailbox to look (mailbox-wake.ts); answers
+     * whether it went now, whether the claim corrects another (which the workflow then
+     * closes) and whether the workflow must wake the mailbox itself (no client here).
      */
     async submitClaim(input: {
       claimId: string;
@@ -28,9 +29,14 @@ export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActi
       const [claim] = await db.select().from(claims).where(eq(claims.id, input.claimId));
       if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'ClaimUnknown');
       const correctsClaimId = claim.correctsClaimId ?? null;
-      // Sent by an attempt that died before answering: this one still asks the mailbox to look.
+      // Sent by an attempt that died before answering: this one still asks the mailbox to look (its signal may be what was lost).
       if (claim.status !== 'built')
-        return { submitted: false, claimNumber: claim.claimNumber, correctsClaimId, wakeMailbox: await requestMailboxLook(db, input.claimId) };
+        return {
+          submitted: false,
+          claimNumber: claim.claimNumber,
+          correctsClaimId,
+          wakeMailbox: await askMailboxToLook({ db, temporal }, input.claimId),
+        };
       await clearinghouse.submitClaims({ controlNumber: claim.interchangeControlNumber, x12: claim.x12 }, new Date(input.asOf));
       await storeEdiFile(db, 'outbound', '837', claim.x12);
       await db.transaction(async (tx) => {
@@ -46,7 +52,12 @@ export function createClaimSubmissionActivities({ db, clearinghouse }: ClaimActi
           detail: { claimNumber: claim.claimNumber, controlNumber: claim.interchangeControlNumber },
         });
       });
-      return { submitted: true, claimNumber: claim.claimNumber, correctsClaimId, wakeMailbox: await requestMailboxLook(db, input.claimId) };
+      return {
+        submitted: true,
+        claimNumber: claim.claimNumber,
+        correctsClaimId,
+        wakeMailbox: await askMailboxToLook({ db, temporal }, input.claimId),
+      };
     },
 
     /** A front-end rejection: the claim was never filed, so its service periods are free for the corrected claim. */
