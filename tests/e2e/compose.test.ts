@@ -125,6 +125,9 @@ describeWithCompose('docker-compose.yml', () => {
     expect(migrate.command).toEqual(['node', 'dist/scripts/migrate.js']);
     for (const source of ['api/server.ts', 'worker.ts', 'scripts/migrate.ts']) expect(fs.existsSync(path.join(repo, source))).toBe(true);
     expect(api.environment).toMatchObject({ API_HOST: '0.0.0.0', PORT: '3000' });
+    // The worker's cache is sized as bench:rentals measured it, and the app reads it so.
+    expect(worker.environment.TEMPORAL_MAX_CACHED_WORKFLOWS).toBe('600');
+    expect(loadConfig(worker.environment).TEMPORAL_MAX_CACHED_WORKFLOWS).toBe(600);
     expect(api.ports).toEqual([expect.objectContaining({ target: 3000, host_ip: '127.0.0.1', published: '3000' })]);
   });
 
