@@ -123,33 +123,28 @@ async function expectOutcome(harness: OrderHarness, workflowId: string, expected
   }
 }
 
+/** A purchased walker (E0143) driven to closed: its order's, its claim's and (if asked) the mailbox's workflow ids. */
+async function closedPurchase(harness: OrderHarness, { withMailbox }: { withMailbox: boolean }): Promise<string[]> {
+  const { orderId, handle } = await deliveredOrder(harness, [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }]);
+  await expectOutcome(harness, handle.workflowId, { stage: 'closed', claims: 1 });
+  return [handle.workflowId, ...(await claimWorkflowIdsOf(harness, orderId)), ...(withMailbox ? [MAILBOX_WORKFLOW_ID] : [])];
+}
+
 export const scenarios: Scenario[] = [
   {
     name: 'purchase-closed',
     what: 'a purchased walker (E0143): documents, eligibility, delivery, claim, 999/277CA, 835 paid, closed',
-    async run(harness) {
-      const { orderId, handle } = await deliveredOrder(harness, [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }]);
-      await expectOutcome(harness, handle.workflowId, { stage: 'closed', claims: 1 });
-      return [handle.workflowId, ...(await claimWorkflowIdsOf(harness, orderId)), MAILBOX_WORKFLOW_ID];
-    },
+    run: (harness) => closedPurchase(harness, { withMailbox: true }),
   },
   {
     name: 'purchase-folded-records',
     what: 'purchase-closed after issue 11.4: status records carried by the activities doing the work, a new claim not asked to close an original',
-    async run(harness) {
-      const { orderId, handle } = await deliveredOrder(harness, [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }]);
-      await expectOutcome(harness, handle.workflowId, { stage: 'closed', claims: 1 });
-      return [handle.workflowId, ...(await claimWorkflowIdsOf(harness, orderId))];
-    },
+    run: (harness) => closedPurchase(harness, { withMailbox: false }),
   },
   {
     name: 'purchase-mailbox-woken-once',
-    what: 'purchase-closed with the mailbox woken once a round: the claim signals it only when its send set the wake-up row',
-    async run(harness) {
-      const { orderId, handle } = await deliveredOrder(harness, [{ hcpcs: 'E0143', acquisition: 'purchase', unitCharge: 15_000 }]);
-      await expectOutcome(harness, handle.workflowId, { stage: 'closed', claims: 1 });
-      return [handle.workflowId, ...(await claimWorkflowIdsOf(harness, orderId)), MAILBOX_WORKFLOW_ID];
-    },
+    what: 'purchase-closed with the mailbox woken once a round, by the send activity that set the wake-up row (the claim no longer signals it)',
+    run: (harness) => closedPurchase(harness, { withMailbox: true }),
   },
   {
     name: 'rental-pickup',
