@@ -28,6 +28,7 @@ const routeAccess: Record<string, Access> = {
   'GET /healthz': 'public',
   'GET /openapi.json': 'public',
   'GET /docs': 'public',
+  'GET /docs/assets/{name}': 'public',
   // The codec server (api/routes/codec.ts): by key, or by a grant minted for the role in the path.
   'POST /codec/encode': ['biller'],
   'POST /codec/decode': ['biller'],

@@ -425,10 +425,12 @@ test('a worker that dies mid-order and is restarted does not bill or submit a cl
   const [claim] = await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId));
   const [line] = await harness.database.db.select().from(claimLines).where(eq(claimLines.claimId, claim.id));
   const activities = createActivities(harness.deps);
+  // Not sent again; it asks the mailbox to look again, and signals it itself (wakeMailbox false: the workflow need not).
   expect(await activities.submitClaim({ claimId: claim.id, asOf: new Date().toISOString() })).toEqual({
     submitted: false,
     claimNumber: claim.claimNumber,
     correctsClaimId: null,
+    wakeMailbox: false,
   });
   // A second claim for the same month (a retried workflow step with a new claim id) is refused.
   const duplicate = await activities.prepareClaim({
