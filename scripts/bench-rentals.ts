@@ -8,7 +8,8 @@
  * TEMPORAL_MAX_CACHED_WORKFLOWS=BENCH_CACHE (600) and the sandbox payer acknowledging
  * a claim file a second after it arrives; and the time-skipping test server, because an
  * anniversary is a UTC midnight and this is the Temporal server whose clock can be moved to
- * one (an in-memory server, which is not the production one: figures are of our worker).
+ * one (an in-memory server, not the production one: it shares the two cores, and its CPU
+ * during the burst is printed beside the worker's).
  *
  * 1. Seeding, BENCH_CONCURRENCY (25) at a time: each rental (a CPAP, E0601, Medicare) is
  *    entered the way the workflow tests enter it (its rows written straight to the
@@ -19,7 +20,8 @@
  * 2. Waiting: the worker's resident memory with every rental open.
  * 3. The burst: the clock is moved to the anniversary; every rental bills month 2 at once.
  *    Done when every month-2 claim is built, submitted and acknowledged. Prints the
- *    seconds (`seconds: N`, the last line), claims per second and the worker's peak memory.
+ *    seconds (`seconds: N`, the last line), claims per second, the worker's peak memory
+ *    and both processes' CPU.
  * 4. Events per rental month, from a sample of orders' histories: the order's events
  *    between its month-1 and month-2 claims, and the month-2 claim's events until its
  *    acknowledgement.
