@@ -57,7 +57,8 @@ const inquiries = proxyActivities<Pick<ClaimActivities, 'requestClaimStatus'>>(c
  * activity says it could not. Claims from before signalled every time.
  */
 function wakesMailbox(sent: { wakeMailbox?: boolean }): boolean {
-  return !patched('mailbox-woken-once-a-round') || sent.wakeMailbox === true;
+  // An answer without the field came from a worker of before (a deploy in progress), whose activity did not signal.
+  return !patched('mailbox-woken-once-a-round') || sent.wakeMailbox !== false;
 }
 
 async function wakeMailbox(claimId: string): Promise<void> {
