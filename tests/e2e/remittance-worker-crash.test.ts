@@ -9,67 +9,38 @@
  * told exactly once in the order of the file.
  */
 import type { ChildProcess } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { createApp } from '../../api/app';
-import { temporalPort } from '../../api/temporal';
 import { claimPayments, claims, creditBalances, ledgerEntries, remittances } from '../../db/schema';
-import { createLogger } from '../../logger';
-import { ORDER_TASK_QUEUE, creditBalanceWorkflowId } from '../../workflows/definitions';
-import { apiClient, testKeys, type ApiCall } from '../support/api';
-import { testDataConverter } from '../support/codec';
-import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../support/worker-process';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { creditBalanceWorkflowId } from '../../workflows/definitions';
+import type { ApiCall } from '../support/api';
+import type { TestDatabase } from '../support/database';
+import { startProcessStack, stopWorkerProcess, type ProcessStack } from '../support/worker-process';
 import { build835, insertClaims, seedPatientOrder, type ClpSpec, type StoredClaim } from '../support/receivables';
-import { quietTemporalRuntime, startDevServerForTests } from '../support/temporal';
 import { createRemittanceActivities } from '../../activities/remittances';
-import type { DevServer } from '../../scripts/temporal-dev-server';
 
 jest.setTimeout(240_000);
 
 const CLAIMS = 300;
 const ALREADY_PAID = 3;
 
+let stack: ProcessStack;
 let database: TestDatabase;
-let devServer: DevServer;
-let connection: Connection;
 let client: Client;
 let call: ApiCall;
-const workers: WorkerProcess[] = [];
 /** The workers' stderr, shown only when a wait times out. */
-const workerOutput = () => workers.map((worker) => worker.output()).join('\n');
+const workerOutput = () => stack.workerOutput();
 
 beforeAll(async () => {
-  if (!process.env.DATABASE_URL) throw new Error('this test runs the worker as a process: it needs DATABASE_URL (Postgres)');
-  quietTemporalRuntime();
-  database = await createTestDatabase();
-  devServer = await startDevServerForTests({ ui: false });
-  connection = await Connection.connect({ address: devServer.address });
-  client = new Client({ connection, namespace: devServer.namespace, dataConverter: testDataConverter });
-  const app = createApp({
-    database,
-    temporal: temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }),
-    apiKeys: testKeys,
-    logger: createLogger('error'),
-  });
-  call = apiClient(app);
+  stack = await startProcessStack();
+  ({ database, client, call } = stack);
 }, 120_000);
 
-afterAll(async () => {
-  for (const worker of workers) stopWorkerProcess(worker.child, 'SIGKILL');
-  await connection?.close();
-  await devServer?.stop();
-  await database?.drop();
-});
+afterAll(() => stack?.stop());
 
 /** The worker process, with the smallest telling batch so the kill lands mid-telling. */
 function startWorker(): ChildProcess {
-  const worker = startWorkerProcess(
-    { databaseUrl: database.url!, temporalAddress: devServer.address, namespace: devServer.namespace },
-    { REMITTANCE_SIGNAL_BATCH: '1' },
-  );
-  workers.push(worker);
-  return worker.child;
+  return stack.startWorker({ REMITTANCE_SIGNAL_BATCH: '1' }).child;
 }
 
 const exited = (child: ChildProcess) =>

@@ -6,55 +6,27 @@
  * identities run the orders' activities) and nothing is done twice: one claim per order,
  * each 837 sent to the payer once, each paid once.
  */
-import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { count, eq, inArray } from 'drizzle-orm';
-import { createApp } from '../../api/app';
-import { temporalPort } from '../../api/temporal';
 import { claims, ediFiles, sandboxClaims } from '../../db/schema';
-import { createLogger } from '../../logger';
 import { ORDER_TASK_QUEUE, claimWorkflowId, orderWorkflowId } from '../../workflows/definitions';
-import { apiClient, completeDocuments, createOrder, deliver, registerPatient, testKeys, type ApiCall } from '../support/api';
-import { testDataConverter } from '../support/codec';
-import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../support/worker-process';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { quietTemporalRuntime, startDevServerForTests } from '../support/temporal';
-import type { DevServer } from '../../scripts/temporal-dev-server';
+import { completeDocuments, createOrder, deliver, registerPatient } from '../support/api';
+import { startProcessStack, type ProcessStack } from '../support/worker-process';
 
 jest.setTimeout(240_000);
 
 const ORDERS = 12;
 const EventType = temporal.api.enums.v1.EventType;
 
-let database: TestDatabase;
-let devServer: DevServer;
-let connection: Connection;
-let client: Client;
-let call: ApiCall;
-const workers: WorkerProcess[] = [];
-const workerOutput = () => workers.map((worker) => worker.output()).join('\n');
+let stack: ProcessStack;
 
-function startWorker(identity: string) {
-  workers.push(
-    startWorkerProcess(
-      { databaseUrl: database.url!, temporalAddress: devServer.address, namespace: devServer.namespace },
-      { TEMPORAL_WORKER_IDENTITY: identity, SANDBOX_ACKNOWLEDGEMENT_DELAY: '1s', SANDBOX_REMITTANCE_DELAY: '2s' },
-    ),
-  );
-}
+/** A worker's environment: its identity, and the sandbox answering within seconds. */
+const worker = (identity: string) => ({ TEMPORAL_WORKER_IDENTITY: identity, SANDBOX_ACKNOWLEDGEMENT_DELAY: '1s', SANDBOX_REMITTANCE_DELAY: '2s' });
 
 beforeAll(async () => {
-  if (!process.env.DATABASE_URL) throw new Error('this test runs the workers as processes: it needs DATABASE_URL (Postgres)');
-  quietTemporalRuntime();
-  database = await createTestDatabase();
-  devServer = await startDevServerForTests({ ui: false });
-  connection = await Connection.connect({ address: devServer.address });
-  client = new Client({ connection, namespace: devServer.namespace, dataConverter: testDataConverter });
-  call = apiClient(
-    createApp({ database, temporal: temporalPort(client, { taskQueue: ORDER_TASK_QUEUE }), apiKeys: testKeys, logger: createLogger('error') }),
-  );
-  startWorker('worker-a');
-  startWorker('worker-b');
+  stack = await startProcessStack();
+  stack.startWorker(worker('worker-a'));
+  stack.startWorker(worker('worker-b'));
   // Both poll the queue for workflow and activity tasks before any order starts (else one could do it all while the other boots).
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -62,22 +34,22 @@ beforeAll(async () => {
       [temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY].map(
         async (taskQueueType) =>
           (
-            await client.workflowService.describeTaskQueue({ namespace: devServer.namespace, taskQueue: { name: ORDER_TASK_QUEUE }, taskQueueType })
+            await stack.client.workflowService.describeTaskQueue({
+              namespace: stack.client.options.namespace,
+              taskQueue: { name: ORDER_TASK_QUEUE },
+              taskQueueType,
+            })
           ).pollers?.map((poller) => poller.identity) ?? [],
       ),
     );
     if (pollers.every((identities) => ['worker-a', 'worker-b'].every((identity) => identities.includes(identity)))) break;
-    if (Date.now() > deadline) throw new Error(`both workers did not poll within 90 s: ${JSON.stringify(pollers)}; they said:\n${workerOutput()}`);
+    if (Date.now() > deadline)
+      throw new Error(`both workers did not poll within 90 s: ${JSON.stringify(pollers)}; they said:\n${stack.workerOutput()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }, 120_000);
 
-afterAll(async () => {
-  for (const worker of workers) stopWorkerProcess(worker.child, 'SIGKILL');
-  await connection?.close();
-  await devServer?.stop();
-  await database?.drop();
-});
+afterAll(() => stack?.stop());
 
 /**
  * Every activity and workflow task of a workflow names the worker that ran it: an activity's
@@ -88,7 +60,7 @@ afterAll(async () => {
  * convertSpeculativeWorkflowTaskToNormal); under load this run saw one.
  */
 async function identitiesOf(workflowId: string): Promise<string[]> {
-  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const events = (await stack.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   return events.flatMap((event) => {
     if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) return [event.activityTaskStartedEventAttributes?.identity ?? ''];
     if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) return [event.workflowTaskCompletedEventAttributes?.identity ?? ''];
@@ -97,6 +69,7 @@ async function identitiesOf(workflowId: string): Promise<string[]> {
 }
 
 test('twelve orders at once over two workers: both do the work, each claim is built, sent and paid once', async () => {
+  const { call, client, database, workerOutput } = stack;
   const orderIds = await Promise.all(
     Array.from({ length: ORDERS }, async () => {
       const orderId = await createOrder(call, await registerPatient(call));
