@@ -141,7 +141,7 @@ describe('POST /orders', () => {
     expect(summary).toContain(orderId);
     expect(summary).toContain('L1832');
     expect(summary).toContain('medicare-jb');
-    expect(phiIn(summary, ['Ada', 'Lovelace', '1948-02-29', '19480229', '1EG4TE5MK73'])).toEqual([]);
+    expect(phiIn(summary ?? '', ['Ada', 'Lovelace', '1948-02-29', '19480229', '1EG4TE5MK73'])).toEqual([]);
 
     const live = await waitForOrder(call, orderId, (o) => o.workflow.status.documents.length > 0, 'documents known');
     expect(live.workflow.status).toMatchObject({ orderId, stage: 'documentation', blockedOn: 'documents' });
