@@ -219,6 +219,17 @@ const environmentSchema = z.object({
   TEMPORAL_CODEC_KEY_FILE: optionalText,
   /** The key id that encrypts; default the first key listed. */
   TEMPORAL_CODEC_ACTIVE_KEY: optionalText.pipe(z.string().regex(codecKeyId, 'must be a key id of TEMPORAL_CODEC_KEYS or the key file').optional()),
+  /** The staff web app (/app): a session ends after this long without a request (automatic logoff)… */
+  WEB_SESSION_IDLE: duration.prefault('30m'),
+  /** …and this long after its sign-in, whatever its use. */
+  WEB_SESSION_MAX: duration.prefault('12h'),
+  /** The Temporal Web UI the web app links every order and claim to; unset: npm start's own UI, else http://127.0.0.1:TEMPORAL_UI_PORT. */
+  TEMPORAL_UI_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s]+[^/\s]$/, 'must be an http(s) URL without a trailing slash')
+      .optional(),
+  ),
   /** Web UI origins allowed to call the API's codec endpoints (CORS), comma-separated. */
   CODEC_CORS_ORIGINS: z
     .string()

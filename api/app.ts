@@ -38,6 +38,8 @@ import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
 import { taskRoutes } from './routes/tasks';
 import { createOrderStarter, type OrderStarter } from './order-starts';
+import { defaultSessionPolicy, webRoutes } from './web/routes';
+import type { SessionPolicy } from './web/session';
 
 /** What the API needs from Temporal (api/temporal.ts over a real client). */
 export interface TemporalPort {
@@ -89,6 +91,8 @@ export interface AppDeps {
   posting?: { underpaymentToleranceCents?: number };
   /** Starts order workflows after intake answered (api/order-starts.ts); one over `temporal` when absent. */
   orderStarter?: OrderStarter;
+  /** The staff web app's settings (/app): where the Temporal Web UI is, how long a session lasts. */
+  web?: { temporalUi: { url: string; namespace: string }; session?: SessionPolicy };
 }
 
 export function createApp(deps: AppDeps) {
@@ -122,6 +126,20 @@ export function createApp(deps: AppDeps) {
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.route('/', docsRoutes());
+  // The staff web app: its pages call the routes below in process, as the signed-in key (api/web/api-client.ts).
+  app.route(
+    '/',
+    webRoutes(
+      {
+        db: deps.database.db,
+        apiKeys: deps.apiKeys,
+        logger: deps.logger,
+        session: deps.web?.session ?? defaultSessionPolicy,
+        temporalUi: deps.web?.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
+      },
+      (request) => Promise.resolve(app.fetch(request)),
+    ),
+  );
 
   // Around everything after the public routes: the audit sees the actor authenticate sets and every answer, refusals included.
   // The codec's decodes are audited too: each one is a read of whatever a workflow carries.

@@ -24,7 +24,8 @@ const jsonBodyLimit = 1024 * 1024;
  */
 const x12BodyLimit = 16 * 1024 * 1024;
 
-const x12Upload = (method: string, path: string) => method === 'POST' && path === '/remittances';
+/** The API's upload, and the web app's form that carries the same file. */
+const x12Upload = (method: string, path: string) => method === 'POST' && (path === '/remittances' || path === '/app/remittances');
 
 /** C0 controls (TAB, LF and CR included), DEL, C1 controls, and a UTF-16 surrogate without its pair. */
 // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose

@@ -13,6 +13,7 @@ import { openDatabase } from '../db/client';
 import { seedReferenceData } from '../db/seed';
 import { createLogger } from '../logger';
 import { createApp } from './app';
+import { webSettings } from './web/routes';
 import { resolveApiKeys } from './keys';
 import { temporalPort } from './temporal';
 
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     codec: { keyring, corsOrigins: config.CODEC_CORS_ORIGINS },
     logger,
     posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS },
+    web: webSettings(config),
   });
   const api = await startApiServer(app, config.PORT, config.API_HOST);
   logger.info('api listening', { port: api.port, host: config.API_HOST });

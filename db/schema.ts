@@ -868,3 +868,26 @@ export const patientStatements = pgTable(
   },
   (table) => [index('patient_statements_patient_idx').on(table.patientId, table.statementOn)],
 );
+
+/**
+ * Signed-in sessions of the staff web app (/app): a browser holds a random token in an
+ * httpOnly cookie, this table its SHA-256 only, so a copy of the table signs no one in.
+ * The session acts with the API key it was opened with (by the key's SHA-256; the key
+ * itself is never stored): removing the key from API_KEYS ends its sessions.
+ */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    keyHash: text('key_hash').notNull(),
+    user: text('user').notNull(),
+    role: text('role').notNull(),
+    /** The synchronizer token every form of the session posts back (CSRF). */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Signed out (or expired and swept): the row stays for the audit of who was signed in when. */
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (table) => [index('web_sessions_user_idx').on(table.user)],
+);

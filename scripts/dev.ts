@@ -14,6 +14,7 @@ import { mintCodecGrant } from '../api/codec-grants';
 import { resolveApiKeys } from '../api/keys';
 import { startApiServer } from '../api/server';
 import { temporalPort } from '../api/temporal';
+import { webSettings } from '../api/web/routes';
 import { encryptedDataConverter } from '../codec/data-converter';
 import { resolveCodecKeyring } from '../codec/keys';
 import { ConfigError, loadConfig } from '../config';
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
       codec: { keyring: codecKeys.keyring, corsOrigins: [...new Set([...config.CODEC_CORS_ORIGINS, ...uiOrigins])] },
       logger,
       posting: { underpaymentToleranceCents: config.UNDERPAYMENT_TOLERANCE_CENTS },
+      web: webSettings(config, devServer?.uiUrl),
     });
     const api = await startApiServer(app, config.PORT, config.API_HOST);
     stack.push(() => api.close());
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
       '',
       `Durable DME is running (started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s)`,
       `  API          ${apiUrl}`,
+      `  Staff app    ${apiUrl}/app  (sign in with the API key below)`,
       `  API docs     ${apiUrl}/docs`,
       `  Temporal UI  ${devServer?.uiUrl ?? `(external Temporal at ${address})`}`,
       `  Temporal     ${address}, namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,

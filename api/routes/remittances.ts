@@ -166,6 +166,21 @@ const getRemittance = createRoute({
   },
 });
 
+const getRemittanceFile = createRoute({
+  method: 'get',
+  path: '/remittances/{id}/835',
+  summary: 'The 835 file the remittance came in, exactly as received',
+  description: 'The whole file (it may hold other remittances besides this one). It holds PHI: patient names and member ids.',
+  tags: ['remittances'],
+  security: bearerSecurity,
+  middleware: [requireRole('biller')] as const,
+  request: { params: z.object({ id: uuidParam.openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: {
+    200: { description: 'The X12 text', content: { 'text/plain': { schema: z.string() } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
 /** Every column but the raw file, which can be megabytes and is not shown. */
 const { content: _file, ...viewColumns } = getTableColumns(remittances);
 type RemittanceRow = Omit<typeof remittances.$inferSelect, 'content'>;
@@ -258,5 +273,11 @@ export function remittanceRoutes(deps: AppDeps) {
       const [row] = await db.select(viewColumns).from(remittances).where(eq(remittances.id, id));
       if (!row) throw notFound('Remittance', id);
       return c.json(viewOf(row), 200);
+    })
+    .openapi(getRemittanceFile, async (c) => {
+      const { id } = c.req.valid('param');
+      const [row] = await db.select({ content: remittances.content }).from(remittances).where(eq(remittances.id, id));
+      if (!row) throw notFound('Remittance', id);
+      return c.text(row.content, 200);
     });
 }

@@ -77,6 +77,10 @@ describe('POST /remittances', () => {
     expect(posted.signals).toEqual([]);
     expect(posted.creditBalanceWorkflows).toEqual([]);
     expect(posted).not.toHaveProperty('content');
+    const file = await call('GET', `/remittances/${posted.remittanceId}/835`, { role: 'biller' });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(file.text).toBe(fixture('835-medicare-paid.x12'));
 
     const [row] = await database.db.select().from(remittances).where(eq(remittances.id, posted.remittanceId));
     expect(row).toMatchObject({ source: 'api', receivedBy: 'bea.biller', status: 'posted', content: fixture('835-medicare-paid.x12') });
@@ -106,6 +110,7 @@ describe('POST /remittances', () => {
     const malformed = await call('GET', '/remittances/not-an-id', { role: 'biller' });
     expect(malformed.status).toBe(400);
     expect((await call('GET', '/remittances', { role: 'intake' })).status).toBe(403);
+    expect((await call('GET', '/remittances/00000000-0000-4000-8000-000000000000/835', { role: 'biller' })).status).toBe(404);
     const badStatus = await call('GET', '/remittances?status=paid', { role: 'biller' });
     expect(badStatus.status).toBe(400);
   });

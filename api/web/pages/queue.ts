@@ -1,0 +1,96 @@
+/**
+ * My work queue: the open tasks of the signed-in user's role (an admin picks a role),
+ * oldest first as GET /tasks gives them, each opening its order or claim and marked done
+ * here (POST /tasks/:id/done).
+ */
+import type { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { Role } from '../../../config';
+import { errorSummary, field, form, formErrors, layout, moment, notice, pager, type FormErrors } from '../html';
+import { failedStatus, page, type WebContext, type WebEnv } from '../respond';
+
+const taskRoles = ['intake', 'reviewer', 'delivery', 'biller'] as const;
+const pageSize = 25;
+
+interface Task {
+  id: string;
+  orderId: string | null;
+  claimId: string | null;
+  role: Role;
+  kind: string;
+  title: string;
+  dueAt: string | null;
+  createdAt: string;
+}
+
+export function queuePages(app: Hono<WebEnv>) {
+  const render = async (c: WebContext, failed?: { errors: FormErrors; status: number }) => {
+    const ctx = c.get('page');
+    const role = ctx.session.role === 'admin' ? c.req.query('role') || undefined : ctx.session.role;
+    const kind = c.req.query('kind') || undefined;
+    const offset = Number(c.req.query('offset') ?? 0) || 0;
+    const answer = await c.get('api').get<{ tasks: Task[]; page: { limit: number; offset: number; total: number } }>('/tasks', {
+      role,
+      limit: kind ? 100 : pageSize,
+      offset: kind ? 0 : offset,
+    });
+    if (!answer.ok) return page(c, layout(ctx, 'My work queue', '/app/queue', errorSummary(formErrors(answer), [])), failedStatus(answer.status));
+    // The API filters by role; a kind filter narrows the page of 100 here (the queue of one role is short).
+    const tasks = kind ? answer.json.tasks.filter((task) => task.kind === kind) : answer.json.tasks;
+    const kinds = [...new Set(answer.json.tasks.map((task) => task.kind))].sort();
+    const query = (next: number) =>
+      `/app/queue?${new URLSearchParams({ ...(role && ctx.session.role === 'admin' ? { role } : {}), offset: String(next) })}`;
+    const body = html` ${notice(c)} ${failed ? errorSummary(failed.errors, []) : ''}
+      <form method="get" action="/app/queue" class="filters">
+        ${ctx.session.role === 'admin' ? field({ name: 'role', label: 'Role', type: 'select', value: role, options: taskRoles }) : html`<p>Tasks for <strong>${ctx.session.role}</strong></p>`}
+        ${field({ name: 'kind', label: 'Kind', type: 'select', value: kind, options: kinds })}
+        <button type="submit" class="secondary">Filter</button>
+      </form>
+      <table>
+        <thead>
+          <tr>
+            <th>Task</th>
+            <th>Kind</th>
+            <th>Role</th>
+            <th>Opened</th>
+            <th>Due</th>
+            <th>For</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${
+            tasks.length === 0
+              ? html`<tr>
+                  <td colspan="7" class="muted">Nothing waiting.</td>
+                </tr>`
+              : ''
+          }
+          ${tasks.map(
+            (task) =>
+              html`<tr>
+                <td>${task.title}</td>
+                <td>${task.kind}</td>
+                <td>${task.role}</td>
+                <td>${moment(task.createdAt, ctx.locale)}</td>
+                <td>${moment(task.dueAt, ctx.locale)}</td>
+                <td>
+                  ${task.orderId ? html`<a href="/app/orders/${task.orderId}">Order</a>` : ''}
+                  ${task.claimId && (ctx.session.role === 'biller' || ctx.session.role === 'admin') ? html` <a href="/app/claims/${task.claimId}">Claim</a>` : ''}
+                </td>
+                <td>${form(ctx, `/app/tasks/${task.id}/done`, html``, 'Mark done', { className: 'inline' })}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${kind ? html`<p class="pager">${tasks.length} of kind ${kind}</p>` : pager(answer.json.page, query)}`;
+    return page(c, layout(ctx, 'My work queue', '/app/queue', body), failed?.status ?? 200);
+  };
+
+  app.get('/app/queue', (c) => render(c));
+  app.post('/app/tasks/:id/done', async (c) => {
+    const answer = await c.get('api').post(`/tasks/${encodeURIComponent(c.req.param('id'))}/done`, {});
+    if (answer.ok) return c.redirect(`/app/queue?notice=${encodeURIComponent('Task marked done')}`, 303);
+    return render(c, { errors: formErrors(answer), status: failedStatus(answer.status) });
+  });
+}

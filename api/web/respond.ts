@@ -1,0 +1,51 @@
+/**
+ * How a page answers: the Hono environment every page handler gets (the signed-in page
+ * context, the session's API and the posted form), HTML with the page's status, and a
+ * command's redirect back or the form shown again with the API's field errors.
+ */
+import type { Context } from 'hono';
+import type { SessionApi } from './api-client';
+import { formErrors, type FormErrors, type Html, type PageContext } from './html';
+
+/** A posted form's fields (files as File), the CSRF token taken out. */
+export type FormFields = Record<string, string | File>;
+
+export type WebEnv = { Variables: { page: PageContext; api: SessionApi; form: FormFields } };
+export type WebContext = Context<WebEnv>;
+
+/** A form sent again with what the API said was wrong with it. */
+export interface Failed {
+  /** Which form on the page. */
+  form: string;
+  errors: FormErrors;
+  values: Record<string, string>;
+  status: number;
+  /** Problems of an uploaded file (an 835 the API rejected whole), listed above the form. */
+  problems?: string[];
+}
+
+/** Text values of a posted form (file fields left out): what a re-shown form is filled with. */
+export function textValues(form: FormFields): Record<string, string> {
+  return Object.fromEntries(Object.entries(form).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+/** A refused command's status as the page answers it: the API's 4xx, or 503 when the API could not complete it. */
+export const failedStatus = (status: number) => (status >= 400 && status < 500 ? status : 503);
+
+/** Runs a command and redirects back with a notice, or returns what failed for the page to show. */
+export async function runFormCommand(
+  c: WebContext,
+  formName: string,
+  send: () => Promise<{ status: number; ok: boolean; json: unknown }>,
+  back: string,
+  done: string,
+): Promise<Response | Failed> {
+  const answer = await send();
+  if (answer.ok) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}notice=${encodeURIComponent(done)}`, 303);
+  return { form: formName, errors: formErrors(answer), values: textValues(c.get('form')), status: failedStatus(answer.status) };
+}
+
+/** An HTML answer with the status the page decided (the API's refusal, 404 of a missing record). */
+export async function page(c: WebContext, body: Html, status = 200): Promise<Response> {
+  return c.html(await body, status as 200);
+}

@@ -1,0 +1,115 @@
+/**
+ * The staff web app under /app, served by the API process (same origin, same process in
+ * `npm start` and compose). Sign-in turns an API key into a session cookie (session.ts);
+ * every page then reads and writes through the API's routes as that key (api-client.ts),
+ * so the app adds screens, not rules.
+ *
+ * A page answers with the API's status when a command is refused (400/403/404/409/422,
+ * the form shown again with each message beside its field), and a command that succeeds
+ * redirects (303) back to the page it came from with a notice of what it did.
+ */
+import { Hono } from 'hono';
+import type { ApiKey, Config } from '../../config';
+import type { Db } from '../../db/client';
+import type { Logger } from '../../logger';
+import { sessionApi, type ApiFetch } from './api-client';
+import { localeOf, signInPage } from './html';
+import { claimPages } from './pages/claims';
+import { moneyPages } from './pages/money';
+import { orderPages } from './pages/orders';
+import { queuePages } from './pages/queue';
+import type { WebContext, WebEnv } from './respond';
+import { crossSite, csrfTokenMatches, currentSession, endSession, keyNamed, openSession, type SessionPolicy } from './session';
+import { appCss } from './style';
+
+export interface WebDeps {
+  db: Db;
+  apiKeys: ApiKey[];
+  logger: Logger;
+  session: SessionPolicy;
+  /** The Temporal Web UI every order and claim links to. */
+  temporalUi: { url: string; namespace: string };
+}
+
+export const defaultSessionPolicy: SessionPolicy = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
+
+/** The web app's settings from the configuration; `ownUiUrl` is npm start's embedded Temporal UI. */
+export function webSettings(config: Config, ownUiUrl?: string) {
+  return {
+    temporalUi: { url: config.TEMPORAL_UI_URL ?? ownUiUrl ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, namespace: config.TEMPORAL_NAMESPACE },
+    session: { idleMs: config.WEB_SESSION_IDLE, maxMs: config.WEB_SESSION_MAX },
+  };
+}
+
+const securityHeaders: Record<string, string> = {
+  // No script anywhere in the app; styles from this origin only; forms post back here only.
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  // Pages carry PHI: never kept by a shared cache or the browser's back-forward cache on disk.
+  'cache-control': 'no-store',
+};
+
+export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
+  const app = new Hono<WebEnv>();
+
+  app.use('/app/*', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(securityHeaders)) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+  });
+  app.use('/app', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(securityHeaders)) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+  });
+
+  app.get('/app/assets/app.css', (c) => c.body(appCss, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+
+  app.get('/app/sign-in', (c) => c.html(signInPage(localeOf(c))));
+  app.post('/app/sign-in', async (c) => {
+    if (crossSite(c)) return c.html(signInPage(localeOf(c), 'This sign-in came from another site and was refused.'), 403);
+    const form = await c.req.parseBody();
+    const presented = typeof form.key === 'string' ? form.key.trim() : '';
+    const key = presented ? keyNamed(deps.apiKeys, presented) : undefined;
+    if (!key) {
+      deps.logger.info('web sign-in refused', {});
+      return c.html(signInPage(localeOf(c), presented ? 'This key is not recognised.' : 'Enter your API key.'), 401);
+    }
+    await openSession(c, deps.db, key, deps.session);
+    deps.logger.info('web sign-in', { user: key.user, role: key.role });
+    return c.redirect('/app', 303);
+  });
+
+  // Every other page needs a session; a POST also needs this site's origin and the session's form token.
+  const signedIn = async (c: WebContext, next: () => Promise<void>) => {
+    const session = await currentSession(c, deps.db, deps.apiKeys, deps.session);
+    if (!session) return c.redirect('/app/sign-in', 303);
+    if (c.req.method === 'POST') {
+      if (crossSite(c)) return c.text('This form came from another site and was refused.', 403);
+      const form = (await c.req.parseBody()) as Record<string, string | File>;
+      if (!csrfTokenMatches(session, form._csrf))
+        return c.text('This form is out of date (its token does not match your session): go back, reload and send it again.', 403);
+      delete form._csrf;
+      c.set('form', form);
+    }
+    c.set('page', { session, locale: localeOf(c), temporalUi: deps.temporalUi });
+    c.set('api', sessionApi(fetchApi, session));
+    await next();
+  };
+  app.use('/app', signedIn);
+  app.use('/app/*', signedIn);
+
+  app.post('/app/sign-out', async (c) => {
+    await endSession(c, deps.db);
+    return c.redirect('/app/sign-in', 303);
+  });
+  app.get('/app', (c) => c.redirect('/app/queue', 303));
+
+  queuePages(app);
+  orderPages(app);
+  claimPages(app);
+  moneyPages(app);
+
+  app.all('/app/*', (c) => c.text(`No page ${c.req.path}`, 404));
+  return app;
+}

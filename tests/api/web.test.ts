@@ -1,0 +1,390 @@
+/**
+ * The staff web app (/app) in process: sign-in into a session cookie, the session's
+ * lifetime, CSRF, navigation by role, the API's field errors beside the form's fields,
+ * money and dates in the reader's locale, and no input that answers 5xx. The pages act
+ * through the API's routes as the signed-in key, so what a role may do is the API's
+ * (tests/api/roles.test.ts); here, that the app carries it. The browser tests on the
+ * dev-server stack are tests/e2e/web-app.test.ts.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { createApp, type CommandAnswer, type TemporalPort } from '../../api/app';
+import { agingChart } from '../../api/web/pages/money';
+import { claimLoopOf } from '../../api/web/pages/claims';
+import { auditEvents, orders, remittances, webSessions } from '../../db/schema';
+import { createLogger } from '../../logger';
+import { testKeys } from '../support/api';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { insertClaims, seedPatientOrder, type SeededPatientOrder } from '../support/receivables';
+import { webBrowser } from '../support/web';
+
+const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtures/x12', name), 'utf8');
+
+const refused = async (): Promise<CommandAnswer<never>> =>
+  ({ outcome: 'refused', message: 'The order is not waiting for a delivery', code: 'not-applicable' }) as never;
+const standInTemporal: TemporalPort = {
+  ping: async () => undefined,
+  startOrder: async ({ orderId }) => ({ workflowId: `order-${orderId}` }),
+  queryOrder: async () => null,
+  updateOrder: refused,
+  updateClaim: refused,
+  signalClaim: async () => 'not-running',
+  startCreditBalance: async () => undefined,
+  updateCreditBalance: refused,
+  startRemittance: async () => undefined,
+  signalPatientStatements: async () => 'not-running',
+};
+
+let database: TestDatabase;
+let order: SeededPatientOrder;
+let claimId: string;
+
+const build = (apiKeys = testKeys, session?: { idleMs: number; maxMs: number }) =>
+  createApp({
+    database,
+    temporal: standInTemporal,
+    apiKeys,
+    logger: createLogger('error'),
+    web: { temporalUi: { url: 'http://127.0.0.1:8233', namespace: 'default' }, ...(session ? { session } : {}) },
+  });
+const key = (role: string) => testKeys.find((entry) => entry.role === role)!.key;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  order = await seedPatientOrder(database.db);
+  const [claim] = await insertClaims(database.db, [
+    { order, lines: [{ hcpcs: 'E0601', modifiers: ['RR', 'KH', 'KX'], charge: 123_456, rentalMonth: 1 }] },
+  ]);
+  claimId = claim.claimId;
+});
+afterAll(() => database.drop());
+
+describe('sign-in', () => {
+  test('a page without a session sends to sign-in; the sign-in page runs no script and forbids any', async () => {
+    const browser = webBrowser(build());
+    const page = await browser.get('/app/orders');
+    expect(page.status).toBe(303);
+    expect(page.location).toBe('/app/sign-in');
+    const signIn = await browser.get('/app/sign-in');
+    expect(signIn.status).toBe(200);
+    expect(signIn.text).toContain('name="key"');
+    expect(signIn.text).not.toMatch(/<script/i);
+    expect(signIn.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(signIn.headers.get('cache-control')).toBe('no-store');
+  });
+
+  test('a wrong key is refused with a message and no cookie; a right one opens a session cookie (httpOnly, SameSite=Strict, path /app) stored only as hashes', async () => {
+    const browser = webBrowser(build());
+    const wrong = await browser.signIn('not-a-key-of-anyone-at-all');
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toContain('This key is not recognised.');
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    const empty = await browser.signIn('');
+    expect(empty.status).toBe(401);
+    expect(empty.text).toContain('Enter your API key.');
+
+    const right = await browser.signIn(key('reviewer'));
+    expect(right.status).toBe(303);
+    expect(right.location).toBe('/app');
+    const cookie = right.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^dme_session=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Path=\/app/);
+    expect(cookie).not.toMatch(/Secure/); // plain http here; over https the cookie is Secure
+
+    const token = browser.cookie!.split('=')[1];
+    const rows = await database.db
+      .select()
+      .from(webSessions)
+      .where(eq(webSessions.tokenHash, sha256(token)));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ user: 'rex.reviewer', role: 'reviewer', keyHash: sha256(key('reviewer')), endedAt: null });
+    const stored = JSON.stringify(await database.db.select().from(webSessions));
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain(key('reviewer'));
+  });
+
+  test('over https the cookie is Secure', async () => {
+    const browser = webBrowser(build(), 'https://dme.example');
+    const right = await browser.signIn(key('intake'));
+    expect(right.headers.get('set-cookie')).toMatch(/Secure/);
+  });
+
+  test('signing out ends the session: the old cookie signs no one in', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('biller'));
+    const oldCookie = browser.cookie;
+    expect((await browser.get('/app/queue')).status).toBe(200);
+    const out = await browser.post('/app/sign-out', {});
+    expect(out.status).toBe(303);
+    expect(out.location).toBe('/app/sign-in');
+    browser.cookie = oldCookie;
+    expect((await browser.get('/app/queue')).location).toBe('/app/sign-in');
+  });
+
+  test('a session idle longer than its limit, or whose key was removed from API_KEYS, has ended', async () => {
+    const browser = webBrowser(build(testKeys, { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }));
+    await browser.signIn(key('delivery'));
+    const token = browser.cookie!.split('=')[1];
+    await database.db
+      .update(webSessions)
+      .set({ lastSeenAt: sql`now() - interval '31 minutes'` })
+      .where(eq(webSessions.tokenHash, sha256(token)));
+    expect((await browser.get('/app/queue')).location).toBe('/app/sign-in');
+    const [ended] = await database.db
+      .select()
+      .from(webSessions)
+      .where(eq(webSessions.tokenHash, sha256(token)));
+    expect(ended.endedAt).not.toBeNull();
+
+    const signedIn = webBrowser(build());
+    await signedIn.signIn(key('delivery'));
+    const withoutDelivery = webBrowser(build(testKeys.filter((entry) => entry.role !== 'delivery')));
+    withoutDelivery.cookie = signedIn.cookie;
+    expect((await withoutDelivery.get('/app/queue')).location).toBe('/app/sign-in');
+  });
+});
+
+describe('CSRF', () => {
+  test('a form without the session’s token, or from another site, is refused 403 and changes nothing', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('reviewer'));
+    const before = await database.db.select({ id: auditEvents.id }).from(auditEvents);
+    const noToken = await browser.post('/app/sign-out', { _csrf: 'forged' });
+    expect(noToken.status).toBe(403);
+    expect(noToken.text).toMatch(/token does not match/);
+    const crossSite = await browser.post('/app/sign-out', {}, { origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    expect((await browser.get('/app/queue')).status).toBe(200); // still signed in
+    const forged = await browser.post(`/app/orders/${order.orderId}/cancel`, { _csrf: '', reason: 'forged' });
+    expect(forged.status).toBe(403);
+    expect(await database.db.select({ id: auditEvents.id }).from(auditEvents)).toEqual(before);
+  });
+
+  test('a sign-in posted from another site is refused (login CSRF)', async () => {
+    const browser = webBrowser(build());
+    const answer = await browser
+      .signIn(key('admin'))
+      .then(() => browser.post('/app/sign-in', { key: key('admin') }, { origin: 'https://evil.example' }));
+    expect(answer.status).toBe(403);
+  });
+});
+
+describe('navigation by role', () => {
+  test.each([
+    ['intake', ['My work queue', 'Orders'], ['Claims', 'Dashboard']],
+    ['reviewer', ['My work queue', 'Orders'], ['Claims', 'Remittances']],
+    ['delivery', ['My work queue', 'Orders'], ['Credit balances', 'A/R aging']],
+    ['biller', ['My work queue', 'Orders', 'Claims', 'Denials &amp; appeals', 'Remittances', 'Credit balances', 'A/R aging', 'Dashboard'], []],
+    ['admin', ['My work queue', 'Orders', 'Claims', 'Dashboard'], []],
+  ])('%s sees %j and not %j', async (role, shown, hidden) => {
+    const browser = webBrowser(build());
+    await browser.signIn(key(role));
+    const page = await browser.get('/app/queue');
+    const nav = /<nav aria-label="Sections">([\s\S]*?)<\/nav>/.exec(page.text)![1];
+    for (const label of shown) expect(nav).toContain(`>${label}</a>`);
+    for (const label of hidden) expect(nav).not.toContain(`>${label}</a>`);
+  });
+
+  test('a page of another role answers the API’s 403 with its message, not the data', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('reviewer'));
+    const page = await browser.get(`/app/claims/${claimId}`);
+    expect(page.status).toBe(403);
+    expect(page.text).toContain('This needs the role biller');
+    expect(page.text).not.toContain('E0601');
+  });
+});
+
+describe('pages', () => {
+  test('the order page shows the order from the database, links its workflow in the Temporal Web UI and shows money only to billers', async () => {
+    const biller = webBrowser(build());
+    await biller.signIn(key('biller'));
+    const page = await biller.get(`/app/orders/${order.orderId}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`href="http://127.0.0.1:8233/namespaces/default/workflows/order-${order.orderId}"`);
+    expect(page.text).toContain('$1,234.56');
+    const reviewer = webBrowser(build());
+    await reviewer.signIn(key('reviewer'));
+    const theirs = await reviewer.get(`/app/orders/${order.orderId}`);
+    expect(theirs.status).toBe(200);
+    expect(theirs.text).not.toContain('$1,234.56');
+  });
+
+  test('money and dates follow the reader’s Accept-Language', async () => {
+    const app = build();
+    const browser = webBrowser(app);
+    await browser.signIn(key('biller'));
+    const response = await app.request(`http://localhost/app/claims/${claimId}`, {
+      headers: { cookie: browser.cookie!, 'accept-language': 'de-DE,de;q=0.9' },
+    });
+    const text = await response.text();
+    expect(text).toContain('1.234,56');
+    expect(text).toContain('lang="de-DE"');
+    const us = await (
+      await app.request(`http://localhost/app/claims/${claimId}`, { headers: { cookie: browser.cookie!, 'accept-language': 'en-US' } })
+    ).text();
+    expect(us).toContain('$1,234.56');
+    expect(us).toMatch(/Jan \d{1,2}, 2026/);
+  });
+
+  test('every list page renders for a biller, and pages a long list', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('biller'));
+    for (const page of [
+      '/app/queue',
+      '/app/orders',
+      '/app/claims',
+      '/app/remittances',
+      '/app/credit-balances',
+      '/app/ar-aging',
+      '/app/orders?stage=documentation',
+      '/app/credit-balances?status=resolved',
+    ]) {
+      const answer = await browser.get(page);
+      expect([page, answer.status]).toEqual([page, 200]);
+    }
+    const orders = [];
+    for (let index = 0; index < 26; index += 1) orders.push(await seedPatientOrder(database.db));
+    const first = await browser.get('/app/orders');
+    expect(first.text).toMatch(/1–25 of \d+/);
+    expect(first.text).toContain('rel="next" href="/app/orders?offset=25"');
+    const second = await browser.get('/app/orders?offset=25');
+    expect(second.text).toMatch(/26–\d+ of \d+/);
+    expect(second.text).toContain('rel="prev"');
+  });
+});
+
+describe('forms show the API’s errors beside the field and change nothing', () => {
+  test('a delivery with a malformed date: 400, the message beside the date, the values kept; the form gone, the message at the top', async () => {
+    const waiting = await seedPatientOrder(database.db);
+    await database.db.update(orders).set({ stage: 'delivery', blockedOn: 'delivery' }).where(eq(orders.id, waiting.orderId));
+    const browser = webBrowser(build());
+    await browser.signIn(key('delivery'));
+    expect((await browser.get(`/app/orders/${waiting.orderId}`)).text).toContain('Confirm delivery');
+    const answer = await browser.post(`/app/orders/${waiting.orderId}/delivery`, {
+      deliveredOn: '2026-02-30',
+      signedBy: 'Jo Ledger',
+      relationship: 'daughter',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.text).toMatch(/id="pod-deliveredOn"[^>]*aria-invalid="true"/);
+    expect(answer.text).toMatch(/<p class="field-error" id="pod-deliveredOn-error">[^<]+<\/p>/);
+    expect(answer.text).toMatch(/id="pod-signedBy"[^>]*value="Jo Ledger"/);
+
+    // An order not at its delivery stage shows no delivery form: the refusal names the field at the top.
+    await browser.get(`/app/orders/${order.orderId}`);
+    const elsewhere = await browser.post(`/app/orders/${order.orderId}/delivery`, {
+      deliveredOn: '2026-02-30',
+      signedBy: 'Jo Ledger',
+      relationship: 'daughter',
+    });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.text).toMatch(/<code>deliveredOn<\/code>/);
+  });
+
+  test('a command the workflow refuses answers the API’s status with its reason', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('intake'));
+    await browser.get(`/app/orders/${order.orderId}`);
+    const answer = await browser.post(`/app/orders/${order.orderId}/cancel`, { reason: 'Patient moved away' });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.text).toContain('The order is not waiting for a delivery');
+  });
+
+  test('an empty cancellation reason: 400 with the message beside the reason field', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('intake'));
+    await browser.get(`/app/orders/${order.orderId}`);
+    const answer = await browser.post(`/app/orders/${order.orderId}/cancel`, { reason: '' });
+    expect(answer.status).toBe(400);
+    expect(answer.text).toMatch(/id="cancel-reason"[^>]*aria-invalid="true"/);
+    expect(answer.text).toMatch(/<p class="field-error" id="cancel-reason-error">must not be empty<\/p>/);
+  });
+
+  test('inputs that are not what a page expects answer 4xx, never 5xx', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('admin'));
+    const paths = [
+      '/app/orders/not-an-id',
+      '/app/orders/00000000-0000-4000-8000-000000000000',
+      '/app/claims/00000000-0000-4000-8000-000000000000',
+      '/app/remittances/00000000-0000-4000-8000-000000000000',
+      '/app/remittances/x/835',
+      '/app/orders?stage=nowhere',
+      '/app/orders?followUpBy=yesterday',
+      '/app/orders?offset=-5',
+      '/app/claims?status=%00',
+      '/app/nowhere',
+    ];
+    for (const page of paths) {
+      const answer = await browser.get(page);
+      expect([page, answer.status >= 400 && answer.status < 500]).toEqual([page, true]);
+    }
+    await browser.get(`/app/orders/${order.orderId}`);
+    const nul = await browser.post(`/app/orders/${order.orderId}/cancel`, { reason: 'bad\u0000byte' });
+    expect(nul.status).toBe(400);
+    expect(nul.text).toMatch(/control character U\+0000/);
+  });
+});
+
+describe('remittances', () => {
+  test('an uploaded 835 file is stored and the biller is sent to its page; a file that does not balance lists its problems and stores nothing', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('biller'));
+    await browser.get('/app/remittances');
+    const upload = new FormData();
+    upload.set('file', new Blob([fixture('835-medicare-paid.x12')], { type: 'text/plain' }), '835-medicare-paid.x12');
+    const answer = await browser.postMultipart('/app/remittances', upload);
+    expect(answer.status).toBe(303);
+    const [stored] = await database.db.select({ id: remittances.id }).from(remittances).where(eq(remittances.traceNumber, 'EFT0012345'));
+    expect(answer.location).toBe(`/app/remittances/${stored.id}?notice=${encodeURIComponent('Stored: its remittance workflow is posting it')}`);
+    const page = await browser.get(answer.location!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('EFT0012345');
+    const file = await browser.get(`/app/remittances/${stored.id}/835`);
+    expect(file.text).toContain('TRN*1*EFT0012345');
+
+    await browser.get('/app/remittances');
+    const before = await database.db.select({ id: remittances.id }).from(remittances);
+    const bad = await browser.post('/app/remittances', { x12: fixture('835-unbalanced.x12') });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('nothing was stored');
+    expect(bad.text).toContain('unbalanced:');
+    expect(await database.db.select({ id: remittances.id }).from(remittances)).toEqual(before);
+    const none = await browser.post('/app/remittances', { x12: '' });
+    expect(none.status).toBe(400);
+  });
+
+  test('the claim page shows its part of an 835: the CLP loop up to the next claim', () => {
+    const x12 = fixture('835-medicare-paid.x12');
+    const loop = claimLoopOf(x12, 'C1002')!;
+    expect(loop.split('\n')[0]).toMatch(/^CLP\*C1002\*/);
+    expect(loop).not.toMatch(/CLP\*C1001|CLP\*C1003/);
+    expect(claimLoopOf(x12, 'C9999')).toBeNull();
+  });
+});
+
+describe('A/R aging chart', () => {
+  test('draws one bar per payer whose segments are its buckets, the widest the largest balance', async () => {
+    const svg = await agingChart(
+      ['0-30', '31-60'],
+      [
+        {
+          payerName: 'Medicare JB',
+          buckets: { '0-30': { payerBalance: 30_000, patientBalance: 0 }, '31-60': { payerBalance: 10_000, patientBalance: 0 } },
+        },
+        { payerName: 'Acme', buckets: { '0-30': { payerBalance: 20_000, patientBalance: 0 } } },
+      ],
+      'en-US',
+    );
+    const widths = [...String(svg).matchAll(/<rect x="[\d.]+" y="\d+" width="([\d.]+)"/g)].map((match) => Number(match[1]));
+    expect(widths).toEqual([480, 160, 320, 0]);
+    expect(String(svg)).toContain('$400.00');
+  });
+});
