@@ -238,6 +238,7 @@ export function layout(ctx: PageContext, title: string, current: string, content
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · Durable DME</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/app/assets/app.css" />
       </head>
       <body>
@@ -272,6 +273,7 @@ export function signInPage(locale: string, problem?: string): Html {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Sign in · Durable DME</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/app/assets/app.css" />
       </head>
       <body class="sign-in">

@@ -64,6 +64,8 @@ summary { cursor: pointer; font-weight: 600; }
 .muted { color: var(--muted); }
 svg.chart text { font-size: 12px; fill: var(--ink); }
 .legend { display: flex; gap: 12px; flex-wrap: wrap; font-size: .9em; }
-.legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 4px; background: var(--swatch); }
+.legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
+.legend .swatch-0::before { background: #1f77b4; } .legend .swatch-1::before { background: #2ca02c; } .legend .swatch-2::before { background: #ff7f0e; }
+.legend .swatch-3::before { background: #d62728; } .legend .swatch-4::before { background: #7f3b8f; }
 body.sign-in main { max-width: 420px; margin: 10vh auto; }
 `;

@@ -383,7 +383,7 @@ describe('A/R aging chart', () => {
       ],
       'en-US',
     );
-    const widths = [...String(svg).matchAll(/<rect x="[\d.]+" y="\d+" width="([\d.]+)"/g)].map((match) => Number(match[1]));
+    const widths = [...String(svg).matchAll(/<rect\s+x="[\d.]+"\s+y="\d+"\s+width="([\d.]+)"/g)].map((match) => Number(match[1]));
     expect(widths).toEqual([480, 160, 320, 0]);
     expect(String(svg)).toContain('$400.00');
   });

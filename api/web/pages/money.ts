@@ -74,6 +74,7 @@ interface CreditBalance {
   resolvedAt: string | null;
 }
 
+/** One colour per age bucket, young to old; the legend's swatches are the same colours by class (the CSP allows no inline style). */
 const agingColours = ['#1f77b4', '#2ca02c', '#ff7f0e', '#d62728', '#7f3b8f'];
 
 /** A stacked bar per payer: its open balance in each age bucket, drawn as SVG on the server (no script). */
@@ -87,7 +88,7 @@ export function agingChart(
     values: buckets.map((bucket) => (payer.buckets[bucket]?.payerBalance ?? 0) + (payer.buckets[bucket]?.patientBalance ?? 0)),
   }));
   const largest = Math.max(1, ...rows.map((row) => row.values.reduce((sum, value) => sum + value, 0)));
-  const labelWidth = 220;
+  const labelWidth = 340;
   const barWidth = 640;
   const rowHeight = 28;
   const height = rows.length * rowHeight + 8;
@@ -124,7 +125,7 @@ export function agingChart(
       })}
     </svg>
     <figcaption class="legend">
-      ${buckets.map((bucket, index) => html`<span style="--swatch: ${agingColours[index % agingColours.length]}">${bucket} days</span>`)}
+      ${buckets.map((bucket, index) => html`<span class="swatch-${index % agingColours.length}">${bucket} days</span>`)}
     </figcaption>
   </figure>`;
 }

@@ -10,6 +10,27 @@ import { errorSummary, field, form, formErrors, layout, moment, notice, pager, t
 import { failedStatus, page, type WebContext, type WebEnv } from '../respond';
 
 const taskRoles = ['intake', 'reviewer', 'delivery', 'biller'] as const;
+
+/**
+ * The orders each role's work holds up, besides its tasks: documents come in to intake and
+ * are reviewed by reviewers, delivery staff confirm deliveries, billers fix claims and
+ * clear stuck work (the blockers of domain/order-stages.ts).
+ */
+const waitingFor: Record<(typeof taskRoles)[number], readonly { blockedOn: string; what: string }[]> = {
+  intake: [
+    { blockedOn: 'documents', what: 'documents to chase and register' },
+    { blockedOn: 'coverage', what: 'coverage to correct' },
+  ],
+  reviewer: [
+    { blockedOn: 'documents', what: 'documents to review' },
+    { blockedOn: 'prior-auth', what: 'prior-authorization decisions' },
+  ],
+  delivery: [{ blockedOn: 'delivery', what: 'deliveries to confirm' }],
+  biller: [
+    { blockedOn: 'claim-fix', what: 'claims to fix' },
+    { blockedOn: 'system-error', what: 'stuck work' },
+  ],
+};
 const pageSize = 25;
 
 interface Task {
@@ -40,7 +61,25 @@ export function queuePages(app: Hono<WebEnv>) {
     const kinds = [...new Set(answer.json.tasks.map((task) => task.kind))].sort();
     const query = (next: number) =>
       `/app/queue?${new URLSearchParams({ ...(role && ctx.session.role === 'admin' ? { role } : {}), offset: String(next) })}`;
+    const waiting = role ? (waitingFor[role as (typeof taskRoles)[number]] ?? []) : [];
+    const counts = await Promise.all(
+      waiting.map((entry) => c.get('api').get<{ page: { total: number } }>('/orders', { blockedOn: entry.blockedOn, limit: 1 })),
+    );
     const body = html` ${notice(c)} ${failed ? errorSummary(failed.errors, []) : ''}
+      ${
+        waiting.length
+          ? html`<h2>Orders waiting for you</h2>
+              <ul class="waiting">
+                ${waiting.map(
+                  (entry, index) =>
+                    html`<li>
+                      <a href="/app/orders?blockedOn=${entry.blockedOn}">${counts[index].ok ? counts[index].json.page.total : '?'} ${entry.what}</a>
+                    </li>`,
+                )}
+              </ul>
+              <h2>Tasks</h2>`
+          : ''
+      }
       <form method="get" action="/app/queue" class="filters">
         ${ctx.session.role === 'admin' ? field({ name: 'role', label: 'Role', type: 'select', value: role, options: taskRoles }) : html`<p>Tasks for <strong>${ctx.session.role}</strong></p>`}
         ${field({ name: 'kind', label: 'Kind', type: 'select', value: kind, options: kinds })}

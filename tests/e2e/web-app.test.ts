@@ -1,0 +1,205 @@
+/**
+ * The staff web app in a real browser (issue 12.5): Debian's Chromium through
+ * puppeteer-core against the dev-server stack (a Temporal dev server, the real worker,
+ * Postgres, the sandbox clearinghouse acknowledging in a second, the API on a 127.0.0.1
+ * port), with every request that is not to this API aborted, as on a machine without
+ * internet. One walker order is worked as staff would, each in their own browser session:
+ * intake registers the documents, a reviewer approves them and sees the order move on,
+ * delivery staff confirm the delivery, and a biller uploads the payer's 835 and sees the
+ * claim paid.
+ *
+ * With WEB_SCREENSHOTS=<dir> it saves the README's screenshots of the main pages there.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { createOrder, registerPatient, testKeys, todayIso, waitForOrder, type ApiCall } from '../support/api';
+import { build835 } from '../support/receivables';
+import { startServedStack, type ServedStack } from './served-stack';
+
+jest.setTimeout(240_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+const screenshots = process.env.WEB_SCREENSHOTS;
+const keyOf = (role: string) => testKeys.find((entry) => entry.role === role)!.key;
+
+let served: ServedStack;
+let call: ApiCall;
+let browser: Browser;
+let origin: string;
+const offsite: string[] = [];
+/** What the browser complained of: a Content-Security-Policy refusal (an inline style or script) shows here. */
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  served = await startServedStack({ acknowledgementDelayMs: 1_000 });
+  call = served.call;
+  origin = `http://127.0.0.1:${served.api.port}`;
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+/** A signed-in staff member in a browser context of their own (their own cookie jar). */
+async function signedIn(role: string): Promise<Page> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (request.url().startsWith(`${origin}/`) || request.url().startsWith('data:')) return void request.continue();
+    offsite.push(request.url());
+    return void request.abort('internetdisconnected');
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await page.goto(`${origin}/app`, { waitUntil: 'load' });
+  expect(new URL(page.url()).pathname).toBe('/app/sign-in');
+  await page.type('#key', keyOf(role));
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('button[type=submit]')]);
+  expect(new URL(page.url()).pathname).toBe('/app/queue');
+  return page;
+}
+
+const text = (page: Page) => page.evaluate('document.body.innerText') as Promise<string>;
+
+/** Submits the form whose button is `selector` and waits for the page it leads to. */
+async function submit(page: Page, selector: string) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+}
+
+/** Reloads the page until its text satisfies `done` (the workflow records its status a moment after a command). */
+async function reloadUntil(page: Page, done: (body: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = await text(page);
+    if (done(body)) return body;
+    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms; the page said:\n${body.slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await page.reload({ waitUntil: 'load' });
+  }
+}
+
+async function shoot(page: Page, name: string) {
+  if (!screenshots) return;
+  fs.mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: false });
+}
+
+const stageOf = (body: string) => /Stage\s+([a-z-]+)/.exec(body)?.[1];
+
+test('intake registers, a reviewer approves and sees the order move on, delivery confirms, a biller uploads the 835 and sees the claim paid', async () => {
+  const patient = await registerPatient(call);
+  const orderId = await createOrder(call, patient, {
+    items: [{ hcpcs: 'E0143', quantity: 1, acquisition: 'purchase', unitCharge: 15_000 }],
+    diagnoses: ['M17.11'],
+  });
+  const needed = (await waitForOrder(call, orderId, (o) => o.workflow.status.documents.length > 0, 'documents known')).workflow.status.documents as {
+    kind: string;
+  }[];
+
+  // Intake: each needed document registered through the order page's form.
+  const intake = await signedIn('intake');
+  await intake.goto(`${origin}/app/orders/${orderId}`, { waitUntil: 'load' });
+  await reloadUntil(intake, (body) => body.includes('Register a received document'), 'the register form');
+  for (const document of needed) {
+    await intake.select('#doc-kind', document.kind);
+    await intake.type('#doc-reference', `dms://orders/${orderId}/${document.kind}.pdf`);
+    await submit(intake, 'form[action$="/documents"] button[type=submit]');
+    expect(await text(intake)).toContain('Document registered');
+  }
+
+  // The reviewer finds the order waiting in their queue and approves each document.
+  const reviewer = await signedIn('reviewer');
+  expect(await text(reviewer)).toMatch(/\d+ documents to review/);
+  await reviewer.goto(`${origin}/app/orders/${orderId}`, { waitUntil: 'load' });
+  const approvals = (body: string) => (body.match(/Approve /g) ?? []).length;
+  await reloadUntil(reviewer, (body) => approvals(body) === needed.length, 'every document received');
+  await shoot(reviewer, 'order-documents');
+  for (let index = 0; index < needed.length; index += 1) {
+    // The workflow records each review a moment after accepting it: the page shows the rest once it has.
+    await reloadUntil(reviewer, (body) => approvals(body) === needed.length - index, `${needed.length - index} documents left to approve`);
+    await submit(reviewer, 'form[action$="/review"] input[value=approved] ~ button[type=submit]');
+    expect(await text(reviewer)).toContain('Review recorded');
+  }
+  const moved = await reloadUntil(
+    reviewer,
+    (body) => stageOf(body) !== undefined && stageOf(body) !== 'documentation',
+    'the order past documentation',
+  );
+  expect(moved).not.toContain('Approve ');
+
+  // Delivery staff confirm the delivery on the order page.
+  const delivery = await signedIn('delivery');
+  await delivery.goto(`${origin}/app/orders/${orderId}`, { waitUntil: 'load' });
+  await reloadUntil(delivery, (body) => body.includes('Confirm delivery'), 'the order waiting for delivery');
+  await delivery.evaluate(`document.querySelector('#pod-deliveredOn').value = '${todayIso()}'`);
+  await delivery.type('#pod-signedBy', 'Ada Lovelace');
+  await delivery.type('#pod-relationship', 'self');
+  await shoot(delivery, 'order-delivery');
+  await submit(delivery, 'form[action$="/delivery"] button[type=submit]');
+  expect(await text(delivery)).toContain('Delivery confirmed');
+  await reloadUntil(delivery, (body) => /Delivered /.test(body), 'the delivery recorded');
+
+  // The claim is built, sent and acknowledged by the sandbox; its payer's 835 comes to the biller.
+  const order = await waitForOrder(call, orderId, (o) => o.claims.length > 0 && ['accepted'].includes(o.claims[0].status), 'claim accepted', 90_000);
+  const claim = (await call('GET', `/claims/${order.claims[0].id}`, { role: 'biller' })).json;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'era-')), `era-${claim.claimNumber}.835`);
+  fs.writeFileSync(
+    file,
+    build835({
+      trace: `WEB${claim.claimNumber.slice(-10)}`,
+      paidOn: todayIso(),
+      claims: [
+        {
+          pcn: claim.claimNumber,
+          charge: claim.totalCharge,
+          paid: claim.totalCharge - 3_000,
+          icn: 'WEBAPP00000001',
+          adjustments: [
+            { group: 'CO', reason: '45', amount: 2_000 },
+            { group: 'PR', reason: '2', amount: 1_000 },
+          ],
+          lines: [],
+        },
+      ],
+    }),
+  );
+
+  const biller = await signedIn('biller');
+  await biller.goto(`${origin}/app/remittances`, { waitUntil: 'load' });
+  const input = await biller.$('#era-file');
+  await input!.uploadFile(file);
+  await submit(biller, 'form[action="/app/remittances"] button[type=submit]');
+  expect(new URL(biller.url()).pathname).toMatch(/^\/app\/remittances\/[0-9a-f-]{36}$/);
+  const posted = await reloadUntil(biller, (body) => /Status\s+posted/.test(body), 'the remittance posted');
+  expect(posted).toContain(claim.claimNumber);
+  await shoot(biller, 'remittance');
+  await submit(biller, `a[href="/app/claims/${claim.id}"]`);
+  const paid = await reloadUntil(
+    biller,
+    (body) => /Status\s+(paid|partially-paid)/.test(body) || /→\s+(paid|patient-billed)/.test(body),
+    'the claim paid',
+  );
+  expect(paid).toContain(`$${((claim.totalCharge - 3_000) / 100).toFixed(2)}`);
+  await shoot(biller, 'claim');
+
+  for (const [name, page] of [
+    ['queue', '/app/queue'],
+    ['orders', '/app/orders'],
+    ['ar-aging', '/app/ar-aging'],
+    ['credit-balances', '/app/credit-balances'],
+  ] as const) {
+    const response = await biller.goto(`${origin}${page}`, { waitUntil: 'load' });
+    expect([page, response?.status()]).toEqual([page, 200]);
+    await shoot(biller, name);
+  }
+  expect(offsite).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+});
