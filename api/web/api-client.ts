@@ -20,6 +20,8 @@ export interface SessionApi {
   post<T = unknown>(path: string, body: unknown): Promise<ApiAnswer<T>>;
   /** A raw text body (an 835 upload). */
   postText<T = unknown>(path: string, body: string, contentType: string): Promise<ApiAnswer<T>>;
+  /** The API's response itself, for a file passed on as it is (a PDF). */
+  file(path: string): Promise<Response>;
 }
 
 /** The origin in-process requests are addressed to; never resolved or dialled. */
@@ -50,5 +52,6 @@ export function sessionApi(fetchApi: ApiFetch, session: WebSession): SessionApi 
     },
     post: (path, body) => send('POST', path, JSON.stringify(body), 'application/json'),
     postText: (path, body, contentType) => send('POST', path, body, contentType),
+    file: (path) => fetchApi(new Request(`${internalOrigin}${path}`, { headers: { authorization: `Bearer ${session.key}` } })),
   };
 }

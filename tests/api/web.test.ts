@@ -6,14 +6,14 @@
  * (tests/api/roles.test.ts); here, that the app carries it. The browser tests on the
  * dev-server stack are tests/e2e/web-app.test.ts.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { createApp, type CommandAnswer, type TemporalPort } from '../../api/app';
 import { agingChart } from '../../api/web/pages/money';
 import { claimLoopOf } from '../../api/web/pages/claims';
-import { auditEvents, orders, remittances, webSessions } from '../../db/schema';
+import { auditEvents, orders, remittances, tasks, webSessions } from '../../db/schema';
 import { createLogger } from '../../logger';
 import { testKeys } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -215,6 +215,20 @@ describe('pages', () => {
     expect(theirs.text).not.toContain('$1,234.56');
   });
 
+  test('the claim page links its CMS-1500, which the app passes on from the API as a PDF (or its refusal)', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('biller'));
+    expect((await browser.get(`/app/claims/${claimId}`)).text).toContain(`href="/app/claims/${claimId}/cms1500"`);
+    const pdf = await browser.get(`/app/claims/${claimId}/cms1500`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.text.startsWith('%PDF-')).toBe(true);
+    expect(pdf.headers.get('cache-control')).toBe('no-store');
+    const missing = await browser.get('/app/claims/00000000-0000-4000-8000-000000000000/cms1500');
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain('does not exist');
+  });
+
   test('money and dates follow the reader’s Accept-Language', async () => {
     const app = build();
     const browser = webBrowser(app);
@@ -256,6 +270,34 @@ describe('pages', () => {
     const second = await browser.get('/app/orders?offset=25');
     expect(second.text).toMatch(/26–\d+ of \d+/);
     expect(second.text).toContain('rel="prev"');
+  });
+});
+
+describe('my work queue', () => {
+  test('shows my role’s open tasks with their order, marks one done as me; another role’s task is refused with the API’s reason', async () => {
+    const id = randomUUID();
+    await database.db
+      .insert(tasks)
+      .values({ id, taskKey: `web:${id}`, role: 'biller', kind: 'claim-rejected', title: 'Claim rejected: fix and resend', orderId: order.orderId });
+    const intake = webBrowser(build());
+    await intake.signIn(key('intake'));
+    expect((await intake.get('/app/queue')).text).not.toContain('Claim rejected: fix and resend');
+    const refusedDone = await intake.post(`/app/tasks/${id}/done`, {});
+    expect(refusedDone.status).toBe(403);
+    expect(refusedDone.text).toContain('is a biller task: only a biller or an admin may mark it done');
+
+    const biller = webBrowser(build());
+    await biller.signIn(key('biller'));
+    const queue = await biller.get('/app/queue');
+    expect(queue.text).toContain('Claim rejected: fix and resend');
+    expect(queue.text).toContain(`href="/app/orders/${order.orderId}"`);
+    expect(queue.text).toMatch(/\d+ claims to fix/);
+    const done = await biller.post(`/app/tasks/${id}/done`, {});
+    expect(done.status).toBe(303);
+    expect(done.location).toBe(`/app/queue?notice=${encodeURIComponent('Task marked done')}`);
+    const [row] = await database.db.select().from(tasks).where(eq(tasks.id, id));
+    expect(row).toMatchObject({ status: 'done', doneBy: 'bea.biller' });
+    expect((await biller.get('/app/queue')).text).not.toContain('Claim rejected: fix and resend');
   });
 });
 

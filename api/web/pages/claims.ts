@@ -246,6 +246,25 @@ export function claimPages(app: Hono<WebEnv>) {
     );
   };
   app.get('/app/claims/:id', (c) => show(c));
+  // The claim on paper, passed on from the API as it is (a PDF with PHI: never cached).
+  app.get('/app/claims/:id/cms1500', async (c) => {
+    const response = await c.get('api').file(`/claims/${encodeURIComponent(c.req.param('id'))}/cms1500`);
+    if (response.ok) {
+      return c.body(await response.arrayBuffer(), 200, {
+        'content-type': response.headers.get('content-type') ?? 'application/pdf',
+        'content-disposition': response.headers.get('content-disposition') ?? 'inline',
+      });
+    }
+    const ctx = c.get('page');
+    const text = await response.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return page(c, layout(ctx, 'CMS-1500', '/app/claims', errorSummary(formErrors({ json }), [])), failedStatus(response.status));
+  });
 
   const text = (form: FormFields, name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
   const optional = (form: FormFields, name: string) => text(form, name) || undefined;
