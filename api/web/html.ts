@@ -36,6 +36,7 @@ const everyone: readonly Role[] = ['intake', 'reviewer', 'delivery', 'biller'];
 export const navigation: readonly NavItem[] = [
   { href: '/app/queue', label: 'My work queue', roles: everyone },
   { href: '/app/orders', label: 'Orders', roles: everyone },
+  { href: '/app/patients/new', label: 'New patient', roles: ['intake'] },
   { href: '/app/claims', label: 'Claims', roles: ['biller'] },
   { href: '/app/denials', label: 'Denials & appeals', roles: ['biller'] },
   { href: '/app/remittances', label: 'Remittances', roles: ['biller'] },

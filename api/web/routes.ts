@@ -17,6 +17,7 @@ import { localeOf, signInPage } from './html';
 import { claimPages } from './pages/claims';
 import { moneyPages } from './pages/money';
 import { orderPages } from './pages/orders';
+import { patientPages } from './pages/patients';
 import { queuePages } from './pages/queue';
 import type { WebContext, WebEnv } from './respond';
 import { crossSite, csrfTokenMatches, currentSession, endSession, keyNamed, openSession, type SessionPolicy } from './session';
@@ -106,6 +107,7 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
   app.get('/app', (c) => c.redirect('/app/queue', 303));
 
   queuePages(app);
+  patientPages(app);
   orderPages(app);
   claimPages(app);
   moneyPages(app);

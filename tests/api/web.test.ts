@@ -13,7 +13,8 @@ import { eq, sql } from 'drizzle-orm';
 import { createApp, type CommandAnswer, type TemporalPort } from '../../api/app';
 import { agingChart } from '../../api/web/pages/money';
 import { claimLoopOf } from '../../api/web/pages/claims';
-import { auditEvents, orders, remittances, tasks, webSessions } from '../../db/schema';
+import { centsOf } from '../../api/web/pages/patients';
+import { auditEvents, orders, patients, remittances, tasks, webSessions } from '../../db/schema';
 import { createLogger } from '../../logger';
 import { testKeys } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -409,6 +410,43 @@ describe('remittances', () => {
     expect(loop.split('\n')[0]).toMatch(/^CLP\*C1002\*/);
     expect(loop).not.toMatch(/CLP\*C1001|CLP\*C1003/);
     expect(claimLoopOf(x12, 'C9999')).toBeNull();
+  });
+});
+
+describe('intake', () => {
+  test('a new patient whose ZIP code breaks the rule: 400, the message beside the ZIP, nothing stored', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('intake'));
+    await browser.get('/app/patients/new');
+    const before = await database.db.select({ id: patients.id }).from(patients);
+    const answer = await browser.post('/app/patients', {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      birthDate: '1948-02-29',
+      sex: 'F',
+      'address.line1': '12 Main St',
+      'address.city': 'Columbus',
+      'address.state': 'OH',
+      'address.zip': '4321',
+      payerId: 'medicare-jb',
+      memberId: '1EG4TE5MK73',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.text).toMatch(/id="patient-address\.zip"[^>]*aria-invalid="true"/);
+    expect(answer.text).toMatch(/id="patient-address\.zip-error">[^<]+</);
+    expect(answer.text).toMatch(/id="patient-firstName"[^>]*value="Ada"/);
+    expect(await database.db.select({ id: patients.id }).from(patients)).toEqual(before);
+  });
+
+  test.each([
+    ['150', 15_000],
+    ['1,234.50', 123_450],
+    ['$12.5', 1_250],
+    ['0.07', 7],
+    ['12.345', '12.345'],
+    ['ten', 'ten'],
+  ])('a charge typed %p is sent as %p (cents, or the text for the API to name)', (typed, sent) => {
+    expect(centsOf(typed)).toBe(sent);
   });
 });
 

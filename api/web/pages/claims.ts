@@ -256,13 +256,7 @@ export function claimPages(app: Hono<WebEnv>) {
       });
     }
     const ctx = c.get('page');
-    const text = await response.text();
-    let json: unknown = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
+    const json: unknown = await response.json().catch(() => null);
     return page(c, layout(ctx, 'CMS-1500', '/app/claims', errorSummary(formErrors({ json }), [])), failedStatus(response.status));
   });
 

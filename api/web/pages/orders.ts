@@ -550,7 +550,8 @@ function orderBody(c: WebContext, ctx: PageContext, order: OrderView, patient: P
     <dl class="facts">
       <dt>Patient</dt>
       <dd>
-        ${name || html`<span class="muted">not shown to your role</span>`}${patient.birthDate ? html`, born ${day(patient.birthDate, ctx.locale)}` : ''}
+        <a href="/app/patients/${order.patientId}">${name || 'Patient'}</a
+        >${patient.birthDate ? html`, born ${day(patient.birthDate, ctx.locale)}` : ''}
       </dd>
       <dt>Stage</dt>
       <dd>

@@ -1,0 +1,328 @@
+/**
+ * Intake: a new patient (POST /patients), the patient's page with the parts of the record
+ * the role sees, their coverages (POST /patients/:id/coverages) and orders, and a new
+ * order for them (POST /orders). Oxygen orders carry a prescription and qualification this
+ * form does not ask for: they are entered through the API (README "Try it through the API").
+ */
+import type { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { Role } from '../../../config';
+import { badge, day, errorSummary, field, form, formErrors, layout, notice, type FormErrors, type Html, type PageContext } from '../html';
+import { failedStatus, page, textValues, type Failed, type FormFields, type WebContext, type WebEnv } from '../respond';
+
+const may = (ctx: PageContext, role: Role) => ctx.session.role === role || ctx.session.role === 'admin';
+const itemRows = 3;
+
+interface Patient {
+  id: string;
+  shown: string[];
+  firstName?: string;
+  lastName?: string;
+  birthDate?: string;
+  sex?: string;
+  address?: { line1: string; line2: string | null; city: string; state: string; zip: string };
+  phone?: string | null;
+  dmeMacJurisdiction?: string | null;
+  coverages?: { id: string; payerId: string; memberId?: string; priority: string; effectiveFrom: string | null; effectiveTo: string | null }[];
+}
+
+const text = (form: FormFields, name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
+const optional = (form: FormFields, name: string) => text(form, name) || undefined;
+
+/** Dollars as typed ("150", "1,234.50", "$12.5") to cents; the text itself when it is not an amount, so the API names the field. */
+export function centsOf(typed: string): number | string {
+  const plain = typed.replace(/[$,\s]/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(plain)) return typed;
+  const [whole, fraction = ''] = plain.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+}
+
+/** A whole number as typed, or the text when it is not one (the API says what it must be). */
+const wholeOf = (typed: string): number | string => (/^\d+$/.test(typed) ? Number(typed) : typed);
+
+async function payerOptions(c: WebContext) {
+  const payers = await c.get('api').get<{ payers: { id: string; name: string }[] }>('/payers');
+  return (payers.ok ? payers.json.payers : []).map((payer) => ({ value: payer.id, label: payer.name }));
+}
+
+export function patientPages(app: Hono<WebEnv>) {
+  const newPatient = async (c: WebContext, failed?: Failed) => {
+    const ctx = c.get('page');
+    const errors = failed?.errors;
+    const values = failed?.values ?? {};
+    const f = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
+      field({ form: 'patient', name, label, value: values[name], ...extra }, errors);
+    const body = html`${errorSummary(errors, ['firstName', 'lastName', 'birthDate', 'sex', 'address', 'phone', 'payerId', 'memberId'])}
+    ${form(
+      ctx,
+      '/app/patients',
+      html`<fieldset>
+          <legend>Patient</legend>
+          ${f('firstName', 'First name', { required: true })} ${f('lastName', 'Last name', { required: true })}
+          ${f('birthDate', 'Birth date', { type: 'date', required: true })}
+          ${f('sex', 'Sex', {
+            type: 'select',
+            required: true,
+            options: [
+              { value: 'F', label: 'female' },
+              { value: 'M', label: 'male' },
+              { value: 'U', label: 'unknown' },
+            ],
+          })}
+          ${f('address.line1', 'Address', { required: true })} ${f('address.city', 'City', { required: true })}
+          ${f('address.state', 'State', { required: true, hint: 'Two letters, e.g. OH: it decides the Medicare DME MAC' })}
+          ${f('address.zip', 'ZIP code', { required: true })} ${f('phone', 'Phone')}
+        </fieldset>
+        <fieldset>
+          <legend>Primary coverage</legend>
+          ${f('payerId', 'Payer', { type: 'select', required: true, options: await payerOptions(c) })}
+          ${f('memberId', 'Member id', { required: true })}
+        </fieldset>`,
+      'Register patient',
+    )}`;
+    return page(c, layout(ctx, 'New patient', '/app/patients/new', body), failed?.status ?? 200);
+  };
+  app.get('/app/patients/new', (c) => newPatient(c));
+  app.post('/app/patients', async (c) => {
+    const posted = c.get('form');
+    const api = c.get('api');
+    const patient = await api.post<{ id: string }>('/patients', {
+      firstName: text(posted, 'firstName'),
+      lastName: text(posted, 'lastName'),
+      birthDate: text(posted, 'birthDate'),
+      sex: text(posted, 'sex'),
+      address: {
+        line1: text(posted, 'address.line1'),
+        city: text(posted, 'address.city'),
+        state: text(posted, 'address.state'),
+        zip: text(posted, 'address.zip'),
+      },
+      ...(optional(posted, 'phone') ? { phone: text(posted, 'phone') } : {}),
+    });
+    if (!patient.ok)
+      return newPatient(c, { form: 'patient', errors: formErrors(patient), values: textValues(posted), status: failedStatus(patient.status) });
+    const coverage = await api.post(`/patients/${patient.json.id}/coverages`, {
+      payerId: text(posted, 'payerId'),
+      memberId: text(posted, 'memberId'),
+      priority: 'primary',
+    });
+    const notice = coverage.ok
+      ? 'Patient registered with their coverage'
+      : `Patient registered; the coverage was not added: ${formErrors(coverage).message}`;
+    return c.redirect(`/app/patients/${patient.json.id}?notice=${encodeURIComponent(notice)}`, 303);
+  });
+
+  const show = async (c: WebContext, failed?: Failed) => {
+    const ctx = c.get('page');
+    const id = c.req.param('id') ?? '';
+    const api = c.get('api');
+    const [answer, orders] = await Promise.all([
+      api.get<Patient>(`/patients/${encodeURIComponent(id)}`),
+      api.get<{ orders: { id: string; stage: string; blockedOn: string | null; hcpcs: string[]; orderDate: string }[] }>('/orders', {
+        patientId: id,
+        limit: 100,
+      }),
+    ]);
+    if (!answer.ok) return page(c, layout(ctx, 'Patient', '/app/patients/new', errorSummary(formErrors(answer), [])), failedStatus(answer.status));
+    const patient = answer.json;
+    const name = [patient.firstName, patient.lastName].filter(Boolean).join(' ') || `Patient ${patient.id.slice(0, 8)}`;
+    return page(
+      c,
+      layout(ctx, name, '/app/patients/new', await patientBody(c, ctx, patient, orders.ok ? orders.json.orders : [], failed)),
+      failed?.status ?? 200,
+    );
+  };
+  app.get('/app/patients/:id', (c) => show(c));
+
+  app.post('/app/patients/:id/coverages', async (c) => {
+    const posted = c.get('form');
+    const answer = await c.get('api').post(`/patients/${encodeURIComponent(c.req.param('id'))}/coverages`, {
+      payerId: text(posted, 'payerId'),
+      memberId: text(posted, 'memberId'),
+      priority: text(posted, 'priority'),
+      ...(optional(posted, 'mspType') ? { mspType: text(posted, 'mspType') } : {}),
+    });
+    if (answer.ok) return c.redirect(`/app/patients/${c.req.param('id')}?notice=${encodeURIComponent('Coverage added')}`, 303);
+    return show(c, { form: 'coverage', errors: formErrors(answer), values: textValues(posted), status: failedStatus(answer.status) });
+  });
+
+  app.post('/app/patients/:id/orders', async (c) => {
+    const posted = c.get('form');
+    const items = Array.from({ length: itemRows }, (_, index) => index)
+      .filter((index) => text(posted, `items.${index}.hcpcs`))
+      .map((index) => ({
+        hcpcs: text(posted, `items.${index}.hcpcs`),
+        quantity: wholeOf(text(posted, `items.${index}.quantity`) || '1'),
+        acquisition: text(posted, `items.${index}.acquisition`),
+        ...(optional(posted, `items.${index}.side`) ? { side: text(posted, `items.${index}.side`) } : {}),
+        unitCharge: centsOf(text(posted, `items.${index}.unitCharge`)),
+      }));
+    const answer = await c.get('api').post<{ orderId: string }>('/orders', {
+      patientId: c.req.param('id'),
+      coverageId: text(posted, 'coverageId'),
+      prescriber: {
+        npi: text(posted, 'prescriber.npi'),
+        firstName: text(posted, 'prescriber.firstName'),
+        lastName: text(posted, 'prescriber.lastName'),
+      },
+      orderDate: text(posted, 'orderDate'),
+      diagnoses: text(posted, 'diagnoses')
+        .split(/[,\s]+/)
+        .filter(Boolean),
+      items,
+    });
+    if (answer.ok)
+      return c.redirect(
+        `/app/orders/${answer.json.orderId}?notice=${encodeURIComponent('Order entered: its workflow works out which documents it needs')}`,
+        303,
+      );
+    return show(c, { form: 'order', errors: formErrors(answer), values: textValues(posted), status: failedStatus(answer.status) });
+  });
+}
+
+async function patientBody(
+  c: WebContext,
+  ctx: PageContext,
+  patient: Patient,
+  orders: { id: string; stage: string; blockedOn: string | null; hcpcs: string[]; orderDate: string }[],
+  failed?: Failed,
+): Promise<Html> {
+  const errorsFor = (formName: string): FormErrors | undefined => (failed?.form === formName ? failed.errors : undefined);
+  const valuesFor = (formName: string) => (failed?.form === formName ? failed.values : {});
+  const base = `/app/patients/${patient.id}`;
+  const payers = may(ctx, 'intake') ? await payerOptions(c) : [];
+  const coverageErrors = errorsFor('coverage');
+  const orderErrors = errorsFor('order');
+  const orderValues = valuesFor('order');
+  const o = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
+    field({ form: 'order', name, label, value: orderValues[name], ...extra }, orderErrors);
+  const coverages = patient.coverages ?? [];
+
+  return html`${notice(c)}
+    <dl class="facts">
+      ${
+        patient.birthDate
+          ? html`<dt>Born</dt>
+              <dd>${day(patient.birthDate, ctx.locale)}</dd>`
+          : ''
+      }
+      ${
+        patient.address
+          ? html`<dt>Address</dt>
+              <dd>
+                ${patient.address.line1}, ${patient.address.city} ${patient.address.state} ${patient.address.zip} (DME MAC
+                ${patient.dmeMacJurisdiction ?? '—'})
+              </dd>`
+          : ''
+      }
+      ${
+        patient.phone
+          ? html`<dt>Phone</dt>
+              <dd>${patient.phone}</dd>`
+          : ''
+      }
+    </dl>
+    <h2>Coverages</h2>
+    <table>
+      <thead>
+        <tr>
+          <th>Priority</th>
+          <th>Payer</th>
+          <th>Member id</th>
+          <th>Effective</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          coverages.length === 0
+            ? html`<tr>
+                <td colspan="4" class="muted">None.</td>
+              </tr>`
+            : ''
+        }
+        ${coverages.map(
+          (coverage) =>
+            html`<tr>
+              <td>${coverage.priority}</td>
+              <td>${coverage.payerId}</td>
+              <td>${coverage.memberId ?? '—'}</td>
+              <td>${day(coverage.effectiveFrom, ctx.locale)} – ${day(coverage.effectiveTo, ctx.locale)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${
+      may(ctx, 'intake')
+        ? html`<details ${coverageErrors ? html`open` : ''}>
+            <summary>Add a coverage…</summary>
+            ${errorSummary(coverageErrors, ['payerId', 'memberId', 'priority', 'mspType'])}
+            ${form(
+              ctx,
+              `${base}/coverages`,
+              html`${field({ form: 'coverage', name: 'payerId', label: 'Payer', type: 'select', required: true, value: valuesFor('coverage').payerId, options: payers }, coverageErrors)}
+              ${field({ form: 'coverage', name: 'memberId', label: 'Member id', required: true, value: valuesFor('coverage').memberId }, coverageErrors)}
+              ${field({ form: 'coverage', name: 'priority', label: 'Priority', type: 'select', required: true, value: valuesFor('coverage').priority, options: ['primary', 'secondary', 'tertiary'] }, coverageErrors)}
+              ${field({ form: 'coverage', name: 'mspType', label: 'Medicare secondary payer type (Medicare not primary)', value: valuesFor('coverage').mspType, hint: '12 working aged, 13 ESRD, 14 no-fault, 15 workers’ compensation, 43 disability…' }, coverageErrors)}`,
+              'Add coverage',
+            )}
+          </details>`
+        : ''
+    }
+    <h2>Orders</h2>
+    <table>
+      <thead>
+        <tr>
+          <th>Order</th>
+          <th>Items</th>
+          <th>Ordered</th>
+          <th>Stage</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          orders.length === 0
+            ? html`<tr>
+                <td colspan="4" class="muted">None yet.</td>
+              </tr>`
+            : ''
+        }
+        ${orders.map(
+          (order) =>
+            html`<tr>
+              <td><a href="/app/orders/${order.id}">${order.id.slice(0, 8)}</a></td>
+              <td>${order.hcpcs.join(', ')}</td>
+              <td>${day(order.orderDate, ctx.locale)}</td>
+              <td>${badge(order.stage)}${order.blockedOn ? html` ${badge(order.blockedOn)}` : ''}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${
+      may(ctx, 'intake')
+        ? html`<h2>New order</h2>
+            ${errorSummary(orderErrors, ['coverageId', 'prescriber', 'orderDate', 'diagnoses', 'items'])}
+            ${form(
+              ctx,
+              `${base}/orders`,
+              html`${o('coverageId', 'Bill to', { type: 'select', required: true, options: coverages.map((coverage) => ({ value: coverage.id, label: `${coverage.payerId} (${coverage.priority})` })) })}
+              ${o('prescriber.npi', 'Prescriber NPI', { required: true })} ${o('prescriber.firstName', 'Prescriber first name', { required: true })}
+              ${o('prescriber.lastName', 'Prescriber last name', { required: true })}
+              ${o('orderDate', 'Order date', { type: 'date', required: true })}
+              ${o('diagnoses', 'Diagnoses (ICD-10-CM)', { required: true, hint: 'Principal first, separated by commas: G47.33, E66.9' })}
+              ${Array.from(
+                { length: itemRows },
+                (_, index) =>
+                  html`<fieldset>
+                    <legend>Item ${index + 1}${index > 0 ? ' (optional)' : ''}</legend>
+                    ${o(`items.${index}.hcpcs`, 'HCPCS', { required: index === 0, hint: index === 0 ? 'E0601 CPAP, E0143 walker, L1833 knee orthosis…' : undefined })}
+                    ${o(`items.${index}.quantity`, 'Quantity (per side for a sided item)', { type: 'number' })}
+                    ${o(`items.${index}.acquisition`, 'Acquisition', { type: 'select', options: ['purchase', 'rental'] })}
+                    ${o(`items.${index}.side`, 'Side', { type: 'select', options: ['LT', 'RT', 'bilateral'] })}
+                    ${o(`items.${index}.unitCharge`, 'Charge per unit (per month for a rental), dollars', { hint: 'e.g. 150.00' })}
+                  </fieldset>`,
+              )}`,
+              'Enter order',
+            )}`
+        : ''
+    }`;
+}
