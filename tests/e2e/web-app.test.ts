@@ -224,6 +224,8 @@ test('intake enters the patient and the order and registers the documents, a rev
     ['queue', '/app/queue'],
     ['orders', '/app/orders'],
     ['ar-aging', '/app/ar-aging'],
+    ['dashboard', '/app/dashboard'],
+    ['denials', '/app/denials'],
     ['credit-balances', '/app/credit-balances'],
   ] as const) {
     const response = await biller.goto(`${origin}${page}`, { waitUntil: 'load' });

@@ -133,10 +133,8 @@ export interface AppealListed {
   reference: string | null;
 }
 
-/** Where the appeal stands and what the biller does next. */
-function appealOpen(status: string): boolean {
-  return !/decided|won|lost|withdrawn|closed/.test(status);
-}
+/** An appeal still in the biller's hands: due to be filed, or filed and waiting for its decision (db/schema.ts appealStatuses). */
+const appealOpen = (status: string) => status === 'due' || status === 'filed';
 
 /** The segments of one claim's CLP loop in an 835 (CLP… up to the next CLP, LX, SE or PLB), one a line. */
 export function claimLoopOf(x12: string, claimNumber: string): string | null {
