@@ -22,6 +22,13 @@ export const claimStatuses = [
 ] as const;
 export type ClaimStatus = (typeof claimStatuses)[number];
 
+/**
+ * Claims that were never filed: rejected at the front end or returned unprocessable
+ * (DOMAIN.md §12, first row), then closed as corrected once their correction went out.
+ * Their corrections carry the charge, so the receivables leave them out.
+ */
+export const neverFiledStatuses = ['rejected', 'corrected'] as const satisfies readonly ClaimStatus[];
+
 /** What a claim workflow tells its order once it is done with the claim. */
 export type ClaimOutcome = Extract<ClaimStatus, 'rejected' | 'paid' | 'partially-paid' | 'denied' | 'reversed' | 'closed'>;
 

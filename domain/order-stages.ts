@@ -18,6 +18,9 @@ export const orderStages = [
 ] as const;
 export type OrderStage = (typeof orderStages)[number];
 
+/** The stages an order ends in: every other stage is an open order. */
+export const finalOrderStages = ['closed', 'cancelled'] as const satisfies readonly OrderStage[];
+
 /** What a stage can be waiting for (search attribute `DmeBlockedOn`, the orders table's blocked_on). */
 /** 'system-error' is shown, never waited on: an activity that keeps failing (activities/stuck-work.ts) overlays the stage's own blocker. */
 export const blockers = ['documents', 'coverage', 'prior-auth', 'delivery', 'claim-fix', 'remittance', 'system-error'] as const;

@@ -1,14 +1,16 @@
 /**
- * What billers tell a claim after its remittance: a reopening or appeal filed, the
- * contractor's decision (Updates appealFiled / appealDecided to the claim's workflow),
- * and a patient's payment. The dates are checked against the appeal's row here; whether
+ * The denials-and-appeals work list (DOMAIN.md §12): every reopening or appeal with its
+ * deadline, earliest first. Then what billers tell a claim after its remittance: a
+ * reopening or appeal filed, the contractor's decision (Updates appealFiled /
+ * appealDecided to the claim's workflow), and a patient's payment. The dates are checked against the appeal's row here; whether
  * the claim waits for that filing or decision is the workflow validator's rule, so a
  * refused command answers 404, 409 or 422 with its reason and an accepted one 202.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { recordPatientPayment } from '../../activities/credit-balances';
-import { appeals, claims, orders } from '../../db/schema';
+import { appealStatuses, appeals, claims, orders } from '../../db/schema';
+import { appealLevels } from '../../domain/denials';
 import { ceilingProblem } from '../../domain/money';
 import type { UpdateDefinition } from '@temporalio/common';
 import { appealDecided, appealFiled, type ClaimWorkflowStatus } from '../../workflows/definitions';
@@ -18,8 +20,62 @@ import { conflict, notFound, validationError, type FieldProblem } from '../error
 import { calendarDate, todayIso, uuidParam } from '../fields';
 import { runCommand } from '../order-workflow';
 import { bearerSecurity, router } from '../router';
-import { errorResponses } from '../schemas';
+import { errorResponses, pageSchema, pagingQuery } from '../schemas';
 import { startCreditBalanceWorkflows } from './credit-balances';
+
+/** Still the billers' to act on: due (to be filed by its deadline) or filed (waiting for the contractor's decision). */
+const awaitingAction = ['due', 'filed'] as const satisfies readonly (typeof appealStatuses)[number][];
+
+const listQuery = z.object({
+  status: z
+    .enum(appealStatuses, { message: `must be one of ${appealStatuses.join(', ')}` })
+    .optional()
+    .describe(
+      'Only appeals with this status. Default: due and filed, the ones that still need a biller (won and lost are decided; expired ones were written off by the claim workflow when the deadline passed)',
+    ),
+  claimId: uuidParam.optional(),
+  payerId: z.string().trim().min(1).optional().describe("The claim's payer"),
+  ...pagingQuery,
+});
+
+const appealView = z
+  .object({
+    id: z.string(),
+    claimId: z.string(),
+    claimNumber: z.string().describe('Our patient control number (CLM01)'),
+    orderId: z.string(),
+    payerId: z.string().describe("The claim's payer"),
+    level: z.enum(appealLevels),
+    status: z.enum(appealStatuses),
+    denialCodes: z.array(z.string()).describe('Group-reason and remark codes of the denial, e.g. CO-50, N115'),
+    amount: z.number().int().describe('The denied amount in dispute, cents'),
+    prerequisite: z.string().nullable().describe('What the appeal needs first (obtain-prior-auth, check-same-or-similar)'),
+    determinationOn: z.string().describe('The determination the deadline counts from'),
+    deadlineOn: z.string().describe('File by this day'),
+    filedOn: z.string().nullable(),
+    reference: z.string().nullable().describe('The contractor’s appeal or correspondence number'),
+    decidedOn: z.string().nullable(),
+    decision: z.enum(['won', 'lost']).nullable(),
+  })
+  .openapi('AppealListed');
+
+const listAppeals = createRoute({
+  method: 'get',
+  path: '/appeals',
+  summary: 'Reopenings and appeals with their deadlines, earliest deadline first (due and filed unless status says otherwise)',
+  description: 'The denials-and-appeals work list: billers’ money and codes, no patient data.',
+  tags: ['claims'],
+  security: bearerSecurity,
+  middleware: [requireRole('biller')] as const,
+  request: { query: listQuery },
+  responses: {
+    200: {
+      description: 'A page of appeals',
+      content: { 'application/json': { schema: z.object({ appeals: z.array(appealView), page: pageSchema }) } },
+    },
+    ...errorResponses(400, 401, 403),
+  },
+});
 
 const note = (maxLength: number) => z.string().trim().min(1, 'must not be empty').max(maxLength, `must be at most ${maxLength} characters`);
 
@@ -171,6 +227,48 @@ export function appealRoutes(deps: AppDeps) {
     runCommand(() => temporal.updateClaim(claimId, update, payload), `Claim ${claimId}`, logger);
 
   const routes = router();
+  routes.openapi(listAppeals, async (c) => {
+    const query = c.req.valid('query');
+    const filters: SQL[] = [query.status ? eq(appeals.status, query.status) : inArray(appeals.status, [...awaitingAction])];
+    if (query.claimId) filters.push(eq(appeals.claimId, query.claimId));
+    if (query.payerId) filters.push(eq(claims.payerId, query.payerId));
+    const where = and(...filters);
+    const [rows, [{ total }]] = await Promise.all([
+      db
+        .select({ appeal: appeals, claimNumber: claims.claimNumber, orderId: claims.orderId, payerId: claims.payerId })
+        .from(appeals)
+        .innerJoin(claims, eq(claims.id, appeals.claimId))
+        .where(where)
+        .orderBy(asc(appeals.deadlineOn), asc(appeals.id))
+        .limit(query.limit)
+        .offset(query.offset),
+      db.select({ total: count() }).from(appeals).innerJoin(claims, eq(claims.id, appeals.claimId)).where(where),
+    ]);
+    return c.json(
+      {
+        appeals: rows.map(({ appeal, claimNumber, orderId, payerId }) => ({
+          id: appeal.id,
+          claimId: appeal.claimId,
+          claimNumber,
+          orderId,
+          payerId,
+          level: appeal.level,
+          status: appeal.status,
+          denialCodes: appeal.denialCodes,
+          amount: appeal.amount,
+          prerequisite: appeal.prerequisite,
+          determinationOn: appeal.determinationOn,
+          deadlineOn: appeal.deadlineOn,
+          filedOn: appeal.filedOn,
+          reference: appeal.reference,
+          decidedOn: appeal.decidedOn,
+          decision: appeal.decision,
+        })),
+        page: { limit: query.limit, offset: query.offset, total },
+      },
+      200,
+    );
+  });
   routes.openapi(fileAppeal, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');

@@ -13,11 +13,15 @@
  *
  * Claims rejected at the front end or returned unprocessable were never filed: their
  * corrections carry the charge, so they are left out.
+ *
+ * Also here: the billing dashboard (GET /reports/dashboard, its figures in dashboard.ts),
+ * whose open balance is this report's total.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { payers as payersTable } from '../../db/schema';
 import { daysBetween } from '../../domain/calendar';
+import { neverFiledStatuses } from '../../domain/claim-statuses';
 import { payerLevels, type PayerLevel } from '../../domain/coordination';
 import { agingBucket, agingBuckets, type AgingBucket } from '../../domain/posting';
 import type { AppDeps } from '../app';
@@ -25,6 +29,7 @@ import { requireRole } from '../auth';
 import { calendarDate, todayIso } from '../fields';
 import { bearerSecurity, router } from '../router';
 import { errorResponses } from '../schemas';
+import { dashboardFigures, dashboardRoute } from './dashboard';
 
 const money = z.number().int().describe('Cents');
 
@@ -170,7 +175,8 @@ const emptyBuckets = <T>(empty: () => T) => Object.fromEntries(agingBuckets.map(
 export function reportRoutes(deps: AppDeps) {
   const { db } = deps.database;
 
-  return router().openapi(agingRoute, async (c) => {
+  const routes = router();
+  routes.openapi(agingRoute, async (c) => {
     const { asOf = todayIso(), limit } = c.req.valid('query');
     const result = await db.execute(sql`
       with recursive lineage(claim_id, ancestor_id) as (
@@ -220,7 +226,7 @@ export function reportRoutes(deps: AppDeps) {
       join first_submission f on f.claim_id = c.id
       left join ledger l on l.claim_id = c.id
       left join claim_payer_ids cp on cp.claim_id = c.id
-      where c.submitted_at is not null and c.status not in ('rejected', 'corrected')`);
+      where c.submitted_at is not null and c.status not in ${[...neverFiledStatuses]}`);
     const rows = ((result as { rows?: ClaimRow[] }).rows ?? (result as unknown as ClaimRow[])).map((row) => ({
       ...row,
       firstSubmittedOn: new Date(row.first_submitted_at).toISOString().slice(0, 10),
@@ -323,4 +329,6 @@ export function reportRoutes(deps: AppDeps) {
       200,
     );
   });
+  routes.openapi(dashboardRoute, async (c) => c.json(await dashboardFigures(db), 200));
+  return routes;
 }

@@ -55,6 +55,7 @@ const routeAccess: Record<string, Access> = {
   'GET /claims/{id}': ['biller'],
   'GET /claims/{id}/837': ['biller'],
   'GET /claims/{id}/cms1500': ['biller'],
+  'GET /appeals': ['biller'],
   'POST /claims/{id}/appeal': ['biller'],
   'POST /claims/{id}/appeal/decision': ['biller'],
   'POST /claims/{id}/patient-payments': ['biller'],
@@ -63,6 +64,7 @@ const routeAccess: Record<string, Access> = {
   'GET /remittances/{id}': ['biller'],
   'GET /remittances/{id}/835': ['biller'],
   'GET /reports/ar-aging': ['biller'],
+  'GET /reports/dashboard': ['biller'],
   'GET /credit-balances': ['biller'],
   'POST /credit-balances/{id}/resolve': ['biller'],
   // A statement is claim money beside the patient's name and services: billers', like the claims (intake sees the patient, not the money).
