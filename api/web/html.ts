@@ -33,7 +33,7 @@ interface NavItem {
 const everyone: readonly Role[] = ['intake', 'reviewer', 'delivery', 'biller'];
 
 /** The app's sections, by the roles whose API routes they read (tests/api/roles.test.ts). */
-export const navigation: readonly NavItem[] = [
+const navigation: readonly NavItem[] = [
   { href: '/app/queue', label: 'My work queue', roles: everyone },
   { href: '/app/orders', label: 'Orders', roles: everyone },
   { href: '/app/patients/new', label: 'New patient', roles: ['intake'] },
@@ -45,7 +45,7 @@ export const navigation: readonly NavItem[] = [
   { href: '/app/dashboard', label: 'Dashboard', roles: ['biller'] },
 ];
 
-export const mayOpen = (role: Role, item: NavItem) => role === 'admin' || item.roles.includes(role);
+const mayOpen = (role: Role, item: NavItem) => role === 'admin' || item.roles.includes(role);
 
 /** The reader's locale from Accept-Language (its first tag this runtime formats), else en-US. */
 export function localeOf(c: Context): string {
@@ -82,7 +82,7 @@ export function moment(at: string | null | undefined, locale: string): string {
 }
 
 /** Whole days from today (UTC) to the day: negative when it has passed. */
-export function daysUntil(date: string, today = new Date()): number {
+function daysUntil(date: string, today = new Date()): number {
   const start = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
   return Math.round((Date.parse(`${date.slice(0, 10)}T00:00:00Z`) - start) / 86_400_000);
 }

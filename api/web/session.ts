@@ -21,7 +21,7 @@ import type { ApiKey, Role } from '../../config';
 import type { Db } from '../../db/client';
 import { webSessions } from '../../db/schema';
 
-export const sessionCookie = 'dme_session';
+const sessionCookie = 'dme_session';
 
 export interface SessionPolicy {
   idleMs: number;

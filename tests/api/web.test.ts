@@ -14,9 +14,9 @@ import { createApp, type CommandAnswer, type TemporalPort } from '../../api/app'
 import { agingChart } from '../../api/web/pages/money';
 import { claimLoopOf } from '../../api/web/pages/claims';
 import { centsOf } from '../../api/web/pages/patients';
-import { auditEvents, orders, patients, remittances, tasks, webSessions } from '../../db/schema';
+import { appeals, auditEvents, orders, patients, remittances, tasks, webSessions } from '../../db/schema';
 import { createLogger } from '../../logger';
-import { testKeys } from '../support/api';
+import { apiClient, testKeys } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { insertClaims, seedPatientOrder, type SeededPatientOrder } from '../support/receivables';
 import { webBrowser } from '../support/web';
@@ -410,6 +410,90 @@ describe('remittances', () => {
     expect(loop.split('\n')[0]).toMatch(/^CLP\*C1002\*/);
     expect(loop).not.toMatch(/CLP\*C1001|CLP\*C1003/);
     expect(claimLoopOf(x12, 'C9999')).toBeNull();
+  });
+});
+
+describe('billing pages', () => {
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+  test('denials and appeals: each one still to file or decide, earliest deadline first, with its countdown', async () => {
+    await database.db.insert(appeals).values([
+      {
+        id: randomUUID(),
+        claimId,
+        level: 'redetermination',
+        status: 'due',
+        denialCodes: ['CO-50'],
+        amount: 6_693,
+        determinationOn: inDays(-110),
+        deadlineOn: inDays(10),
+      },
+      {
+        id: randomUUID(),
+        claimId,
+        level: 'reopening',
+        status: 'due',
+        denialCodes: ['CO-16', 'N290'],
+        amount: 2_000,
+        determinationOn: inDays(-370),
+        deadlineOn: inDays(-3),
+      },
+      {
+        id: randomUUID(),
+        claimId,
+        level: 'reopening',
+        status: 'won',
+        denialCodes: ['CO-4'],
+        amount: 1_000,
+        determinationOn: inDays(-60),
+        deadlineOn: inDays(300),
+        decidedOn: inDays(-1),
+      },
+    ]);
+    const browser = webBrowser(build());
+    await browser.signIn(key('biller'));
+    const page = await browser.get('/app/denials');
+    expect(page.status).toBe(200);
+    const rows = [...page.text.matchAll(/<tr>\s*<td><a href="\/app\/claims\/[^"]+">[^<]+<\/a><\/td>[\s\S]*?<\/tr>/g)].map((match) => match[0]);
+    expect(rows).toHaveLength(2); // the won one is done
+    expect(rows[0]).toContain('CO-16, N290');
+    expect(rows[0]).toMatch(/countdown overdue[^>]*data-days="-3"/);
+    expect(rows[0]).toContain('3 days overdue');
+    expect(rows[1]).toContain('CO-50');
+    expect(rows[1]).toMatch(/countdown soon[^>]*data-days="10"/);
+    expect(rows[1]).toContain('$66.93');
+    // The claim page offers to record the filing of its open appeal.
+    expect((await browser.get(`/app/claims/${claimId}`)).text).toContain(`action="/app/claims/${claimId}/appeal"`);
+  });
+
+  test('the dashboard shows the API’s figures, and its orders by stage are the order lists’ totals', async () => {
+    const app = build();
+    const browser = webBrowser(app);
+    await browser.signIn(key('biller'));
+    const answer = await browser.get('/app/dashboard');
+    expect(answer.status).toBe(200);
+    // Text as the reader sees it: the template's line breaks are spaces.
+    const page = { text: answer.text.replace(/\s+/g, ' ') };
+    const api = apiClient(app);
+    const figures = (await api('GET', '/reports/dashboard', { role: 'biller' })).json;
+    const { submitted, acceptedFirstPass } = figures.firstPassAcceptance;
+    expect(page.text).toContain(`${acceptedFirstPass} of ${submitted} original claims accepted on their first submission`);
+    expect(page.text).toContain(`${figures.denials.denied} of ${figures.denials.adjudicated} adjudicated claims denied`);
+    const section = (name: string) => new RegExp(`data-figure="${name}"[\\s\\S]*?</table>`).exec(page.text)![0];
+    const stages = [...section('orders-by-stage').matchAll(/stage=([a-z-]+)">[a-z-]+<\/a><\/td>\s*<td class="num">(\d+)</g)].map((match) => [
+      match[1],
+      Number(match[2]),
+    ]);
+    expect(stages).toEqual(figures.openOrdersByStage.map((row: { stage: string; orders: number }) => [row.stage, row.orders]));
+    expect(stages.length).toBeGreaterThan(0);
+    for (const [stage, orders] of stages) {
+      expect([stage, (await api('GET', `/orders?stage=${stage}`, { role: 'biller' })).json.page.total]).toEqual([stage, orders]);
+    }
+    const aging = (await api('GET', '/reports/ar-aging', { role: 'biller' })).json;
+    expect(figures.daysSalesOutstanding.openBalance).toBe(aging.totals.payerBalance + aging.totals.patientBalance);
+    expect(page.text).toContain(
+      new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(figures.daysSalesOutstanding.openBalance / 100),
+    );
   });
 });
 

@@ -13,8 +13,8 @@ const taskRoles = ['intake', 'reviewer', 'delivery', 'biller'] as const;
 
 /**
  * The orders each role's work holds up, besides its tasks: documents come in to intake and
- * are reviewed by reviewers, delivery staff confirm deliveries, billers fix claims and
- * clear stuck work (the blockers of domain/order-stages.ts).
+ * are reviewed by reviewers, delivery staff confirm deliveries, billers fix claims (the
+ * blockers of domain/order-stages.ts).
  */
 const waitingFor: Record<(typeof taskRoles)[number], readonly { blockedOn: string; what: string }[]> = {
   intake: [
@@ -26,10 +26,8 @@ const waitingFor: Record<(typeof taskRoles)[number], readonly { blockedOn: strin
     { blockedOn: 'prior-auth', what: 'prior-authorization decisions' },
   ],
   delivery: [{ blockedOn: 'delivery', what: 'deliveries to confirm' }],
-  biller: [
-    { blockedOn: 'claim-fix', what: 'claims to fix' },
-    { blockedOn: 'system-error', what: 'stuck work' },
-  ],
+  // Stuck work (system-error) overlays the stage's own blocker and is not stored as one: it reaches billers as a task.
+  biller: [{ blockedOn: 'claim-fix', what: 'claims to fix' }],
 };
 const pageSize = 25;
 
