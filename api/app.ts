@@ -38,7 +38,7 @@ import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
 import { taskRoutes } from './routes/tasks';
 import { createOrderStarter, type OrderStarter } from './order-starts';
-import { defaultSessionPolicy, webRoutes } from './web/routes';
+import { defaultSessionPolicy, webErrorPage, webRoutes } from './web/routes';
 import type { SessionPolicy } from './web/session';
 
 /** What the API needs from Temporal (api/temporal.ts over a real client). */
@@ -164,11 +164,15 @@ export function createApp(deps: AppDeps) {
 
   app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {
+    // A page of the staff web app answers in HTML with the app's headers (api/web/routes.ts).
+    const onPage = c.req.path === '/app' || c.req.path.startsWith('/app/');
+    if (onPage && error instanceof ApiError) return webErrorPage(c, error.status, error.message);
     if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status);
     if (error instanceof HTTPException && error.status < 500) {
       return c.json(errorBody('bad_request', error.message || 'The request could not be read'), error.status);
     }
     deps.logger.error('unhandled error', { path: c.req.routePath, errorName: error.name });
+    if (onPage) return webErrorPage(c, 500, 'Something went wrong on our side; the request was not completed.');
     return c.json(errorBody('internal', 'Something went wrong on our side; the request was not completed'), 500);
   });
   return app;

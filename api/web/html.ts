@@ -45,6 +45,9 @@ const navigation: readonly NavItem[] = [
   { href: '/app/dashboard', label: 'Dashboard', roles: ['biller'] },
 ];
 
+/** The signed-in role may send what the API allows `role` (admin may do all). */
+export const may = (ctx: PageContext, role: Role) => ctx.session.role === role || ctx.session.role === 'admin';
+
 const mayOpen = (role: Role, item: NavItem) => role === 'admin' || item.roles.includes(role);
 
 /** The reader's locale from Accept-Language (its first tag this runtime formats), else en-US. */
@@ -63,22 +66,31 @@ export function localeOf(c: Context): string {
   return 'en-US';
 }
 
+/**
+ * The reader's order and names of day, month and year, but the Gregorian calendar and
+ * Latin digits: a claim's dates are Gregorian whatever the reader's locale (fa-IR would
+ * show a birth date in the Persian calendar, th-TH in the Buddhist era).
+ */
+const westernDigits = { calendar: 'gregory', numberingSystem: 'latn' } as const;
+
 /** Cents as dollars in the reader's locale: 123456 → $1,234.56. */
 export function dollars(cents: number | null | undefined, locale: string): string {
   if (cents === null || cents === undefined) return '—';
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' }).format(cents / 100);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', numberingSystem: 'latn' }).format(cents / 100);
 }
 
 /** A calendar day (YYYY-MM-DD) in the reader's format, never shifted by a time zone. */
 export function day(date: string | null | undefined, locale: string): string {
   if (!date) return '—';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date.slice(0, 10)}T00:00:00Z`));
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC', ...westernDigits }).format(
+    new Date(`${date.slice(0, 10)}T00:00:00Z`),
+  );
 }
 
 /** A moment in the reader's format, in UTC (the server does not know the reader's zone), labelled so. */
 export function moment(at: string | null | undefined, locale: string): string {
   if (!at) return '—';
-  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(at))} UTC`;
+  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC', ...westernDigits }).format(new Date(at))} UTC`;
 }
 
 /** Whole days from today (UTC) to the day: negative when it has passed. */
@@ -297,6 +309,27 @@ export function signInPage(locale: string, problem?: string): Html {
             </div>
             <button type="submit">Sign in</button>
           </form>
+        </main>
+      </body>
+    </html>`;
+}
+
+/** A page for an error the app cannot show inside its layout (no session needed to read it). */
+export function errorPage(locale: string, message: string): Html {
+  return html`<!doctype html>
+    <html lang="${locale}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Not completed · Durable DME</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href="/app/assets/app.css" />
+      </head>
+      <body class="sign-in">
+        <main id="main">
+          <h1>Durable DME</h1>
+          <div class="error-summary" role="alert"><p>${message}</p></div>
+          <p><a href="/app">Back to the app</a></p>
         </main>
       </body>
     </html>`;

@@ -49,3 +49,38 @@ export async function runFormCommand(
 export async function page(c: WebContext, body: Html, status = 200): Promise<Response> {
   return c.html(await body, status as 200);
 }
+
+/** A trimmed text field of a posted form; '' when absent or a file. */
+export const formText = (form: FormFields, name: string): string => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
+
+/** A text field left out of the API's body when empty. */
+export const formOptional = (form: FormFields, name: string): string | undefined => formText(form, name) || undefined;
+
+/** A path parameter as it goes into an API path or a redirect: encoded, so no segment can name another record. */
+export const pathParam = (c: WebContext, name: string): string => encodeURIComponent(c.req.param(name) ?? '');
+
+/** What the user typed into the form that failed, to show it again; nothing for the page's other forms. */
+export const failedValues = (failed: Failed | undefined, formName: string): Record<string, string> =>
+  failed?.form === formName ? failed.values : {};
+
+/** The API's messages for the form that failed; none for the page's other forms. */
+export const failedErrors = (failed: Failed | undefined, formName: string): FormErrors | undefined =>
+  failed?.form === formName ? failed.errors : undefined;
+
+/** A list's page as the API answers it. */
+export interface ListPage {
+  limit: number;
+  offset: number;
+  total: number;
+}
+
+/**
+ * The API names a list's query parameters `query.<name>`; the filter form's fields are
+ * named `<name>`: the messages move beside them.
+ */
+export function queryErrors(errors: FormErrors): FormErrors {
+  return {
+    message: errors.message,
+    byField: Object.fromEntries(Object.entries(errors.byField).map(([field, messages]) => [field.replace(/^query\./, ''), messages])),
+  };
+}

@@ -8,18 +8,20 @@
  * the form shown again with each message beside its field), and a command that succeeds
  * redirects (303) back to the page it came from with a notice of what it did.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { ApiKey, Config } from '../../config';
 import type { Db } from '../../db/client';
 import type { Logger } from '../../logger';
 import { sessionApi, type ApiFetch } from './api-client';
-import { localeOf, signInPage } from './html';
+import { errorPage, localeOf, signInPage } from './html';
 import { claimPages } from './pages/claims';
-import { moneyPages } from './pages/money';
+import { creditBalancePages } from './pages/credit-balances';
+import { remittancePages } from './pages/remittances';
+import { reportPages } from './pages/reports';
 import { orderPages } from './pages/orders';
 import { patientPages } from './pages/patients';
 import { queuePages } from './pages/queue';
-import type { WebContext, WebEnv } from './respond';
+import type { FormFields, WebContext, WebEnv } from './respond';
 import { crossSite, csrfTokenMatches, currentSession, endSession, keyNamed, openSession, type SessionPolicy } from './session';
 import { appCss } from './style';
 
@@ -52,14 +54,27 @@ const securityHeaders: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
+/** A posted form's fields; null when the body is not a form that parses (a broken multipart body). */
+async function readForm(c: WebContext): Promise<FormFields | null> {
+  try {
+    return (await c.req.parseBody()) as FormFields;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An error the API's handler answers (a body over its limit, something broken on our
+ * side) on a page of the app: HTML with the app's headers, not the API's JSON.
+ */
+export function webErrorPage(c: Context, status: number, message: string): Response | Promise<Response> {
+  return c.html(errorPage(localeOf(c), message), status as 500, securityHeaders);
+}
+
 export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
   const app = new Hono<WebEnv>();
 
   app.use('/app/*', async (c, next) => {
-    await next();
-    for (const [name, value] of Object.entries(securityHeaders)) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
-  });
-  app.use('/app', async (c, next) => {
     await next();
     for (const [name, value] of Object.entries(securityHeaders)) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
   });
@@ -69,7 +84,8 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
   app.get('/app/sign-in', (c) => c.html(signInPage(localeOf(c))));
   app.post('/app/sign-in', async (c) => {
     if (crossSite(c)) return c.html(signInPage(localeOf(c), 'This sign-in came from another site and was refused.'), 403);
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
+    if (!form) return c.html(signInPage(localeOf(c), 'The form could not be read: send it again from this page.'), 400);
     const presented = typeof form.key === 'string' ? form.key.trim() : '';
     const key = presented ? keyNamed(deps.apiKeys, presented) : undefined;
     if (!key) {
@@ -87,7 +103,8 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
     if (!session) return c.redirect('/app/sign-in', 303);
     if (c.req.method === 'POST') {
       if (crossSite(c)) return c.text('This form came from another site and was refused.', 403);
-      const form = (await c.req.parseBody()) as Record<string, string | File>;
+      const form = await readForm(c);
+      if (!form) return c.text('The form could not be read (its body is not a form): go back, reload and send it again.', 400);
       if (!csrfTokenMatches(session, form._csrf))
         return c.text('This form is out of date (its token does not match your session): go back, reload and send it again.', 403);
       delete form._csrf;
@@ -97,7 +114,6 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
     c.set('api', sessionApi(fetchApi, session));
     await next();
   };
-  app.use('/app', signedIn);
   app.use('/app/*', signedIn);
 
   app.post('/app/sign-out', async (c) => {
@@ -110,7 +126,9 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
   patientPages(app);
   orderPages(app);
   claimPages(app);
-  moneyPages(app);
+  remittancePages(app);
+  creditBalancePages(app);
+  reportPages(app);
 
   app.all('/app/*', (c) => c.text(`No page ${c.req.path}`, 404));
   return app;

@@ -63,7 +63,7 @@ export async function openSession(c: Context, db: Db, key: ApiKey, policy: Sessi
     path: '/app',
     httpOnly: true,
     sameSite: 'Strict',
-    secure: new URL(c.req.url).protocol === 'https:',
+    secure: publicOrigin(c).startsWith('https:'),
     maxAge: Math.floor(policy.maxMs / 1000),
   });
 }
@@ -114,9 +114,22 @@ export function csrfTokenMatches(session: WebSession, posted: unknown): boolean 
   return typeof posted === 'string' && sameText(posted, session.csrfToken);
 }
 
+/**
+ * This site's origin as the browser sees it. Behind a TLS-terminating proxy the request
+ * reaches us as plain http: the proxy's X-Forwarded-Proto and X-Forwarded-Host say what the
+ * browser used. Trusting them is safe for the checks below: a cross-site page can make a
+ * browser send a form, but cannot set these headers on it.
+ */
+function publicOrigin(c: Context): string {
+  const url = new URL(c.req.url);
+  const proto = c.req.header('x-forwarded-proto')?.split(',')[0].trim().toLowerCase();
+  const host = c.req.header('x-forwarded-host')?.split(',')[0].trim() || c.req.header('host') || url.host;
+  return `${proto === 'https' || proto === 'http' ? proto : url.protocol.slice(0, -1)}://${host}`;
+}
+
 /** A POST from another site: its Origin (sent by every current browser on POST) is not this one. */
 export function crossSite(c: Context): boolean {
   const origin = c.req.header('origin');
   if (!origin || origin === 'null') return origin === 'null';
-  return origin !== new URL(c.req.url).origin;
+  return origin !== publicOrigin(c);
 }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { createApp, type CommandAnswer, type TemporalPort } from '../../api/app';
-import { agingChart } from '../../api/web/pages/money';
+import { agingChart } from '../../api/web/pages/reports';
 import { claimLoopOf } from '../../api/web/pages/claims';
 import { centsOf } from '../../api/web/pages/patients';
 import { appeals, auditEvents, orders, patients, remittances, tasks, webSessions } from '../../db/schema';
@@ -25,11 +25,16 @@ const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtu
 
 const refused = async (): Promise<CommandAnswer<never>> =>
   ({ outcome: 'refused', message: 'The order is not waiting for a delivery', code: 'not-applicable' }) as never;
+/** The orders a command reached (the stand-in refuses them all). */
+const updatesSent: string[] = [];
 const standInTemporal: TemporalPort = {
   ping: async () => undefined,
   startOrder: async ({ orderId }) => ({ workflowId: `order-${orderId}` }),
   queryOrder: async () => null,
-  updateOrder: refused,
+  updateOrder: async (orderId) => {
+    updatesSent.push(orderId);
+    return refused();
+  },
   updateClaim: refused,
   signalClaim: async () => 'not-running',
   startCreditBalance: async () => undefined,
@@ -413,6 +418,132 @@ describe('remittances', () => {
   });
 });
 
+describe('what the review of the app found', () => {
+  test('behind a TLS-terminating proxy the forms work and the cookie is Secure (X-Forwarded-Proto and Host)', async () => {
+    const app = build();
+    const proxied = {
+      'x-forwarded-proto': 'https',
+      host: 'dme.example.com',
+      origin: 'https://dme.example.com',
+      'content-type': 'application/x-www-form-urlencoded',
+    };
+    const answer = await app.request('http://dme.example.com/app/sign-in', {
+      method: 'POST',
+      headers: proxied,
+      body: new URLSearchParams({ key: key('biller') }).toString(),
+    });
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('set-cookie')).toMatch(/Secure/);
+    const forged = await app.request('http://dme.example.com/app/sign-in', {
+      method: 'POST',
+      headers: { ...proxied, origin: 'http://dme.example.com' },
+      body: new URLSearchParams({ key: key('biller') }).toString(),
+    });
+    expect(forged.status).toBe(403);
+  });
+
+  test('a body that is not a form answers 400, signed in or not, and nothing is logged as unhandled', async () => {
+    const browser = webBrowser(build());
+    const junk = { 'content-type': 'multipart/form-data; boundary=XYZ' };
+    expect((await browser.post('/app/sign-in', {}, junk)).status).toBe(400);
+    await browser.signIn(key('intake'));
+    const answer = await browser.post(`/app/orders/${order.orderId}/cancel`, {}, junk);
+    expect(answer.status).toBe(400);
+  });
+
+  test.each([
+    ['a line break', (id: string) => `${id}%0A`],
+    ['a path to another order', (id: string) => `${id}%2F..%2F00000000-0000-4000-8000-000000000000`],
+  ])('an order id with %s in the page path reaches no workflow and answers 4xx', async (_, path) => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('intake'));
+    await browser.get(`/app/orders/${order.orderId}`);
+    const before = updatesSent.length;
+    const answer = await browser.post(`/app/orders/${path(order.orderId)}/cancel`, { reason: 'Moved away' });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(updatesSent.length).toBe(before);
+  });
+
+  test('a form over the body limit answers an HTML page with the app’s headers, not the API’s JSON', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('intake'));
+    await browser.get(`/app/orders/${order.orderId}`);
+    const answer = await browser.post(`/app/orders/${order.orderId}/cancel`, { reason: 'x'.repeat(1_100_000) });
+    expect(answer.status).toBe(413);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(answer.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect(answer.text).toContain('larger than 1 MiB');
+  });
+
+  test('a filter the API refuses shows its rule beside the filter', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('biller'));
+    const answer = await browser.get('/app/orders?stage=nowhere');
+    expect(answer.status).toBe(400);
+    expect(answer.text).toMatch(/id="f-stage-error">must be one of documentation, /);
+  });
+
+  test('a new order whose second row has a charge that is not an amount: the message is beside that row’s charge, in dollars', async () => {
+    const patient = await seedPatientOrder(database.db);
+    const browser = webBrowser(build());
+    await browser.signIn(key('intake'));
+    await browser.get(`/app/patients/${patient.patientId}`);
+    const answer = await browser.post(`/app/patients/${patient.patientId}/orders`, {
+      coverageId: patient.coverageId,
+      'prescriber.npi': '1987654328',
+      'prescriber.firstName': 'Grace',
+      'prescriber.lastName': 'Hopper',
+      orderDate: '2026-11-30',
+      diagnoses: 'M17.11',
+      'items.1.hcpcs': 'E0143',
+      'items.1.quantity': '1',
+      'items.1.acquisition': 'purchase',
+      'items.1.unitCharge': 'a lot',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.text).toMatch(/id="order-items\.1\.unitCharge-error">must be an amount in dollars, such as 150.00</);
+    expect(answer.text).not.toContain('id="order-items.0.unitCharge-error"');
+  });
+
+  test('a new patient whose coverage is refused: the patient is kept and their page shows the coverage form with the message beside the member id', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('intake'));
+    await browser.get('/app/patients/new');
+    const answer = await browser.post('/app/patients', {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      birthDate: '1948-02-29',
+      sex: 'F',
+      'address.line1': '12 Main St',
+      'address.city': 'Columbus',
+      'address.state': 'OH',
+      'address.zip': '43215',
+      payerId: 'medicare-jb',
+      memberId: '!!',
+    });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.text).toContain('The patient is registered, but the coverage was not added');
+    expect(answer.text).toMatch(/id="coverage-memberId"[^>]*aria-invalid="true"/);
+    expect(answer.text).toMatch(/<details\s+open/);
+  });
+
+  test('dates stay Gregorian with Latin digits whatever the reader’s locale', async () => {
+    const app = build();
+    const browser = webBrowser(app);
+    await browser.signIn(key('biller'));
+    for (const locale of ['fa-IR', 'th-TH', 'ar-EG']) {
+      const text = await (
+        await app.request(`http://localhost/app/claims/${claimId}`, { headers: { cookie: browser.cookie!, 'accept-language': locale } })
+      ).text();
+      expect([locale, /2026/.test(text)]).toEqual([locale, true]);
+      expect([locale, /[\u0660-\u0669\u06f0-\u06f9\u0e50-\u0e59]/.test(text)]).toEqual([locale, false]);
+    }
+  });
+});
+
 describe('billing pages', () => {
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -549,6 +680,21 @@ describe('A/R aging chart', () => {
     );
     const widths = [...String(svg).matchAll(/<rect\s+x="[\d.]+"\s+y="\d+"\s+width="([\d.]+)"/g)].map((match) => Number(match[1]));
     expect(widths).toEqual([480, 160, 320, 0]);
+    // A negative bucket (credits owed back) draws nothing; the total beside the bar is net.
+    const credit = String(
+      await agingChart(
+        ['0-30', '31-60'],
+        [
+          {
+            payerName: 'Acme',
+            buckets: { '0-30': { payerBalance: 10_000, patientBalance: 0 }, '31-60': { payerBalance: -5_000, patientBalance: 0 } },
+          },
+        ],
+        'en-US',
+      ),
+    );
+    expect([...credit.matchAll(/<rect\s+x="[\d.]+"\s+y="\d+"\s+width="([\d.-]+)"/g)].map((match) => Number(match[1]))).toEqual([640, 0]);
+    expect(credit).toContain('$50.00');
     expect(String(svg)).toContain('$400.00');
   });
 });

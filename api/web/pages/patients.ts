@@ -6,11 +6,9 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import type { Role } from '../../../config';
-import { badge, day, errorSummary, field, form, formErrors, layout, notice, type FormErrors, type Html, type PageContext } from '../html';
-import { failedStatus, page, textValues, type Failed, type FormFields, type WebContext, type WebEnv } from '../respond';
+import { badge, day, errorSummary, field, form, formErrors, layout, may, notice, type FormErrors, type Html, type PageContext } from '../html';
+import { failedStatus, formOptional, formText, page, pathParam, textValues, type Failed, type WebContext, type WebEnv } from '../respond';
 
-const may = (ctx: PageContext, role: Role) => ctx.session.role === role || ctx.session.role === 'admin';
 const itemRows = 3;
 
 interface Patient {
@@ -26,12 +24,12 @@ interface Patient {
   coverages?: { id: string; payerId: string; memberId?: string; priority: string; effectiveFrom: string | null; effectiveTo: string | null }[];
 }
 
-const text = (form: FormFields, name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
-const optional = (form: FormFields, name: string) => text(form, name) || undefined;
-
 /** Dollars as typed ("150", "1,234.50", "$12.5") to cents; the text itself when it is not an amount, so the API names the field. */
 export function centsOf(typed: string): number | string {
-  const plain = typed.replace(/[$,\s]/g, '');
+  const trimmed = typed.replace(/[$\s]/g, '');
+  // 1.234,50 and 12,5 as written where the comma is the decimal mark; 1,234.50 where it groups thousands.
+  const commaDecimal = /^\d{1,3}(\.\d{3})*,\d{1,2}$|^\d+,\d{1,2}$/.test(trimmed);
+  const plain = commaDecimal ? trimmed.replace(/\./g, '').replace(',', '.') : trimmed.replace(/,/g, '');
   if (!/^\d+(\.\d{1,2})?$/.test(plain)) return typed;
   const [whole, fraction = ''] = plain.split('.');
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
@@ -87,37 +85,47 @@ export function patientPages(app: Hono<WebEnv>) {
     const posted = c.get('form');
     const api = c.get('api');
     const patient = await api.post<{ id: string }>('/patients', {
-      firstName: text(posted, 'firstName'),
-      lastName: text(posted, 'lastName'),
-      birthDate: text(posted, 'birthDate'),
-      sex: text(posted, 'sex'),
+      firstName: formText(posted, 'firstName'),
+      lastName: formText(posted, 'lastName'),
+      birthDate: formText(posted, 'birthDate'),
+      sex: formText(posted, 'sex'),
       address: {
-        line1: text(posted, 'address.line1'),
-        city: text(posted, 'address.city'),
-        state: text(posted, 'address.state'),
-        zip: text(posted, 'address.zip'),
+        line1: formText(posted, 'address.line1'),
+        city: formText(posted, 'address.city'),
+        state: formText(posted, 'address.state'),
+        zip: formText(posted, 'address.zip'),
       },
-      ...(optional(posted, 'phone') ? { phone: text(posted, 'phone') } : {}),
+      ...(formOptional(posted, 'phone') ? { phone: formText(posted, 'phone') } : {}),
     });
     if (!patient.ok)
       return newPatient(c, { form: 'patient', errors: formErrors(patient), values: textValues(posted), status: failedStatus(patient.status) });
     const coverage = await api.post(`/patients/${patient.json.id}/coverages`, {
-      payerId: text(posted, 'payerId'),
-      memberId: text(posted, 'memberId'),
+      payerId: formText(posted, 'payerId'),
+      memberId: formText(posted, 'memberId'),
       priority: 'primary',
     });
-    const notice = coverage.ok
-      ? 'Patient registered with their coverage'
-      : `Patient registered; the coverage was not added: ${formErrors(coverage).message}`;
-    return c.redirect(`/app/patients/${patient.json.id}?notice=${encodeURIComponent(notice)}`, 303);
+    if (coverage.ok)
+      return c.redirect(`/app/patients/${patient.json.id}?notice=${encodeURIComponent('Patient registered with their coverage')}`, 303);
+    // The patient is stored; their page opens with the coverage form and the API's messages beside its fields.
+    const errors = formErrors(coverage);
+    return show(
+      c,
+      {
+        form: 'coverage',
+        errors: { ...errors, message: `The patient is registered, but the coverage was not added: ${errors.message}` },
+        values: { payerId: formText(posted, 'payerId'), memberId: formText(posted, 'memberId'), priority: 'primary' },
+        status: failedStatus(coverage.status),
+      },
+      patient.json.id,
+    );
   });
 
-  const show = async (c: WebContext, failed?: Failed) => {
+  const show = async (c: WebContext, failed?: Failed, patientId?: string) => {
     const ctx = c.get('page');
-    const id = c.req.param('id') ?? '';
+    const id = patientId ?? pathParam(c, 'id');
     const api = c.get('api');
     const [answer, orders] = await Promise.all([
-      api.get<Patient>(`/patients/${encodeURIComponent(id)}`),
+      api.get<Patient>(`/patients/${id}`),
       api.get<{ orders: { id: string; stage: string; blockedOn: string | null; hcpcs: string[]; orderDate: string }[] }>('/orders', {
         patientId: id,
         limit: 100,
@@ -136,37 +144,37 @@ export function patientPages(app: Hono<WebEnv>) {
 
   app.post('/app/patients/:id/coverages', async (c) => {
     const posted = c.get('form');
-    const answer = await c.get('api').post(`/patients/${encodeURIComponent(c.req.param('id'))}/coverages`, {
-      payerId: text(posted, 'payerId'),
-      memberId: text(posted, 'memberId'),
-      priority: text(posted, 'priority'),
-      ...(optional(posted, 'mspType') ? { mspType: text(posted, 'mspType') } : {}),
+    const answer = await c.get('api').post(`/patients/${pathParam(c, 'id')}/coverages`, {
+      payerId: formText(posted, 'payerId'),
+      memberId: formText(posted, 'memberId'),
+      priority: formText(posted, 'priority'),
+      ...(formOptional(posted, 'mspType') ? { mspType: formText(posted, 'mspType') } : {}),
     });
-    if (answer.ok) return c.redirect(`/app/patients/${c.req.param('id')}?notice=${encodeURIComponent('Coverage added')}`, 303);
+    if (answer.ok) return c.redirect(`/app/patients/${pathParam(c, 'id')}?notice=${encodeURIComponent('Coverage added')}`, 303);
     return show(c, { form: 'coverage', errors: formErrors(answer), values: textValues(posted), status: failedStatus(answer.status) });
   });
 
   app.post('/app/patients/:id/orders', async (c) => {
     const posted = c.get('form');
-    const items = Array.from({ length: itemRows }, (_, index) => index)
-      .filter((index) => text(posted, `items.${index}.hcpcs`))
-      .map((index) => ({
-        hcpcs: text(posted, `items.${index}.hcpcs`),
-        quantity: wholeOf(text(posted, `items.${index}.quantity`) || '1'),
-        acquisition: text(posted, `items.${index}.acquisition`),
-        ...(optional(posted, `items.${index}.side`) ? { side: text(posted, `items.${index}.side`) } : {}),
-        unitCharge: centsOf(text(posted, `items.${index}.unitCharge`)),
-      }));
+    // Rows left empty are not sent: `rows[n]` is the form row of the API's items.n.
+    const rows = Array.from({ length: itemRows }, (_, index) => index).filter((index) => formText(posted, `items.${index}.hcpcs`));
+    const items = rows.map((index) => ({
+      hcpcs: formText(posted, `items.${index}.hcpcs`),
+      quantity: wholeOf(formText(posted, `items.${index}.quantity`) || '1'),
+      acquisition: formText(posted, `items.${index}.acquisition`),
+      ...(formOptional(posted, `items.${index}.side`) ? { side: formText(posted, `items.${index}.side`) } : {}),
+      unitCharge: centsOf(formText(posted, `items.${index}.unitCharge`)),
+    }));
     const answer = await c.get('api').post<{ orderId: string }>('/orders', {
       patientId: c.req.param('id'),
-      coverageId: text(posted, 'coverageId'),
+      coverageId: formText(posted, 'coverageId'),
       prescriber: {
-        npi: text(posted, 'prescriber.npi'),
-        firstName: text(posted, 'prescriber.firstName'),
-        lastName: text(posted, 'prescriber.lastName'),
+        npi: formText(posted, 'prescriber.npi'),
+        firstName: formText(posted, 'prescriber.firstName'),
+        lastName: formText(posted, 'prescriber.lastName'),
       },
-      orderDate: text(posted, 'orderDate'),
-      diagnoses: text(posted, 'diagnoses')
+      orderDate: formText(posted, 'orderDate'),
+      diagnoses: formText(posted, 'diagnoses')
         .split(/[,\s]+/)
         .filter(Boolean),
       items,
@@ -176,8 +184,25 @@ export function patientPages(app: Hono<WebEnv>) {
         `/app/orders/${answer.json.orderId}?notice=${encodeURIComponent('Order entered: its workflow works out which documents it needs')}`,
         303,
       );
-    return show(c, { form: 'order', errors: formErrors(answer), values: textValues(posted), status: failedStatus(answer.status) });
+    return show(c, { form: 'order', errors: onFormRows(formErrors(answer), rows), values: textValues(posted), status: failedStatus(answer.status) });
   });
+}
+
+/**
+ * The API's item errors moved to the form rows they came from, and its word for a charge
+ * (whole cents) said in the form's (dollars).
+ */
+function onFormRows(errors: FormErrors, rows: number[]): FormErrors {
+  const byField: Record<string, string[]> = {};
+  for (const [field, messages] of Object.entries(errors.byField)) {
+    const moved = field.replace(/^items\.(\d+)\./, (whole, index: string) =>
+      rows[Number(index)] === undefined ? whole : `items.${rows[Number(index)]}.`,
+    );
+    byField[moved] = /\.unitCharge$/.test(moved)
+      ? messages.map((message) => (/whole number of cents/.test(message) ? 'must be an amount in dollars, such as 150.00' : message))
+      : messages;
+  }
+  return { message: errors.message, byField };
 }
 
 async function patientBody(

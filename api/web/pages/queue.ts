@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Role } from '../../../config';
 import { errorSummary, field, form, formErrors, layout, moment, notice, pager, type FormErrors } from '../html';
-import { failedStatus, page, type WebContext, type WebEnv } from '../respond';
+import { failedStatus, page, pathParam, type WebContext, type WebEnv } from '../respond';
 
 const taskRoles = ['intake', 'reviewer', 'delivery', 'biller'] as const;
 
@@ -126,7 +126,7 @@ export function queuePages(app: Hono<WebEnv>) {
 
   app.get('/app/queue', (c) => render(c));
   app.post('/app/tasks/:id/done', async (c) => {
-    const answer = await c.get('api').post(`/tasks/${encodeURIComponent(c.req.param('id'))}/done`, {});
+    const answer = await c.get('api').post(`/tasks/${pathParam(c, 'id')}/done`, {});
     if (answer.ok) return c.redirect(`/app/queue?notice=${encodeURIComponent('Task marked done')}`, 303);
     return render(c, { errors: formErrors(answer), status: failedStatus(answer.status) });
   });
