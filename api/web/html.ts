@@ -242,18 +242,22 @@ export function notice(c: Context): Html {
   return text ? html`<p class="notice" role="status">${text}</p>` : html``;
 }
 
+/** Every page's head: its title, no favicon request, the one stylesheet. */
+const head = (title: string) =>
+  html`<head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${title} · Durable DME</title>
+    <link rel="icon" href="data:," />
+    <link rel="stylesheet" href="/app/assets/app.css" />
+  </head>`;
+
 /** The page around the content: navigation for the session's role, who is signed in, sign-out. */
 export function layout(ctx: PageContext, title: string, current: string, content: Html): Html {
   const items = navigation.filter((item) => mayOpen(ctx.session.role, item));
   return html`<!doctype html>
     <html lang="${ctx.locale}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} · Durable DME</title>
-        <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/app/assets/app.css" />
-      </head>
+      ${head(title)}
       <body>
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
@@ -282,13 +286,7 @@ export function layout(ctx: PageContext, title: string, current: string, content
 export function signInPage(locale: string, problem?: string): Html {
   return html`<!doctype html>
     <html lang="${locale}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Sign in · Durable DME</title>
-        <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/app/assets/app.css" />
-      </head>
+      ${head('Sign in')}
       <body class="sign-in">
         <main id="main">
           <h1>Durable DME</h1>
@@ -318,13 +316,7 @@ export function signInPage(locale: string, problem?: string): Html {
 export function errorPage(locale: string, message: string): Html {
   return html`<!doctype html>
     <html lang="${locale}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Not completed · Durable DME</title>
-        <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/app/assets/app.css" />
-      </head>
+      ${head('Not completed')}
       <body class="sign-in">
         <main id="main">
           <h1>Durable DME</h1>
