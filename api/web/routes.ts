@@ -23,6 +23,7 @@ import { patientPages } from './pages/patients';
 import { queuePages } from './pages/queue';
 import type { FormFields, WebContext, WebEnv } from './respond';
 import { crossSite, csrfTokenMatches, currentSession, endSession, keyNamed, openSession, type SessionPolicy } from './session';
+import { clientAddress, defaultSignInLimit, signInLimiter, type SignInLimit } from './sign-in-limit';
 import { appCss } from './style';
 
 export interface WebDeps {
@@ -32,6 +33,8 @@ export interface WebDeps {
   session: SessionPolicy;
   /** The Temporal Web UI every order and claim links to. */
   temporalUi: { url: string; namespace: string };
+  /** Failed sign-ins an address may make in a window (sign-in-limit.ts); its default otherwise. */
+  signInLimit?: SignInLimit;
 }
 
 export const defaultSessionPolicy: SessionPolicy = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
@@ -73,6 +76,7 @@ export function webErrorPage(c: Context, status: number, message: string): Respo
 
 export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
   const app = new Hono<WebEnv>();
+  const limiter = signInLimiter(deps.signInLimit ?? defaultSignInLimit);
 
   app.use('/app/*', async (c, next) => {
     await next();
@@ -86,12 +90,23 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
     if (crossSite(c)) return c.html(signInPage(localeOf(c), 'This sign-in came from another site and was refused.'), 403);
     const form = await readForm(c);
     if (!form) return c.html(signInPage(localeOf(c), 'The form could not be read: send it again from this page.'), 400);
+    const address = clientAddress(c);
+    const wait = limiter.retryAfter(address);
+    if (wait > 0) {
+      deps.logger.warn('web sign-in refused: too many failures', { address });
+      const minutes = Math.ceil(wait / 60);
+      return c.html(signInPage(localeOf(c), `Too many failed sign-ins from here: try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`), 429, {
+        'retry-after': String(wait),
+      });
+    }
     const presented = typeof form.key === 'string' ? form.key.trim() : '';
     const key = presented ? keyNamed(deps.apiKeys, presented) : undefined;
     if (!key) {
-      deps.logger.info('web sign-in refused', {});
+      // Never the key typed: it may be someone's real key with a typo.
+      deps.logger.info('web sign-in refused', { address, failures: limiter.failed(address) });
       return c.html(signInPage(localeOf(c), presented ? 'This key is not recognised.' : 'Enter your API key.'), 401);
     }
+    limiter.succeeded(address);
     await openSession(c, deps.db, key, deps.session);
     deps.logger.info('web sign-in', { user: key.user, role: key.role });
     return c.redirect('/app', 303);

@@ -13,6 +13,7 @@ import { eq, sql } from 'drizzle-orm';
 import { createApp, type CommandAnswer, type TemporalPort } from '../../api/app';
 import { agingChart } from '../../api/web/pages/reports';
 import { claimLoopOf } from '../../api/web/pages/claims';
+import { signInLimiter } from '../../api/web/sign-in-limit';
 import { centsOf } from '../../api/web/pages/patients';
 import { appeals, auditEvents, orders, patients, remittances, tasks, webSessions } from '../../db/schema';
 import { createLogger } from '../../logger';
@@ -112,6 +113,34 @@ describe('sign-in', () => {
     const stored = JSON.stringify(await database.db.select().from(webSessions));
     expect(stored).not.toContain(token);
     expect(stored).not.toContain(key('reviewer'));
+  });
+
+  test('an address that failed ten times in 15 minutes is refused 429 with Retry-After, even with a right key; other addresses are not', async () => {
+    const app = build();
+    const from = (address: string) => ({ 'x-forwarded-for': address });
+    const browser = webBrowser(app);
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      expect((await browser.post('/app/sign-in', { key: `wrong-key-${attempt}-000000` }, from('203.0.113.7'))).status).toBe(401);
+    }
+    const locked = await browser.post('/app/sign-in', { key: key('biller') }, from('203.0.113.7'));
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(locked.text).toContain('Too many failed sign-ins from here');
+    expect((await browser.post('/app/sign-in', { key: key('biller') }, from('198.51.100.2'))).status).toBe(303);
+  });
+
+  test('the limiter forgets failures older than its window, and a success clears the count', () => {
+    let now = 0;
+    const limiter = signInLimiter({ maxFailures: 2, windowMs: 1_000 }, () => now);
+    limiter.failed('a');
+    limiter.failed('a');
+    expect(limiter.retryAfter('a')).toBe(1);
+    now = 1_001;
+    expect(limiter.retryAfter('a')).toBe(0);
+    limiter.failed('a');
+    limiter.succeeded('a');
+    limiter.failed('a');
+    expect(limiter.retryAfter('a')).toBe(0);
   });
 
   test('over https the cookie is Secure', async () => {
