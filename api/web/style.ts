@@ -60,6 +60,10 @@ ol.timeline li.passed { color: var(--good); border-color: var(--good); }
 ol.timeline li.current { color: #fff; background: var(--accent); border-color: var(--accent); font-weight: 600; }
 pre.x12 { background: #fff; border: 1px solid var(--line); padding: 8px; overflow: auto; max-height: 360px; font-size: 12px; }
 details { margin: 8px 0; }
+fieldset { border: 1px solid var(--line); margin: 0 0 10px; }
+.options { display: flex; flex-wrap: wrap; gap: 4px 16px; }
+.options .field { flex-direction: row-reverse; justify-content: flex-end; gap: 6px; margin: 0; }
+.options .field label { font-weight: 400; }
 summary { cursor: pointer; font-weight: 600; }
 .muted { color: var(--muted); }
 svg.chart text { font-size: 12px; fill: var(--ink); }

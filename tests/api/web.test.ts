@@ -682,8 +682,64 @@ describe('intake', () => {
     expect(await database.db.select({ id: patients.id }).from(patients)).toEqual(before);
   });
 
+  test('an order entered with an item option and a dependant’s coverage reach the API as the form said', async () => {
+    const patient = await seedPatientOrder(database.db);
+    const app = build();
+    const browser = webBrowser(app);
+    await browser.signIn(key('intake'));
+    await browser.get(`/app/patients/${patient.patientId}`);
+    const coverage = await browser.post(`/app/patients/${patient.patientId}/coverages`, {
+      payerId: 'commercial-acme',
+      memberId: 'ACM123456',
+      priority: 'secondary',
+      groupNumber: 'GRP-7',
+      relationship: 'child',
+      'subscriber.firstName': 'Ada',
+      'subscriber.lastName': 'Ledger',
+      'subscriber.birthDate': '1921-03-04',
+      'subscriber.sex': 'F',
+    });
+    expect(coverage.status).toBe(303);
+    const stored = await apiClient(app)('GET', `/patients/${patient.patientId}`, { role: 'intake' });
+    expect(stored.json.coverages).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ payerId: 'commercial-acme', priority: 'secondary', relationship: 'child', groupNumber: 'GRP-7' }),
+      ]),
+    );
+
+    await browser.get(`/app/patients/${patient.patientId}`);
+    const entered = await browser.post(`/app/patients/${patient.patientId}/orders`, {
+      coverageId: patient.coverageId,
+      'prescriber.npi': '1987654328',
+      'prescriber.firstName': 'Grace',
+      'prescriber.lastName': 'Hopper',
+      orderDate: new Date().toISOString().slice(0, 10),
+      diagnoses: 'M17.11',
+      'items.0.hcpcs': 'E0143',
+      'items.0.quantity': '1',
+      'items.0.acquisition': 'purchase',
+      'items.0.unitCharge': '1.234,50',
+      'items.0.used': 'true',
+      'items.0.abnOnFile': 'true',
+    });
+    expect(entered.status).toBe(303);
+    const orderId = /\/app\/orders\/([0-9a-f-]{36})/.exec(entered.location!)![1];
+    const order = await apiClient(app)('GET', `/orders/${orderId}`, { role: 'biller' });
+    expect(order.json.items).toEqual([
+      expect.objectContaining({
+        hcpcs: 'E0143',
+        quantity: 1,
+        acquisition: 'purchase',
+        unitCharge: 123_450,
+        options: expect.objectContaining({ used: true, abnOnFile: true }),
+      }),
+    ]);
+  });
+
   test.each([
     ['150', 15_000],
+    ['1.234,50', 123_450],
+    ['12,5', 1_250],
     ['1,234.50', 123_450],
     ['$12.5', 1_250],
     ['0.07', 7],

@@ -35,6 +35,16 @@ export function centsOf(typed: string): number | string {
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
 }
 
+/** The facts of an item that change its modifiers (domain/coding.ts), one checkbox each. */
+const itemFlags = [
+  { name: 'used', label: 'Used equipment (UE, not NU)' },
+  { name: 'replacement', label: 'Replacement (RA)' },
+  { name: 'abnOnFile', label: 'ABN signed (GA)' },
+  { name: 'denialExpected', label: 'Expected to be denied, no ABN needed (GZ)' },
+  { name: 'insulinTreated', label: 'Insulin-treated (glucose monitor supplies: KS without)' },
+  { name: 'hospiceUnrelated', label: 'Unrelated to a hospice terminal condition (GW)' },
+] as const;
+
 /** A whole number as typed, or the text when it is not one (the API says what it must be). */
 const wholeOf = (typed: string): number | string => (/^\d+$/.test(typed) ? Number(typed) : typed);
 
@@ -149,6 +159,21 @@ export function patientPages(app: Hono<WebEnv>) {
       memberId: formText(posted, 'memberId'),
       priority: formText(posted, 'priority'),
       ...(formOptional(posted, 'mspType') ? { mspType: formText(posted, 'mspType') } : {}),
+      ...(formOptional(posted, 'groupNumber') ? { groupNumber: formText(posted, 'groupNumber') } : {}),
+      ...(formOptional(posted, 'effectiveFrom') ? { effectiveFrom: formText(posted, 'effectiveFrom') } : {}),
+      ...(formOptional(posted, 'effectiveTo') ? { effectiveTo: formText(posted, 'effectiveTo') } : {}),
+      relationship: formOptional(posted, 'relationship') ?? 'self',
+      // The subscriber's own name, birth date and sex when the patient is a dependant on someone else's plan.
+      ...(formOptional(posted, 'relationship') && formText(posted, 'relationship') !== 'self'
+        ? {
+            subscriber: {
+              firstName: formText(posted, 'subscriber.firstName'),
+              lastName: formText(posted, 'subscriber.lastName'),
+              birthDate: formText(posted, 'subscriber.birthDate'),
+              sex: formText(posted, 'subscriber.sex'),
+            },
+          }
+        : {}),
     });
     if (answer.ok) return c.redirect(`/app/patients/${pathParam(c, 'id')}?notice=${encodeURIComponent('Coverage added')}`, 303);
     return show(c, { form: 'coverage', errors: formErrors(answer), values: textValues(posted), status: failedStatus(answer.status) });
@@ -164,6 +189,7 @@ export function patientPages(app: Hono<WebEnv>) {
       acquisition: formText(posted, `items.${index}.acquisition`),
       ...(formOptional(posted, `items.${index}.side`) ? { side: formText(posted, `items.${index}.side`) } : {}),
       unitCharge: centsOf(formText(posted, `items.${index}.unitCharge`)),
+      ...Object.fromEntries(itemFlags.filter(({ name }) => formText(posted, `items.${index}.${name}`)).map(({ name }) => [name, true])),
     }));
     const answer = await c.get('api').post<{ orderId: string }>('/orders', {
       patientId: c.req.param('id'),
@@ -219,6 +245,8 @@ async function patientBody(
   const coverageErrors = errorsFor('coverage');
   const orderErrors = errorsFor('order');
   const orderValues = valuesFor('order');
+  const cov = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
+    field({ form: 'coverage', name, label, value: valuesFor('coverage')[name], ...extra }, coverageErrors);
   const o = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
     field({ form: 'order', name, label, value: orderValues[name], ...extra }, orderErrors);
   const coverages = patient.coverages ?? [];
@@ -280,14 +308,30 @@ async function patientBody(
       may(ctx, 'intake')
         ? html`<details ${coverageErrors ? html`open` : ''}>
             <summary>Add a coverage…</summary>
-            ${errorSummary(coverageErrors, ['payerId', 'memberId', 'priority', 'mspType'])}
+            ${errorSummary(coverageErrors, ['payerId', 'memberId', 'priority', 'mspType', 'groupNumber', 'effectiveFrom', 'effectiveTo', 'relationship', 'subscriber'])}
             ${form(
               ctx,
               `${base}/coverages`,
               html`${field({ form: 'coverage', name: 'payerId', label: 'Payer', type: 'select', required: true, value: valuesFor('coverage').payerId, options: payers }, coverageErrors)}
-              ${field({ form: 'coverage', name: 'memberId', label: 'Member id', required: true, value: valuesFor('coverage').memberId }, coverageErrors)}
-              ${field({ form: 'coverage', name: 'priority', label: 'Priority', type: 'select', required: true, value: valuesFor('coverage').priority, options: ['primary', 'secondary', 'tertiary'] }, coverageErrors)}
-              ${field({ form: 'coverage', name: 'mspType', label: 'Medicare secondary payer type (Medicare not primary)', value: valuesFor('coverage').mspType, hint: '12 working aged, 13 ESRD, 14 no-fault, 15 workers’ compensation, 43 disability…' }, coverageErrors)}`,
+                ${field({ form: 'coverage', name: 'memberId', label: 'Member id', required: true, value: valuesFor('coverage').memberId }, coverageErrors)}
+                ${field({ form: 'coverage', name: 'priority', label: 'Priority', type: 'select', required: true, value: valuesFor('coverage').priority, options: ['primary', 'secondary', 'tertiary'] }, coverageErrors)}
+                ${field({ form: 'coverage', name: 'mspType', label: 'Medicare secondary payer type (Medicare not primary)', value: valuesFor('coverage').mspType, hint: '12 working aged, 13 ESRD, 14 no-fault, 15 workers’ compensation, 43 disability…' }, coverageErrors)}
+                ${cov('groupNumber', 'Group number')} ${cov('effectiveFrom', 'Effective from', { type: 'date' })}
+                ${cov('effectiveTo', 'Effective to', { type: 'date' })}
+                ${cov('relationship', 'The patient is the subscriber’s', { type: 'select', required: true, options: ['self', 'spouse', 'child', 'other'] })}
+                <fieldset>
+                  <legend>Subscriber (when the patient is not the subscriber)</legend>
+                  ${cov('subscriber.firstName', 'First name')} ${cov('subscriber.lastName', 'Last name')}
+                  ${cov('subscriber.birthDate', 'Birth date', { type: 'date' })}
+                  ${cov('subscriber.sex', 'Sex', {
+                    type: 'select',
+                    options: [
+                      { value: 'F', label: 'female' },
+                      { value: 'M', label: 'male' },
+                      { value: 'U', label: 'unknown' },
+                    ],
+                  })}
+                </fieldset>`,
               'Add coverage',
             )}
           </details>`
@@ -344,6 +388,7 @@ async function patientBody(
                     ${o(`items.${index}.acquisition`, 'Acquisition', { type: 'select', options: ['purchase', 'rental'] })}
                     ${o(`items.${index}.side`, 'Side', { type: 'select', options: ['LT', 'RT', 'bilateral'] })}
                     ${o(`items.${index}.unitCharge`, 'Charge per unit (per month for a rental), dollars', { hint: 'e.g. 150.00' })}
+                    <div class="options">${itemFlags.map(({ name, label }) => o(`items.${index}.${name}`, label, { type: 'checkbox' }))}</div>
                   </fieldset>`,
               )}`,
               'Enter order',
