@@ -15,6 +15,13 @@ const listQuery = z.object({
   role: z.enum(taskRoles, { message: `must be one of ${taskRoles.join(', ')}` }).optional(),
   status: z.enum(['open', 'done'], { message: 'must be open or done' }).default('open'),
   orderId: uuidParam.optional(),
+  kind: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(60, 'must be at most 60 characters')
+    .optional()
+    .describe('Only tasks of this kind (e.g. claim-rejected, credit-balance-due)'),
   ...pagingQuery,
 });
 
@@ -90,6 +97,7 @@ export function taskRoutes(deps: AppDeps) {
       const filters: SQL[] = [eq(tasks.status, query.status)];
       if (query.role) filters.push(eq(tasks.role, query.role));
       if (query.orderId) filters.push(eq(tasks.orderId, query.orderId));
+      if (query.kind) filters.push(eq(tasks.kind, query.kind));
       const where = and(...filters);
       const [rows, [{ total }]] = await Promise.all([
         db.select().from(tasks).where(where).orderBy(asc(tasks.createdAt), asc(tasks.id)).limit(query.limit).offset(query.offset),

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { SessionApi } from './api-client';
-import { formErrors, type FormErrors, type Html, type PageContext } from './html';
+import { errorSummary, formErrors, layout, type FormErrors, type Html, type PageContext } from './html';
 
 /** A posted form's fields (files as File), the CSRF token taken out. */
 export type FormFields = Record<string, string | File>;
@@ -83,4 +83,17 @@ export function queryErrors(errors: FormErrors): FormErrors {
     message: errors.message,
     byField: Object.fromEntries(Object.entries(errors.byField).map(([field, messages]) => [field.replace(/^query\./, ''), messages])),
   };
+}
+
+/** A file the API serves (a PDF with PHI: the app's no-store applies), passed on as it is; its refusal as a page. */
+export async function passFile(c: WebContext, apiPath: string, title: string, section: string): Promise<Response> {
+  const response = await c.get('api').file(apiPath);
+  if (response.ok) {
+    return c.body(await response.arrayBuffer(), 200, {
+      'content-type': response.headers.get('content-type') ?? 'application/octet-stream',
+      'content-disposition': response.headers.get('content-disposition') ?? 'inline',
+    });
+  }
+  const json: unknown = await response.json().catch(() => null);
+  return page(c, layout(c.get('page'), title, section, errorSummary(formErrors({ json }), [])), failedStatus(response.status));
 }

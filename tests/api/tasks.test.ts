@@ -94,7 +94,9 @@ describe('GET /tasks', () => {
     expect(response.json.tasks[0]).toMatchObject({ orderId, role: 'intake', kind: 'document-reminder', status: 'open', doneBy: null, note: null });
   });
 
-  test('filters by role, status and order', async () => {
+  test('filters by role, status, order and kind', async () => {
+    expect(idsOf(await call('GET', '/tasks?kind=claim-rejected', { role: 'intake' }))).toEqual([ids.rejection]);
+    expect(idsOf(await call('GET', '/tasks?kind=document-reminder&status=done', { role: 'intake' }))).toEqual([ids.done]);
     expect(idsOf(await call('GET', '/tasks?role=reviewer', { role: 'intake' }))).toEqual([ids.escalation]);
     expect(idsOf(await call('GET', '/tasks?status=done', { role: 'intake' }))).toEqual([ids.done]);
     expect(idsOf(await call('GET', `/tasks?orderId=${orderId}`, { role: 'intake' }))).toEqual([ids.reminder, ids.escalation]);
@@ -105,6 +107,7 @@ describe('GET /tasks', () => {
     ['query.role', '/tasks?role=admin'],
     ['query.status', '/tasks?status=closed'],
     ['query.orderId', '/tasks?orderId=7'],
+    ['query.kind', '/tasks?kind='],
   ])('rejects a bad %s with 400', async (field, url) => {
     const response = await call('GET', url, { role: 'intake' });
     expect(response.status).toBe(400);

@@ -9,7 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { eq, isNull, sql } from 'drizzle-orm';
 import { createApp, type CommandAnswer, type TemporalPort } from '../../api/app';
 import { agingChart } from '../../api/web/pages/reports';
 import { claimLoopOf } from '../../api/web/pages/claims';
@@ -570,6 +570,34 @@ describe('what the review of the app found', () => {
       expect([locale, /2026/.test(text)]).toEqual([locale, true]);
       expect([locale, /[\u0660-\u0669\u06f0-\u06f9\u0e50-\u0e59]/.test(text)]).toEqual([locale, false]);
     }
+  });
+});
+
+describe('billing forms', () => {
+  test('a patient payment typed in words is refused in the form’s terms (dollars), and changes nothing', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('biller'));
+    await browser.get(`/app/claims/${claimId}`);
+    const before = await database.db.select({ id: auditEvents.id }).from(auditEvents).where(isNull(auditEvents.method));
+    const answer = await browser.post(`/app/claims/${claimId}/patient-payment`, { amount: 'twenty', receivedOn: '2026-11-30' });
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain('must be an amount in dollars, such as 25.00');
+    expect(await database.db.select({ id: auditEvents.id }).from(auditEvents).where(isNull(auditEvents.method))).toEqual(before);
+  });
+
+  test('the queue filters by kind in the database and pages the kind’s tasks', async () => {
+    for (let index = 0; index < 27; index += 1) {
+      const id = randomUUID();
+      await database.db
+        .insert(tasks)
+        .values({ id, taskKey: `web-kind:${id}`, role: 'biller', kind: 'remittance-unmatched', title: `Unmatched CLP ${index}` });
+    }
+    const browser = webBrowser(build());
+    await browser.signIn(key('biller'));
+    const first = await browser.get('/app/queue?kind=remittance-unmatched');
+    expect(first.text).toMatch(/1–25 of 27/);
+    expect(first.text).toContain('rel="next" href="/app/queue?kind=remittance-unmatched&amp;offset=25"');
+    expect(first.text).toMatch(/<option value="remittance-unmatched"\s+selected/);
   });
 });
 

@@ -5,7 +5,21 @@
  */
 import { html } from 'hono/html';
 import { claimWorkflowId } from '../../../workflows/definitions';
-import { badge, countdown, day, dollars, errorSummary, field, form, moment, notice, workflowLink, type Html, type PageContext } from '../html';
+import {
+  badge,
+  countdown,
+  day,
+  dollars,
+  errorSummary,
+  field,
+  form,
+  moment,
+  notice,
+  workflowLink,
+  type FormErrors,
+  type Html,
+  type PageContext,
+} from '../html';
 import { failedErrors, failedValues, type Failed, type WebContext } from '../respond';
 import type { ClaimSummary } from './claims';
 
@@ -75,6 +89,16 @@ const adjustmentsText = (adjustments: Adjustment[], locale: string) =>
   adjustments.map((adjustment) => `${adjustment.groupCode}-${adjustment.reasonCode} ${dollars(adjustment.amount, locale)}`).join(', ') || '—';
 
 const valuesFor = failedValues;
+
+/** The API counts money in whole cents; the form asks for dollars. */
+function dollarsSaid(errors: FormErrors | undefined): FormErrors | undefined {
+  if (!errors) return undefined;
+  const said = (message: string) => (/whole number of cents/.test(message) ? 'must be an amount in dollars, such as 25.00' : message);
+  return {
+    message: errors.message,
+    byField: Object.fromEntries(Object.entries(errors.byField).map(([name, messages]) => [name, messages.map(said)])),
+  };
+}
 const errorsFor = failedErrors;
 
 export function claimBody(
@@ -93,7 +117,25 @@ export function claimBody(
   const fileValues = valuesFor(failed, 'appeal');
   const decisionValues = valuesFor(failed, 'appeal-decision');
 
-  const actions = html` ${
+  const paymentErrors = dollarsSaid(errorsFor(failed, 'patient-payment'));
+  const paymentValues = valuesFor(failed, 'patient-payment');
+  const patientPayment =
+    claim.patientResponsibility > 0
+      ? html`<details ${paymentErrors ? html`open` : ''}>
+          <summary>Record a patient payment…</summary>
+          ${errorSummary(paymentErrors, ['amount', 'receivedOn', 'reference'])}
+          ${form(
+            ctx,
+            `${base}/patient-payment`,
+            html`${field({ form: 'pay', name: 'amount', label: 'Amount, dollars', required: true, value: paymentValues.amount, hint: `The patient owes ${dollars(claim.patientResponsibility, ctx.locale)} on this claim` }, paymentErrors)}
+            ${field({ form: 'pay', name: 'receivedOn', label: 'Received on', type: 'date', required: true, value: paymentValues.receivedOn }, paymentErrors)}
+            ${field({ form: 'pay', name: 'reference', label: 'Check number or card transaction id', value: paymentValues.reference }, paymentErrors)}`,
+            'Record payment',
+          )}
+        </details>`
+      : '';
+  const actions = html`${patientPayment}
+  ${
     claim.status === 'rejected'
       ? html`<h2>Correct and send again</h2>
           <p class="muted">Fix the order's data first (coverage, documents); the order's workflow then builds and sends the claim again.</p>
@@ -161,7 +203,8 @@ export function claimBody(
       <dt>Workflow</dt>
       <dd><code>${claimWorkflowId(claim.id)}</code> ${workflowLink(ctx, claimWorkflowId(claim.id))}</dd>
     </dl>
-    ${failed && !['correct', 'appeal', 'appeal-decision'].includes(failed.form) ? errorSummary(failed.errors, []) : ''} ${actions}
+    ${failed && !['correct', 'appeal', 'appeal-decision', ...(patientPayment ? ['patient-payment'] : [])].includes(failed.form) ? errorSummary(failed.form === 'patient-payment' ? dollarsSaid(failed.errors) : failed.errors, []) : ''}
+    ${actions}
     <h2>Lines</h2>
     <table>
       <thead>

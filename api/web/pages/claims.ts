@@ -13,6 +13,7 @@ import {
   formOptional,
   formText,
   page,
+  passFile,
   pathParam,
   queryErrors,
   runFormCommand,
@@ -23,6 +24,7 @@ import {
   type WebEnv,
 } from '../respond';
 import { claimBody, type ClaimView } from './claim-page';
+import { centsOf } from './patients';
 
 const pageSize = 25;
 
@@ -167,18 +169,7 @@ export function claimPages(app: Hono<WebEnv>) {
   };
   app.get('/app/claims/:id', (c) => show(c));
   // The claim on paper, passed on from the API as it is (a PDF with PHI: never cached).
-  app.get('/app/claims/:id/cms1500', async (c) => {
-    const response = await c.get('api').file(`/claims/${pathParam(c, 'id')}/cms1500`);
-    if (response.ok) {
-      return c.body(await response.arrayBuffer(), 200, {
-        'content-type': response.headers.get('content-type') ?? 'application/pdf',
-        'content-disposition': response.headers.get('content-disposition') ?? 'inline',
-      });
-    }
-    const ctx = c.get('page');
-    const json: unknown = await response.json().catch(() => null);
-    return page(c, layout(ctx, 'CMS-1500', '/app/claims', errorSummary(formErrors({ json }), [])), failedStatus(response.status));
-  });
+  app.get('/app/claims/:id/cms1500', (c) => passFile(c, `/claims/${pathParam(c, 'id')}/cms1500`, 'CMS-1500', '/app/claims'));
 
   /** A command of the claim page; `path` is null when the claim itself cannot be read (the page then says why). */
   const post = (formName: string, path: (c: WebContext) => Promise<string | null>, body: (form: FormFields) => unknown, done: string) =>
@@ -204,6 +195,12 @@ export function claimPages(app: Hono<WebEnv>) {
     },
     (form) => ({ note: formOptional(form, 'note') }),
     'Claim sent again',
+  );
+  post(
+    'patient-payment',
+    async (c) => `/claims/${pathParam(c, 'id')}/patient-payments`,
+    (form) => ({ amount: centsOf(formText(form, 'amount')), receivedOn: formText(form, 'receivedOn'), reference: formOptional(form, 'reference') }),
+    'Patient payment recorded',
   );
   post(
     'appeal',

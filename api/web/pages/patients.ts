@@ -6,10 +6,33 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { badge, day, errorSummary, field, form, formErrors, layout, may, notice, type FormErrors, type Html, type PageContext } from '../html';
-import { failedStatus, formOptional, formText, page, pathParam, textValues, type Failed, type WebContext, type WebEnv } from '../respond';
+import {
+  badge,
+  day,
+  dollars,
+  errorSummary,
+  field,
+  form,
+  formErrors,
+  layout,
+  may,
+  notice,
+  type FormErrors,
+  type Html,
+  type PageContext,
+} from '../html';
+import { failedStatus, formOptional, formText, page, passFile, pathParam, textValues, type Failed, type WebContext, type WebEnv } from '../respond';
 
 const itemRows = 3;
+
+interface Statement {
+  id: string;
+  cycle: number;
+  sequence: number;
+  statementOn: string;
+  dueOn: string;
+  amountDue: number;
+}
 
 interface Patient {
   id: string;
@@ -134,23 +157,30 @@ export function patientPages(app: Hono<WebEnv>) {
     const ctx = c.get('page');
     const id = patientId ?? pathParam(c, 'id');
     const api = c.get('api');
-    const [answer, orders] = await Promise.all([
+    const [answer, orders, statements] = await Promise.all([
       api.get<Patient>(`/patients/${id}`),
       api.get<{ orders: { id: string; stage: string; blockedOn: string | null; hcpcs: string[]; orderDate: string }[] }>('/orders', {
         patientId: id,
         limit: 100,
       }),
+      may(ctx, 'biller') ? api.get<{ statements: Statement[] }>(`/patients/${id}/statements`, { limit: 100 }) : Promise.resolve(undefined),
     ]);
     if (!answer.ok) return page(c, layout(ctx, 'Patient', '/app/patients/new', errorSummary(formErrors(answer), [])), failedStatus(answer.status));
     const patient = answer.json;
     const name = [patient.firstName, patient.lastName].filter(Boolean).join(' ') || `Patient ${patient.id.slice(0, 8)}`;
     return page(
       c,
-      layout(ctx, name, '/app/patients/new', await patientBody(c, ctx, patient, orders.ok ? orders.json.orders : [], failed)),
+      layout(
+        ctx,
+        name,
+        '/app/patients/new',
+        await patientBody(c, ctx, patient, orders.ok ? orders.json.orders : [], statements?.ok ? statements.json.statements : [], failed),
+      ),
       failed?.status ?? 200,
     );
   };
   app.get('/app/patients/:id', (c) => show(c));
+  app.get('/app/statements/:id/pdf', (c) => passFile(c, `/statements/${pathParam(c, 'id')}/pdf`, 'Statement', '/app/patients/new'));
 
   app.post('/app/patients/:id/coverages', async (c) => {
     const posted = c.get('form');
@@ -236,6 +266,7 @@ async function patientBody(
   ctx: PageContext,
   patient: Patient,
   orders: { id: string; stage: string; blockedOn: string | null; hcpcs: string[]; orderDate: string }[],
+  statements: Statement[],
   failed?: Failed,
 ): Promise<Html> {
   const errorsFor = (formName: string): FormErrors | undefined => (failed?.form === formName ? failed.errors : undefined);
@@ -335,6 +366,36 @@ async function patientBody(
               'Add coverage',
             )}
           </details>`
+        : ''
+    }
+    ${
+      statements.length
+        ? html`<h2>Statements</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th>Statement</th>
+                  <th>Dated</th>
+                  <th>Due</th>
+                  <th class="num">Amount due</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${statements.map(
+                  (statement) =>
+                    html`<tr>
+                      <td>
+                        <a href="/app/statements/${statement.id}/pdf"
+                          >${statement.cycle === 4 ? 'Final notice' : `Statement ${statement.sequence}`} (PDF)</a
+                        >
+                      </td>
+                      <td>${day(statement.statementOn, ctx.locale)}</td>
+                      <td>${day(statement.dueOn, ctx.locale)}</td>
+                      <td class="num">${dollars(statement.amountDue, ctx.locale)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
         : ''
     }
     <h2>Orders</h2>

@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Role } from '../../../config';
 import { errorSummary, field, form, formErrors, layout, moment, notice, pager, type FormErrors } from '../html';
-import { failedStatus, page, pathParam, type WebContext, type WebEnv } from '../respond';
+import { failedStatus, page, pathParam, queryErrors, type ListPage, type WebContext, type WebEnv } from '../respond';
 
 const taskRoles = ['intake', 'reviewer', 'delivery', 'biller'] as const;
 
@@ -48,17 +48,22 @@ export function queuePages(app: Hono<WebEnv>) {
     const role = ctx.session.role === 'admin' ? c.req.query('role') || undefined : ctx.session.role;
     const kind = c.req.query('kind') || undefined;
     const offset = Number(c.req.query('offset') ?? 0) || 0;
-    const answer = await c.get('api').get<{ tasks: Task[]; page: { limit: number; offset: number; total: number } }>('/tasks', {
-      role,
-      limit: kind ? 100 : pageSize,
-      offset: kind ? 0 : offset,
-    });
-    if (!answer.ok) return page(c, layout(ctx, 'My work queue', '/app/queue', errorSummary(formErrors(answer), [])), failedStatus(answer.status));
-    // The API filters by role; a kind filter narrows the page of 100 here (the queue of one role is short).
-    const tasks = kind ? answer.json.tasks.filter((task) => task.kind === kind) : answer.json.tasks;
-    const kinds = [...new Set(answer.json.tasks.map((task) => task.kind))].sort();
+    const api = c.get('api');
+    const [answer, sample] = await Promise.all([
+      api.get<{ tasks: Task[]; page: ListPage }>('/tasks', { role, kind, limit: pageSize, offset }),
+      // The kinds the filter offers: those of the role's oldest 100 open tasks.
+      api.get<{ tasks: Task[] }>('/tasks', { role, limit: 100 }),
+    ]);
+    if (!answer.ok)
+      return page(
+        c,
+        layout(ctx, 'My work queue', '/app/queue', errorSummary(queryErrors(formErrors(answer)), ['role', 'kind'])),
+        failedStatus(answer.status),
+      );
+    const tasks = answer.json.tasks;
+    const kinds = [...new Set([...(sample.ok ? sample.json.tasks.map((task) => task.kind) : []), ...(kind ? [kind] : [])])].sort();
     const query = (next: number) =>
-      `/app/queue?${new URLSearchParams({ ...(role && ctx.session.role === 'admin' ? { role } : {}), offset: String(next) })}`;
+      `/app/queue?${new URLSearchParams({ ...(role && ctx.session.role === 'admin' ? { role } : {}), ...(kind ? { kind } : {}), offset: String(next) })}`;
     const waiting = role ? (waitingFor[role as (typeof taskRoles)[number]] ?? []) : [];
     const counts = await Promise.all(
       waiting.map((entry) => c.get('api').get<{ page: { total: number } }>('/orders', { blockedOn: entry.blockedOn, limit: 1 })),
@@ -120,7 +125,7 @@ export function queuePages(app: Hono<WebEnv>) {
           )}
         </tbody>
       </table>
-      ${kind ? html`<p class="pager">${tasks.length} of kind ${kind}</p>` : pager(answer.json.page, query)}`;
+      ${pager(answer.json.page, query)}`;
     return page(c, layout(ctx, 'My work queue', '/app/queue', body), failed?.status ?? 200);
   };
 

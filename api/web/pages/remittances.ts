@@ -123,9 +123,16 @@ export function remittancePages(app: Hono<WebEnv>) {
     }
     const answer = await c.get('api').postText<{ remittances: { remittanceId: string }[] }>('/remittances', content, 'text/plain; charset=utf-8');
     if (answer.ok) {
-      const [first] = answer.json.remittances;
+      const stored = answer.json.remittances;
       const done = answer.status === 200 ? 'This 835 was received before: nothing posted again' : 'Stored: its remittance workflow is posting it';
-      return c.redirect(`/app/remittances/${first.remittanceId}?notice=${encodeURIComponent(done)}`, 303);
+      // A file of several remittances (checks or EFTs): the list shows them all.
+      if (stored.length > 1) {
+        return c.redirect(
+          `/app/remittances?notice=${encodeURIComponent(`${stored.length} remittances in this file. ${done.replace('its remittance workflow is', 'their workflows are')}`)}`,
+          303,
+        );
+      }
+      return c.redirect(`/app/remittances/${stored[0].remittanceId}?notice=${encodeURIComponent(done)}`, 303);
     }
     const errors = formErrors(answer);
     const details = (answer.json as { error?: { details?: { code?: string; message?: string }[] } } | null)?.error?.details ?? [];
