@@ -223,6 +223,13 @@ const environmentSchema = z.object({
   WEB_SESSION_IDLE: duration.prefault('30m'),
   /** …and this long after its sign-in, whatever its use. */
   WEB_SESSION_MAX: duration.prefault('12h'),
+  /** Proxies in front of the API whose X-Forwarded-For entries the web sign-in limit believes (0: the socket's address). */
+  WEB_TRUSTED_PROXIES: z.coerce
+    .number({ error: 'must be a whole number from 0 to 10' })
+    .int('must be a whole number from 0 to 10')
+    .min(0, 'must be a whole number from 0 to 10')
+    .max(10, 'must be a whole number from 0 to 10')
+    .default(0),
   /** The Temporal Web UI the web app links every order and claim to; unset: npm start's own UI, else http://127.0.0.1:TEMPORAL_UI_PORT. */
   TEMPORAL_UI_URL: optionalText.pipe(
     z

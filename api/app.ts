@@ -40,6 +40,7 @@ import { taskRoutes } from './routes/tasks';
 import { createOrderStarter, type OrderStarter } from './order-starts';
 import { defaultSessionPolicy, webErrorPage, webRoutes } from './web/routes';
 import type { SessionPolicy } from './web/session';
+import type { SignInLimit } from './web/sign-in-limit';
 
 /** What the API needs from Temporal (api/temporal.ts over a real client). */
 export interface TemporalPort {
@@ -92,7 +93,7 @@ export interface AppDeps {
   /** Starts order workflows after intake answered (api/order-starts.ts); one over `temporal` when absent. */
   orderStarter?: OrderStarter;
   /** The staff web app's settings (/app): where the Temporal Web UI is, how long a session lasts. */
-  web?: { temporalUi: { url: string; namespace: string }; session?: SessionPolicy };
+  web?: { temporalUi: { url: string; namespace: string }; session?: SessionPolicy; signInLimit?: SignInLimit };
 }
 
 export function createApp(deps: AppDeps) {
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps) {
         apiKeys: deps.apiKeys,
         logger: deps.logger,
         session: deps.web?.session ?? defaultSessionPolicy,
+        ...(deps.web?.signInLimit ? { signInLimit: deps.web.signInLimit } : {}),
         temporalUi: deps.web?.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
       },
       (request) => Promise.resolve(app.fetch(request)),

@@ -182,7 +182,10 @@ export function field(spec: FieldSpec, errors?: FormErrors): Html {
     input = html`<textarea ${common} rows="8">${spec.value ?? ''}</textarea>`;
   } else if (spec.type === 'select') {
     input = html`<select ${common}>
-      ${spec.required ? '' : html`<option value="">—</option>`}
+      ${
+        // A required choice starts blank, so the browser (and the API) refuse a form sent without one: no default is chosen for the user.
+        spec.required ? html`<option value="" ${spec.value ? '' : raw('selected')}>— choose —</option>` : html`<option value="">—</option>`
+      }
       ${(spec.options ?? []).map((option) => {
         const { value, label } = typeof option === 'string' ? { value: option, label: option } : option;
         return html`<option value="${value}" ${value === spec.value ? raw('selected') : ''}>${label}</option>`;
@@ -201,7 +204,14 @@ export function field(spec: FieldSpec, errors?: FormErrors): Html {
 }
 
 /** A form posting to the app with the session's CSRF token. */
-export function form(ctx: PageContext, action: string, body: Html, submit: string, options: { multipart?: boolean; className?: string } = {}): Html {
+export function form(
+  ctx: PageContext,
+  action: string,
+  body: Html,
+  submit: string,
+  /** `label`: what the button does, for a screen reader, when a page has many with the same text (one a row). */
+  options: { multipart?: boolean; className?: string; label?: string } = {},
+): Html {
   return html`<form
     method="post"
     action="${action}"
@@ -210,7 +220,7 @@ export function form(ctx: PageContext, action: string, body: Html, submit: strin
   >
     <input type="hidden" name="_csrf" value="${ctx.session.csrfToken}" />
     ${body}
-    <button type="submit">${submit}</button>
+    <button type="submit" ${options.label ? html`aria-label="${options.label}"` : ''}>${submit}</button>
   </form>`;
 }
 

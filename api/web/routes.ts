@@ -44,6 +44,7 @@ export function webSettings(config: Config, ownUiUrl?: string) {
   return {
     temporalUi: { url: config.TEMPORAL_UI_URL ?? ownUiUrl ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, namespace: config.TEMPORAL_NAMESPACE },
     session: { idleMs: config.WEB_SESSION_IDLE, maxMs: config.WEB_SESSION_MAX },
+    signInLimit: { ...defaultSignInLimit, trustedProxies: config.WEB_TRUSTED_PROXIES },
   };
 }
 
@@ -76,7 +77,8 @@ export function webErrorPage(c: Context, status: number, message: string): Respo
 
 export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
   const app = new Hono<WebEnv>();
-  const limiter = signInLimiter(deps.signInLimit ?? defaultSignInLimit);
+  const limit = deps.signInLimit ?? defaultSignInLimit;
+  const limiter = signInLimiter(limit);
 
   app.use('/app/*', async (c, next) => {
     await next();
@@ -90,7 +92,7 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
     if (crossSite(c)) return c.html(signInPage(localeOf(c), 'This sign-in came from another site and was refused.'), 403);
     const form = await readForm(c);
     if (!form) return c.html(signInPage(localeOf(c), 'The form could not be read: send it again from this page.'), 400);
-    const address = clientAddress(c);
+    const address = clientAddress(c, limit.trustedProxies);
     const wait = limiter.retryAfter(address);
     if (wait > 0) {
       deps.logger.warn('web sign-in refused: too many failures', { address });
@@ -117,11 +119,11 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
     const session = await currentSession(c, deps.db, deps.apiKeys, deps.session);
     if (!session) return c.redirect('/app/sign-in', 303);
     if (c.req.method === 'POST') {
-      if (crossSite(c)) return c.text('This form came from another site and was refused.', 403);
+      if (crossSite(c)) return webErrorPage(c, 403, 'This form came from another site and was refused.');
       const form = await readForm(c);
-      if (!form) return c.text('The form could not be read (its body is not a form): go back, reload and send it again.', 400);
+      if (!form) return webErrorPage(c, 400, 'The form could not be read (its body is not a form): go back, reload and send it again.');
       if (!csrfTokenMatches(session, form._csrf))
-        return c.text('This form is out of date (its token does not match your session): go back, reload and send it again.', 403);
+        return webErrorPage(c, 403, 'This form is out of date (its token does not match your session): go back, reload and send it again.');
       delete form._csrf;
       c.set('form', form);
     }
@@ -145,6 +147,6 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
   creditBalancePages(app);
   reportPages(app);
 
-  app.all('/app/*', (c) => c.text(`No page ${c.req.path}`, 404));
+  app.all('/app/*', (c) => webErrorPage(c, 404, 'There is no such page.'));
   return app;
 }

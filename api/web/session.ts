@@ -124,7 +124,10 @@ function publicOrigin(c: Context): string {
   const url = new URL(c.req.url);
   const proto = c.req.header('x-forwarded-proto')?.split(',')[0].trim().toLowerCase();
   const host = c.req.header('x-forwarded-host')?.split(',')[0].trim() || c.req.header('host') || url.host;
-  return `${proto === 'https' || proto === 'http' ? proto : url.protocol.slice(0, -1)}://${host}`;
+  const scheme = proto === 'https' || proto === 'http' ? proto : url.protocol.slice(0, -1);
+  // A browser's Origin leaves out the scheme's default port; some proxies write it in the host.
+  const bare = host.replace(scheme === 'https' ? /:443$/ : /:80$/, '');
+  return `${scheme}://${bare}`;
 }
 
 /** A POST from another site: its Origin (sent by every current browser on POST) is not this one. */

@@ -6,22 +6,29 @@
  * process: with several API processes each counts its own, which still bounds a guesser
  * to `maxFailures` a window per process.
  *
- * The address is the first X-Forwarded-For hop when a proxy sent one, else the socket's.
- * A client that forges X-Forwarded-For only moves itself to another count of its own.
+ * The address is the socket's, unless `trustedProxies` proxies stand in front of the API:
+ * then it is the X-Forwarded-For entry the outermost trusted proxy added (the last
+ * `trustedProxies` entries are written by those proxies; anything before them the client
+ * may have forged). With the default 0, a forged X-Forwarded-For counts for nothing.
  */
 import type { Context } from 'hono';
 
 export interface SignInLimit {
   maxFailures: number;
   windowMs: number;
+  /** Proxies in front of the API whose X-Forwarded-For entries are believed (WEB_TRUSTED_PROXIES). */
+  trustedProxies?: number;
 }
 
 export const defaultSignInLimit: SignInLimit = { maxFailures: 10, windowMs: 15 * 60_000 };
 
-/** The client's address as well as this request can tell it; 'unknown' in process (tests). */
-export function clientAddress(c: Context): string {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0].trim();
-  if (forwarded) return forwarded;
+/** The client's address as far as the trusted proxies vouch for it; 'unknown' in process (tests). */
+export function clientAddress(c: Context, trustedProxies = 0): string {
+  const hops = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  if (trustedProxies > 0 && hops.length >= trustedProxies) return hops[hops.length - trustedProxies];
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'unknown';
 }
@@ -46,7 +53,7 @@ export function signInLimiter(limit: SignInLimit, now: () => number = Date.now) 
     failed(address: string): number {
       const kept = [...recent(address), now()];
       failures.set(address, kept);
-      // A flood of forged addresses must not grow the map without bound: forget the oldest.
+      // Bounded memory: past 100,000 addresses the one whose failures are oldest is forgotten first.
       if (failures.size > 100_000) failures.delete(failures.keys().next().value as string);
       return kept.length;
     },

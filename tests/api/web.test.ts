@@ -48,13 +48,17 @@ let database: TestDatabase;
 let order: SeededPatientOrder;
 let claimId: string;
 
-const build = (apiKeys = testKeys, session?: { idleMs: number; maxMs: number }) =>
+const build = (apiKeys = testKeys, session?: { idleMs: number; maxMs: number }, trustedProxies?: number) =>
   createApp({
     database,
     temporal: standInTemporal,
     apiKeys,
     logger: createLogger('error'),
-    web: { temporalUi: { url: 'http://127.0.0.1:8233', namespace: 'default' }, ...(session ? { session } : {}) },
+    web: {
+      temporalUi: { url: 'http://127.0.0.1:8233', namespace: 'default' },
+      ...(session ? { session } : {}),
+      ...(trustedProxies !== undefined ? { signInLimit: { maxFailures: 10, windowMs: 15 * 60_000, trustedProxies } } : {}),
+    },
   });
 const key = (role: string) => testKeys.find((entry) => entry.role === role)!.key;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -116,8 +120,9 @@ describe('sign-in', () => {
   });
 
   test('an address that failed ten times in 15 minutes is refused 429 with Retry-After, even with a right key; other addresses are not', async () => {
-    const app = build();
-    const from = (address: string) => ({ 'x-forwarded-for': address });
+    // One trusted proxy: the last X-Forwarded-For entry is the address it saw.
+    const app = build(testKeys, undefined, 1);
+    const from = (address: string) => ({ 'x-forwarded-for': `10.0.0.9, ${address}` });
     const browser = webBrowser(app);
     for (let attempt = 0; attempt < 10; attempt += 1) {
       expect((await browser.post('/app/sign-in', { key: `wrong-key-${attempt}-000000` }, from('203.0.113.7'))).status).toBe(401);
@@ -127,6 +132,28 @@ describe('sign-in', () => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(locked.text).toContain('Too many failed sign-ins from here');
     expect((await browser.post('/app/sign-in', { key: key('biller') }, from('198.51.100.2'))).status).toBe(303);
+  });
+
+  test('without a trusted proxy a forged X-Forwarded-For escapes nothing: every try counts for the socket’s address', async () => {
+    const browser = webBrowser(build());
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      await browser.post('/app/sign-in', { key: `wrong-key-${attempt}-000000` }, { 'x-forwarded-for': `198.51.100.${attempt}` });
+    }
+    expect((await browser.post('/app/sign-in', { key: key('biller') }, { 'x-forwarded-for': '192.0.2.200' })).status).toBe(429);
+  });
+
+  test('behind a proxy that writes the default port into the host, the Origin still matches', async () => {
+    const answer = await build().request('http://dme.example.com/app/sign-in', {
+      method: 'POST',
+      headers: {
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'dme.example.com:443',
+        origin: 'https://dme.example.com',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ key: key('biller') }).toString(),
+    });
+    expect(answer.status).toBe(303);
   });
 
   test('the limiter forgets failures older than its window, and a success clears the count', () => {
@@ -536,10 +563,11 @@ describe('what the review of the app found', () => {
     expect(answer.text).not.toContain('id="order-items.0.unitCharge-error"');
   });
 
-  test('a new patient whose coverage is refused: the patient is kept and their page shows the coverage form with the message beside the member id', async () => {
+  test('a new patient whose coverage is refused: the patient is kept, and their page (reached by redirect, so a reload registers no one again) says why with the coverage form open', async () => {
     const browser = webBrowser(build());
     await browser.signIn(key('intake'));
     await browser.get('/app/patients/new');
+    const before = await database.db.select({ id: patients.id }).from(patients);
     const answer = await browser.post('/app/patients', {
       firstName: 'Ada',
       lastName: 'Lovelace',
@@ -552,11 +580,34 @@ describe('what the review of the app found', () => {
       payerId: 'medicare-jb',
       memberId: '!!',
     });
-    expect(answer.status).toBeGreaterThanOrEqual(400);
-    expect(answer.status).toBeLessThan(500);
-    expect(answer.text).toContain('The patient is registered, but the coverage was not added');
-    expect(answer.text).toMatch(/id="coverage-memberId"[^>]*aria-invalid="true"/);
-    expect(answer.text).toMatch(/<details\s+open/);
+    expect(answer.status).toBe(303);
+    expect(answer.location).toMatch(/^\/app\/patients\/[0-9a-f-]{36}\?coverage=refused&notice=/);
+    expect(await database.db.select({ id: patients.id }).from(patients)).toHaveLength(before.length + 1);
+    const page = await browser.get(answer.location!);
+    expect(page.text).toMatch(
+      /<div class="error-summary" role="alert"><p>The patient is registered, but the coverage was not added: memberId [^<]+<\/p>/,
+    );
+    expect(page.text).toMatch(/<details\s+open/);
+  });
+
+  test('a required choice starts blank (“— choose —”), so nothing is chosen for the user', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('intake'));
+    const page = (await browser.get('/app/patients/new')).text.replace(/\s+/g, ' ');
+    expect(page).toMatch(/<select id="patient-sex" name="sex" required[^>]*> <option value="" selected>— choose —<\/option>/);
+    expect(page).toMatch(/<select id="patient-payerId" name="payerId" required[^>]*> <option value="" selected>— choose —<\/option>/);
+  });
+
+  test('a refused resolution of a credit balance not on the page still says why', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('biller'));
+    await browser.get('/app/credit-balances');
+    const answer = await browser.post('/app/credit-balances/00000000-0000-4000-8000-000000000000/resolve', {
+      resolution: 'refund-to-payer',
+      reference: 'CHK 1',
+    });
+    expect(answer.status).toBe(404);
+    expect(answer.text).toContain('does not exist');
   });
 
   test('dates stay Gregorian with Latin digits whatever the reader’s locale', async () => {
@@ -650,6 +701,18 @@ describe('billing pages', () => {
     expect(rows[1]).toContain('CO-50');
     expect(rows[1]).toMatch(/countdown soon[^>]*data-days="10"/);
     expect(rows[1]).toContain('$66.93');
+    // An expired appeal (its deadline passed unfiled) shows its date, not a countdown to act on.
+    await database.db.insert(appeals).values({
+      id: randomUUID(),
+      claimId,
+      level: 'reopening',
+      status: 'expired',
+      denialCodes: ['CO-11'],
+      amount: 500,
+      determinationOn: inDays(-400),
+      deadlineOn: inDays(-20),
+    });
+    expect((await browser.get(`/app/claims/${claimId}`)).text).not.toContain('data-days="-20"');
     // The claim page offers to record the filing of its open appeal.
     expect((await browser.get(`/app/claims/${claimId}`)).text).toContain(`action="/app/claims/${claimId}/appeal"`);
   });

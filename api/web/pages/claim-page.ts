@@ -127,13 +127,20 @@ export function claimBody(
           ${form(
             ctx,
             `${base}/patient-payment`,
-            html`${field({ form: 'pay', name: 'amount', label: 'Amount, dollars', required: true, value: paymentValues.amount, hint: `The patient owes ${dollars(claim.patientResponsibility, ctx.locale)} on this claim` }, paymentErrors)}
+            html`${field({ form: 'pay', name: 'amount', label: 'Amount, dollars', required: true, value: paymentValues.amount, hint: `The payer's 835 left ${dollars(claim.patientResponsibility, ctx.locale)} to the patient; what they still owe after the payments recorded here is on A/R aging` }, paymentErrors)}
             ${field({ form: 'pay', name: 'receivedOn', label: 'Received on', type: 'date', required: true, value: paymentValues.receivedOn }, paymentErrors)}
             ${field({ form: 'pay', name: 'reference', label: 'Check number or card transaction id', value: paymentValues.reference }, paymentErrors)}`,
             'Record payment',
           )}
         </details>`
       : '';
+  // A refused form the page no longer shows (the claim moved on meanwhile) has its message at the top.
+  const shownForms = [
+    ...(patientPayment ? ['patient-payment'] : []),
+    ...(claim.status === 'rejected' ? ['correct'] : []),
+    ...(openAppeal && !openAppeal.filedOn ? ['appeal'] : []),
+    ...(openAppeal?.filedOn ? ['appeal-decision'] : []),
+  ];
   const actions = html`${patientPayment}
   ${
     claim.status === 'rejected'
@@ -203,7 +210,7 @@ export function claimBody(
       <dt>Workflow</dt>
       <dd><code>${claimWorkflowId(claim.id)}</code> ${workflowLink(ctx, claimWorkflowId(claim.id))}</dd>
     </dl>
-    ${failed && !['correct', 'appeal', 'appeal-decision', ...(patientPayment ? ['patient-payment'] : [])].includes(failed.form) ? errorSummary(failed.form === 'patient-payment' ? dollarsSaid(failed.errors) : failed.errors, []) : ''}
+    ${failed && !shownForms.includes(failed.form) ? errorSummary(failed.form === 'patient-payment' ? dollarsSaid(failed.errors) : failed.errors, []) : ''}
     ${actions}
     <h2>Lines</h2>
     <table>
@@ -310,7 +317,7 @@ export function claimBody(
                       <td>${badge(appeal.status)}</td>
                       <td>${appeal.denialCodes.join(', ')}</td>
                       <td class="num">${dollars(appeal.amount, ctx.locale)}</td>
-                      <td>${appeal.filedOn || appeal.decidedOn ? day(appeal.deadlineOn, ctx.locale) : countdown(appeal.deadlineOn, ctx.locale)}</td>
+                      <td>${appeal.status === 'due' ? countdown(appeal.deadlineOn, ctx.locale) : day(appeal.deadlineOn, ctx.locale)}</td>
                       <td>${day(appeal.filedOn, ctx.locale)}${appeal.reference ? ` (${appeal.reference})` : ''}</td>
                       <td>${appeal.decision ? html`${badge(appeal.decision)} ${day(appeal.decidedOn, ctx.locale)}` : '—'}</td>
                     </tr>`,

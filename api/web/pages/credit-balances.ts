@@ -53,7 +53,9 @@ export function creditBalancePages(app: Hono<WebEnv>) {
         )}
       </details>`;
     };
-    const body = html`${notice(c)} ${failed && !failed.form.startsWith('resolve-') ? errorSummary(failed.errors, []) : ''}
+    // A refused resolution whose row is not on this page (resolved meanwhile, or further down the list) has its message at the top.
+    const shownForms = new Set(answer.json.creditBalances.filter((credit) => credit.status === 'open').map((credit) => `resolve-${credit.id}`));
+    const body = html`${notice(c)} ${failed && !shownForms.has(failed.form) ? errorSummary(failed.errors, []) : ''}
       <p class="muted">Overpayments must be reported and returned by their deadline (Medicare: 60 days from identification, 42 CFR 401.305).</p>
       <nav class="filters">
         <a href="/app/credit-balances" ${status === 'open' ? raw('aria-current="page"') : ''}>Open</a>

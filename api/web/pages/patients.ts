@@ -55,7 +55,9 @@ export function centsOf(typed: string): number | string {
   const plain = commaDecimal ? trimmed.replace(/\./g, '').replace(',', '.') : trimmed.replace(/,/g, '');
   if (!/^\d+(\.\d{1,2})?$/.test(plain)) return typed;
   const [whole, fraction = ''] = plain.split('.');
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  // Beyond what a number holds exactly, still far beyond every ceiling: the API answers with its limit.
+  return Number.isSafeInteger(cents) ? cents : Number.MAX_SAFE_INTEGER;
 }
 
 /** The facts of an item that change its modifiers (domain/coding.ts), one checkbox each. */
@@ -139,18 +141,11 @@ export function patientPages(app: Hono<WebEnv>) {
     });
     if (coverage.ok)
       return c.redirect(`/app/patients/${patient.json.id}?notice=${encodeURIComponent('Patient registered with their coverage')}`, 303);
-    // The patient is stored; their page opens with the coverage form and the API's messages beside its fields.
+    // The patient is stored: off to their page (a reload must not register them again), the coverage form open with the API's reason.
     const errors = formErrors(coverage);
-    return show(
-      c,
-      {
-        form: 'coverage',
-        errors: { ...errors, message: `The patient is registered, but the coverage was not added: ${errors.message}` },
-        values: { payerId: formText(posted, 'payerId'), memberId: formText(posted, 'memberId'), priority: 'primary' },
-        status: failedStatus(coverage.status),
-      },
-      patient.json.id,
-    );
+    const reasons = Object.entries(errors.byField).map(([field, messages]) => `${field} ${messages.join('; ')}`);
+    const said = `The patient is registered, but the coverage was not added: ${reasons.length ? reasons.join('; ') : errors.message}. Add it below.`;
+    return c.redirect(`/app/patients/${patient.json.id}?coverage=refused&notice=${encodeURIComponent(said)}`, 303);
   });
 
   const show = async (c: WebContext, failed?: Failed, patientId?: string) => {
@@ -282,7 +277,9 @@ async function patientBody(
     field({ form: 'order', name, label, value: orderValues[name], ...extra }, orderErrors);
   const coverages = patient.coverages ?? [];
 
-  return html`${notice(c)}
+  // A coverage refused when the patient was registered comes back as the reason, shown as the refusal it is.
+  const refusedCoverage = c.req.query('coverage') === 'refused' && c.req.query('notice');
+  return html`${refusedCoverage ? html`<div class="error-summary" role="alert"><p>${refusedCoverage}</p></div>` : notice(c)}
     <dl class="facts">
       ${
         patient.birthDate
@@ -337,7 +334,7 @@ async function patientBody(
     </table>
     ${
       may(ctx, 'intake')
-        ? html`<details ${coverageErrors ? html`open` : ''}>
+        ? html`<details ${coverageErrors || c.req.query('coverage') === 'refused' ? html`open` : ''}>
             <summary>Add a coverage…</summary>
             ${errorSummary(coverageErrors, ['payerId', 'memberId', 'priority', 'mspType', 'groupNumber', 'effectiveFrom', 'effectiveTo', 'relationship', 'subscriber'])}
             ${form(
@@ -349,7 +346,7 @@ async function patientBody(
                 ${field({ form: 'coverage', name: 'mspType', label: 'Medicare secondary payer type (Medicare not primary)', value: valuesFor('coverage').mspType, hint: '12 working aged, 13 ESRD, 14 no-fault, 15 workers’ compensation, 43 disability…' }, coverageErrors)}
                 ${cov('groupNumber', 'Group number')} ${cov('effectiveFrom', 'Effective from', { type: 'date' })}
                 ${cov('effectiveTo', 'Effective to', { type: 'date' })}
-                ${cov('relationship', 'The patient is the subscriber’s', { type: 'select', required: true, options: ['self', 'spouse', 'child', 'other'] })}
+                ${cov('relationship', 'The patient is the subscriber’s', { type: 'select', required: true, options: ['self', 'spouse', 'child', 'other'], ...(valuesFor('coverage').relationship ? {} : { value: 'self' }) })}
                 <fieldset>
                   <legend>Subscriber (when the patient is not the subscriber)</legend>
                   ${cov('subscriber.firstName', 'First name')} ${cov('subscriber.lastName', 'Last name')}
@@ -434,7 +431,12 @@ async function patientBody(
             ${form(
               ctx,
               `${base}/orders`,
-              html`${o('coverageId', 'Bill to', { type: 'select', required: true, options: coverages.map((coverage) => ({ value: coverage.id, label: `${coverage.payerId} (${coverage.priority})` })) })}
+              html`${o('coverageId', 'Bill to', {
+                ...(coverages.length === 1 && !orderValues.coverageId ? { value: coverages[0].id } : {}),
+                type: 'select',
+                required: true,
+                options: coverages.map((coverage) => ({ value: coverage.id, label: `${coverage.payerId} (${coverage.priority})` })),
+              })}
               ${o('prescriber.npi', 'Prescriber NPI', { required: true })} ${o('prescriber.firstName', 'Prescriber first name', { required: true })}
               ${o('prescriber.lastName', 'Prescriber last name', { required: true })}
               ${o('orderDate', 'Order date', { type: 'date', required: true })}

@@ -55,11 +55,7 @@ export function queuePages(app: Hono<WebEnv>) {
       api.get<{ tasks: Task[] }>('/tasks', { role, limit: 100 }),
     ]);
     if (!answer.ok)
-      return page(
-        c,
-        layout(ctx, 'My work queue', '/app/queue', errorSummary(queryErrors(formErrors(answer)), ['role', 'kind'])),
-        failedStatus(answer.status),
-      );
+      return page(c, layout(ctx, 'My work queue', '/app/queue', errorSummary(queryErrors(formErrors(answer)), [])), failedStatus(answer.status));
     const tasks = answer.json.tasks;
     const kinds = [...new Set([...(sample.ok ? sample.json.tasks.map((task) => task.kind) : []), ...(kind ? [kind] : [])])].sort();
     const query = (next: number) =>
@@ -120,7 +116,7 @@ export function queuePages(app: Hono<WebEnv>) {
                   ${task.orderId ? html`<a href="/app/orders/${task.orderId}">Order</a>` : ''}
                   ${task.claimId && (ctx.session.role === 'biller' || ctx.session.role === 'admin') ? html` <a href="/app/claims/${task.claimId}">Claim</a>` : ''}
                 </td>
-                <td>${form(ctx, `/app/tasks/${task.id}/done`, html``, 'Mark done', { className: 'inline' })}</td>
+                <td>${form(ctx, `/app/tasks/${task.id}/done`, html``, 'Mark done', { className: 'inline', label: `Mark done: ${task.title}` })}</td>
               </tr>`,
           )}
         </tbody>

@@ -3,7 +3,7 @@
  * posted and what it could not match and why, and the file as received.
  */
 import type { Hono } from 'hono';
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import { remittanceWorkflowId } from '../../../workflows/definitions';
 import { badge, dollars, errorSummary, field, form, formErrors, layout, moment, notice, pager, workflowLink } from '../html';
 import { failedStatus, page, pathParam, textValues, type Failed, type ListPage, type WebContext, type WebEnv } from '../respond';
@@ -51,9 +51,16 @@ export function remittancePages(app: Hono<WebEnv>) {
         '/app/remittances',
         html`<div class="field ${errors?.byField.file ? 'invalid' : ''}">
             <label for="era-file">835 file</label>
-            <input id="era-file" type="file" name="file" accept=".x12,.835,.edi,.txt,text/plain" />
-            <small>The file the payer sent (005010X221A1), or paste its text below</small>
-            ${errors?.byField.file ? html`<p class="field-error">${errors.byField.file.join('; ')}</p>` : ''}
+            <input
+              id="era-file"
+              type="file"
+              name="file"
+              accept=".x12,.835,.edi,.txt,text/plain"
+              aria-describedby="era-file-hint${errors?.byField.file ? ' era-file-error' : ''}"
+              ${errors?.byField.file ? raw('aria-invalid="true"') : ''}
+            />
+            <small id="era-file-hint">The file the payer sent (005010X221A1), or paste its text below</small>
+            ${errors?.byField.file ? html`<p class="field-error" id="era-file-error">${errors.byField.file.join('; ')}</p>` : ''}
           </div>
           ${field({ form: 'era', name: 'x12', label: 'Or its text', type: 'textarea', value: failed?.values.x12 })}`,
         'Upload and post',

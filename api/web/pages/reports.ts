@@ -32,7 +32,7 @@ export function agingChart(
       class="chart"
       role="img"
       aria-label="Open balance by payer and age"
-      width="${labelWidth + barWidth + 120}"
+      width="100%"
       height="${height}"
       viewBox="0 0 ${labelWidth + barWidth + 120} ${height}"
     >
