@@ -5,7 +5,7 @@
  * constraints. Results carry ids, codes and dates only: no PHI enters workflow history.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import { recordAudit } from '../db/audit';
 import { chainCoveragesOf } from '../db/coverages';
@@ -183,6 +183,11 @@ async function writeOrderStatus(db: Pick<Db, 'update'>, input: OrderStatusRecord
     .set({
       stage: input.stage,
       blockedOn: input.blockedOn,
+      // Evaluated against the row as it was: a new blocker starts the clock, the same one keeps it, none clears it.
+      blockedSince:
+        input.blockedOn === null
+          ? null
+          : sql`case when ${orders.blockedOn} is not distinct from ${input.blockedOn} and ${orders.blockedSince} is not null then ${orders.blockedSince} else ${(status ? new Date(status.at) : new Date()).toISOString()}::timestamptz end`,
       rentalMonth: input.rentalMonth,
       ...(input.cancelReason ? { cancelReason: input.cancelReason } : {}),
       ...(status

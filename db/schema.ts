@@ -216,6 +216,8 @@ export const orders = pgTable(
     /** Mirrors of the workflow's stage and blocker for list queries; the workflow is the authority. */
     stage: text('stage', { enum: orderStages }).notNull().default('documentation'),
     blockedOn: text('blocked_on', { enum: blockers }),
+    /** Since when the order has waited on blocked_on (set when the blocker changes, kept while it stays, null when none): the dashboard's days on hold. */
+    blockedSince: timestamp('blocked_since', { withTimezone: true }),
     rentalMonth: integer('rental_month'),
     cancelReason: text('cancel_reason'),
     createdBy: text('created_by').notNull(),

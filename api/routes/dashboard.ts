@@ -93,9 +93,9 @@ const dashboard = z
         }),
       )
       .describe(
-        'Open orders waiting (blockedOn set), by what they wait for. Days count from the last time the workflow recorded the order’s status ' +
-          '(statusRecordedAt; updatedAt where it recorded none): becoming blocked records it, but so does any later change while the order waits ' +
-          '(a document received, a reminder moving the follow-up), so this is at most the time on hold, not since the order became blocked',
+        'Open orders waiting (blockedOn set), by what they wait for, counted from when the order began to wait on that blocker ' +
+          '(orders.blockedSince, set by the workflow when its blocker changes and kept while it stays; for orders already waiting ' +
+          'when it was added, their last recorded status: a lower bound)',
       ),
   })
   .openapi('BillingDashboard');
@@ -196,7 +196,7 @@ async function openOrdersByStage(db: Db) {
 }
 
 async function daysOnHold(db: Db) {
-  const heldDays = sql`extract(epoch from now() - coalesce(${orders.statusRecordedAt}, ${orders.updatedAt})) / 86400`;
+  const heldDays = sql`extract(epoch from now() - coalesce(${orders.blockedSince}, ${orders.statusRecordedAt}, ${orders.updatedAt})) / 86400`;
   const rows = await db
     .select({
       blockedOn: orders.blockedOn,

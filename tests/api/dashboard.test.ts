@@ -7,6 +7,7 @@
  * straight to the database (no Temporal needed).
  */
 import { eq } from 'drizzle-orm';
+import { createOrderActivities } from '../../activities/orders';
 import { createRemittanceActivities } from '../../activities/remittances';
 import { claimEvents, claimLines, claims, orders } from '../../db/schema';
 import { buildTestApp, type ApiCall } from '../support/api';
@@ -222,7 +223,7 @@ test('open orders by stage: every open stage in workflow order, each equal to GE
   }
 });
 
-test('days on hold: blocked open orders by blocker, days since the workflow last recorded their status', async () => {
+test('days on hold: blocked open orders by blocker, days since they began to wait (their last recorded status for rows from before blockedSince)', async () => {
   const figures = await dashboard();
   expect(figures.daysOnHold).toEqual([
     { blockedOn: 'documents', orders: 2, averageDays: 4, maxDays: 5 },
@@ -239,4 +240,33 @@ test('billers and admins only; no patient data in the answer', async () => {
   const response = await call('GET', '/reports/dashboard', { role: 'admin' });
   expect(response.status).toBe(200);
   expect(response.text).not.toMatch(/Ledger|1950-04-01/);
+});
+
+describe('orders.blockedSince, the clock days on hold read', () => {
+  const recorder = () => createOrderActivities({ db: database.db, clearinghouse: {} as never, supplier: {} as never });
+  const record = (orderId: string, blockedOn: 'documents' | 'delivery' | null, version: number, at: Date) =>
+    recorder().recordStage({
+      orderId,
+      stage: blockedOn === 'delivery' ? 'delivery' : 'documentation',
+      blockedOn,
+      rentalMonth: null,
+      status: { version, view: { orderId, stage: 'documentation', blockedOn } as never, nextFollowUpAt: null, at: at.toISOString() },
+    });
+  const since = async (orderId: string) => (await database.db.select({ at: orders.blockedSince }).from(orders).where(eq(orders.id, orderId)))[0].at;
+
+  test('starts when a blocker begins, stays while the same one holds (a document received), clears when none, starts again on the next', async () => {
+    const { orderId } = await seedPatientOrder(database.db);
+    const [sixDaysAgo, yesterday, weekAgo, halfDayAgo, quarterDayAgo] = [6, 1, 7, 0.5, 0.25].map(daysAgo);
+    await record(orderId, 'documents', 1, sixDaysAgo);
+    expect(await since(orderId)).toEqual(sixDaysAgo);
+    await record(orderId, 'documents', 2, yesterday);
+    expect(await since(orderId)).toEqual(sixDaysAgo);
+    // An older view arriving late changes nothing, the clock included.
+    await record(orderId, null, 1, weekAgo);
+    expect(await since(orderId)).toEqual(sixDaysAgo);
+    await record(orderId, null, 3, halfDayAgo);
+    expect(await since(orderId)).toBeNull();
+    await record(orderId, 'delivery', 4, quarterDayAgo);
+    expect(await since(orderId)).toEqual(quarterDayAgo);
+  });
 });
