@@ -201,7 +201,7 @@ export function claimBody(
       <dd>
         ${claim.frequencyCode}${claim.correctsClaimId ? html`, replaces <a href="/app/claims/${claim.correctsClaimId}">an earlier claim</a>` : ''}
       </dd>
-      <dt>Charge / paid / patient</dt>
+      <dt>Charge / paid / patient share (835)</dt>
       <dd>
         ${dollars(claim.totalCharge, ctx.locale)} / ${dollars(claim.paidAmount, ctx.locale)} / ${dollars(claim.patientResponsibility, ctx.locale)}
       </dd>

@@ -113,7 +113,7 @@ export function claimPages(app: Hono<WebEnv>) {
             <th>Status</th>
             <th class="num">Charge</th>
             <th class="num">Paid</th>
-            <th class="num">Patient</th>
+            <th class="num" title="What the payer’s 835 left to the patient, before patient payments">Patient share</th>
             <th>Submitted</th>
           </tr>
         </thead>
