@@ -60,10 +60,16 @@ function closedRefusal(view: OrderCommandView): CommandRefusal | undefined {
   return undefined;
 }
 
+/**
+ * The refusal of a document sent before the order has worked out which it needs (its first
+ * activity, a moment after intake): the API waits it out rather than answer it (api/routes/order-signals.ts).
+ */
+export const documentsNotKnownYet = 'the order is still working out which documents it needs; try again in a moment';
+
 export function documentReceivedRefusal(view: OrderCommandView, command: { documentId: string; kind: DocumentKind }): CommandRefusal | undefined {
   const closed = closedRefusal(view);
   if (closed) return closed;
-  if (view.documents.length === 0) return conflict('the order is still working out which documents it needs; try again in a moment');
+  if (view.documents.length === 0) return conflict(documentsNotKnownYet);
   const wanted = view.documents.find((document) => document.kind === command.kind);
   if (!wanted) {
     return broken(

@@ -13,6 +13,7 @@ import { and, eq } from 'drizzle-orm';
 import { coverages, documents, orderItems, orders, patients, payers } from '../../db/schema';
 import { documentLabels } from '../../domain/documentation';
 import { blockers, orderStages } from '../../domain/order-stages';
+import { documentsNotKnownYet } from '../../domain/order-commands';
 import type { DocumentKind } from '../../domain/types';
 import {
   cancelOrder,
@@ -166,7 +167,8 @@ function signalRoute<P extends z.ZodObject, B extends z.ZodType>(spec: {
 const receiveDocument = signalRoute({
   path: '/orders/{id}/documents',
   summary: 'Register a received document (Update documentReceived)',
-  description: '422 when the order does not need this kind; 409 when that document is already approved or waiting for review.',
+  description:
+    '422 when the order does not need this kind; 409 when that document is already approved or waiting for review. Sent in the order’s first moments, before it has worked out which documents it needs, the request waits for that (up to 10 s) instead of refusing.',
   role: 'intake',
   params: orderParams,
   body: receivedDocumentSchema,
@@ -235,6 +237,9 @@ const correctClaim = signalRoute({
   body: correctionSchema,
 });
 
+/** How long a document received before the order knows which it needs waits for it to know (documentCommand). */
+const documentWaitMs = 10_000;
+
 export function orderSignalRoutes(deps: AppDeps, orderStarter: OrderStarter) {
   const { db } = deps.database;
   const { temporal, logger } = deps;
@@ -245,12 +250,28 @@ export function orderSignalRoutes(deps: AppDeps, orderStarter: OrderStarter) {
     return order;
   }
   // An order accepted a moment ago may not have its workflow yet: the command starts it, then goes to it.
+  const send = async <A>(id: string, update: UpdateDefinition<OrderStatus, [A]>, payload: A) => {
+    const answer = await temporal.updateOrder(id, update, payload);
+    if (answer.outcome !== 'missing' || !(await orderStarter.startNow(id))) return answer;
+    return temporal.updateOrder(id, update, payload);
+  };
   const command = <A>(id: string, update: UpdateDefinition<OrderStatus, [A]>, payload: A) =>
+    runCommand(() => send(id, update, payload), `Order ${id}`, logger);
+
+  /**
+   * A document received in an order's first moments: the workflow has not worked out yet which
+   * documents it needs (its first activity) and refuses it, never entering history. The request
+   * waits that out, asking again every 200 ms for up to documentWaitMs, so a client never has to retry it.
+   */
+  const documentCommand = <A>(id: string, update: UpdateDefinition<OrderStatus, [A]>, payload: A) =>
     runCommand(
       async () => {
-        const answer = await temporal.updateOrder(id, update, payload);
-        if (answer.outcome !== 'missing' || !(await orderStarter.startNow(id))) return answer;
-        return temporal.updateOrder(id, update, payload);
+        const deadline = Date.now() + documentWaitMs;
+        for (;;) {
+          const answer = await send(id, update, payload);
+          if (answer.outcome !== 'refused' || answer.message !== documentsNotKnownYet || Date.now() >= deadline) return answer;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
       },
       `Order ${id}`,
       logger,
@@ -270,7 +291,7 @@ export function orderSignalRoutes(deps: AppDeps, orderStarter: OrderStarter) {
     const { user } = c.get('actor');
     await orderOf(id);
     const documentId = randomUUID();
-    const status = await command(id, documentReceived, { user, documentId, kind, reference });
+    const status = await documentCommand(id, documentReceived, { user, documentId, kind, reference });
     return c.json(answer(documentReceived, status, documentId), 202);
   });
   routes.openapi(reviewDocument, async (c) => {

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import type { Connection } from '@temporalio/client';
 import { resolveTemporalCli } from '../../scripts/temporal-binaries';
 import { orderWorkflowId } from '../../workflows/definitions';
-import { completeDocuments, createOrder, deliver, registerPatient, todayIso, waitForOrder, type ApiCall } from '../support/api';
+import { completeDocuments, createOrder, deliver, orderBody, registerPatient, todayIso, waitForOrder, type ApiCall } from '../support/api';
 import type { TemporalStack } from '../support/temporal-stack';
 import { describeWithX12Valid, x12valid } from '../support/x12valid';
 import { startServedStack, type ServedStack } from './served-stack';
@@ -150,5 +150,22 @@ describe('a CPAP rental over HTTP', () => {
       expect(response.text).toContain('~SV1*HC:E0601:RR:KH:KX*120*UN*1*12**1~DTP*472*RD8*');
       expect(x12valid(response.text)).toEqual({ ok: true, errors: [] });
     });
+  });
+});
+
+describe('a document sent the moment the order is entered', () => {
+  test('is taken (202), not refused while the order works out which documents it needs: the request waits that out', async () => {
+    const patient = await registerPatient(call);
+    const created = await call('POST', '/orders', { role: 'intake', body: orderBody(patient, { items: [walker], diagnoses: ['M17.11'] }) });
+    expect(created.status).toBe(201);
+    // No wait for the workflow: the first moments are the point.
+    const received = await call('POST', `/orders/${created.json.orderId}/documents`, {
+      role: 'intake',
+      body: { kind: 'standard-written-order', reference: 'dms://swo.pdf' },
+    });
+    expect([received.status, received.json?.error?.message]).toEqual([202, undefined]);
+    expect(received.json.status.documents).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'standard-written-order', status: 'received', documentId: received.json.documentId })]),
+    );
   });
 });
