@@ -31,6 +31,7 @@ import { creditBalanceRoutes } from './routes/credit-balances';
 import { healthRoutes } from './routes/health';
 import { orderSignalRoutes } from './routes/order-signals';
 import { orderRoutes } from './routes/orders';
+import { patientSearchRoutes } from './routes/patient-search';
 import { patientRoutes } from './routes/patients';
 import { payerRoutes } from './routes/payers';
 import { remittanceRoutes } from './routes/remittances';
@@ -152,6 +153,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', authenticate(deps.apiKeys));
   app.use('*', cleanInput());
   app.route('/', payerRoutes(deps));
+  app.route('/', patientSearchRoutes(deps));
   app.route('/', patientRoutes(deps));
   app.route('/', orderRoutes(deps, orderStarter));
   app.route('/', orderSignalRoutes(deps, orderStarter));

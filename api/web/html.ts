@@ -36,7 +36,7 @@ const everyone: readonly Role[] = ['intake', 'reviewer', 'delivery', 'biller'];
 const navigation: readonly NavItem[] = [
   { href: '/app/queue', label: 'My work queue', roles: everyone },
   { href: '/app/orders', label: 'Orders', roles: everyone },
-  { href: '/app/patients/new', label: 'New patient', roles: ['intake'] },
+  { href: '/app/patients', label: 'Patients', roles: ['intake', 'biller'] },
   { href: '/app/claims', label: 'Claims', roles: ['biller'] },
   { href: '/app/denials', label: 'Denials & appeals', roles: ['biller'] },
   { href: '/app/remittances', label: 'Remittances', roles: ['biller'] },
@@ -137,7 +137,7 @@ export function formErrors(answer: { json: unknown }): FormErrors {
 
 /** The form's summary of what went wrong; the problems of fields the form has are shown beside them instead. */
 export function errorSummary(errors: FormErrors | undefined, fields: readonly string[]): Html {
-  if (!errors) return html``;
+  if (!errors || (!errors.message && Object.keys(errors.byField).length === 0)) return html``;
   const elsewhere = Object.entries(errors.byField).filter(([field]) => !fields.some((name) => field === name || field.startsWith(`${name}.`)));
   return html`<div class="error-summary" role="alert">
     <p>${errors.message}</p>

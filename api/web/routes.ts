@@ -19,6 +19,7 @@ import { creditBalancePages } from './pages/credit-balances';
 import { remittancePages } from './pages/remittances';
 import { reportPages } from './pages/reports';
 import { orderPages } from './pages/orders';
+import { patientSearchPages } from './pages/patient-search';
 import { patientPages } from './pages/patients';
 import { queuePages } from './pages/queue';
 import type { FormFields, WebContext, WebEnv } from './respond';
@@ -140,6 +141,7 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
   app.get('/app', (c) => c.redirect('/app/queue', 303));
 
   queuePages(app);
+  patientSearchPages(app);
   patientPages(app);
   orderPages(app);
   claimPages(app);

@@ -37,6 +37,7 @@ const routeAccess: Record<string, Access> = {
   'POST /codec/grants': ['biller'],
   'GET /payers': 'any',
   'POST /patients': ['intake'],
+  'POST /patients/search': ['intake', 'biller'],
   'GET /patients/{id}': 'any',
   'POST /patients/{id}/coverages': ['intake'],
   'POST /patients/{id}/addresses': ['intake'],

@@ -248,8 +248,8 @@ describe('CSRF', () => {
 
 describe('navigation by role', () => {
   test.each([
-    ['intake', ['My work queue', 'Orders'], ['Claims', 'Dashboard']],
-    ['reviewer', ['My work queue', 'Orders'], ['Claims', 'Remittances']],
+    ['intake', ['My work queue', 'Orders', 'Patients'], ['Claims', 'Dashboard']],
+    ['reviewer', ['My work queue', 'Orders'], ['Claims', 'Remittances', 'Patients']],
     ['delivery', ['My work queue', 'Orders'], ['Credit balances', 'A/R aging']],
     ['biller', ['My work queue', 'Orders', 'Claims', 'Denials &amp; appeals', 'Remittances', 'Credit balances', 'A/R aging', 'Dashboard'], []],
     ['admin', ['My work queue', 'Orders', 'Claims', 'Dashboard'], []],
@@ -583,6 +583,7 @@ describe('what the review of the app found', () => {
       'address.zip': '43215',
       payerId: 'medicare-jb',
       memberId: '!!',
+      registerAnyway: 'true',
     });
     expect(answer.status).toBe(303);
     expect(answer.location).toMatch(/^\/app\/patients\/[0-9a-f-]{36}\?coverage=refused&notice=/);
@@ -763,6 +764,8 @@ describe('intake', () => {
       'address.zip': '4321',
       payerId: 'medicare-jb',
       memberId: '1EG4TE5MK73',
+      // Another test registered an Ada Lovelace of this birth date: this one is said to be someone else.
+      registerAnyway: 'true',
     });
     expect(answer.status).toBe(400);
     expect(answer.text).toMatch(/id="patient-address\.zip"[^>]*aria-invalid="true"/);
@@ -823,6 +826,37 @@ describe('intake', () => {
         options: expect.objectContaining({ used: true, abnOnFile: true }),
       }),
     ]);
+  });
+
+  test('finds a patient by name through a form whose names never enter a URL, and warns before registering the same person twice', async () => {
+    const browser = webBrowser(build());
+    await browser.signIn(key('intake'));
+    await browser.get('/app/patients');
+    const found = await browser.post('/app/patients/search', { lastName: 'ledg' });
+    expect(found.status).toBe(200);
+    expect(found.text).toMatch(/<a href="\/app\/patients\/[0-9a-f-]{36}">Ledger, Pat<\/a>/);
+    const refused = await browser.post('/app/patients/search', { lastName: 'L' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/id="find-lastName-error">needs at least 2 letters</);
+
+    await browser.get('/app/patients/new');
+    const before = await database.db.select({ id: patients.id }).from(patients);
+    const twin = {
+      ...newPatientForm,
+      firstName: 'Pat',
+      lastName: 'Ledger',
+      birthDate: '1950-04-01',
+      'address.zip': '43215',
+      payerId: 'medicare-jb',
+      memberId: '1EG4TE5MK73',
+    };
+    const warned = await browser.post('/app/patients', twin);
+    expect(warned.status).toBe(409);
+    expect(warned.text).toContain('A patient with this name and birth date is registered already');
+    expect(await database.db.select({ id: patients.id }).from(patients)).toEqual(before);
+    const anyway = await browser.post('/app/patients', { ...twin, registerAnyway: 'true' });
+    expect(anyway.status).toBe(303);
+    expect(await database.db.select({ id: patients.id }).from(patients)).toHaveLength(before.length + 1);
   });
 
   test.each([

@@ -97,6 +97,7 @@ const stageOf = (body: string) => /Stage\s+([a-z-]+)/.exec(body)?.[1];
 test('intake enters the patient and the order and registers the documents, a reviewer approves and sees the order move on, delivery confirms, a biller uploads the 835 and sees the claim paid', async () => {
   // Intake: the patient with their coverage, then the order, each through its form.
   const intake = await signedIn('intake');
+  await submit(intake, 'a[href="/app/patients"]');
   await submit(intake, 'a[href="/app/patients/new"]');
   const fill = async (selector: string, value: string) => {
     await intake.$eval(selector, (element, typed) => ((element as unknown as { value: string }).value = typed), value);

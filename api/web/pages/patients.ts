@@ -22,6 +22,7 @@ import {
   type PageContext,
 } from '../html';
 import { failedStatus, formOptional, formText, page, passFile, pathParam, textValues, type Failed, type WebContext, type WebEnv } from '../respond';
+import { matchesTable, searchPatients, type PatientMatch } from './patient-search';
 
 const itemRows = 3;
 
@@ -79,13 +80,21 @@ async function payerOptions(c: WebContext) {
 }
 
 export function patientPages(app: Hono<WebEnv>) {
-  const newPatient = async (c: WebContext, failed?: Failed) => {
+  const newPatient = async (c: WebContext, failed?: Failed, sameAs: PatientMatch[] = []) => {
     const ctx = c.get('page');
     const errors = failed?.errors;
     const values = failed?.values ?? {};
     const f = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
       field({ form: 'patient', name, label, value: values[name], ...extra }, errors);
     const body = html`${errorSummary(errors, ['firstName', 'lastName', 'birthDate', 'sex', 'address', 'phone', 'payerId', 'memberId'])}
+    ${
+      sameAs.length
+        ? html`<div class="error-summary" role="alert">
+              <p>A patient with this name and birth date is registered already: open them, or register this one anyway.</p>
+            </div>
+            ${matchesTable(c, sameAs)}`
+        : ''
+    }
     ${form(
       ctx,
       '/app/patients',
@@ -110,15 +119,32 @@ export function patientPages(app: Hono<WebEnv>) {
           <legend>Primary coverage</legend>
           ${f('payerId', 'Payer', { type: 'select', required: true, options: await payerOptions(c) })}
           ${f('memberId', 'Member id', { required: true })}
-        </fieldset>`,
+        </fieldset>
+        ${sameAs.length ? f('registerAnyway', 'This is another person: register them anyway', { type: 'checkbox' }) : ''}`,
       'Register patient',
     )}`;
-    return page(c, layout(ctx, 'New patient', '/app/patients/new', body), failed?.status ?? 200);
+    return page(c, layout(ctx, 'New patient', '/app/patients', body), failed?.status ?? 200);
   };
   app.get('/app/patients/new', (c) => newPatient(c));
   app.post('/app/patients', async (c) => {
     const posted = c.get('form');
     const api = c.get('api');
+    // The same name and birth date registered already is nearly always the same person: say so before a second record.
+    if (!formText(posted, 'registerAnyway') && formText(posted, 'lastName') && formText(posted, 'birthDate')) {
+      const found = await searchPatients(c, {
+        lastName: formText(posted, 'lastName'),
+        firstName: formText(posted, 'firstName') || undefined,
+        birthDate: formText(posted, 'birthDate'),
+      });
+      const same = found.ok
+        ? found.json.patients.filter(
+            (match) =>
+              match.lastName.toLowerCase() === formText(posted, 'lastName').toLowerCase() &&
+              match.firstName.toLowerCase() === formText(posted, 'firstName').toLowerCase(),
+          )
+        : [];
+      if (same.length) return newPatient(c, { form: 'patient', errors: { message: '', byField: {} }, values: textValues(posted), status: 409 }, same);
+    }
     const patient = await api.post<{ id: string }>('/patients', {
       firstName: formText(posted, 'firstName'),
       lastName: formText(posted, 'lastName'),
@@ -160,7 +186,7 @@ export function patientPages(app: Hono<WebEnv>) {
       }),
       may(ctx, 'biller') ? api.get<{ statements: Statement[] }>(`/patients/${id}/statements`, { limit: 100 }) : Promise.resolve(undefined),
     ]);
-    if (!answer.ok) return page(c, layout(ctx, 'Patient', '/app/patients/new', errorSummary(formErrors(answer), [])), failedStatus(answer.status));
+    if (!answer.ok) return page(c, layout(ctx, 'Patient', '/app/patients', errorSummary(formErrors(answer), [])), failedStatus(answer.status));
     const patient = answer.json;
     const name = [patient.firstName, patient.lastName].filter(Boolean).join(' ') || `Patient ${patient.id.slice(0, 8)}`;
     return page(
@@ -168,14 +194,14 @@ export function patientPages(app: Hono<WebEnv>) {
       layout(
         ctx,
         name,
-        '/app/patients/new',
+        '/app/patients',
         await patientBody(c, ctx, patient, orders.ok ? orders.json.orders : [], statements?.ok ? statements.json.statements : [], failed),
       ),
       failed?.status ?? 200,
     );
   };
   app.get('/app/patients/:id', (c) => show(c));
-  app.get('/app/statements/:id/pdf', (c) => passFile(c, `/statements/${pathParam(c, 'id')}/pdf`, 'Statement', '/app/patients/new'));
+  app.get('/app/statements/:id/pdf', (c) => passFile(c, `/statements/${pathParam(c, 'id')}/pdf`, 'Statement', '/app/patients'));
 
   app.post('/app/patients/:id/coverages', async (c) => {
     const posted = c.get('form');
