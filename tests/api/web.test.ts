@@ -14,7 +14,7 @@ import { createApp, type CommandAnswer, type TemporalPort } from '../../api/app'
 import { agingChart } from '../../api/web/pages/reports';
 import { claimLoopOf } from '../../api/web/pages/claims';
 import { signInLimiter } from '../../api/web/sign-in-limit';
-import { centsOf } from '../../api/web/pages/patients';
+import { centsOf } from '../../api/web/pages/new-order';
 import { appeals, auditEvents, orders, patients, remittances, tasks, webSessions } from '../../db/schema';
 import { createLogger } from '../../logger';
 import { apiClient, testKeys } from '../support/api';
@@ -857,6 +857,47 @@ describe('intake', () => {
     const anyway = await browser.post('/app/patients', { ...twin, registerAnyway: 'true' });
     expect(anyway.status).toBe(303);
     expect(await database.db.select({ id: patients.id }).from(patients)).toHaveLength(before.length + 1);
+  });
+
+  test('an oxygen order takes its prescription and qualification from the form; without them the API’s rule is shown', async () => {
+    const patient = await seedPatientOrder(database.db);
+    const app = build();
+    const browser = webBrowser(app);
+    await browser.signIn(key('intake'));
+    await browser.get(`/app/patients/${patient.patientId}`);
+    const today = new Date().toISOString().slice(0, 10);
+    const concentrator = {
+      coverageId: patient.coverageId,
+      'prescriber.npi': '1987654328',
+      'prescriber.firstName': 'Grace',
+      'prescriber.lastName': 'Hopper',
+      orderDate: today,
+      diagnoses: 'J44.9',
+      'items.0.hcpcs': 'E1390',
+      'items.0.quantity': '1',
+      'items.0.acquisition': 'rental',
+      'items.0.unitCharge': '180.00',
+    };
+    const without = await browser.post(`/app/patients/${patient.patientId}/orders`, concentrator);
+    expect(without.status).toBe(422);
+    expect(without.text).toMatch(/oxygen/);
+    await browser.get(`/app/patients/${patient.patientId}`);
+    const entered = await browser.post(`/app/patients/${patient.patientId}/orders`, {
+      ...concentrator,
+      'oxygen.flowLpm': '2.5',
+      'oxygen.qualification.group': 'I',
+      'oxygen.qualification.testType': 'oximetry',
+      'oxygen.qualification.testDate': today,
+      'oxygen.qualification.result.saturationPercent': '87',
+    });
+    expect(entered.status).toBe(303);
+    const orderId = /\/app\/orders\/([0-9a-f-]{36})/.exec(entered.location!)![1];
+    const order = await apiClient(app)('GET', `/orders/${orderId}`, { role: 'biller' });
+    expect(order.json.oxygen).toMatchObject({
+      flowLpm: 2.5,
+      portable: false,
+      qualification: { group: 'I', testType: 'oximetry', result: { saturationPercent: 87 } },
+    });
   });
 
   test.each([

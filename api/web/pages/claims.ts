@@ -24,7 +24,7 @@ import {
   type WebEnv,
 } from '../respond';
 import { claimBody, type ClaimView } from './claim-page';
-import { centsOf } from './patients';
+import { centsOf } from './new-order';
 
 const pageSize = 25;
 

@@ -1,8 +1,7 @@
 /**
  * Intake: a new patient (POST /patients), the patient's page with the parts of the record
  * the role sees, their coverages (POST /patients/:id/coverages) and orders, and a new
- * order for them (POST /orders). Oxygen orders carry a prescription and qualification this
- * form does not ask for: they are entered through the API (README "Try it through the API").
+ * order for them (POST /orders), oxygen's prescription and qualification included.
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
@@ -22,9 +21,8 @@ import {
   type PageContext,
 } from '../html';
 import { failedStatus, formOptional, formText, page, passFile, pathParam, textValues, type Failed, type WebContext, type WebEnv } from '../respond';
+import { newOrderBody, newOrderForm, onFormRows } from './new-order';
 import { matchesTable, searchPatients, type PatientMatch } from './patient-search';
-
-const itemRows = 3;
 
 interface Statement {
   id: string;
@@ -47,32 +45,6 @@ interface Patient {
   dmeMacJurisdiction?: string | null;
   coverages?: { id: string; payerId: string; memberId?: string; priority: string; effectiveFrom: string | null; effectiveTo: string | null }[];
 }
-
-/** Dollars as typed ("150", "1,234.50", "$12.5") to cents; the text itself when it is not an amount, so the API names the field. */
-export function centsOf(typed: string): number | string {
-  const trimmed = typed.replace(/[$\s]/g, '');
-  // 1.234,50 and 12,5 as written where the comma is the decimal mark; 1,234.50 where it groups thousands.
-  const commaDecimal = /^\d{1,3}(\.\d{3})*,\d{1,2}$|^\d+,\d{1,2}$/.test(trimmed);
-  const plain = commaDecimal ? trimmed.replace(/\./g, '').replace(',', '.') : trimmed.replace(/,/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(plain)) return typed;
-  const [whole, fraction = ''] = plain.split('.');
-  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-  // Beyond what a number holds exactly, still far beyond every ceiling: the API answers with its limit.
-  return Number.isSafeInteger(cents) ? cents : Number.MAX_SAFE_INTEGER;
-}
-
-/** The facts of an item that change its modifiers (domain/coding.ts), one checkbox each. */
-const itemFlags = [
-  { name: 'used', label: 'Used equipment (UE, not NU)' },
-  { name: 'replacement', label: 'Replacement (RA)' },
-  { name: 'abnOnFile', label: 'ABN signed (GA)' },
-  { name: 'denialExpected', label: 'Expected to be denied, no ABN needed (GZ)' },
-  { name: 'insulinTreated', label: 'Insulin-treated (glucose monitor supplies: KS without)' },
-  { name: 'hospiceUnrelated', label: 'Unrelated to a hospice terminal condition (GW)' },
-] as const;
-
-/** A whole number as typed, or the text when it is not one (the API says what it must be). */
-const wholeOf = (typed: string): number | string => (/^\d+$/.test(typed) ? Number(typed) : typed);
 
 async function payerOptions(c: WebContext) {
   const payers = await c.get('api').get<{ payers: { id: string; name: string }[] }>('/payers');
@@ -232,30 +204,8 @@ export function patientPages(app: Hono<WebEnv>) {
 
   app.post('/app/patients/:id/orders', async (c) => {
     const posted = c.get('form');
-    // Rows left empty are not sent: `rows[n]` is the form row of the API's items.n.
-    const rows = Array.from({ length: itemRows }, (_, index) => index).filter((index) => formText(posted, `items.${index}.hcpcs`));
-    const items = rows.map((index) => ({
-      hcpcs: formText(posted, `items.${index}.hcpcs`),
-      quantity: wholeOf(formText(posted, `items.${index}.quantity`) || '1'),
-      acquisition: formText(posted, `items.${index}.acquisition`),
-      ...(formOptional(posted, `items.${index}.side`) ? { side: formText(posted, `items.${index}.side`) } : {}),
-      unitCharge: centsOf(formText(posted, `items.${index}.unitCharge`)),
-      ...Object.fromEntries(itemFlags.filter(({ name }) => formText(posted, `items.${index}.${name}`)).map(({ name }) => [name, true])),
-    }));
-    const answer = await c.get('api').post<{ orderId: string }>('/orders', {
-      patientId: c.req.param('id'),
-      coverageId: formText(posted, 'coverageId'),
-      prescriber: {
-        npi: formText(posted, 'prescriber.npi'),
-        firstName: formText(posted, 'prescriber.firstName'),
-        lastName: formText(posted, 'prescriber.lastName'),
-      },
-      orderDate: formText(posted, 'orderDate'),
-      diagnoses: formText(posted, 'diagnoses')
-        .split(/[,\s]+/)
-        .filter(Boolean),
-      items,
-    });
+    const { body, rows } = newOrderBody(posted, c.req.param('id') ?? '');
+    const answer = await c.get('api').post<{ orderId: string }>('/orders', body);
     if (answer.ok)
       return c.redirect(
         `/app/orders/${answer.json.orderId}?notice=${encodeURIComponent('Order entered: its workflow works out which documents it needs')}`,
@@ -263,23 +213,6 @@ export function patientPages(app: Hono<WebEnv>) {
       );
     return show(c, { form: 'order', errors: onFormRows(formErrors(answer), rows), values: textValues(posted), status: failedStatus(answer.status) });
   });
-}
-
-/**
- * The API's item errors moved to the form rows they came from, and its word for a charge
- * (whole cents) said in the form's (dollars).
- */
-function onFormRows(errors: FormErrors, rows: number[]): FormErrors {
-  const byField: Record<string, string[]> = {};
-  for (const [field, messages] of Object.entries(errors.byField)) {
-    const moved = field.replace(/^items\.(\d+)\./, (whole, index: string) =>
-      rows[Number(index)] === undefined ? whole : `items.${rows[Number(index)]}.`,
-    );
-    byField[moved] = /\.unitCharge$/.test(moved)
-      ? messages.map((message) => (/whole number of cents/.test(message) ? 'must be an amount in dollars, such as 150.00' : message))
-      : messages;
-  }
-  return { message: errors.message, byField };
 }
 
 async function patientBody(
@@ -295,12 +228,8 @@ async function patientBody(
   const base = `/app/patients/${patient.id}`;
   const payers = may(ctx, 'intake') ? await payerOptions(c) : [];
   const coverageErrors = errorsFor('coverage');
-  const orderErrors = errorsFor('order');
-  const orderValues = valuesFor('order');
   const cov = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
     field({ form: 'coverage', name, label, value: valuesFor('coverage')[name], ...extra }, coverageErrors);
-  const o = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
-    field({ form: 'order', name, label, value: orderValues[name], ...extra }, orderErrors);
   const coverages = patient.coverages ?? [];
 
   // A coverage refused when the patient was registered comes back as the reason, shown as the refusal it is.
@@ -450,38 +379,5 @@ async function patientBody(
         )}
       </tbody>
     </table>
-    ${
-      may(ctx, 'intake')
-        ? html`<h2>New order</h2>
-            ${errorSummary(orderErrors, ['coverageId', 'prescriber', 'orderDate', 'diagnoses', 'items'])}
-            ${form(
-              ctx,
-              `${base}/orders`,
-              html`${o('coverageId', 'Bill to', {
-                ...(coverages.length === 1 && !orderValues.coverageId ? { value: coverages[0].id } : {}),
-                type: 'select',
-                required: true,
-                options: coverages.map((coverage) => ({ value: coverage.id, label: `${coverage.payerId} (${coverage.priority})` })),
-              })}
-              ${o('prescriber.npi', 'Prescriber NPI', { required: true })} ${o('prescriber.firstName', 'Prescriber first name', { required: true })}
-              ${o('prescriber.lastName', 'Prescriber last name', { required: true })}
-              ${o('orderDate', 'Order date', { type: 'date', required: true })}
-              ${o('diagnoses', 'Diagnoses (ICD-10-CM)', { required: true, hint: 'Principal first, separated by commas: G47.33, E66.9' })}
-              ${Array.from(
-                { length: itemRows },
-                (_, index) =>
-                  html`<fieldset>
-                    <legend>Item ${index + 1}${index > 0 ? ' (optional)' : ''}</legend>
-                    ${o(`items.${index}.hcpcs`, 'HCPCS', { required: index === 0, hint: index === 0 ? 'E0601 CPAP, E0143 walker, L1833 knee orthosis…' : undefined })}
-                    ${o(`items.${index}.quantity`, 'Quantity (per side for a sided item)', { type: 'number' })}
-                    ${o(`items.${index}.acquisition`, 'Acquisition', { type: 'select', options: ['purchase', 'rental'] })}
-                    ${o(`items.${index}.side`, 'Side', { type: 'select', options: ['LT', 'RT', 'bilateral'] })}
-                    ${o(`items.${index}.unitCharge`, 'Charge per unit (per month for a rental), dollars', { hint: 'e.g. 150.00' })}
-                    <div class="options">${itemFlags.map(({ name, label }) => o(`items.${index}.${name}`, label, { type: 'checkbox' }))}</div>
-                  </fieldset>`,
-              )}`,
-              'Enter order',
-            )}`
-        : ''
-    }`;
+    ${may(ctx, 'intake') ? newOrderForm(ctx, `${base}/orders`, coverages, failed) : ''}`;
 }
