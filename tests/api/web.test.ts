@@ -900,6 +900,34 @@ describe('intake', () => {
     });
   });
 
+  test('a move is recorded from the patient page; one the API refuses shows its reason beside the field', async () => {
+    const patient = await seedPatientOrder(database.db);
+    const app = build();
+    const browser = webBrowser(app);
+    await browser.signIn(key('intake'));
+    await browser.get(`/app/patients/${patient.patientId}`);
+    const refused = await browser.post(`/app/patients/${patient.patientId}/addresses`, {
+      line1: '9 Oak Ave',
+      city: 'Dayton',
+      state: 'ZZ',
+      zip: '45402',
+      effectiveOn: '2026-11-01',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/id="move-state"[^>]*aria-invalid="true"/);
+    await browser.get(`/app/patients/${patient.patientId}`);
+    const moved = await browser.post(`/app/patients/${patient.patientId}/addresses`, {
+      line1: '9 Oak Ave',
+      city: 'Dayton',
+      state: 'OH',
+      zip: '45402',
+      effectiveOn: '2026-11-01',
+    });
+    expect(moved.status).toBe(303);
+    const stored = await apiClient(app)('GET', `/patients/${patient.patientId}`, { role: 'intake' });
+    expect(stored.json.address).toMatchObject({ line1: '9 Oak Ave', city: 'Dayton', state: 'OH' });
+  });
+
   test.each([
     ['150', 15_000],
     ['1.234,50', 123_450],

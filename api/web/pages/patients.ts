@@ -175,6 +175,21 @@ export function patientPages(app: Hono<WebEnv>) {
   app.get('/app/patients/:id', (c) => show(c));
   app.get('/app/statements/:id/pdf', (c) => passFile(c, `/statements/${pathParam(c, 'id')}/pdf`, 'Statement', '/app/patients'));
 
+  // A move: the new permanent address and the day it takes effect (a rental's later months go to the new address's DME MAC).
+  app.post('/app/patients/:id/addresses', async (c) => {
+    const posted = c.get('form');
+    const answer = await c.get('api').post(`/patients/${pathParam(c, 'id')}/addresses`, {
+      line1: formText(posted, 'line1'),
+      ...(formOptional(posted, 'line2') ? { line2: formText(posted, 'line2') } : {}),
+      city: formText(posted, 'city'),
+      state: formText(posted, 'state'),
+      zip: formText(posted, 'zip'),
+      effectiveOn: formText(posted, 'effectiveOn'),
+    });
+    if (answer.ok) return c.redirect(`/app/patients/${pathParam(c, 'id')}?notice=${encodeURIComponent('Move recorded')}`, 303);
+    return show(c, { form: 'move', errors: formErrors(answer), values: textValues(posted), status: failedStatus(answer.status) });
+  });
+
   app.post('/app/patients/:id/coverages', async (c) => {
     const posted = c.get('form');
     const answer = await c.get('api').post(`/patients/${pathParam(c, 'id')}/coverages`, {
@@ -258,6 +273,7 @@ async function patientBody(
           : ''
       }
     </dl>
+    ${may(ctx, 'intake') ? moveForm(ctx, base, failed) : ''}
     <h2>Coverages</h2>
     <table>
       <thead>
@@ -380,4 +396,24 @@ async function patientBody(
       </tbody>
     </table>
     ${may(ctx, 'intake') ? newOrderForm(ctx, `${base}/orders`, coverages, failed) : ''}`;
+}
+
+/** Recording a move, for intake: the form opens again with the API's messages when it refused one. */
+function moveForm(ctx: PageContext, base: string, failed?: Failed): Html {
+  const errors = failed?.form === 'move' ? failed.errors : undefined;
+  const values = failed?.form === 'move' ? failed.values : {};
+  const m = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
+    field({ form: 'move', name, label, value: values[name], ...extra }, errors);
+  return html`<details ${errors ? html`open` : ''}>
+    <summary>Record a move…</summary>
+    ${errorSummary(errors, ['line1', 'line2', 'city', 'state', 'zip', 'effectiveOn'])}
+    ${form(
+      ctx,
+      `${base}/addresses`,
+      html`${m('line1', 'Address', { required: true })} ${m('line2', 'Address line 2')} ${m('city', 'City', { required: true })}
+      ${m('state', 'State', { required: true, hint: 'Two letters: it decides the Medicare DME MAC from the day of the move' })}
+      ${m('zip', 'ZIP code', { required: true })} ${m('effectiveOn', 'Lives there from', { type: 'date', required: true })}`,
+      'Record move',
+    )}
+  </details>`;
 }
