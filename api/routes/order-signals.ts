@@ -168,7 +168,7 @@ const receiveDocument = signalRoute({
   path: '/orders/{id}/documents',
   summary: 'Register a received document (Update documentReceived)',
   description:
-    '422 when the order does not need this kind; 409 when that document is already approved or waiting for review. Sent in the order’s first moments, before it has worked out which documents it needs, the request waits for that (up to 10 s) instead of refusing.',
+    '422 when the order does not need this kind; 409 when that document is already approved or waiting for review. Sent in the order’s first moments, before it has worked out which documents it needs, the request keeps asking for 10 s (its last try may then wait for the workflow’s answer) instead of refusing.',
   role: 'intake',
   params: orderParams,
   body: receivedDocumentSchema,

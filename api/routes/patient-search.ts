@@ -2,11 +2,11 @@
  * Finding a patient: by last name (its start, any case), narrowed by first name and birth
  * date, for intake and billers, who see the whole record anyway (api/access.ts). A POST with
  * the names in its body, never in the URL: proxies and browsers keep URLs in their logs and
- * history, and these are PHI. At most 25 matches, with the name, birth date and city and
+ * history, and these are PHI. Matches in name order whatever their case; at most 25, with the name, birth date and city and
  * state that tell two namesakes apart; `more` says the search should be narrowed.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, eq, ilike, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import { patients } from '../../db/schema';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth';
@@ -74,7 +74,7 @@ export function patientSearchRoutes(deps: AppDeps) {
       })
       .from(patients)
       .where(and(...filters))
-      .orderBy(asc(patients.lastName), asc(patients.firstName), asc(patients.birthDate), asc(patients.id))
+      .orderBy(asc(sql`lower(${patients.lastName})`), asc(sql`lower(${patients.firstName})`), asc(patients.birthDate), asc(patients.id))
       .limit(maxMatches + 1);
     return c.json({ patients: rows.slice(0, maxMatches), more: rows.length > maxMatches }, 200);
   });

@@ -135,7 +135,10 @@ export function formErrors(answer: { json: unknown }): FormErrors {
   return { message: error?.message ?? 'The request was not completed', byField };
 }
 
-/** The form's summary of what went wrong; the problems of fields the form has are shown beside them instead. */
+/**
+ * The form's summary of what went wrong; the problems of `fields` — the names of the inputs
+ * the form renders, each taking its own messages and those below it — are shown beside them instead.
+ */
 export function errorSummary(errors: FormErrors | undefined, fields: readonly string[]): Html {
   if (!errors || (!errors.message && Object.keys(errors.byField).length === 0)) return html``;
   const elsewhere = Object.entries(errors.byField).filter(([field]) => !fields.some((name) => field === name || field.startsWith(`${name}.`)));

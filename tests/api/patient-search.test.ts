@@ -56,6 +56,14 @@ test('by the start of the last name, any case; narrowed by first name and birth 
   expect(names(await call('POST', '/patients/search', { role: 'intake', body: { lastName: 'Nobody' } }))).toEqual([]);
 });
 
+test('in name order whatever the case names were typed in', async () => {
+  await database.db
+    .insert(patients)
+    .values([person('Ann', 'SMITH', '1970-01-01'), person('bob', 'smith', '1971-01-01'), person('Cy', 'Smithers', '1972-01-01')]);
+  const answer = await call('POST', '/patients/search', { role: 'intake', body: { lastName: 'smi' } });
+  expect(names(answer)).toEqual(['Ann SMITH 1970-01-01', 'bob smith 1971-01-01', 'Cy Smithers 1972-01-01']);
+});
+
 test('at most 25 matches, and `more` says there are others', async () => {
   const answer = await call('POST', '/patients/search', { role: 'intake', body: { lastName: 'Ledger' } });
   expect(answer.json.patients).toHaveLength(25);

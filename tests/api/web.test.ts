@@ -880,7 +880,8 @@ describe('intake', () => {
     };
     const without = await browser.post(`/app/patients/${patient.patientId}/orders`, concentrator);
     expect(without.status).toBe(422);
-    expect(without.text).toMatch(/oxygen/);
+    // The rule itself, listed above the form (it names the prescription as a whole, no one input).
+    expect(without.text).toMatch(/role="alert"[\s\S]*is oxygen equipment: the order needs its oxygen prescription/);
     await browser.get(`/app/patients/${patient.patientId}`);
     const entered = await browser.post(`/app/patients/${patient.patientId}/orders`, {
       ...concentrator,
@@ -935,6 +936,8 @@ describe('intake', () => {
     ['1,234.50', 123_450],
     ['$12.5', 1_250],
     ['0.07', 7],
+    ['.50', 50],
+    ['150.', 15_000],
     ['12.345', '12.345'],
     ['ten', 'ten'],
   ])('a charge typed %p is sent as %p (cents, or the text for the API to name)', (typed, sent) => {

@@ -10,13 +10,43 @@ import { failedErrors, failedValues, formOptional, formText, type Failed, type F
 
 const itemRows = 3;
 
+const oxygenFields = [
+  'oxygen.flowLpm',
+  'oxygen.portable',
+  'oxygen.qualification.group',
+  'oxygen.qualification.testType',
+  'oxygen.qualification.testDate',
+  'oxygen.qualification.result.pao2MmHg',
+  'oxygen.qualification.result.saturationPercent',
+  'oxygen.qualification.condition',
+  'oxygen.qualification.inpatientDischargeDate',
+];
+
+/**
+ * Every input the form has: the API's messages for these (and what lies below them) sit beside
+ * them; a message for anything else — the oxygen prescription as a whole, an item as a whole,
+ * the list of items — is listed above the form, so none is lost.
+ */
+const renderedFields = [
+  'coverageId',
+  'prescriber.npi',
+  'prescriber.firstName',
+  'prescriber.lastName',
+  'orderDate',
+  'diagnoses',
+  ...Array.from({ length: itemRows }, (_, index) =>
+    ['hcpcs', 'quantity', 'acquisition', 'side', 'unitCharge'].map((name) => `items.${index}.${name}`),
+  ).flat(),
+  ...oxygenFields,
+];
+
 /** Dollars as typed ("150", "1,234.50", "$12.5") to cents; the text itself when it is not an amount, so the API names the field. */
 export function centsOf(typed: string): number | string {
   const trimmed = typed.replace(/[$\s]/g, '');
   // 1.234,50 and 12,5 as written where the comma is the decimal mark; 1,234.50 where it groups thousands.
   const commaDecimal = /^\d{1,3}(\.\d{3})*,\d{1,2}$|^\d+,\d{1,2}$/.test(trimmed);
   const plain = commaDecimal ? trimmed.replace(/\./g, '').replace(',', '.') : trimmed.replace(/,/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(plain)) return typed;
+  if (!/^(\d+(\.\d{0,2})?|\.\d{1,2})$/.test(plain)) return typed;
   const [whole, fraction = ''] = plain.split('.');
   const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
   // Beyond what a number holds exactly, still far beyond every ceiling: the API answers with its limit.
@@ -34,7 +64,11 @@ const itemFlags = [
 ] as const;
 
 /** A number as typed (decimals allowed), or the text when it is not one. */
-const numberOf = (typed: string): number | string => (/^\d+(\.\d+)?$/.test(typed) ? Number(typed) : typed);
+const numberOf = (typed: string): number | string => {
+  // ".5" and "0,5" (a decimal comma) are how a flow under 1 L/min is typed.
+  const plain = typed.replace(',', '.');
+  return /^(\d+(\.\d+)?|\.\d+)$/.test(plain) ? Number(plain) : typed;
+};
 
 /**
  * The order's oxygen prescription and the patient's qualification (LCD L33797), sent only
@@ -123,7 +157,7 @@ export function newOrderForm(
   const o = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
     field({ form: 'order', name, label, value: orderValues[name], ...extra }, orderErrors);
   return html`<h2>New order</h2>
-    ${errorSummary(orderErrors, ['coverageId', 'prescriber', 'orderDate', 'diagnoses', 'items', 'oxygen'])}
+    ${errorSummary(orderErrors, renderedFields)}
     ${form(
       ctx,
       action,

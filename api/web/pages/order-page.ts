@@ -230,7 +230,7 @@ export function orderBody(c: WebContext, ctx: PageContext, order: OrderView, pat
       order.delivery
         ? html`<p>Delivered ${day(order.delivery.deliveredOn, ctx.locale)} (reported by ${order.delivery.reportedBy})</p>`
         : order.stage === 'delivery' && may(ctx, 'delivery')
-          ? html`${errorSummary(dErrors, ['deliveredOn', 'signedBy', 'relationship', 'serialNumbers'])}
+          ? html`${errorSummary(dErrors, ['deliveredOn', 'signedBy', 'relationship', ...order.items.map((item) => `serialNumbers.${item.id}`)])}
             ${form(
               ctx,
               `${base}/delivery`,

@@ -58,7 +58,7 @@ export function patientPages(app: Hono<WebEnv>) {
     const values = failed?.values ?? {};
     const f = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
       field({ form: 'patient', name, label, value: values[name], ...extra }, errors);
-    const body = html`${errorSummary(errors, ['firstName', 'lastName', 'birthDate', 'sex', 'address', 'phone', 'payerId', 'memberId'])}
+    const body = html`${errorSummary(errors, ['firstName', 'lastName', 'birthDate', 'sex', 'address.line1', 'address.city', 'address.state', 'address.zip', 'phone', 'payerId', 'memberId'])}
     ${
       sameAs.length
         ? html`<div class="error-summary" role="alert">
@@ -307,7 +307,7 @@ async function patientBody(
       may(ctx, 'intake')
         ? html`<details ${coverageErrors || c.req.query('coverage') === 'refused' ? html`open` : ''}>
             <summary>Add a coverage…</summary>
-            ${errorSummary(coverageErrors, ['payerId', 'memberId', 'priority', 'mspType', 'groupNumber', 'effectiveFrom', 'effectiveTo', 'relationship', 'subscriber'])}
+            ${errorSummary(coverageErrors, ['payerId', 'memberId', 'priority', 'mspType', 'groupNumber', 'effectiveFrom', 'effectiveTo', 'relationship', 'subscriber.firstName', 'subscriber.lastName', 'subscriber.birthDate', 'subscriber.sex'])}
             ${form(
               ctx,
               `${base}/coverages`,
