@@ -39,7 +39,7 @@ import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
 import { taskRoutes } from './routes/tasks';
 import { createOrderStarter, type OrderStarter } from './order-starts';
-import { defaultSessionPolicy, webErrorPage, webRoutes } from './web/routes';
+import { defaultSessionPolicy, defaultTemporalUi, webErrorPage, webRoutes } from './web/routes';
 import type { SessionPolicy } from './web/session';
 import type { SignInLimit } from './web/sign-in-limit';
 
@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps) {
         logger: deps.logger,
         session: deps.web?.session ?? defaultSessionPolicy,
         ...(deps.web?.signInLimit ? { signInLimit: deps.web.signInLimit } : {}),
-        temporalUi: deps.web?.temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
+        temporalUi: deps.web?.temporalUi ?? defaultTemporalUi,
       },
       (request) => Promise.resolve(app.fetch(request)),
     ),

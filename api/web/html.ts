@@ -238,6 +238,15 @@ export function pager(page: { limit: number; offset: number; total: number }, hr
   </nav>`;
 }
 
+/** The row a table shows when it has none: what is not there, across its columns. */
+export function noRows(rows: readonly unknown[], columns: number, text: string | Html): Html {
+  return rows.length === 0
+    ? html`<tr>
+        <td colspan="${columns}" class="muted">${text}</td>
+      </tr>`
+    : html``;
+}
+
 /** A status word as a badge whose colour says good, waiting or bad. */
 export function badge(status: string | null | undefined): Html {
   if (!status) return html`—`;

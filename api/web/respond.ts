@@ -97,3 +97,7 @@ export async function passFile(c: WebContext, apiPath: string, title: string, se
   const json: unknown = await response.json().catch(() => null);
   return page(c, layout(c.get('page'), title, section, errorSummary(formErrors({ json }), [])), failedStatus(response.status));
 }
+
+/** The API counts money in whole cents and a form asks for dollars: the API's type message said in the form's terms. */
+export const inDollars = (message: string, example: string): string =>
+  /whole number of cents/.test(message) ? `must be an amount in dollars, such as ${example}` : message;

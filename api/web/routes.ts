@@ -40,6 +40,9 @@ export interface WebDeps {
 
 export const defaultSessionPolicy: SessionPolicy = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
 
+/** The embedded dev server's Web UI (TEMPORAL_UI_PORT's default), where an app built without settings links. */
+export const defaultTemporalUi = { url: 'http://127.0.0.1:8233', namespace: 'default' };
+
 /** The web app's settings from the configuration; `ownUiUrl` is npm start's embedded Temporal UI. */
 export function webSettings(config: Config, ownUiUrl?: string) {
   return {

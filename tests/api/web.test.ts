@@ -70,6 +70,15 @@ const newPatientForm = {
   'address.city': 'Columbus',
   'address.state': 'OH',
 };
+/** Intake signed in and on the page of a patient of their own (with a Medicare coverage). */
+async function intakeOnPatientPage() {
+  const patient = await seedPatientOrder(database.db);
+  const app = build();
+  const browser = webBrowser(app);
+  await browser.signIn(key('intake'));
+  await browser.get(`/app/patients/${patient.patientId}`);
+  return { patient, app, browser };
+}
 const key = (role: string) => testKeys.find((entry) => entry.role === role)!.key;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -552,10 +561,7 @@ describe('what the review of the app found', () => {
   });
 
   test('a new order whose second row has a charge that is not an amount: the message is beside that row’s charge, in dollars', async () => {
-    const patient = await seedPatientOrder(database.db);
-    const browser = webBrowser(build());
-    await browser.signIn(key('intake'));
-    await browser.get(`/app/patients/${patient.patientId}`);
+    const { patient, browser } = await intakeOnPatientPage();
     const answer = await browser.post(`/app/patients/${patient.patientId}/orders`, {
       coverageId: patient.coverageId,
       'prescriber.npi': '1987654328',
@@ -775,11 +781,7 @@ describe('intake', () => {
   });
 
   test('an order entered with an item option and a dependant’s coverage reach the API as the form said', async () => {
-    const patient = await seedPatientOrder(database.db);
-    const app = build();
-    const browser = webBrowser(app);
-    await browser.signIn(key('intake'));
-    await browser.get(`/app/patients/${patient.patientId}`);
+    const { patient, app, browser } = await intakeOnPatientPage();
     const coverage = await browser.post(`/app/patients/${patient.patientId}/coverages`, {
       payerId: 'commercial-acme',
       memberId: 'ACM123456',
@@ -860,11 +862,7 @@ describe('intake', () => {
   });
 
   test('an oxygen order takes its prescription and qualification from the form; without them the API’s rule is shown', async () => {
-    const patient = await seedPatientOrder(database.db);
-    const app = build();
-    const browser = webBrowser(app);
-    await browser.signIn(key('intake'));
-    await browser.get(`/app/patients/${patient.patientId}`);
+    const { patient, app, browser } = await intakeOnPatientPage();
     const today = new Date().toISOString().slice(0, 10);
     const concentrator = {
       coverageId: patient.coverageId,
@@ -902,11 +900,7 @@ describe('intake', () => {
   });
 
   test('a move is recorded from the patient page; one the API refuses shows its reason beside the field', async () => {
-    const patient = await seedPatientOrder(database.db);
-    const app = build();
-    const browser = webBrowser(app);
-    await browser.signIn(key('intake'));
-    await browser.get(`/app/patients/${patient.patientId}`);
+    const { patient, app, browser } = await intakeOnPatientPage();
     const refused = await browser.post(`/app/patients/${patient.patientId}/addresses`, {
       line1: '9 Oak Ave',
       city: 'Dayton',

@@ -20,7 +20,7 @@ import {
   type Html,
   type PageContext,
 } from '../html';
-import { failedErrors, failedValues, type Failed, type WebContext } from '../respond';
+import { failedErrors, failedValues, inDollars, type Failed, type WebContext } from '../respond';
 import type { ClaimSummary } from './claims';
 
 interface Adjustment {
@@ -93,7 +93,7 @@ const valuesFor = failedValues;
 /** The API counts money in whole cents; the form asks for dollars. */
 function dollarsSaid(errors: FormErrors | undefined): FormErrors | undefined {
   if (!errors) return undefined;
-  const said = (message: string) => (/whole number of cents/.test(message) ? 'must be an amount in dollars, such as 25.00' : message);
+  const said = (message: string) => inDollars(message, '25.00');
   return {
     message: errors.message,
     byField: Object.fromEntries(Object.entries(errors.byField).map(([name, messages]) => [name, messages.map(said)])),

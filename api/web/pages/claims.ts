@@ -7,7 +7,7 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { claimStatuses } from '../../../domain/claim-statuses';
-import { badge, countdown, day, dollars, errorSummary, field, formErrors, layout, moment, pager } from '../html';
+import { badge, countdown, day, dollars, errorSummary, field, formErrors, layout, moment, pager, noRows } from '../html';
 import {
   failedStatus,
   formOptional,
@@ -118,13 +118,7 @@ export function claimPages(app: Hono<WebEnv>) {
           </tr>
         </thead>
         <tbody>
-          ${
-            answer.json.claims.length === 0
-              ? html`<tr>
-                  <td colspan="9" class="muted">No claims match.</td>
-                </tr>`
-              : ''
-          }
+          ${noRows(answer.json.claims, 9, 'No claims match.')}
           ${answer.json.claims.map(
             (claim) =>
               html`<tr>
@@ -242,13 +236,7 @@ export function claimPages(app: Hono<WebEnv>) {
           </tr>
         </thead>
         <tbody>
-          ${
-            answer.json.appeals.length === 0
-              ? html`<tr>
-                  <td colspan="9" class="muted">No open denials.</td>
-                </tr>`
-              : ''
-          }
+          ${noRows(answer.json.appeals, 9, 'No open denials.')}
           ${answer.json.appeals.map(
             (appeal) =>
               html`<tr>

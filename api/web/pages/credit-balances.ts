@@ -4,7 +4,7 @@
  */
 import type { Hono } from 'hono';
 import { html, raw } from 'hono/html';
-import { badge, countdown, day, dollars, errorSummary, field, form, formErrors, layout, moment, notice, pager } from '../html';
+import { badge, countdown, day, dollars, errorSummary, field, form, formErrors, layout, moment, notice, pager, noRows } from '../html';
 import { failedStatus, formText, page, pathParam, runFormCommand, type Failed, type ListPage, type WebContext, type WebEnv } from '../respond';
 
 const pageSize = 25;
@@ -75,13 +75,7 @@ export function creditBalancePages(app: Hono<WebEnv>) {
           </tr>
         </thead>
         <tbody>
-          ${
-            answer.json.creditBalances.length === 0
-              ? html`<tr>
-                  <td colspan="8" class="muted">None.</td>
-                </tr>`
-              : ''
-          }
+          ${noRows(answer.json.creditBalances, 8, 'None.')}
           ${answer.json.creditBalances.map(
             (credit) =>
               html`<tr>

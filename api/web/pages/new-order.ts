@@ -6,7 +6,7 @@
 import { html } from 'hono/html';
 import { groupIIConditions, groupIIIConditions } from '../../../domain/oxygen';
 import { errorSummary, field, form, type FormErrors, type Html, type PageContext } from '../html';
-import { failedErrors, failedValues, formOptional, formText, type Failed, type FormFields } from '../respond';
+import { failedErrors, failedValues, formOptional, formText, inDollars, type Failed, type FormFields } from '../respond';
 
 const itemRows = 3;
 
@@ -138,9 +138,7 @@ export function onFormRows(errors: FormErrors, rows: number[]): FormErrors {
     const moved = field.replace(/^items\.(\d+)\./, (whole, index: string) =>
       rows[Number(index)] === undefined ? whole : `items.${rows[Number(index)]}.`,
     );
-    byField[moved] = /\.unitCharge$/.test(moved)
-      ? messages.map((message) => (/whole number of cents/.test(message) ? 'must be an amount in dollars, such as 150.00' : message))
-      : messages;
+    byField[moved] = /\.unitCharge$/.test(moved) ? messages.map((message) => inDollars(message, '150.00')) : messages;
   }
   return { message: errors.message, byField };
 }

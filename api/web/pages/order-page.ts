@@ -7,7 +7,7 @@ import { documentLabels } from '../../../domain/documentation';
 import { orderStages } from '../../../domain/order-stages';
 import type { DocumentKind } from '../../../domain/types';
 import { orderWorkflowId } from '../../../workflows/definitions';
-import { badge, day, dollars, errorSummary, field, form, may, moment, notice, workflowLink, type Html, type PageContext } from '../html';
+import { badge, day, dollars, errorSummary, field, form, may, moment, notice, workflowLink, type Html, type PageContext, noRows } from '../html';
 import { failedErrors, failedValues, type Failed, type WebContext } from '../respond';
 
 const documentKinds = Object.keys(documentLabels) as DocumentKind[];
@@ -177,13 +177,7 @@ export function orderBody(c: WebContext, ctx: PageContext, order: OrderView, pat
         </tr>
       </thead>
       <tbody>
-        ${
-          order.documents.length === 0
-            ? html`<tr>
-                <td colspan="5" class="muted">None yet.</td>
-              </tr>`
-            : ''
-        }
+        ${noRows(order.documents, 5, 'None yet.')}
         ${order.documents.map(
           (doc) =>
             html`<tr>
@@ -303,13 +297,7 @@ export function orderBody(c: WebContext, ctx: PageContext, order: OrderView, pat
         </tr>
       </thead>
       <tbody>
-        ${
-          order.claims.length === 0
-            ? html`<tr>
-                <td colspan="6" class="muted">No claim yet.</td>
-              </tr>`
-            : ''
-        }
+        ${noRows(order.claims, 6, 'No claim yet.')}
         ${order.claims.map(
           (claim) =>
             html`<tr>

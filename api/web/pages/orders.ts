@@ -7,7 +7,7 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { blockers, orderStages } from '../../../domain/order-stages';
-import { badge, day, errorSummary, field, formErrors, layout, moment, pager } from '../html';
+import { badge, day, errorSummary, field, formErrors, layout, moment, pager, noRows } from '../html';
 import {
   failedStatus,
   formOptional,
@@ -86,13 +86,7 @@ export function orderPages(app: Hono<WebEnv>) {
           </tr>
         </thead>
         <tbody>
-          ${
-            answer.json.orders.length === 0
-              ? html`<tr>
-                  <td colspan="8" class="muted">No orders match.</td>
-                </tr>`
-              : ''
-          }
+          ${noRows(answer.json.orders, 8, 'No orders match.')}
           ${answer.json.orders.map(
             (order) =>
               html`<tr>

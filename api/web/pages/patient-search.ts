@@ -5,7 +5,7 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { day, errorSummary, field, form, formErrors, layout, may, type FormErrors } from '../html';
+import { day, errorSummary, field, form, formErrors, layout, may, type FormErrors, noRows } from '../html';
 import { failedStatus, formOptional, formText, page, textValues, type WebContext, type WebEnv } from '../respond';
 
 export interface PatientMatch {
@@ -33,13 +33,7 @@ export function matchesTable(c: WebContext, matches: PatientMatch[]) {
       </tr>
     </thead>
     <tbody>
-      ${
-        matches.length === 0
-          ? html`<tr>
-              <td colspan="3" class="muted">No patient matches.</td>
-            </tr>`
-          : ''
-      }
+      ${noRows(matches, 3, 'No patient matches.')}
       ${matches.map(
         (match) =>
           html`<tr>

@@ -5,22 +5,21 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
+import { badge, day, dollars, errorSummary, field, form, formErrors, layout, may, notice, type Html, type PageContext, noRows } from '../html';
 import {
-  badge,
-  day,
-  dollars,
-  errorSummary,
-  field,
-  form,
-  formErrors,
-  layout,
-  may,
-  notice,
-  type FormErrors,
-  type Html,
-  type PageContext,
-} from '../html';
-import { failedStatus, formOptional, formText, page, passFile, pathParam, textValues, type Failed, type WebContext, type WebEnv } from '../respond';
+  failedErrors,
+  failedStatus,
+  failedValues,
+  formOptional,
+  formText,
+  page,
+  passFile,
+  pathParam,
+  textValues,
+  type Failed,
+  type WebContext,
+  type WebEnv,
+} from '../respond';
 import { newOrderBody, newOrderForm, onFormRows } from './new-order';
 import { matchesTable, searchPatients, type PatientMatch } from './patient-search';
 
@@ -238,8 +237,8 @@ async function patientBody(
   statements: Statement[],
   failed?: Failed,
 ): Promise<Html> {
-  const errorsFor = (formName: string): FormErrors | undefined => (failed?.form === formName ? failed.errors : undefined);
-  const valuesFor = (formName: string) => (failed?.form === formName ? failed.values : {});
+  const errorsFor = (formName: string) => failedErrors(failed, formName);
+  const valuesFor = (formName: string) => failedValues(failed, formName);
   const base = `/app/patients/${patient.id}`;
   const payers = may(ctx, 'intake') ? await payerOptions(c) : [];
   const coverageErrors = errorsFor('coverage');
@@ -285,13 +284,7 @@ async function patientBody(
         </tr>
       </thead>
       <tbody>
-        ${
-          coverages.length === 0
-            ? html`<tr>
-                <td colspan="4" class="muted">None.</td>
-              </tr>`
-            : ''
-        }
+        ${noRows(coverages, 4, 'None.')}
         ${coverages.map(
           (coverage) =>
             html`<tr>
@@ -311,10 +304,9 @@ async function patientBody(
             ${form(
               ctx,
               `${base}/coverages`,
-              html`${field({ form: 'coverage', name: 'payerId', label: 'Payer', type: 'select', required: true, value: valuesFor('coverage').payerId, options: payers }, coverageErrors)}
-                ${field({ form: 'coverage', name: 'memberId', label: 'Member id', required: true, value: valuesFor('coverage').memberId }, coverageErrors)}
-                ${field({ form: 'coverage', name: 'priority', label: 'Priority', type: 'select', required: true, value: valuesFor('coverage').priority, options: ['primary', 'secondary', 'tertiary'] }, coverageErrors)}
-                ${field({ form: 'coverage', name: 'mspType', label: 'Medicare secondary payer type (Medicare not primary)', value: valuesFor('coverage').mspType, hint: '12 working aged, 13 ESRD, 14 no-fault, 15 workers’ compensation, 43 disability…' }, coverageErrors)}
+              html`${cov('payerId', 'Payer', { type: 'select', required: true, options: payers })} ${cov('memberId', 'Member id', { required: true })}
+                ${cov('priority', 'Priority', { type: 'select', required: true, options: ['primary', 'secondary', 'tertiary'] })}
+                ${cov('mspType', 'Medicare secondary payer type (Medicare not primary)', { hint: '12 working aged, 13 ESRD, 14 no-fault, 15 workers’ compensation, 43 disability…' })}
                 ${cov('groupNumber', 'Group number')} ${cov('effectiveFrom', 'Effective from', { type: 'date' })}
                 ${cov('effectiveTo', 'Effective to', { type: 'date' })}
                 ${cov('relationship', 'The patient is the subscriber’s', { type: 'select', required: true, options: ['self', 'spouse', 'child', 'other'], ...(valuesFor('coverage').relationship ? {} : { value: 'self' }) })}
@@ -377,13 +369,7 @@ async function patientBody(
         </tr>
       </thead>
       <tbody>
-        ${
-          orders.length === 0
-            ? html`<tr>
-                <td colspan="4" class="muted">None yet.</td>
-              </tr>`
-            : ''
-        }
+        ${noRows(orders, 4, 'None yet.')}
         ${orders.map(
           (order) =>
             html`<tr>
@@ -400,8 +386,8 @@ async function patientBody(
 
 /** Recording a move, for intake: the form opens again with the API's messages when it refused one. */
 function moveForm(ctx: PageContext, base: string, failed?: Failed): Html {
-  const errors = failed?.form === 'move' ? failed.errors : undefined;
-  const values = failed?.form === 'move' ? failed.values : {};
+  const errors = failedErrors(failed, 'move');
+  const values = failedValues(failed, 'move');
   const m = (name: string, label: string, extra: Partial<Parameters<typeof field>[0]> = {}) =>
     field({ form: 'move', name, label, value: values[name], ...extra }, errors);
   return html`<details ${errors ? html`open` : ''}>

@@ -6,7 +6,7 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Role } from '../../../config';
-import { errorSummary, field, form, formErrors, layout, moment, notice, pager, type FormErrors } from '../html';
+import { errorSummary, field, form, formErrors, layout, moment, notice, pager, type FormErrors, noRows } from '../html';
 import { failedStatus, page, pathParam, queryErrors, type ListPage, type WebContext, type WebEnv } from '../respond';
 
 const taskRoles = ['intake', 'reviewer', 'delivery', 'biller'] as const;
@@ -97,13 +97,7 @@ export function queuePages(app: Hono<WebEnv>) {
           </tr>
         </thead>
         <tbody>
-          ${
-            tasks.length === 0
-              ? html`<tr>
-                  <td colspan="7" class="muted">Nothing waiting.</td>
-                </tr>`
-              : ''
-          }
+          ${noRows(tasks, 7, 'Nothing waiting.')}
           ${tasks.map(
             (task) =>
               html`<tr>

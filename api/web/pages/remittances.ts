@@ -5,7 +5,7 @@
 import type { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { remittanceWorkflowId } from '../../../workflows/definitions';
-import { badge, dollars, errorSummary, field, form, formErrors, layout, moment, notice, pager, workflowLink } from '../html';
+import { badge, dollars, errorSummary, field, form, formErrors, layout, moment, notice, pager, workflowLink, noRows } from '../html';
 import { failedStatus, page, pathParam, textValues, type Failed, type ListPage, type WebContext, type WebEnv } from '../respond';
 
 const pageSize = 25;
@@ -90,13 +90,7 @@ export function remittancePages(app: Hono<WebEnv>) {
           </tr>
         </thead>
         <tbody>
-          ${
-            answer.json.remittances.length === 0
-              ? html`<tr>
-                  <td colspan="7" class="muted">None yet.</td>
-                </tr>`
-              : ''
-          }
+          ${noRows(answer.json.remittances, 7, 'None yet.')}
           ${answer.json.remittances.map(
             (remittance) =>
               html`<tr>
@@ -190,13 +184,7 @@ export function remittancePages(app: Hono<WebEnv>) {
           </tr>
         </thead>
         <tbody>
-          ${
-            remittance.claims.length === 0
-              ? html`<tr>
-                  <td colspan="6" class="muted">${remittance.status === 'posted' ? 'None.' : 'Not posted yet.'}</td>
-                </tr>`
-              : ''
-          }
+          ${noRows(remittance.claims, 6, html`${remittance.status === 'posted' ? 'None.' : 'Not posted yet.'}`)}
           ${remittance.claims.map(
             (claim) =>
               html`<tr>
@@ -222,13 +210,7 @@ export function remittancePages(app: Hono<WebEnv>) {
           </tr>
         </thead>
         <tbody>
-          ${
-            remittance.unmatched.length === 0
-              ? html`<tr>
-                  <td colspan="3" class="muted">Nothing.</td>
-                </tr>`
-              : ''
-          }
+          ${noRows(remittance.unmatched, 3, 'Nothing.')}
           ${remittance.unmatched.map(
             (claim) =>
               html`<tr>

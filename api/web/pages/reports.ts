@@ -4,7 +4,7 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { dollars, errorSummary, formErrors, layout, type Html, type PageContext } from '../html';
+import { dollars, errorSummary, formErrors, layout, type Html, type PageContext, noRows } from '../html';
 import { failedStatus, page, type WebEnv } from '../respond';
 
 /** One colour per age bucket, young to old; the legend's swatches are the same colours by class (the CSP allows no inline style). */
@@ -178,13 +178,7 @@ function dashboardBody(ctx: PageContext, figures: Dashboard): Html {
         </tr>
       </thead>
       <tbody>
-        ${
-          figures.denials.byReason.length === 0
-            ? html`<tr>
-                <td colspan="3" class="muted">No denials.</td>
-              </tr>`
-            : ''
-        }
+        ${noRows(figures.denials.byReason, 3, 'No denials.')}
         ${figures.denials.byReason.map(
           (reason) =>
             html`<tr>
@@ -224,13 +218,7 @@ function dashboardBody(ctx: PageContext, figures: Dashboard): Html {
         </tr>
       </thead>
       <tbody>
-        ${
-          figures.daysOnHold.length === 0
-            ? html`<tr>
-                <td colspan="4" class="muted">No order is waiting.</td>
-              </tr>`
-            : ''
-        }
+        ${noRows(figures.daysOnHold, 4, 'No order is waiting.')}
         ${figures.daysOnHold.map(
           (row) =>
             html`<tr>
