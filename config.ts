@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { CodecKey } from './codec/encryption';
 import { statementFinalActions } from './domain/patient-statements';
+import type { ResupplyPolicy } from './domain/resupply';
 import { inquiryStartToCloseMs } from './workflows/activity-options';
 
 export const roles = ['intake', 'reviewer', 'delivery', 'biller', 'admin'] as const;
@@ -27,6 +28,15 @@ const optionalText = z
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+
+/** A whole number of days (or attempts) within bounds, with its default. */
+const days = (min: number, max: number, fallback: number, unit = 'days') =>
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max} ${unit}` })
+    .int(`must be a whole number from ${min} to ${max} ${unit}`)
+    .min(min, `must be a whole number from ${min} to ${max} ${unit}`)
+    .max(max, `must be a whole number from ${min} to ${max} ${unit}`)
+    .default(fallback);
 
 const durationUnits: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -143,6 +153,39 @@ const environmentSchema = z.object({
       `must be from 1s to ${(inquiryStartToCloseMs - 60_000) / 60_000}m: an inquiry try may last ${inquiryStartToCloseMs / 60_000}m`,
     )
     .prefault('2m'),
+  /** Patient outreach (activities/messaging): sandbox records each message in outbound_messages; live sends it. */
+  MESSAGING: z.enum(['sandbox', 'live'], { error: 'must be sandbox or live' }).default('sandbox'),
+  /** Live SMS: the origin of a gateway speaking Twilio's REST API. */
+  SMS_API_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL')
+    .default('https://api.twilio.com'),
+  SMS_ACCOUNT_SID: optionalText,
+  SMS_AUTH_TOKEN: optionalText,
+  /** Our sender: an E.164 number, a short code, or a messaging service SID (`MG…`) that picks the number. */
+  SMS_FROM: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(\+[1-9]\d{6,14}|\d{5,6}|MG[0-9A-Za-z]{32})$/, 'must be an E.164 number (+16145550100), a short code or a messaging service SID (MG…)')
+      .optional(),
+  ),
+  /** Live email: one SMTP URL, with the login in it when the server wants one (never printed: it holds the password). */
+  SMTP_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL (smtps://user:pass@host:465)')
+      .optional(),
+  ),
+  EMAIL_FROM: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+        'must be an address (outreach@example.com) or a name and one (Durable DME <outreach@example.com>)',
+      )
+      .optional(),
+  ),
   SUPPLIER_NAME: z.string().trim().min(1).max(60).default('Durable DME Demo Supply'),
   SUPPLIER_NPI: z
     .string()
@@ -204,6 +247,16 @@ const environmentSchema = z.object({
     .int('must be a whole number of cents, 0 or more')
     .min(0, 'must be a whole number of cents, 0 or more')
     .default(500),
+  /** Resupply (PIM ch. 5 §5.2.6): contact about a refill no sooner than this many days before shipping. */
+  RESUPPLY_CONTACT_DAYS: days(1, 60, 14),
+  /** Resupply (PIM ch. 5 §5.2.6): deliver a refill no sooner than this many days before the current supply runs out. */
+  RESUPPLY_DELIVERY_DAYS: days(0, 30, 10),
+  /** Resupply: the first contact this many days before the earliest shipping date (at most RESUPPLY_CONTACT_DAYS). */
+  RESUPPLY_OUTREACH_DAYS: days(0, 60, 10),
+  /** Resupply: days between contacts. */
+  RESUPPLY_REMINDER_DAYS: days(1, 30, 3),
+  /** Resupply: contacts without an answer before the plan pauses with a task. */
+  RESUPPLY_ATTEMPTS: days(1, 10, 3, 'attempts'),
   /** Patient statements: what happens to a balance still unpaid when its final notice falls due. */
   PATIENT_STATEMENT_FINAL_ACTION: z.enum(statementFinalActions, { error: 'must be collections or write-off' }).default('write-off'),
   API_KEYS: optionalText.pipe(
@@ -255,8 +308,25 @@ const environmentSchema = z.object({
     }),
 });
 
-/** Rules across variables: one source of codec keys, and an active key that is among them. */
+/** What each live messaging channel needs, all of it (SMS_API_URL has a default). */
+const messagingChannels = [
+  { channel: 'SMS', variables: ['SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'] },
+  { channel: 'email', variables: ['SMTP_URL', 'EMAIL_FROM'] },
+] as const;
+
+/**
+ * Rules across variables: one source of codec keys, and an active key that is among them;
+ * live messaging with at least one channel set in full, and none set by half.
+ */
 const checkedEnvironmentSchema = environmentSchema.superRefine((env, ctx) => {
+  if (env.MESSAGING === 'live') checkMessagingChannels(env, ctx);
+  if (env.RESUPPLY_OUTREACH_DAYS > env.RESUPPLY_CONTACT_DAYS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['RESUPPLY_OUTREACH_DAYS'],
+      message: `must be at most RESUPPLY_CONTACT_DAYS (${env.RESUPPLY_CONTACT_DAYS}): a contact earlier than that before shipping does not count`,
+    });
+  }
   if (env.TEMPORAL_CODEC_KEYS && env.TEMPORAL_CODEC_KEY_FILE) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_CODEC_KEY_FILE'], message: 'set TEMPORAL_CODEC_KEYS or TEMPORAL_CODEC_KEY_FILE, not both' });
   }
@@ -269,6 +339,27 @@ const checkedEnvironmentSchema = environmentSchema.superRefine((env, ctx) => {
   }
 });
 
+/** Names the variables a channel lacks, never their values (a token, a password in SMTP_URL). */
+function checkMessagingChannels(env: z.infer<typeof environmentSchema>, ctx: z.RefinementCtx): void {
+  const missing = messagingChannels.map(({ channel, variables }) => ({ channel, variables, unset: variables.filter((name) => !env[name]) }));
+  if (missing.every(({ unset }) => unset.length > 0)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MESSAGING'],
+      message: `live needs a channel configured in full: ${missing.map(({ channel, unset }) => `set ${unset.join(', ')} for ${channel}`).join(', or ')}`,
+    });
+  }
+  for (const { channel, variables, unset } of missing) {
+    if (unset.length === 0 || unset.length === variables.length) continue;
+    const set = variables.filter((name) => !unset.includes(name));
+    ctx.addIssue({
+      code: 'custom',
+      path: [unset[0]],
+      message: `${set.join(', ')} set but not ${unset.join(', ')}: the ${channel} channel needs all of them`,
+    });
+  }
+}
+
 export type Config = z.infer<typeof environmentSchema>;
 
 export class ConfigError extends Error {
@@ -279,6 +370,17 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment (or any record, for tests); throws ConfigError naming every bad variable. */
+/** The refill rule's days and the outreach cadence, as the resupply activities take them. */
+export function resupplyPolicy(config: Config): ResupplyPolicy {
+  return {
+    contactDaysBeforeShipping: config.RESUPPLY_CONTACT_DAYS,
+    deliveryDaysBeforeEndOfUse: config.RESUPPLY_DELIVERY_DAYS,
+    outreachDaysBeforeShipping: config.RESUPPLY_OUTREACH_DAYS,
+    reminderEveryDays: config.RESUPPLY_REMINDER_DAYS,
+    attempts: config.RESUPPLY_ATTEMPTS,
+  };
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = checkedEnvironmentSchema.safeParse(env);
   if (!result.success) {

@@ -38,3 +38,59 @@ test('WEB_SESSION_IDLE and WEB_SESSION_MAX default to 30 minutes and 12 hours an
 test.each(['127.0.0.1:8080', 'http://127.0.0.1:8080/', 'ftp://ui'])('TEMPORAL_UI_URL=%p is refused with the rule', (value) => {
   expect(() => loadConfig({ TEMPORAL_UI_URL: value })).toThrow('TEMPORAL_UI_URL: must be an http(s) URL without a trailing slash');
 });
+
+/** Patient outreach (activities/messaging): live needs one channel in full, and no config error prints a secret. */
+describe('MESSAGING and its channels', () => {
+  const smsChannel = { SMS_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef', SMS_AUTH_TOKEN: 'tok-Zq81LmPw0sXv', SMS_FROM: '+16145550100' };
+  const emailChannel = { SMTP_URL: 'smtps://mailer:Pw-Kd93nXq7@smtp.example:465', EMAIL_FROM: 'Durable DME <outreach@dme.example>' };
+  const secrets = ['tok-Zq81LmPw0sXv', 'Pw-Kd93nXq7'];
+
+  function problemsOf(env: Record<string, string>): string {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as ConfigError).message;
+      for (const secret of secrets) expect(message).not.toContain(secret);
+      return message;
+    }
+    throw new Error('the configuration was accepted');
+  }
+
+  test('the sandbox by default, with the Twilio API as the SMS gateway; a half-set channel does not matter there', () => {
+    expect(loadConfig({})).toMatchObject({ MESSAGING: 'sandbox', SMS_API_URL: 'https://api.twilio.com' });
+    expect(loadConfig({ SMS_ACCOUNT_SID: smsChannel.SMS_ACCOUNT_SID }).MESSAGING).toBe('sandbox');
+  });
+
+  test.each([
+    ['the SMS channel', smsChannel],
+    ['the email channel', emailChannel],
+    ['both channels', { ...smsChannel, ...emailChannel }],
+  ])('live with %s set in full is accepted', (_name, channels) => {
+    expect(loadConfig({ MESSAGING: 'live', ...channels })).toMatchObject({ MESSAGING: 'live', ...channels });
+  });
+
+  test('live without a channel is refused naming every variable either channel needs', () => {
+    expect(problemsOf({ MESSAGING: 'live' })).toContain(
+      'MESSAGING: live needs a channel configured in full: set SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM for SMS, or set SMTP_URL, EMAIL_FROM for email',
+    );
+  });
+
+  test('live with a channel set by half is refused naming what it lacks, even beside a full one', () => {
+    const { SMS_FROM: _from, ...smsWithoutFrom } = smsChannel;
+    expect(problemsOf({ MESSAGING: 'live', ...smsWithoutFrom })).toContain('SMS_FROM: SMS_ACCOUNT_SID, SMS_AUTH_TOKEN set but not SMS_FROM');
+    expect(problemsOf({ MESSAGING: 'live', ...smsChannel, SMTP_URL: emailChannel.SMTP_URL })).toContain(
+      'EMAIL_FROM: SMTP_URL set but not EMAIL_FROM: the email channel needs all of them',
+    );
+  });
+
+  test.each([
+    ['MESSAGING', 'twilio', 'must be sandbox or live'],
+    ['SMS_API_URL', 'api.twilio.com', 'must be an http(s) URL'],
+    ['SMS_FROM', '614-555-0100', 'must be an E.164 number'],
+    ['SMTP_URL', 'https://mailer:Pw-Kd93nXq7@smtp.example', 'must be an smtp:// or smtps:// URL'],
+    ['EMAIL_FROM', 'outreach', 'must be an address'],
+  ])('%s=%p is refused with the rule, and no secret in the message', (name, value, rule) => {
+    expect(problemsOf({ ...smsChannel, ...emailChannel, MESSAGING: 'live', [name]: value })).toContain(`${name}: ${rule}`);
+  });
+});
