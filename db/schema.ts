@@ -244,6 +244,8 @@ export const orders = pgTable(
      * order or its claims keeps failing, cleared when it succeeds: codes and ids only.
      */
     systemError: jsonb('system_error').$type<{ code: string; activityType: string; workflowId: string; taskKey: string }>(),
+    /** A refill of a resupply plan: the confirmation it fills and the delivery window the PIM allows (domain/resupply.ts). */
+    resupply: jsonb('resupply').$type<{ planId: string; cycle: number; confirmedOn: string; shipNotBefore: string; shipBy: string }>(),
   },
   (table) => [
     index('orders_stage_idx').on(table.stage),
@@ -562,6 +564,8 @@ export const tasks = pgTable(
     taskKey: text('task_key').notNull(),
     orderId: uuid('order_id').references(() => orders.id),
     claimId: uuid('claim_id'),
+    /** A resupply plan's task (a call to make, a plan paused): the plan, not an order. */
+    resupplyPlanId: uuid('resupply_plan_id'),
     role: text('role', { enum: ['intake', 'reviewer', 'delivery', 'biller'] }).notNull(),
     kind: text('kind').notNull(),
     title: text('title').notNull(),
@@ -893,3 +897,125 @@ export const webSessions = pgTable(
   },
   (table) => [index('web_sessions_user_idx').on(table.user)],
 );
+
+// ---------------------------------------------------------------------------
+// Resupply (issue 13): refills of the supplies a patient's device uses, each one only
+// after the patient or a caregiver asked for it (Program Integrity Manual ch. 5 §5.2.6).
+// ---------------------------------------------------------------------------
+
+export const resupplyPlanStatuses = ['active', 'paused', 'held', 'stopped'] as const;
+export const resupplyChannels = ['sms', 'email', 'call'] as const;
+export const resupplyCycleOutcomes = ['open', 'confirmed', 'declined', 'no-answer', 'stopped'] as const;
+
+/**
+ * A patient's plan of refills for the supplies of one device, run by the workflow
+ * `resupply-<planId>`; the status columns mirror it for lists, the workflow is the authority.
+ */
+export const resupplyPlans = pgTable(
+  'resupply_plans',
+  {
+    id: uuid('id').primaryKey(),
+    patientId: uuid('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    /** The coverage the supply orders bill. */
+    coverageId: uuid('coverage_id')
+      .notNull()
+      .references(() => coverages.id),
+    /** The order that furnished the device, when it was ours: its pickup or rental end stops the plan. */
+    deviceOrderId: uuid('device_order_id').references(() => orders.id),
+    deviceHcpcs: text('device_hcpcs').notNull(),
+    prescriberNpi: text('prescriber_npi')
+      .notNull()
+      .references(() => prescribers.npi),
+    /** The order date of the standard written order the refills are filled against. */
+    orderDate: date('order_date', { mode: 'string' }).notNull(),
+    diagnoses: jsonb('diagnoses').$type<string[]>().notNull(),
+    /** Months of supply one refill brings: 1 to 3 (a DME MAC pays at most a three-month quantity at a time). */
+    cycleMonths: integer('cycle_months').notNull(),
+    channel: text('channel', { enum: resupplyChannels }).notNull(),
+    /** Where messages go (PHI, never outside this table and the message itself). */
+    contactPhone: text('contact_phone'),
+    contactEmail: text('contact_email'),
+    /** The patient asked for no more messages: outreach becomes a call by staff. */
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
+    status: text('status', { enum: resupplyPlanStatuses }).notNull().default('active'),
+    /** Why the plan is paused, held or stopped: a code-like phrase, never PHI. */
+    statusReason: text('status_reason'),
+    /** When the next refill is due (the earliest end of use of an item) and outreach opens. */
+    nextDueOn: date('next_due_on', { mode: 'string' }),
+    nextContactOn: date('next_contact_on', { mode: 'string' }),
+    workflowId: text('workflow_id').notNull(),
+    /** Null until Temporal confirmed the plan's workflow (the relay starts any left behind). */
+    workflowStartedAt: timestamp('workflow_started_at', { withTimezone: true }),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('resupply_plans_patient_idx').on(table.patientId),
+    index('resupply_plans_status_idx').on(table.status, table.nextContactOn),
+    index('resupply_plans_device_order_idx').on(table.deviceOrderId),
+  ],
+);
+
+/** The supplies of a plan and when each was last delivered: its next refill is due a period later. */
+export const resupplyPlanItems = pgTable(
+  'resupply_plan_items',
+  {
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => resupplyPlans.id),
+    hcpcs: text('hcpcs').notNull(),
+    lastDeliveredOn: date('last_delivered_on', { mode: 'string' }).notNull(),
+    /** Charge per unit, cents, from the supplier's charge master. */
+    unitCharge: cents('unit_charge').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.planId, table.hcpcs] })],
+);
+
+/**
+ * One refill cycle of a plan: when it was due, the outreach, and its outcome. The
+ * confirmation is the refill record the PIM asks for (who asked, when, by which channel,
+ * and per item what remains or whether it still works); confirmed cycles name their order.
+ */
+export const resupplyCycles = pgTable(
+  'resupply_cycles',
+  {
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => resupplyPlans.id),
+    cycle: integer('cycle').notNull(),
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    contactOpensOn: date('contact_opens_on', { mode: 'string' }).notNull(),
+    earliestShipOn: date('earliest_ship_on', { mode: 'string' }).notNull(),
+    /** The supplies this cycle refills. */
+    hcpcs: jsonb('hcpcs').$type<string[]>().notNull(),
+    outcome: text('outcome', { enum: resupplyCycleOutcomes }).notNull().default('open'),
+    attempts: integer('attempts').notNull().default(0),
+    lastContactAt: timestamp('last_contact_at', { withTimezone: true }),
+    confirmation: jsonb('confirmation').$type<Record<string, unknown>>(),
+    orderId: uuid('order_id').references(() => orders.id),
+    /** The business date the outcome was reached: the outreach report counts by its month. */
+    closedOn: date('closed_on', { mode: 'string' }),
+  },
+  (table) => [primaryKey({ columns: [table.planId, table.cycle] }), index('resupply_cycles_closed_idx').on(table.closedOn)],
+);
+
+/**
+ * Every message the system sent or, with the sandbox adapter, would have sent. The key
+ * makes a retried send a no-op; the body holds PHI and stays in this table.
+ */
+export const outboundMessages = pgTable('outbound_messages', {
+  key: text('key').primaryKey(),
+  planId: uuid('plan_id').references(() => resupplyPlans.id),
+  channel: text('channel', { enum: ['sms', 'email'] }).notNull(),
+  adapter: text('adapter', { enum: ['sandbox', 'sms', 'email'] }).notNull(),
+  recipient: text('recipient').notNull(),
+  subject: text('subject'),
+  body: text('body').notNull(),
+  status: text('status', { enum: ['recorded', 'sending', 'sent', 'failed'] }).notNull(),
+  providerId: text('provider_id'),
+  createdAt: createdAt(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+});

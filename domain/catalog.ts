@@ -62,6 +62,12 @@ export interface CatalogEntry {
   faceToFace: boolean;
   /** Usual maximum for supplies: `quantity` units per `months` months (DOMAIN.md §7). */
   usualMaximum?: { quantity: number; months: number };
+  /**
+   * A supply used up (a disposable filter, a disposable nebulizer) rather than replaced
+   * when worn: a refill's record says how much remains, not whether it still works
+   * (Program Integrity Manual ch. 5 §5.2.6; domain/resupply.ts).
+   */
+  consumable?: boolean;
   policyDocuments: PolicyDocument[];
   /** Glucose monitor and supplies: KX when the patient is insulin-treated, KS when not. */
   glucoseMonitoring: boolean;

@@ -8,7 +8,7 @@
  * informational ones. At most four fit on a line: when more are needed the fourth is
  * 99 and the rest go into the line narrative.
  */
-import { daysBetween } from './calendar';
+import { addDays, addMonths, daysBetween } from './calendar';
 import { type Catalog, type CatalogEntry, catalogEntry, categoriesWithPricingModifier, defaultCatalog } from './catalog';
 import { flowModifier, groupModifiers, type OxygenPrescription, usesGroupModifier } from './oxygen';
 import type { PayerKind } from './payer-policy';
@@ -187,8 +187,19 @@ function lineModifiers(item: OrderItem, event: BillingEvent, entry: CatalogEntry
   return modifiers;
 }
 
-function narrativeOf(event: BillingEvent, overflow: string[]): string | undefined {
+/**
+ * The last day a supply's quantity is expected to last: span dates run from the delivery
+ * (or shipping) date for the days the quantity lasts (NGS JB "Span Date Billing Guide": a
+ * 30-day supply delivered June 25 bills June 25 to July 24). One day without a supply period.
+ */
+function supplyEnd(item: OrderItem, dateOfService: string): string {
+  return item.suppliedMonths ? addDays(addMonths(dateOfService, item.suppliedMonths), -1) : dateOfService;
+}
+
+function narrativeOf(event: BillingEvent, overflow: string[], item: OrderItem): string | undefined {
   const parts: string[] = [];
+  // A quantity for more than a month says so in the line's NTE (NHIC JA billing reminder, March 2015).
+  if (event.kind === 'purchase' && item.suppliedMonths && item.suppliedMonths > 1) parts.push(`${item.suppliedMonths} month supply`);
   if (event.kind === 'rental-month' && event.period > 1 && event.month === 1) {
     parts.push(`Break in need: new rental period ${event.period} with a new order`);
   }
@@ -210,7 +221,8 @@ export function codeClaimLines(item: OrderItem, event: BillingEvent, options: Co
     return [];
   }
 
-  const [serviceFrom, serviceTo] = event.kind === 'purchase' ? [event.dateOfService, event.dateOfService] : [event.serviceFrom, event.serviceTo];
+  const [serviceFrom, serviceTo] =
+    event.kind === 'purchase' ? [event.dateOfService, supplyEnd(item, event.dateOfService)] : [event.serviceFrom, event.serviceTo];
   const units = entry?.paidDaily ? (daysBetween(serviceFrom, serviceTo) + 1) * item.quantity : item.quantity;
   const base = lineModifiers(item, event, entry, options);
   const sides: Array<'LT' | 'RT' | undefined> =
@@ -230,7 +242,7 @@ export function codeClaimLines(item: OrderItem, event: BillingEvent, options: Co
     };
     if (event.kind === 'rental-month') line.rentalMonth = event.month;
     if (entry?.powerWheelchair && options.priorAuthNumber) line.priorAuthNumber = options.priorAuthNumber;
-    const narrative = narrativeOf(event, overflow);
+    const narrative = narrativeOf(event, overflow, item);
     if (narrative) line.narrative = narrative;
     return line;
   });

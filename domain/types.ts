@@ -62,6 +62,11 @@ export interface OrderItem {
   hospiceUnrelated?: boolean;
   /** Charge per unit (per month for rentals), cents, from the supplier's charge master. */
   unitCharge: number;
+  /**
+   * Months of use a supply's quantity covers (a refill of three months' cushions): its
+   * line spans them from the delivery date, so the usual maximum is read over the span.
+   */
+  suppliedMonths?: number;
 }
 
 /** A service line ready to go on a claim (837P loop 2400). */
