@@ -10,10 +10,11 @@ import { NativeConnection, Runtime, Worker, type RuntimeOptions, type WorkerOpti
 import { createActivities, type ActivityDeps } from './activities';
 import { runWorkflowRelay } from './activities/workflow-starts';
 import { clearinghouseOptions, createClearinghouse } from './activities/clearinghouse';
+import { createMessenger, messagingOptions } from './activities/messaging';
 import { supplierIdentity } from './activities/supplier';
 import { encryptedDataConverter } from './codec/data-converter';
 import { resolveCodecKeyring } from './codec/keys';
-import { loadConfig, type Config } from './config';
+import { loadConfig, resupplyPolicy, type Config } from './config';
 import type { Database } from './db/client';
 import { openDatabase } from './db/client';
 import { createLogger, sdkLogger, type Logger } from './logger';
@@ -70,6 +71,8 @@ export function activityDeps(config: Config, database: Database, logger: Logger,
     attemptsBeforeBlocked: config.ACTIVITY_ATTEMPTS_BEFORE_BLOCKED,
     patientSmallBalanceCents: config.PATIENT_SMALL_BALANCE_CENTS,
     patientStatementFinalAction: config.PATIENT_STATEMENT_FINAL_ACTION,
+    messenger: createMessenger(messagingOptions(config), database.db),
+    resupplyPolicy: resupplyPolicy(config),
   };
 }
 

@@ -18,7 +18,10 @@ import { markingClearinghouseErrors, withPhiFreeFailures } from './failures';
 import { withStuckWorkReporting } from './stuck-work';
 import { createRemittanceWorkflowActivities } from './remittance-workflow';
 import { createRemittanceActivities } from './remittances';
+import { createResupplyActivities } from './resupply';
 import { createStatementActivities } from './statements';
+import type { Messenger } from './messaging/types';
+import type { ResupplyPolicy } from '../domain/resupply';
 import type { FeeSchedule } from '../domain/pricing';
 import type { StatementFinalAction } from '../domain/patient-statements';
 import type { SupplierIdentity } from './supplier';
@@ -45,6 +48,10 @@ export interface ActivityDeps {
   patientSmallBalanceCents?: number;
   /** After the final statement goes unpaid: collections or write-off (PATIENT_STATEMENT_FINAL_ACTION, default write-off). */
   patientStatementFinalAction?: StatementFinalAction;
+  /** Resupply outreach by text and email (MESSAGING; the sandbox records messages); without one, every contact is a staff call. */
+  messenger?: Messenger;
+  /** The refill rule's days and the outreach cadence (RESUPPLY_* settings; the PIM's by default). */
+  resupplyPolicy?: ResupplyPolicy;
 }
 
 /**
@@ -65,6 +72,7 @@ export function createActivities(given: ActivityDeps) {
       ...createRemittanceWorkflowActivities(deps),
       ...createCreditBalanceActivities(deps),
       ...createStatementActivities(deps),
+      ...createResupplyActivities(deps),
       ...createMailboxActivities({ ...deps, remittances }),
     }),
     deps,

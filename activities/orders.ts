@@ -73,6 +73,19 @@ export interface OrderContext {
   catalog?: CatalogSnapshot;
   /** The version of `payer` as loaded (domain/content-version.ts). */
   payerPolicyVersion?: string;
+  /** A refill of a resupply plan (domain/resupply.ts): the window its confirmation leaves for delivery. */
+  resupply?: RefillOrder;
+}
+
+/** What a supply order of a resupply plan carries: ids and dates only. */
+export interface RefillOrder {
+  planId: string;
+  cycle: number;
+  confirmedOn: string;
+  shipNotBefore: string;
+  shipBy: string;
+  /** The device order's approved standard written order covers the refill (a routine refill needs no new order). */
+  writtenOrderOnFile?: { orderId: string; documentId: string };
 }
 
 export interface TaskInput {
@@ -256,6 +269,7 @@ export function createOrderActivities({ db, clearinghouse, supplier }: OrderActi
           items.map((item) => item.hcpcs),
         ),
         payerPolicyVersion: contentVersion(policy),
+        ...(order.resupply ? { resupply: order.resupply } : {}),
       };
     },
 

@@ -10,11 +10,12 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { and, asc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { orderItems, orders, remittances } from '../db/schema';
+import { orderItems, orders, remittances, resupplyPlans } from '../db/schema';
 import type { Logger } from '../logger';
-import { orderWorkflowId, remittanceWorkflowId } from '../workflows/definitions';
+import { orderWorkflowId, remittanceWorkflowId, resupplyWorkflowId } from '../workflows/definitions';
 import type { dmeOrderWorkflow } from '../workflows/order';
 import type { remittanceWorkflow } from '../workflows/remittance';
+import type { resupplyPlanWorkflow } from '../workflows/resupply';
 import { DmeHcpcs, DmePayer, DmeStage } from '../workflows/search-attributes';
 
 /** What starts an order's workflow: ids and codes only, never PHI. */
@@ -56,7 +57,7 @@ export async function startOrderWorkflow(
 }
 
 /** Clears an order's start marker once Temporal confirmed its workflow. */
-async function markOrderWorkflowStarted(db: Db, orderId: string, at: Date): Promise<void> {
+export async function markOrderWorkflowStarted(db: Db, orderId: string, at: Date): Promise<void> {
   await db
     .update(orders)
     .set({ workflowStartedAt: at })
@@ -85,6 +86,30 @@ export async function startRemittanceWorkflow(
   }
 }
 
+/** Starts a resupply plan's workflow (one per plan, ever); a start that happened before counts. */
+export async function startResupplyWorkflow(client: Client, taskQueue: string, plan: { planId: string; deviceHcpcs: string }): Promise<void> {
+  try {
+    await client.workflow.start<typeof resupplyPlanWorkflow>('resupplyPlanWorkflow', {
+      workflowId: resupplyWorkflowId(plan.planId),
+      taskQueue,
+      args: [{ planId: plan.planId }],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Resupply plan ${plan.planId}: refills of the ${plan.deviceHcpcs} supplies, each after the patient asks`,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+/** Clears a resupply plan's start marker once Temporal confirmed its workflow. */
+async function markResupplyWorkflowStarted(db: Db, planId: string, at: Date): Promise<void> {
+  await db
+    .update(resupplyPlans)
+    .set({ workflowStartedAt: at })
+    .where(and(eq(resupplyPlans.id, planId), isNull(resupplyPlans.workflowStartedAt)));
+}
+
 /** Workflows started per relay pass, oldest first; the next pass takes the rest. */
 const relayBatch = 100;
 
@@ -96,7 +121,7 @@ const relayBatch = 100;
 export async function startPendingWorkflows(input: { db: Db; client: Client; taskQueue: string; logger: Logger; olderThanMs: number; now: Date }) {
   const { db, client, taskQueue, logger } = input;
   const before = new Date(input.now.getTime() - input.olderThanMs);
-  const started = { orders: 0, remittances: 0 };
+  const started = { orders: 0, remittances: 0, resupplyPlans: 0 };
 
   const dueOrders = await db
     .select({ orderId: orders.id, payerId: orders.payerId })
@@ -143,7 +168,22 @@ export async function startPendingWorkflows(input: { db: Db; client: Client; tas
       });
     }
   }
-  if (started.orders || started.remittances) logger.info('relay started workflows', started);
+  const duePlans = await db
+    .select({ planId: resupplyPlans.id, deviceHcpcs: resupplyPlans.deviceHcpcs })
+    .from(resupplyPlans)
+    .where(and(isNull(resupplyPlans.workflowStartedAt), lt(resupplyPlans.createdAt, before)))
+    .orderBy(asc(resupplyPlans.createdAt))
+    .limit(relayBatch);
+  for (const plan of duePlans) {
+    try {
+      await startResupplyWorkflow(client, taskQueue, plan);
+      await markResupplyWorkflowStarted(db, plan.planId, input.now);
+      started.resupplyPlans += 1;
+    } catch (error) {
+      logger.warn('relay: resupply workflow not started', { planId: plan.planId, errorName: error instanceof Error ? error.name : 'unknown' });
+    }
+  }
+  if (started.orders || started.remittances || started.resupplyPlans) logger.info('relay started workflows', started);
   return started;
 }
 

@@ -15,6 +15,7 @@ import type {
   ClaimWorkflowStatus,
   CommandRefusedDetails,
   CreditBalanceWorkflowStatus,
+  ResupplyStatus,
   OrderStatus,
   PatientPaymentRecorded,
 } from '../workflows/definitions';
@@ -36,6 +37,7 @@ import { patientRoutes } from './routes/patients';
 import { payerRoutes } from './routes/payers';
 import { remittanceRoutes } from './routes/remittances';
 import { reportRoutes } from './routes/reports';
+import { resupplyRoutes } from './routes/resupply';
 import { statementRoutes } from './routes/statements';
 import { taskRoutes } from './routes/tasks';
 import { createOrderStarter, type OrderStarter } from './order-starts';
@@ -67,6 +69,16 @@ export interface TemporalPort {
   ): Promise<CommandAnswer<CreditBalanceWorkflowStatus>>;
   /** Starts (or finds) the remittanceWorkflow of a stored remittance; rejects when Temporal did not answer. */
   startRemittance(remittance: { remittanceId: string; payerIdentifier: string; traceNumber: string }): Promise<void>;
+  /** Starts a resupply plan's workflow; a second start is a no-op (the relay starts one this did not). */
+  startResupply(plan: { planId: string; deviceHcpcs: string }): Promise<void>;
+  /** A staff command to a resupply plan's workflow (a refill answer, a hold, a stop). */
+  updateResupply<A>(planId: string, update: UpdateDefinition<ResupplyStatus, [A]>, payload: A): Promise<CommandAnswer<ResupplyStatus>>;
+  /** Tells a resupply plan its device ended (picked up); 'not-running' when the plan is closed or missing. */
+  signalResupply(
+    planId: string,
+    signal: SignalDefinition<[{ orderId: string; reason: 'picked-up' | 'rental-ended' }]>,
+    payload: { orderId: string; reason: 'picked-up' | 'rental-ended' },
+  ): Promise<'sent' | 'not-running'>;
   /** Tells the patient's statement account a payment was recorded; 'not-running' when the patient has no account open. */
   signalPatientStatements(patientId: string, payment: PatientPaymentRecorded): Promise<'sent' | 'not-running'>;
 }
@@ -163,6 +175,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', creditBalanceRoutes(deps));
   app.route('/', statementRoutes(deps));
   app.route('/', reportRoutes(deps));
+  app.route('/', resupplyRoutes(deps));
   app.route('/', taskRoutes(deps));
   app.route('/', auditRoutes(deps));
 

@@ -20,10 +20,11 @@ import {
   orderWorkflowId,
   patientPaymentRecorded,
   patientStatementsWorkflowId,
+  resupplyWorkflowId,
   type CommandRefusedDetails,
 } from '../workflows/definitions';
 import type { creditBalanceWorkflow } from '../workflows/credit-balance';
-import { startOrderWorkflow, startRemittanceWorkflow, type OrderStart } from '../activities/workflow-starts';
+import { startOrderWorkflow, startRemittanceWorkflow, startResupplyWorkflow, type OrderStart } from '../activities/workflow-starts';
 import type { CommandAnswer, TemporalPort } from './app';
 
 export interface TemporalPortOptions {
@@ -128,6 +129,9 @@ export function temporalPort(client: Client, options: TemporalPortOptions): Temp
 
     updateCreditBalance: (creditBalanceId, update, payload) => command(creditBalanceWorkflowId(creditBalanceId), update, payload),
     startRemittance: (remittance) => startRemittanceWorkflow(client, options.taskQueue, remittance),
+    startResupply: (plan) => startResupplyWorkflow(client, options.taskQueue, plan),
+    updateResupply: (planId, update, payload) => command(resupplyWorkflowId(planId), update, payload),
+    signalResupply: (planId, signal, payload) => signalIfRunning(resupplyWorkflowId(planId), signal, payload),
     signalPatientStatements: (patientId, payment) => signalIfRunning(patientStatementsWorkflowId(patientId), patientPaymentRecorded, payment),
   };
 }

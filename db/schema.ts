@@ -992,6 +992,7 @@ export const resupplyCycles = pgTable(
     /** The supplies this cycle refills. */
     hcpcs: jsonb('hcpcs').$type<string[]>().notNull(),
     outcome: text('outcome', { enum: resupplyCycleOutcomes }).notNull().default('open'),
+    /** Contacts made (texts, emails, call tasks), across every round of the cycle. */
     attempts: integer('attempts').notNull().default(0),
     lastContactAt: timestamp('last_contact_at', { withTimezone: true }),
     confirmation: jsonb('confirmation').$type<Record<string, unknown>>(),

@@ -43,5 +43,6 @@ create DmePayer Keyword
 create DmeHcpcs KeywordList
 create DmeFollowUpAt Datetime
 create DmeRentalMonth Int
+create DmeResupplyDue Datetime
 
 echo "Dme* search attributes registered in namespace $namespace at $address"

@@ -12,6 +12,7 @@ import type { Catalog } from './catalog';
 import { documentLabels } from './documentation';
 import type { OrderStage } from './order-stages';
 import { affirmationExpiryProblem, isUniqueTrackingNumber } from './prior-auth';
+import { refillDeliveryRefusal } from './resupply';
 import { applyHold, applyPickup, applyResume, recordPurchaseOptionOffer, type RentalChange, type RentalState } from './rental';
 import type { DocumentKind } from './types';
 
@@ -43,6 +44,8 @@ export interface OrderCommandView {
   rentals: readonly RentalState[];
   /** Rental changes accepted but not yet applied by the rental loop, oldest first. */
   pendingRentalChanges: readonly RentalCommand[];
+  /** A refill of a resupply plan: the delivery window its confirmation left (domain/resupply.ts). */
+  refillWindow?: { shipNotBefore: string; shipBy: string };
 }
 
 export interface RentalCommand {
@@ -136,7 +139,7 @@ export function deliveryRefusal(
   if (isBefore(command.deliveredOn, view.orderDate)) return broken('deliveredOn', `must not be before the order date ${view.orderDate}`);
   const unknown = Object.keys(command.serialNumbers).find((itemId) => !view.itemIds.includes(itemId));
   if (unknown) return broken(`serialNumbers.${unknown}`, 'is not an item of this order');
-  return undefined;
+  return view.refillWindow ? refillDeliveryRefusal(view.refillWindow, command.deliveredOn) : undefined;
 }
 
 /** One rented item's rental after a change (domain/rental.ts decides whether it applies). */

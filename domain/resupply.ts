@@ -11,7 +11,7 @@
  * - contact about a refill takes place no sooner than 14 calendar days before the
  *   delivery/shipping date, and the refill is delivered no sooner than 10 calendar days
  *   before the end of usage of the current supply (both days are configurable here:
- *   the manual has changed them before — 7 and 5 until 2011-10-31);
+ *   the manual has changed them before — an earlier edition said approximately 7 and 5);
  * - the refill record says who asked, when, what, and per item either how much remains
  *   (consumables, so the amount is nearly exhausted on or about the anniversary) or
  *   whether it still works (non-consumables such as PAP masks and cushions: replaced only

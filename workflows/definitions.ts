@@ -322,3 +322,63 @@ export interface PatientStatementsStatus {
   balances: Array<{ claimId: string; statements: number }>;
 }
 export const patientStatementsStatus = defineQuery<PatientStatementsStatus>('patientStatementsStatus');
+
+/**
+ * One resupply plan per patient and device's supplies: `resupply-<planId>` (a UUID, never
+ * PHI). Staff commands are Updates like the order's; the rule lives in domain/resupply.ts.
+ */
+export const resupplyWorkflowId = (planId: string) => `resupply-${planId}`;
+
+/** The refill record (PIM ch. 5 §5.2.6): who asked, how, and per item what remains or whether it works. */
+export interface RefillConfirmed extends Acting {
+  cycle: number;
+  answeredBy: 'patient' | 'caregiver';
+  caregiverRelationship?: string;
+  channel: 'phone' | 'sms' | 'email' | 'in-person' | 'portal';
+  items: Array<{
+    hcpcs: string;
+    needed: boolean;
+    quantityOnHand?: number;
+    condition?: 'functional' | 'worn' | 'damaged';
+    quantity?: number;
+  }>;
+}
+/** A hospital stay or the patient's request holds outreach; `until` resumes it by itself. */
+export interface ResupplyHeld extends Acting {
+  reason: 'inpatient-stay' | 'patient-request' | 'other';
+  until?: string;
+}
+export interface ResupplyStopped extends Acting {
+  reason: 'patient-request' | 'no-longer-needed' | 'other';
+}
+/** The patient asked for no more messages: from now on outreach is a call by staff. */
+export type ResupplyOptedOut = Acting;
+export type ResupplyResumed = Acting;
+
+export interface ResupplyStatus {
+  planId: string;
+  status: 'active' | 'paused' | 'held' | 'stopped';
+  reason: string | null;
+  optedOut: boolean;
+  cyclesCompleted: number;
+  cycle: {
+    cycle: number;
+    phase: 'waiting' | 'outreach' | 'paused' | 'ordered';
+    dueOn: string;
+    contactOpensOn: string;
+    earliestShipOn: string;
+    hcpcs: string[];
+    attempts: number;
+    orderId: string | null;
+  } | null;
+  items: Array<{ hcpcs: string; endOfUseOn: string }>;
+  heldUntil: string | null;
+}
+export const resupplyStatus = defineQuery<ResupplyStatus>('resupplyStatus');
+export const refillConfirmed = defineUpdate<ResupplyStatus, [RefillConfirmed]>('refillConfirmed');
+export const resupplyHeld = defineUpdate<ResupplyStatus, [ResupplyHeld]>('resupplyHeld');
+export const resupplyResumed = defineUpdate<ResupplyStatus, [ResupplyResumed]>('resupplyResumed');
+export const resupplyStopped = defineUpdate<ResupplyStatus, [ResupplyStopped]>('resupplyStopped');
+export const resupplyOptedOut = defineUpdate<ResupplyStatus, [ResupplyOptedOut]>('resupplyOptedOut');
+/** The device the plan serves was picked up or its rental ended without purchase (sent by the order). */
+export const resupplyDeviceEnded = defineSignal<[{ orderId: string; reason: 'picked-up' | 'rental-ended' }]>('resupplyDeviceEnded');

@@ -5,3 +5,4 @@ export { clearinghouseMailboxWorkflow } from './mailbox';
 export { creditBalanceWorkflow } from './credit-balance';
 export { remittanceWorkflow } from './remittance';
 export { patientStatementsWorkflow } from './patient-statements';
+export { resupplyPlanWorkflow } from './resupply';

@@ -13,7 +13,10 @@ export const DmeHcpcs = defineSearchAttributeKey('DmeHcpcs', SearchAttributeType
 export const DmeFollowUpAt = defineSearchAttributeKey('DmeFollowUpAt', SearchAttributeType.DATETIME);
 export const DmeRentalMonth = defineSearchAttributeKey('DmeRentalMonth', SearchAttributeType.INT);
 
-export const dmeSearchAttributes = [DmeStage, DmeBlockedOn, DmePayer, DmeHcpcs, DmeFollowUpAt, DmeRentalMonth];
+/** A resupply plan's next outreach (or, once ordered, none): `DmeResupplyDue < "2027-03-01T00:00:00Z"` lists the plans due. */
+export const DmeResupplyDue = defineSearchAttributeKey('DmeResupplyDue', SearchAttributeType.DATETIME);
+
+export const dmeSearchAttributes = [DmeStage, DmeBlockedOn, DmePayer, DmeHcpcs, DmeFollowUpAt, DmeRentalMonth, DmeResupplyDue];
 
 /** The `temporal` CLI's spelling of each type, for `--search-attribute Name=Type`. */
 const cliTypeNames: Record<string, string> = {

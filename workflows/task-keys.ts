@@ -15,3 +15,6 @@ export const creditBalanceTaskKey = (creditBalanceId: string, step: string) => `
 
 /** A patient's statement account opens one task per final step, named by its first balance and the final notice's due date. */
 export const patientAccountTaskKey = (patientId: string, step: string) => `patient-statements-${patientId}:${step}`;
+
+/** A resupply plan opens its tasks per refill cycle and step (a call attempt, a pause). */
+export const resupplyTaskKey = (planId: string, cycle: number, step: string) => `resupply-${planId}:${cycle}:${step}`;

@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
-import { and, eq } from 'drizzle-orm';
-import { coverages, documents, orderItems, orders, patients, payers } from '../../db/schema';
+import { and, eq, ne } from 'drizzle-orm';
+import { coverages, documents, orderItems, orders, patients, payers, resupplyPlans } from '../../db/schema';
 import { documentLabels } from '../../domain/documentation';
 import { blockers, orderStages } from '../../domain/order-stages';
 import { documentsNotKnownYet } from '../../domain/order-commands';
@@ -24,6 +24,7 @@ import {
   documentReviewed,
   priorAuthDecided,
   rentalChanged,
+  resupplyDeviceEnded,
   type OrderStatus,
 } from '../../workflows/definitions';
 import type { AppDeps } from '../app';
@@ -354,6 +355,26 @@ export function orderSignalRoutes(deps: AppDeps, orderStarter: OrderStarter) {
     const status = await command(id, deliveryConfirmed, { user, ...body });
     return c.json(answer(deliveryConfirmed, status), 202);
   });
+  /**
+   * The device is picked up: its resupply plans stop now rather than at their next look
+   * (which would stop them too). A plan that does not hear it is still stopped by that look.
+   */
+  async function tellResupplyPlans(orderId: string) {
+    const plans = await db
+      .select({ id: resupplyPlans.id })
+      .from(resupplyPlans)
+      .where(and(eq(resupplyPlans.deviceOrderId, orderId), ne(resupplyPlans.status, 'stopped')));
+    for (const plan of plans) {
+      try {
+        await deps.temporal.signalResupply(plan.id, resupplyDeviceEnded, { orderId, reason: 'picked-up' });
+      } catch (error) {
+        deps.logger.warn('resupply plan not told of the pickup; its next look stops it', {
+          planId: plan.id,
+          errorName: error instanceof Error ? error.name : 'unknown',
+        });
+      }
+    }
+  }
   routes.openapi(changeRental, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
@@ -366,6 +387,7 @@ export function orderSignalRoutes(deps: AppDeps, orderStarter: OrderStarter) {
       .where(and(eq(orderItems.orderId, id), eq(orderItems.acquisition, 'rental')));
     if (rented.length === 0) throw conflict(`Order ${id} has no rented item`);
     const status = await command(id, rentalChanged, { user, ...body });
+    if (body.change === 'pickup') await tellResupplyPlans(id);
     return c.json(answer(rentalChanged, status), 202);
   });
   routes.openapi(cancel, async (c) => {

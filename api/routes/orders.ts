@@ -25,9 +25,9 @@ import { liveStatus } from '../order-workflow';
 import { bearerSecurity, router } from '../router';
 import { errorResponses, pageSchema, pagingQuery } from '../schemas';
 
-const hcpcs = z.string().trim().toUpperCase().regex(hcpcsPattern, 'must be a HCPCS Level II code: a letter A–V and four digits, e.g. E0601');
+export const hcpcs = z.string().trim().toUpperCase().regex(hcpcsPattern, 'must be a HCPCS Level II code: a letter A–V and four digits, e.g. E0601');
 
-const diagnosis = z.string().transform(normalizeIcd10).refine(isIcd10Shape, 'must be an ICD-10-CM code such as E11.9 or E119');
+export const diagnosis = z.string().transform(normalizeIcd10).refine(isIcd10Shape, 'must be an ICD-10-CM code such as E11.9 or E119');
 
 const flag = z.boolean({ error: 'must be true or false' }).optional();
 

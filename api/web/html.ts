@@ -37,6 +37,7 @@ const navigation: readonly NavItem[] = [
   { href: '/app/queue', label: 'My work queue', roles: everyone },
   { href: '/app/orders', label: 'Orders', roles: everyone },
   { href: '/app/patients', label: 'Patients', roles: ['intake', 'biller'] },
+  { href: '/app/resupply', label: 'Resupply', roles: ['intake', 'biller'] },
   { href: '/app/claims', label: 'Claims', roles: ['biller'] },
   { href: '/app/denials', label: 'Denials & appeals', roles: ['biller'] },
   { href: '/app/remittances', label: 'Remittances', roles: ['biller'] },

@@ -22,6 +22,7 @@ import { orderPages } from './pages/orders';
 import { patientSearchPages } from './pages/patient-search';
 import { patientPages } from './pages/patients';
 import { queuePages } from './pages/queue';
+import { resupplyPages } from './pages/resupply';
 import type { FormFields, WebContext, WebEnv } from './respond';
 import { crossSite, csrfTokenMatches, currentSession, endSession, keyNamed, openSession, type SessionPolicy } from './session';
 import { clientAddress, defaultSignInLimit, signInLimiter, type SignInLimit } from './sign-in-limit';
@@ -146,6 +147,7 @@ export function webRoutes(deps: WebDeps, fetchApi: ApiFetch) {
   queuePages(app);
   patientSearchPages(app);
   patientPages(app);
+  resupplyPages(app);
   orderPages(app);
   claimPages(app);
   remittancePages(app);

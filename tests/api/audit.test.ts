@@ -26,6 +26,9 @@ const temporal: TemporalPort = {
   signalClaim: async () => 'sent',
   startCreditBalance: async () => undefined,
   updateCreditBalance: accepted,
+  startResupply: async () => undefined,
+  updateResupply: accepted,
+  signalResupply: async () => 'not-running',
   startRemittance: async () => undefined,
   signalPatientStatements: async () => 'not-running',
 };

@@ -420,6 +420,9 @@ const acceptingTemporal: TemporalPort = {
   signalClaim: async () => 'sent',
   startCreditBalance: async () => undefined,
   updateCreditBalance: answerCommand,
+  startResupply: async () => undefined,
+  updateResupply: answerCommand,
+  signalResupply: async () => 'not-running',
   startRemittance: async () => undefined,
   signalPatientStatements: async () => 'not-running',
 };

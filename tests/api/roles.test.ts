@@ -67,6 +67,17 @@ const routeAccess: Record<string, Access> = {
   'GET /reports/ar-aging': ['biller'],
   'GET /reports/dashboard': ['biller'],
   'GET /credit-balances': ['biller'],
+  // Resupply: intake reaches the patient and records the refill answer; billers see the plans behind the supply claims.
+  'POST /patients/{id}/resupply-plans': ['intake'],
+  'GET /patients/{id}/resupply-plans': ['intake', 'biller'],
+  'GET /resupply-plans': ['intake', 'biller'],
+  'GET /resupply-plans/{id}': ['intake', 'biller'],
+  'POST /resupply-plans/{id}/confirmations': ['intake'],
+  'POST /resupply-plans/{id}/hold': ['intake'],
+  'POST /resupply-plans/{id}/resume': ['intake'],
+  'POST /resupply-plans/{id}/stop': ['intake'],
+  'POST /resupply-plans/{id}/opt-out': ['intake'],
+  'GET /reports/resupply-outreach': ['intake', 'biller'],
   'POST /credit-balances/{id}/resolve': ['biller'],
   // A statement is claim money beside the patient's name and services: billers', like the claims (intake sees the patient, not the money).
   'GET /patients/{id}/statements': ['biller'],
@@ -96,6 +107,9 @@ const standInTemporal: TemporalPort = {
   signalClaim: async () => 'not-running',
   startCreditBalance: async () => undefined,
   updateCreditBalance: missing,
+  startResupply: async () => undefined,
+  updateResupply: missing,
+  signalResupply: async () => 'not-running',
   startRemittance: async () => undefined,
   signalPatientStatements: async () => 'not-running',
 };

@@ -40,6 +40,9 @@ const standInTemporal: TemporalPort = {
   signalClaim: async () => 'not-running',
   startCreditBalance: async () => undefined,
   updateCreditBalance: refused,
+  startResupply: async () => undefined,
+  updateResupply: refused,
+  signalResupply: async () => 'not-running',
   startRemittance: async () => undefined,
   signalPatientStatements: async () => 'not-running',
 };

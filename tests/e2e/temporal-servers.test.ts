@@ -166,6 +166,7 @@ describe('dev server', () => {
       DmeHcpcs: 'INDEXED_VALUE_TYPE_KEYWORD_LIST',
       DmeFollowUpAt: 'INDEXED_VALUE_TYPE_DATETIME',
       DmeRentalMonth: 'INDEXED_VALUE_TYPE_INT',
+      DmeResupplyDue: 'INDEXED_VALUE_TYPE_DATETIME',
     });
   });
 

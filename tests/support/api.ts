@@ -75,6 +75,9 @@ const noTemporal: TemporalPort = {
   signalClaim: withoutTemporal('signalClaim'),
   startCreditBalance: withoutTemporal('startCreditBalance'),
   updateCreditBalance: withoutTemporal('updateCreditBalance'),
+  startResupply: withoutTemporal('startResupply'),
+  updateResupply: withoutTemporal('updateResupply'),
+  signalResupply: withoutTemporal('signalResupply'),
   startRemittance: withoutTemporal('startRemittance'),
   signalPatientStatements: withoutTemporal('signalPatientStatements'),
 };

@@ -11,6 +11,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createClearinghouse } from '../../activities/clearinghouse';
+import { createMessenger } from '../../activities/messaging';
 import type { Clearinghouse } from '../../activities/clearinghouse/types';
 import type { TaskInput } from '../../activities/orders';
 import { supplierIdentity } from '../../activities/supplier';
@@ -117,6 +118,8 @@ export async function createOrderHarness(
     supplier: supplierIdentity(loadConfig({})),
     logger: createLogger('error'),
     temporal: env.client,
+    // Resupply outreach: the sandbox records every message in outbound_messages.
+    messenger: createMessenger({ kind: 'sandbox' }, database.db),
   };
   const taskQueue = `orders-${randomUUID()}`;
   let running: Promise<void> | undefined;

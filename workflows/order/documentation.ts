@@ -19,6 +19,16 @@ export async function collectDocuments(run: OrderRun) {
       // Proof of delivery is captured at delivery, not chased before it.
       .filter((document) => document.kind !== 'proof-of-delivery')
       .map((document) => ({ kind: document.kind, reason: document.reasons.join('; '), status: 'missing' as const }));
+    const onFile = context.resupply?.writtenOrderOnFile;
+    const writtenOrder = state.documents.find((document) => document.kind === 'standard-written-order');
+    if (onFile && writtenOrder) {
+      // A routine refill is filled against the order on file (PIM ch. 5 §5.2.6): no new written order is chased.
+      Object.assign(writtenOrder, {
+        status: 'approved' as const,
+        documentId: onFile.documentId,
+        reason: `On file with order ${onFile.orderId}: a refill of resupply plan ${context.resupply!.planId} needs no new order`,
+      });
+    }
   }
   const policy = followUpPolicy.documents;
   await run.waitWithFollowUps({

@@ -30,6 +30,7 @@ export function commandView(state: OrderState, today: string): OrderCommandView 
     pendingCorrections: state.pendingCorrections.map((pending) => pending.claimId),
     rentals: state.rentals,
     pendingRentalChanges: state.pendingRentalChanges,
+    ...(context?.resupply ? { refillWindow: { shipNotBefore: context.resupply.shipNotBefore, shipBy: context.resupply.shipBy } } : {}),
   };
 }
 

@@ -399,6 +399,12 @@ export function orderBody(c: WebContext, ctx: PageContext, order: OrderView, pat
       <dd>${moment(order.statusRecordedAt, ctx.locale)}</dd>
       <dt>Workflow</dt>
       <dd><code>${orderWorkflowId(order.id)}</code> ${workflowLink(ctx, order.workflowId)}</dd>
+      ${
+        order.delivery && may(ctx, 'intake')
+          ? html`<dt>Resupply</dt>
+              <dd><a href="/app/resupply/new?patientId=${order.patientId}&amp;deviceOrderId=${order.id}">Start a resupply plan</a></dd>`
+          : ''
+      }
     </dl>
     ${coverageSection} ${documents} ${priorAuthSection} ${deliverySection} ${rentalSection} ${claimsSection} ${cancelSection}`;
 }
