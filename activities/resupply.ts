@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, type Client } from '@temporalio/client';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/audit';
 import {
@@ -68,6 +68,8 @@ export interface ResupplyPlanFacts {
   items: ResupplyItemState[];
   /** One past the last cycle recorded (a plan whose workflow started again goes on counting). */
   nextCycleNumber: number;
+  /** The number of the last status written to the plan's row. */
+  statusVersion: number;
 }
 
 export interface OutreachInput {
@@ -93,11 +95,19 @@ export interface PlaceRefillInput {
   orderId: string | null;
   answer: RefillConfirmed;
   decision: RefillDecision;
-  answeredOn: string;
   asOf: string;
 }
 
 export type ResupplyActivities = ReturnType<typeof createResupplyActivities>;
+
+/** A US number of 10 digits (as intake enters it) in E.164, as SMS gateways take it. */
+function e164(phone: string | null): string | null {
+  if (!phone) return null;
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length === 10) return `+1${digits}`;
+  if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
+  return phone.startsWith('+') ? phone : null;
+}
 
 /** How the items are named to the patient: the catalog's words, never a code alone. */
 const plainNames: Record<string, string> = {
@@ -130,11 +140,17 @@ export function createResupplyActivities(deps: ResupplyActivityDeps) {
   }
 
   async function openCallTask(input: OutreachInput, why: string) {
+    const taskKey = `resupply-${input.planId}:${input.cycle}:call:${input.contact}`;
+    // One call to make at a time: the earlier call task of the plan gives way to this one.
+    await db
+      .update(tasks)
+      .set({ status: 'done', doneBy: 'system', doneAt: new Date(input.asOf), note: `superseded by contact ${input.contact}` })
+      .where(and(eq(tasks.resupplyPlanId, input.planId), eq(tasks.kind, 'resupply-call'), eq(tasks.status, 'open'), ne(tasks.taskKey, taskKey)));
     await db
       .insert(tasks)
       .values({
         id: input.taskId,
-        taskKey: `resupply-${input.planId}:${input.cycle}:call:${input.contact}`,
+        taskKey,
         resupplyPlanId: input.planId,
         role: 'intake',
         kind: 'resupply-call',
@@ -172,6 +188,7 @@ export function createResupplyActivities(deps: ResupplyActivityDeps) {
           endOfUseOn: endOfUse(catalogEntry(defaultCatalog, item.hcpcs)!, item.lastDeliveredOn, plan.cycleMonths),
         })),
         nextCycleNumber: (last ?? 0) + 1,
+        statusVersion: plan.statusVersion,
       };
     },
 
@@ -232,8 +249,34 @@ export function createResupplyActivities(deps: ResupplyActivityDeps) {
         );
     },
 
+    /**
+     * A refill whose order was cancelled before delivery is open again: its record moves to
+     * the audit trail and the cycle waits for a new answer. Only while it still names that order.
+     */
+    async reopenResupplyCycle(input: { planId: string; cycle: number; cancelledOrderId: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const naming = and(
+          eq(resupplyCycles.planId, input.planId),
+          eq(resupplyCycles.cycle, input.cycle),
+          eq(resupplyCycles.orderId, input.cancelledOrderId),
+        );
+        const [cycle] = await tx.select().from(resupplyCycles).where(naming).for('update');
+        if (!cycle) return;
+        await tx.update(resupplyCycles).set({ outcome: 'open', orderId: null, confirmation: null, closedOn: null }).where(naming);
+        // The answer stays on record (ids, codes, the staff user: no PHI) with the order it led to.
+        await recordAudit(tx, {
+          actor: 'system',
+          action: 'resupply.order-cancelled',
+          entityType: 'resupply-plan',
+          entityId: input.planId,
+          detail: { cycle: input.cycle, orderId: input.cancelledOrderId, confirmation: cycle.confirmation },
+        });
+      });
+    },
+
     async recordResupplyStatus(input: {
       planId: string;
+      version: number;
       status: ResupplyStatus['status'];
       reason: string | null;
       optedOut: boolean;
@@ -249,9 +292,20 @@ export function createResupplyActivities(deps: ResupplyActivityDeps) {
           nextDueOn: input.nextDueOn,
           nextContactOn: input.nextContactOn,
           ...(input.optedOut ? { optedOutAt: sql`coalesce(${resupplyPlans.optedOutAt}, ${new Date(input.asOf)})` } : {}),
+          statusVersion: input.version,
           updatedAt: new Date(),
         })
-        .where(eq(resupplyPlans.id, input.planId));
+        .where(and(eq(resupplyPlans.id, input.planId), lt(resupplyPlans.statusVersion, input.version)));
+    },
+
+    /** Closes the plan's open tasks of these kinds (or all) as the system, with the note saying why. */
+    async closeResupplyTasks(input: { planId: string; kinds: string[] | 'all'; note: string; asOf: string }): Promise<void> {
+      await db
+        .update(tasks)
+        .set({ status: 'done', doneBy: 'system', doneAt: new Date(input.asOf), note: input.note })
+        .where(
+          and(eq(tasks.resupplyPlanId, input.planId), eq(tasks.status, 'open'), ...(input.kinds === 'all' ? [] : [inArray(tasks.kind, input.kinds)])),
+        );
     },
 
     async createResupplyTask(input: { taskKey: string; taskId: string; planId: string; role: 'intake'; kind: string; title: string }): Promise<void> {
@@ -265,13 +319,17 @@ export function createResupplyActivities(deps: ResupplyActivityDeps) {
      * One contact about a refill: a text or an email through the messaging port, or a call
      * task for staff (the plan's channel, an opt-out, or a gateway that refused the number).
      */
-    async sendRefillOutreach(input: OutreachInput): Promise<{ by: ResupplyChannel }> {
+    async sendRefillOutreach(input: OutreachInput): Promise<{ by: ResupplyChannel | 'none' }> {
       await db
         .update(resupplyCycles)
         .set({ attempts: sql`greatest(${resupplyCycles.attempts}, ${input.contact})`, lastContactAt: new Date(input.asOf) })
         .where(and(eq(resupplyCycles.planId, input.planId), eq(resupplyCycles.cycle, input.cycle)));
       const plan = await planRow(input.planId);
-      const to = input.channel === 'sms' ? plan.contactPhone : input.channel === 'email' ? plan.contactEmail : null;
+      // Read again on every try: a hold, a stop or an opt-out the plan took since it decided on this contact wins.
+      if (plan.status === 'held' || plan.status === 'stopped') return { by: 'none' };
+      const channel: ResupplyChannel = plan.optedOutAt ? 'call' : input.channel;
+      input = { ...input, channel };
+      const to = input.channel === 'sms' ? e164(plan.contactPhone) : input.channel === 'email' ? plan.contactEmail : null;
       if (input.channel === 'call' || !to || !deps.messenger) {
         await openCallTask(input, input.channel === 'call' ? '' : ` (no ${input.channel} contact configured)`);
         return { by: 'call' };
@@ -279,10 +337,12 @@ export function createResupplyActivities(deps: ResupplyActivityDeps) {
       const [patient] = await db.select({ firstName: patients.firstName }).from(patients).where(eq(patients.id, plan.patientId));
       const supplier = deps.supplier;
       const items = input.hcpcs.map(nameOf).join(', ');
+      const greeting = patient?.firstName ? `Hello ${patient.firstName}, this` : 'Hello, this';
       const body =
-        `Hello ${patient?.firstName ?? ''}, this is ${supplier.name}. Your CPAP supplies (${items}) may be due for a refill around ${input.dueOn}. ` +
-        `We only send a refill when you ask for one: call us at ${supplier.submitter.phone} to tell us what you still have and whether ` +
-        `your mask and cushions still work. Reply STOP to stop these messages.`;
+        `${greeting} is ${supplier.name}. Your supplies (${items}) may be due for a refill around ${input.dueOn}. ` +
+        `We send a refill only when you ask for one: call us at ${supplier.submitter.phone} to tell us what you still have and whether ` +
+        `each item still works.` +
+        (input.channel === 'sms' ? ' Reply STOP to stop these messages.' : ' Tell us if you would rather not get these emails.');
       try {
         await deps.messenger.send({
           key: `resupply-${input.planId}:${input.cycle}:${input.contact}`,
@@ -322,12 +382,13 @@ export function createResupplyActivities(deps: ResupplyActivityDeps) {
           .where(and(eq(resupplyCycles.planId, input.planId), eq(resupplyCycles.cycle, input.cycle)))
           .for('update');
         if (!cycle) throw ApplicationFailure.nonRetryable(`refill ${input.cycle} of plan ${input.planId} was never opened`, 'ResupplyCycleUnknown');
+        // Recorded already (a retry of this answer): the same order, or the same decline.
         if (cycle.outcome === 'confirmed' || cycle.outcome === 'declined') return { orderId: cycle.orderId, created: false };
-        const confirmation = { ...answer, answeredOn: input.answeredOn, shipNotBefore: decision.shipNotBefore, shipBy: decision.shipBy };
+        const confirmation = { ...answer, answeredOn: decision.answeredOn, shipNotBefore: decision.shipNotBefore, shipBy: decision.shipBy };
         if (decision.outcome === 'declined' || !input.orderId) {
           await tx
             .update(resupplyCycles)
-            .set({ outcome: 'declined', confirmation, closedOn: input.answeredOn })
+            .set({ outcome: 'declined', confirmation, closedOn: decision.answeredOn })
             .where(and(eq(resupplyCycles.planId, input.planId), eq(resupplyCycles.cycle, input.cycle)));
           await recordAudit(tx, {
             actor: answer.user,
@@ -349,7 +410,7 @@ export function createResupplyActivities(deps: ResupplyActivityDeps) {
         const resupply: RefillOrder = {
           planId: input.planId,
           cycle: input.cycle,
-          confirmedOn: input.answeredOn,
+          confirmedOn: decision.answeredOn,
           shipNotBefore: decision.shipNotBefore,
           shipBy: decision.shipBy,
           ...(onFile ? { writtenOrderOnFile: { orderId: onFile.orderId, documentId: randomUUID() } } : {}),
@@ -394,7 +455,7 @@ export function createResupplyActivities(deps: ResupplyActivityDeps) {
         );
         await tx
           .update(resupplyCycles)
-          .set({ outcome: 'confirmed', confirmation, orderId, closedOn: input.answeredOn })
+          .set({ outcome: 'confirmed', confirmation, orderId, closedOn: decision.answeredOn })
           .where(and(eq(resupplyCycles.planId, input.planId), eq(resupplyCycles.cycle, input.cycle)));
         await recordAudit(tx, {
           actor: answer.user,

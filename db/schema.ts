@@ -945,6 +945,8 @@ export const resupplyPlans = pgTable(
     /** When the next refill is due (the earliest end of use of an item) and outreach opens. */
     nextDueOn: date('next_due_on', { mode: 'string' }),
     nextContactOn: date('next_contact_on', { mode: 'string' }),
+    /** The workflow's number of the status written: a slower write of an older one never replaces a newer one. */
+    statusVersion: integer('status_version').notNull().default(0),
     workflowId: text('workflow_id').notNull(),
     /** Null until Temporal confirmed the plan's workflow (the relay starts any left behind). */
     workflowStartedAt: timestamp('workflow_started_at', { withTimezone: true }),
@@ -956,6 +958,10 @@ export const resupplyPlans = pgTable(
     index('resupply_plans_patient_idx').on(table.patientId),
     index('resupply_plans_status_idx').on(table.status, table.nextContactOn),
     index('resupply_plans_device_order_idx').on(table.deviceOrderId),
+    // One plan at a time per patient and device: a second submit of the same plan is refused, not run twice.
+    uniqueIndex('resupply_plans_one_active_uq')
+      .on(table.patientId, table.deviceHcpcs)
+      .where(sql`status <> 'stopped'`),
   ],
 );
 

@@ -24,7 +24,7 @@
  * The usual maximums themselves are the catalog's (DOMAIN.md §7, the PAP policy's table).
  * Every message here carries codes and dates only, never PHI.
  */
-import { addDays, addMonths, isAfter, isBefore } from './calendar';
+import { addDays, addMonths, daysBetween, isAfter, isBefore } from './calendar';
 import { type Catalog, type CatalogEntry, catalogEntry, usualMaximumUnits } from './catalog';
 import type { CommandRefusal } from './order-commands';
 
@@ -54,6 +54,24 @@ export const defaultResupplyPolicy: ResupplyPolicy = {
 export const maxCycleMonths = 3;
 /** Items whose supply ends within this many days of the first one's are refilled with it, in one shipment. */
 const groupWithinDays = 7;
+/** A consumable is nearly used up when no more than this many days' use would remain on its anniversary. */
+const nearlyExhaustedDays = 14;
+/** A consumable declined with nothing said about when it runs out is asked about again after this long at least. */
+const minimumDeclineDays = 30;
+/** The hour (UTC) outreach goes out: 10 am Eastern, 7 am Pacific in winter; never at midnight. */
+export const outreachTimeUtc = '15:00:00Z';
+
+export const caregiverRelationships = [
+  'spouse',
+  'child',
+  'parent',
+  'sibling',
+  'other-relative',
+  'friend',
+  'caregiver',
+  'legal-representative',
+] as const;
+export type CaregiverRelationship = (typeof caregiverRelationships)[number];
 
 export type ResupplyChannel = 'sms' | 'email' | 'call';
 export type AnswerChannel = 'phone' | 'sms' | 'email' | 'in-person' | 'portal';
@@ -85,6 +103,9 @@ export function itemPeriodMonths(entry: CatalogEntry, cycleMonths: number): numb
 export function refillQuantity(entry: CatalogEntry, cycleMonths: number): number {
   return usualMaximumUnits(entry, itemPeriodMonths(entry, cycleMonths)) ?? 0;
 }
+
+/** Units used a day under the usual maximum (A7038, 2 a month: about 0.066). */
+const dailyUse = (entry: CatalogEntry) => entry.usualMaximum!.quantity / (entry.usualMaximum!.months * 30.4375);
 
 /** Used up (filters, disposable nebulizer parts) rather than replaced when worn: the record says what remains. */
 export function isConsumable(entry: CatalogEntry): boolean {
@@ -126,18 +147,28 @@ export interface RefillItemAnswer {
 export interface RefillConfirmation {
   cycle: number;
   answeredBy: 'patient' | 'caregiver';
-  /** How a caregiver is related to the patient (a designee, never supplier staff). */
-  caregiverRelationship?: string;
+  /** How a caregiver is related to the patient (a designee, never supplier staff): a kind, never a name. */
+  caregiverRelationship?: CaregiverRelationship;
   channel: AnswerChannel;
+  /** The day the patient answered, when it is recorded later (a Friday call typed in on Monday); today when left out. */
+  answeredOn?: string;
   items: RefillItemAnswer[];
+}
+
+export interface DeclinedItem {
+  hcpcs: string;
+  /** What remains of a consumable: it is asked about again when that runs out. */
+  quantityOnHand?: number;
 }
 
 export interface RefillDecision {
   outcome: 'confirmed' | 'declined';
+  /** The day of the answer: the refill record's date, from which the 14 days run. */
+  answeredOn: string;
   /** Units per item to ship (confirmed items only). */
   quantities: Array<{ hcpcs: string; quantity: number; months: number }>;
-  /** Items not needed now: their supply is counted as lasting another cycle. */
-  declined: string[];
+  /** Items not needed now, with what remains of the consumables among them. */
+  declined: DeclinedItem[];
   /** The window the PIM leaves for the shipment. */
   shipNotBefore: string;
   shipBy: string;
@@ -167,25 +198,37 @@ export function decideRefill(view: ResupplyView, answer: RefillConfirmation): Co
   if (!cycle) return { status: 409, message: 'no refill is open on this plan' };
   if (cycle.phase === 'ordered') return { status: 409, message: `refill ${cycle.cycle} is already confirmed and ordered` };
   if (answer.cycle !== cycle.cycle) return broken('cycle', `the open refill is cycle ${cycle.cycle}, not ${answer.cycle}`);
-  if (answer.answeredBy === 'caregiver' && !answer.caregiverRelationship?.trim()) {
+  if (answer.answeredBy === 'caregiver' && !answer.caregiverRelationship) {
     return broken('caregiverRelationship', "a caregiver's answer records how they are related to the patient");
   }
+  if (answer.answeredBy === 'patient' && answer.caregiverRelationship) {
+    return broken('caregiverRelationship', 'applies to a caregiver’s answer only');
+  }
 
+  const contactDays = view.policy.contactDaysBeforeShipping;
+  const answeredOn = answer.answeredOn ?? view.today;
+  if (isAfter(answeredOn, view.today)) return broken('answeredOn', 'must not be in the future');
   const shipNotBefore = isAfter(cycle.earliestShipOn, view.today) ? cycle.earliestShipOn : view.today;
-  const shipBy = addDays(view.today, view.policy.contactDaysBeforeShipping);
-  if (isAfter(shipNotBefore, shipBy)) {
+  const shipBy = addDays(answeredOn, contactDays);
+  if (isAfter(cycle.earliestShipOn, shipBy)) {
     return {
       status: 409,
       message:
-        `too early: contact about a refill takes place no sooner than ${view.policy.contactDaysBeforeShipping} days before shipping, ` +
+        `too early: contact about a refill takes place no sooner than ${contactDays} days before shipping, ` +
         `and refill ${cycle.cycle} may not ship before ${cycle.earliestShipOn} (${pim}); ask again from ` +
-        `${addDays(cycle.earliestShipOn, -view.policy.contactDaysBeforeShipping)}`,
+        `${addDays(cycle.earliestShipOn, -contactDays)}`,
     };
+  }
+  if (isAfter(shipNotBefore, shipBy)) {
+    return broken(
+      'answeredOn',
+      `an answer of ${answeredOn} is more than ${contactDays} days before any shipping date left: ask the patient again (${pim})`,
+    );
   }
 
   const seen = new Set<string>();
   const quantities: RefillDecision['quantities'] = [];
-  const declined: string[] = [];
+  const declined: DeclinedItem[] = [];
   for (const [index, item] of answer.items.entries()) {
     const field = `items[${index}]`;
     if (!cycle.hcpcs.includes(item.hcpcs)) {
@@ -200,18 +243,23 @@ export function decideRefill(view: ResupplyView, answer: RefillConfirmation): Co
       return broken(`${field}.quantityOnHand`, `${item.hcpcs} is used up: record how many the patient still has (${pim})`);
     }
     if (!item.needed) {
-      declined.push(item.hcpcs);
+      declined.push({ hcpcs: item.hcpcs, ...(consumable ? { quantityOnHand: item.quantityOnHand! } : {}) });
       continue;
     }
     let allowed = full;
     if (consumable) {
-      allowed = full - item.quantityOnHand!;
-      if (allowed <= 0) {
+      // What would remain on the anniversary at the usual rate of use: nearly nothing, or it is not a refill yet.
+      const left = Math.max(0, item.quantityOnHand! - Math.round(dailyUse(entry) * Math.max(0, daysBetween(answeredOn, cycle.dueOn))));
+      const nearlyNothing = Math.ceil(dailyUse(entry) * nearlyExhaustedDays);
+      if (left > nearlyNothing) {
         return broken(
           `${field}.quantityOnHand`,
-          `${item.hcpcs}: ${item.quantityOnHand} on hand is a full refill (${full}), not nearly used up: record it as not needed (${pim})`,
+          `${item.hcpcs}: ${item.quantityOnHand} on hand would leave about ${left} on ${cycle.dueOn}, more than ${nearlyExhaustedDays} days' use: ` +
+            `not nearly used up, record it as not needed (${pim})`,
         );
       }
+      // Never more than a period's use in the home: the refill less what will remain.
+      allowed = full - left;
     } else {
       if (!item.condition) {
         return broken(`${field}.condition`, `${item.hcpcs} is replaced when it no longer works: record its condition (${pim})`);
@@ -238,42 +286,58 @@ export function decideRefill(view: ResupplyView, answer: RefillConfirmation): Co
   if (unanswered.length > 0) {
     return broken('items', `answer every item due in refill ${cycle.cycle}: ${unanswered.join(', ')} missing`);
   }
-  return { outcome: quantities.length > 0 ? 'confirmed' : 'declined', quantities, declined, shipNotBefore, shipBy };
+  return { outcome: quantities.length > 0 ? 'confirmed' : 'declined', answeredOn, quantities, declined, shipNotBefore, shipBy };
 }
 
 /**
- * A refill's delivery date against the window its confirmation left (PIM 5.2.6): no
- * sooner than the earliest shipping date, and no later than 14 days after the contact.
+ * A refill's date of service against the window its confirmation left (PIM 5.2.6: the
+ * delivery/shipping date): no sooner than the earliest shipping date, no later than the
+ * contact days after the answer. A mailed refill is recorded with its ship date (the
+ * date of service of a shipped item, DOMAIN.md §5).
  */
 export function refillDeliveryRefusal(window: { shipNotBefore: string; shipBy: string }, deliveredOn: string): CommandRefusal | undefined {
   if (isBefore(deliveredOn, window.shipNotBefore)) {
     return broken(
       'deliveredOn',
-      `a refill is delivered no sooner than 10 days before the current supply runs out: not before ${window.shipNotBefore} (${pim})`,
+      `a refill ships no sooner than the refill rule allows before the current supply runs out: not before ${window.shipNotBefore} ` +
+        `(for a mailed refill, record the ship date) (${pim})`,
     );
   }
   if (isAfter(deliveredOn, window.shipBy)) {
     return broken(
       'deliveredOn',
-      `the patient asked for this refill more than 14 days before ${deliveredOn}: ship by ${window.shipBy} or ask the patient again (${pim})`,
+      `the patient's answer is too old for a refill dated ${deliveredOn}: ship by ${window.shipBy} (for a mailed refill, record the ship date) ` +
+        `or ask the patient again (${pim})`,
     );
   }
   return undefined;
 }
 
-/** Where each item's supply stands after a cycle: delivered ones from their delivery, declined ones a cycle on. */
+/**
+ * Where each item's supply stands after a cycle. A delivered item's new supply starts
+ * when the old one runs out (delivered up to 10 days early, it would otherwise drift a
+ * cycle earlier each time: five masks in a year); a declined consumable is due when what
+ * remains runs out, a declined non-consumable a cycle later.
+ */
 export function afterCycle(
   items: readonly ResupplyItemState[],
   catalog: Catalog,
   cycleMonths: number,
-  outcome: { deliveredOn?: string; delivered: string[]; declined: string[]; dueOn: string },
+  outcome: { deliveredOn?: string; delivered: string[]; declined: readonly DeclinedItem[]; dueOn: string; answeredOn?: string },
 ): ResupplyItemState[] {
   return items.map((item) => {
     const entry = catalogEntry(catalog, item.hcpcs)!;
     if (outcome.deliveredOn && outcome.delivered.includes(item.hcpcs)) {
-      return { hcpcs: item.hcpcs, endOfUseOn: endOfUse(entry, outcome.deliveredOn, cycleMonths) };
+      const from = isAfter(outcome.deliveredOn, item.endOfUseOn) ? outcome.deliveredOn : item.endOfUseOn;
+      return { hcpcs: item.hcpcs, endOfUseOn: endOfUse(entry, from, cycleMonths) };
     }
-    if (outcome.declined.includes(item.hcpcs)) {
+    const declined = outcome.declined.find((candidate) => candidate.hcpcs === item.hcpcs);
+    if (declined) {
+      if (declined.quantityOnHand !== undefined) {
+        const answeredOn = outcome.answeredOn ?? outcome.dueOn;
+        const lasts = Math.max(minimumDeclineDays, Math.round(declined.quantityOnHand / dailyUse(entry)));
+        return { hcpcs: item.hcpcs, endOfUseOn: addDays(answeredOn, lasts) };
+      }
       const from = isAfter(item.endOfUseOn, outcome.dueOn) ? item.endOfUseOn : outcome.dueOn;
       return { hcpcs: item.hcpcs, endOfUseOn: addMonths(from, cycleMonths) };
     }

@@ -34,8 +34,21 @@ import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
 import { Worker } from '@temporalio/worker';
 import { claims } from '../db/schema';
 import { addDays, addMonths } from '../domain/calendar';
+import { outreachTimeUtc } from '../domain/resupply';
 import type { OrderHarness, seedOrder } from '../tests/support/orders';
-import { MAILBOX_WORKFLOW_ID, cancelOrder, claimWorkflowId, documentReviewed, rentalChanged } from '../workflows/definitions';
+import {
+  MAILBOX_WORKFLOW_ID,
+  cancelOrder,
+  claimWorkflowId,
+  documentReviewed,
+  orderWorkflowId,
+  refillConfirmed,
+  rentalChanged,
+  resupplyStatus,
+  resupplyStopped,
+  resupplyWorkflowId,
+  type ResupplyStatus,
+} from '../workflows/definitions';
 
 /** The test harness is loaded only to record: the replay test reads files without it. */
 const support = async (): Promise<typeof import('../tests/support/orders')> => require('../tests/support/orders');
@@ -200,7 +213,74 @@ export const scenarios: Scenario[] = [
       return [handle.workflowId];
     },
   },
+  {
+    name: 'resupply-refill',
+    what: "a CPAP's resupply plan: a text, the patient's answer, the refill order (written order on file) delivered, paid and closed, the next cycle, then stopped",
+    run: resupplyRefill,
+  },
 ];
+
+/** Polls the plan's query in real time (it answers once its first activity is done) until it shows what is waited for. */
+async function planShows(harness: OrderHarness, planId: string, predicate: (status: ResupplyStatus) => boolean): Promise<ResupplyStatus> {
+  const handle = harness.env.client.workflow.getHandle(resupplyWorkflowId(planId));
+  for (let tries = 0; tries < 300; tries++) {
+    const status = await handle.query(resupplyStatus).catch(() => undefined);
+    if (status && predicate(status)) return status;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`resupply plan ${planId} never showed what was waited for`);
+}
+
+/**
+ * A CPAP's resupply plan through one refill: the plan (by the API, as intake starts it),
+ * its text, the patient's answer, the refill order (its written order on file) delivered,
+ * billed and closed, the next cycle opened, then the plan stopped.
+ */
+async function resupplyRefill(harness: OrderHarness): Promise<string[]> {
+  const { DAY, command, confirmDelivery, eventually, waitForStatus } = await support();
+  const { buildTestApp }: typeof import('../tests/support/api') = require('../tests/support/api');
+  const { temporalPort }: typeof import('../api/temporal') = require('../api/temporal');
+  const { patientId, orderId } = await deliveredOrder(harness, [
+    { hcpcs: 'E0601', acquisition: 'rental', unitCharge: 12_000 },
+    { hcpcs: 'A7034', acquisition: 'purchase', unitCharge: 9_000 },
+    { hcpcs: 'A7032', acquisition: 'purchase', quantity: 2, unitCharge: 2_500 },
+    { hcpcs: 'A7038', acquisition: 'purchase', quantity: 2, unitCharge: 400 },
+  ]);
+  const { call } = buildTestApp(harness.database, temporalPort(harness.env.client, { taskQueue: harness.taskQueue }));
+  // The delivery is on record once its claim is built.
+  await eventually(async () => (await harness.database.db.select().from(claims).where(eq(claims.orderId, orderId))).length > 0, 'the CPAP claim');
+  const created = await call('POST', `/patients/${patientId}/resupply-plans`, {
+    role: 'intake',
+    body: { deviceOrderId: orderId, items: [{ hcpcs: 'A7032' }, { hcpcs: 'A7034' }, { hcpcs: 'A7038' }], channel: 'sms', contactPhone: '6145550100' },
+  });
+  if (created.status !== 201) throw new Error(`resupply plan not created: ${JSON.stringify(created.json)}`);
+  const planId = created.json.planId as string;
+  const plan = harness.env.client.workflow.getHandle(resupplyWorkflowId(planId));
+  const waiting = await planShows(harness, planId, (status) => status.cycle?.phase === 'waiting');
+  await harness.env.sleep(Date.parse(`${waiting.cycle!.contactOpensOn}T${outreachTimeUtc}`) + 3_600_000 - (await harness.env.currentTimeMs()));
+  await planShows(harness, planId, (status) => status.cycle?.phase === 'outreach' && status.cycle.attempts === 1);
+  const answered = await command(plan, refillConfirmed, {
+    user: 'ivy.intake',
+    cycle: 1,
+    answeredBy: 'patient',
+    channel: 'phone',
+    items: [
+      { hcpcs: 'A7032', needed: true, condition: 'worn' },
+      { hcpcs: 'A7034', needed: true, condition: 'damaged' },
+      { hcpcs: 'A7038', needed: true, quantityOnHand: 0 },
+    ],
+  });
+  const refill = harness.env.client.workflow.getHandle(orderWorkflowId(answered.cycle!.orderId!));
+  await waitForStatus(refill, (status) => status.stage === 'delivery', 60_000);
+  await harness.env.sleep(Date.parse(`${waiting.cycle!.earliestShipOn}T12:00:00Z`) - (await harness.env.currentTimeMs()));
+  await confirmDelivery(refill, waiting.cycle!.earliestShipOn);
+  await expectOutcome(harness, refill.workflowId, { stage: 'closed', claims: 1 });
+  await planShows(harness, planId, (status) => status.cyclesCompleted === 1 && status.cycle?.cycle === 2);
+  await command(plan, resupplyStopped, { user: 'ivy.intake', reason: 'patient-request' });
+  await plan.result();
+  await harness.env.sleep(DAY);
+  return [plan.workflowId, refill.workflowId];
+}
 
 async function record(scenario: Scenario): Promise<RecordedHistory[]> {
   const { createOrderHarness, workflowBundle } = await support();

@@ -17,6 +17,7 @@ import type { AppealLevel } from '../domain/denials';
 import type { CommandRefusal } from '../domain/order-commands';
 import type { ClaimOutcome, ClaimStatus } from '../domain/claim-statuses';
 import { orderStages, type BlockedOn, type OrderStage } from '../domain/order-stages';
+import type { CaregiverRelationship } from '../domain/resupply';
 import type { DocumentKind } from '../domain/types';
 
 export { orderStages, type BlockedOn, type OrderStage };
@@ -333,8 +334,10 @@ export const resupplyWorkflowId = (planId: string) => `resupply-${planId}`;
 export interface RefillConfirmed extends Acting {
   cycle: number;
   answeredBy: 'patient' | 'caregiver';
-  caregiverRelationship?: string;
+  caregiverRelationship?: CaregiverRelationship;
   channel: 'phone' | 'sms' | 'email' | 'in-person' | 'portal';
+  /** When the patient answered, if not today (an answer typed in after the call). */
+  answeredOn?: string;
   items: Array<{
     hcpcs: string;
     needed: boolean;

@@ -11,6 +11,10 @@
  * patient's request) stops outreach until it ends; the device picked up, its rental ended
  * without purchase or the coverage ended stop the plan. State is plain JSON, carried by
  * continueAsNew between cycles. Only ids, codes and dates reach history.
+ *
+ * Commands change state at once and the loop looks again: after every activity of its own
+ * the loop checks whether a command came in meanwhile before it does anything else, so a
+ * hold, a stop or an opt-out is never followed by a contact the loop had decided on before.
  */
 import {
   allHandlersFinished,
@@ -30,6 +34,8 @@ import {
   afterCycle,
   decideRefill,
   nextCycle,
+  outreachTimeUtc,
+  type DeclinedItem,
   type RefillDecision,
   type ResupplyChannel,
   type ResupplyCycle,
@@ -37,7 +43,7 @@ import {
   type ResupplyPolicy,
 } from '../domain/resupply';
 import { standardActivity } from './activity-options';
-import { nowIso, today, untilDate } from './clock';
+import { nowIso, today, untilInstant } from './clock';
 import { createDeadlines } from './deadlines';
 import {
   refillConfirmed,
@@ -64,9 +70,12 @@ interface OpenCycle extends ResupplyCycle {
   attempts: number;
   /** Every contact of the cycle, across rounds: each message and call task has its own number. */
   contacts: number;
+  /** When the next contact is due, while one is (the plan's row and `DmeResupplyDue`). */
+  nextContactOn: string | null;
   orderId: string | null;
-  /** Items the patient did not need this time (their supply is counted on a cycle). */
-  declined: string[];
+  /** The answer's day and the items not needed this time (their supply is counted on). */
+  answeredOn?: string;
+  declined: DeclinedItem[];
 }
 
 export interface ResupplyState {
@@ -84,6 +93,8 @@ export interface ResupplyState {
   nextCycleNumber: number;
   cycle: OpenCycle | null;
   heldUntil: string | null;
+  /** Numbers the status writes: a slower write of an older state never replaces a newer one. */
+  statusVersion: number;
 }
 
 export interface ResupplyWorkflowInput {
@@ -102,16 +113,29 @@ export interface ResupplyOutcome {
 }
 
 const defaultHistoryLimit = 4_000;
+const DAY_MS = 86_400_000;
 /** How often a refill's supply order is looked at until it is delivered or cancelled. */
-const orderCheckEveryMs = 86_400_000;
+const orderCheckEveryMs = DAY_MS;
+/** Stops for which a refill already ordered must not go out: the device or the coverage is gone. */
+const stopsThatVoidARefill = ['device-picked-up', 'rental-ended', 'coverage-ended'];
+
+/** Milliseconds until the outreach hour of a day. */
+const untilOutreachOn = (date: string) => untilInstant(`${date}T${outreachTimeUtc}`);
 
 export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promise<ResupplyOutcome> {
+  /** Set by the device's end (a signal that may be buffered before the plan is loaded). */
+  let deviceEnded: string | undefined;
+  /** Bumped by every accepted command: a wait ends early, and a decision is taken again. */
+  let changes = 0;
+  setHandler(resupplyDeviceEnded, ({ reason }) => {
+    deviceEnded ??= reason === 'picked-up' ? 'device-picked-up' : 'rental-ended';
+    changes += 1;
+  });
+
   const state: ResupplyState = input.carried ?? (await initialState(input.planId));
   const historyLimit = input.historyLimit ?? defaultHistoryLimit;
   const { planId } = state;
   const deadlines = createDeadlines();
-  /** Bumped by every accepted command: a wait ends early when something changed. */
-  let changes = 0;
 
   const view = () => ({
     today: today(),
@@ -146,17 +170,17 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
   /** When outreach looks next, for the Web UI (`DmeResupplyDue`) and the plan's row. */
   const nextContactOn = (): string | null => {
     const cycle = state.cycle;
-    if (state.status === 'stopped' || !cycle || cycle.phase === 'ordered' || cycle.phase === 'paused') return null;
+    if (state.status === 'stopped' || state.status === 'paused' || !cycle || cycle.phase === 'ordered') return null;
     if (state.status === 'held') return state.heldUntil;
-    if (cycle.phase === 'waiting') return cycle.contactOpensOn;
-    const next = addDays(cycle.contactOpensOn, cycle.attempts * state.policy.reminderEveryDays);
-    return isAfter(next, today()) ? next : today();
+    return cycle.nextContactOn;
   };
   const publish = async () => {
     const contactOn = nextContactOn();
-    upsertSearchAttributes([{ key: DmeResupplyDue, value: contactOn ? new Date(`${contactOn}T00:00:00Z`) : null }]);
+    state.statusVersion += 1;
+    upsertSearchAttributes([{ key: DmeResupplyDue, value: contactOn ? new Date(`${contactOn}T${outreachTimeUtc}`) : null }]);
     await activities.recordResupplyStatus({
       planId,
+      version: state.statusVersion,
       status: state.status,
       reason: state.reason,
       optedOut: state.optedOut,
@@ -174,18 +198,7 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
       kind,
       title,
     });
-
-  const stopPlan = async (reason: string) => {
-    if (state.status === 'stopped') return;
-    const cycle = state.cycle;
-    state.status = 'stopped';
-    state.reason = reason;
-    if (cycle && cycle.phase !== 'ordered') {
-      await activities.closeResupplyCycle({ planId, cycle: cycle.cycle, outcome: 'stopped', closedOn: today() });
-      state.cycle = null;
-    }
-    await publish();
-  };
+  const closeTasks = (kinds: string[] | 'all', note: string) => activities.closeResupplyTasks({ planId, kinds, note, asOf: nowIso() });
 
   // ---- staff commands (Updates): the same rule validates and, in the handler, decides ----
 
@@ -202,9 +215,11 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
     async (answer) => {
       const decided = decision(answer);
       const cycle = state.cycle!;
+      const before = { phase: cycle.phase, status: state.status, reason: state.reason };
       // Claimed before the first activity: a second answer is refused from here on.
       cycle.phase = 'ordered';
       cycle.declined = decided.declined;
+      cycle.answeredOn = decided.answeredOn;
       if (state.status === 'paused') {
         state.status = 'active';
         state.reason = null;
@@ -212,16 +227,25 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
       changes += 1;
       const orderId = decided.outcome === 'confirmed' ? uuid4() : null;
       cycle.orderId = orderId;
-      await activities.placeRefillOrder({
-        planId,
-        cycle: cycle.cycle,
-        orderId,
-        answer,
-        decision: decided,
-        answeredOn: today(),
-        asOf: nowIso(),
-      });
-      if (decided.outcome === 'declined') await completeCycle(undefined, []);
+      try {
+        const placed = await activities.placeRefillOrder({
+          planId,
+          cycle: cycle.cycle,
+          orderId,
+          answer,
+          decision: decided,
+          asOf: nowIso(),
+        });
+        // The recorded answer wins (a retry after a lost reply finds it).
+        cycle.orderId = placed.orderId;
+      } catch (error) {
+        Object.assign(cycle, { phase: before.phase, orderId: null, declined: [], answeredOn: undefined });
+        Object.assign(state, { status: before.status, reason: before.reason });
+        changes += 1;
+        throw error;
+      }
+      await closeTasks(['resupply-call', 'resupply-no-answer'], `refill ${cycle.cycle} answered on ${decided.answeredOn}`);
+      if (!cycle.orderId) await completeCycle(undefined, []);
       else await publish();
       return statusView();
     },
@@ -254,12 +278,8 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
     resupplyResumed,
     async (_resumed) => {
       refuse(resumeRefusal());
-      const wasPaused = state.cycle?.phase === 'paused';
-      resume();
       changes += 1;
-      // The no-answer recorded at the pause is taken back: the cycle is open again.
-      if (wasPaused) await activities.closeResupplyCycle({ planId, cycle: state.cycle!.cycle, outcome: 'open', closedOn: null });
-      await publish();
+      await resume();
       return statusView();
     },
     { validator: (_resumed) => refuse(resumeRefusal()) },
@@ -270,8 +290,8 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
     resupplyStopped,
     async ({ reason }) => {
       refuse(stopRefusal());
-      changes += 1;
-      await stopPlan(reason);
+      requestStop(reason);
+      await publish();
       return statusView();
     },
     { validator: (_stopped) => refuse(stopRefusal()) },
@@ -285,7 +305,7 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
     resupplyOptedOut,
     async (_optedOut) => {
       refuse(optOutRefusal());
-      // Honoured at once: the next attempt is a call, whatever the plan's channel.
+      // Honoured at once: the next contact is a call, whatever the plan's channel, and the send activity reads it too.
       state.optedOut = true;
       changes += 1;
       await publish();
@@ -293,31 +313,40 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
     },
     { validator: (_optedOut) => refuse(optOutRefusal()) },
   );
-
-  setHandler(resupplyDeviceEnded, ({ reason }) => {
-    if (state.status === 'stopped') return;
-    deviceEnded = reason === 'picked-up' ? 'device-picked-up' : 'rental-ended';
-    changes += 1;
-  });
   setHandler(resupplyStatus, statusView);
-  let deviceEnded: string | undefined;
 
-  function resume() {
+  /** The stop itself is immediate; the loop closes the cycle and the tasks on its way out. */
+  function requestStop(reason: string) {
+    if (state.status === 'stopped') return;
+    state.status = 'stopped';
+    state.reason = reason;
+    changes += 1;
+  }
+
+  /** Out of a hold or a pause: a new round of contact (the earlier attempts were before the hold or went unanswered). */
+  async function resume() {
+    const cycle = state.cycle;
+    const wasPaused = cycle?.phase === 'paused';
     state.status = 'active';
     state.reason = null;
     state.heldUntil = null;
-    const cycle = state.cycle;
     if (cycle && (cycle.phase === 'outreach' || cycle.phase === 'paused')) {
-      // A new round of contact: the earlier attempts were before the hold or went unanswered.
-      cycle.phase = isBefore(today(), cycle.contactOpensOn) ? 'waiting' : 'outreach';
-      cycle.attempts = 0;
+      const waiting = isBefore(today(), cycle.contactOpensOn);
+      Object.assign(cycle, { phase: waiting ? 'waiting' : 'outreach', attempts: 0, nextContactOn: waiting ? cycle.contactOpensOn : today() });
     }
+    if (cycle && wasPaused) {
+      // The no-answer recorded at the pause is taken back: the cycle is open again.
+      await activities.closeResupplyCycle({ planId, cycle: cycle.cycle, outcome: 'open', closedOn: null });
+      await closeTasks(['resupply-no-answer'], `the plan was resumed on ${today()}`);
+    }
+    await publish();
   }
 
   async function completeCycle(deliveredOn: string | undefined, delivered: string[]) {
     const cycle = state.cycle!;
     state.items = afterCycle(state.items, catalogFromSnapshot(state.catalog), state.cycleMonths, {
       ...(deliveredOn ? { deliveredOn } : {}),
+      ...(cycle.answeredOn ? { answeredOn: cycle.answeredOn } : {}),
       delivered,
       declined: cycle.declined,
       dueOn: cycle.dueOn,
@@ -329,37 +358,40 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
     await publish();
   }
 
-  /** Waits until a command changed something or `ms` passed: true when something changed. */
-  const waitForChange = (ms: number) => {
-    const seen = changes;
-    return deadlines.waitUntil(() => changes !== seen, ms);
+  /** What `changes` was when this pass of the loop began: a command during the pass's activities ends its wait, and its next step is decided again. */
+  let seen = changes;
+  const changedSincePass = () => changes !== seen;
+  /** Waits until a command changed something since the pass began, or `ms` passed: true when something changed. */
+  const waitForChange = (ms?: number) => {
+    const since = seen;
+    return ms === undefined ? condition(() => changes !== since).then(() => true) : deadlines.waitUntil(() => changes !== since, ms);
   };
 
   // ---- the plan, read aloud ----
 
   while (state.status !== 'stopped') {
+    seen = changes;
     if (deviceEnded) {
-      await stopPlan(deviceEnded);
+      requestStop(deviceEnded);
       break;
     }
     if (state.status === 'held') {
-      if (!state.heldUntil) await condition(() => state.status !== 'held' || deviceEnded !== undefined);
-      else if (!(await waitForChange(untilDate(state.heldUntil))) && state.status === 'held') {
-        resume();
-        await publish();
-      }
+      if (!state.heldUntil) await waitForChange();
+      else if (!(await waitForChange(untilOutreachOn(state.heldUntil))) && state.status === 'held') await resume();
       continue;
     }
     if (state.status === 'paused') {
-      await condition(() => state.status !== 'paused' || deviceEnded !== undefined);
+      await waitForChange();
       continue;
     }
 
-    const ended = await activities.checkResupplyPlan({ planId, asOf: today() });
+    // Before every step but the daily look at an ordered refill (it contacts no one): the device and the coverage.
+    const ended = state.cycle?.phase === 'ordered' ? {} : await activities.checkResupplyPlan({ planId, asOf: today() });
     if (ended.stop) {
-      await stopPlan(ended.stop);
+      requestStop(ended.stop);
       break;
     }
+    if (changedSincePass()) continue;
 
     if (!state.cycle) {
       if (workflowInfo().historyLength > historyLimit) {
@@ -367,24 +399,28 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
         return continueAsNew<typeof resupplyPlanWorkflow>({ planId, carried: state, historyLimit });
       }
       const opened = nextCycle(state.nextCycleNumber, state.items, state.policy);
+      // The row first: an answer to the cycle finds it.
+      await activities.openResupplyCycle({ planId, cycle: opened });
       state.nextCycleNumber += 1;
+      const waiting = isBefore(today(), opened.contactOpensOn);
       state.cycle = {
         ...opened,
-        phase: isBefore(today(), opened.contactOpensOn) ? 'waiting' : 'outreach',
+        phase: waiting ? 'waiting' : 'outreach',
         attempts: 0,
         contacts: 0,
+        nextContactOn: waiting ? opened.contactOpensOn : today(),
         orderId: null,
         declined: [],
       };
-      await activities.openResupplyCycle({ planId, cycle: opened });
       await publish();
       continue;
     }
 
     const cycle = state.cycle;
     if (cycle.phase === 'waiting') {
-      if (!(await waitForChange(untilDate(cycle.contactOpensOn))) && state.cycle === cycle && cycle.phase === 'waiting') {
+      if (!(await waitForChange(untilOutreachOn(cycle.contactOpensOn))) && state.cycle === cycle && cycle.phase === 'waiting') {
         cycle.phase = 'outreach';
+        cycle.nextContactOn = today();
         await publish();
       }
       continue;
@@ -395,6 +431,7 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
         cycle.phase = 'paused';
         state.status = 'paused';
         state.reason = 'no-answer';
+        cycle.nextContactOn = null;
         await activities.closeResupplyCycle({ planId, cycle: cycle.cycle, outcome: 'no-answer', closedOn: today() });
         await task(
           `no-answer:${cycle.contacts}`,
@@ -421,29 +458,33 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
         taskId: uuid4(),
         asOf: nowIso(),
       });
-      await publish();
-      await waitForChange(state.policy.reminderEveryDays * 86_400_000);
+      if (state.cycle === cycle && cycle.phase === 'outreach') {
+        cycle.nextContactOn = addDays(today(), state.policy.reminderEveryDays);
+        await publish();
+        await waitForChange(state.policy.reminderEveryDays * DAY_MS);
+      }
       continue;
     }
 
     if (cycle.phase === 'ordered') {
       if (!cycle.orderId) {
         // A decline is being recorded by its handler: it closes the cycle.
-        await condition(() => state.cycle !== cycle);
+        await condition(() => state.cycle !== cycle || cycle.phase !== 'ordered');
         continue;
       }
       const progress = await activities.refillOrderProgress({ orderId: cycle.orderId });
+      if (state.cycle !== cycle || cycle.phase !== 'ordered') continue;
       if (progress.state === 'delivered') {
         await completeCycle(progress.deliveredOn, progress.hcpcs);
       } else if (progress.state === 'cancelled') {
         // Cancelled before delivery: nothing shipped, so the patient is asked again.
-        await activities.closeResupplyCycle({ planId, cycle: cycle.cycle, outcome: 'open', closedOn: null });
+        await activities.reopenResupplyCycle({ planId, cycle: cycle.cycle, cancelledOrderId: cycle.orderId });
         await task(
           `order-cancelled:${cycle.orderId}`,
           'resupply-order-cancelled',
           `Refill order ${cycle.orderId} was cancelled before delivery: the patient is contacted again for refill ${cycle.cycle}`,
         );
-        Object.assign(cycle, { phase: 'outreach', attempts: 0, orderId: null, declined: [] });
+        Object.assign(cycle, { phase: 'outreach', attempts: 0, nextContactOn: today(), orderId: null, declined: [], answeredOn: undefined });
         await publish();
       } else {
         await waitForChange(orderCheckEveryMs);
@@ -451,8 +492,24 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
     }
   }
 
+  // ---- stopped: the open cycle closed, the tasks with it, and a refill the stop voids named to staff ----
   await condition(allHandlersFinished);
-  return { planId, status: 'stopped', reason: state.reason ?? 'stopped', cyclesCompleted: state.cyclesCompleted };
+  const cycle = state.cycle;
+  const reason = state.reason ?? 'stopped';
+  if (cycle && cycle.phase !== 'ordered') {
+    await activities.closeResupplyCycle({ planId, cycle: cycle.cycle, outcome: 'stopped', closedOn: today() });
+    state.cycle = null;
+  }
+  await closeTasks('all', `the resupply plan stopped on ${today()}: ${reason}`);
+  if (cycle?.phase === 'ordered' && cycle.orderId && stopsThatVoidARefill.includes(reason)) {
+    await task(
+      `stopped-with-order:${cycle.orderId}`,
+      'resupply-stopped-with-order',
+      `Resupply plan stopped (${reason}) with refill order ${cycle.orderId} placed: cancel it if it has not shipped`,
+    );
+  }
+  await publish();
+  return { planId, status: 'stopped', reason, cyclesCompleted: state.cyclesCompleted };
 }
 
 async function initialState(planId: string): Promise<ResupplyState> {
@@ -472,5 +529,6 @@ async function initialState(planId: string): Promise<ResupplyState> {
     nextCycleNumber: plan.nextCycleNumber,
     cycle: null,
     heldUntil: null,
+    statusVersion: 0,
   };
 }

@@ -26,7 +26,8 @@ import {
 } from '../../db/schema';
 import { addDays } from '../../domain/calendar';
 import { defaultCatalog } from '../../domain/catalog';
-import { maxCycleMonths, planProblems } from '../../domain/resupply';
+import { caregiverRelationships, maxCycleMonths, planProblems } from '../../domain/resupply';
+import { isValidNpi } from '../../domain/scrubber';
 import {
   refillConfirmed,
   resupplyHeld,
@@ -58,7 +59,13 @@ const newPlanSchema = z
       .describe('The delivered order of the device: its coverage, prescriber, written order, codes and delivery date are used'),
     deviceHcpcs: hcpcs.optional().describe('Without a device order: the device the supplies serve (e.g. E0601)'),
     coverageId: uuidParam.optional().describe('Without a device order: the coverage the refills bill'),
-    prescriberNpi: z.string().trim().optional().describe('Without a device order: a known prescriber'),
+    prescriberNpi: z
+      .string()
+      .trim()
+      .regex(/^\d{10}$/, 'must be a 10-digit NPI')
+      .refine(isValidNpi, 'fails the NPI check digit: not a valid NPI')
+      .optional()
+      .describe('Without a device order: a known prescriber'),
     orderDate: calendarDate.optional().describe('Without a device order: the date of the written order that lists the supplies'),
     diagnoses: z.array(diagnosis).min(1, 'needs at least one ICD-10-CM diagnosis').max(12, 'at most 12 diagnoses fit on a claim').optional(),
     items: z
@@ -106,6 +113,7 @@ const planView = z
   .object({
     id: z.string(),
     patientId: z.string(),
+    patientName: z.string().describe('Last name, first name: intake and billers see the patient’s name'),
     workflowId: z.string(),
     deviceOrderId: z.string().nullable(),
     deviceHcpcs: z.string(),
@@ -129,8 +137,12 @@ const confirmationSchema = z
   .object({
     cycle: z.number({ error: 'must be the open refill cycle number' }).int('must be a whole number').min(1, 'must be 1 or more'),
     answeredBy: z.enum(['patient', 'caregiver'], { message: 'must be patient or caregiver' }),
-    caregiverRelationship: z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters').optional(),
+    caregiverRelationship: z
+      .enum(caregiverRelationships, { message: `must be one of ${caregiverRelationships.join(', ')}` })
+      .optional()
+      .describe('A caregiver’s relationship to the patient (a kind, never a name)'),
     channel: z.enum(['phone', 'sms', 'email', 'in-person', 'portal'], { message: 'must be phone, sms, email, in-person or portal' }),
+    answeredOn: calendarDate.optional().describe('The day the patient answered, when recorded later; today when left out'),
     items: z
       .array(
         z
@@ -299,6 +311,11 @@ const optOutRoute = commandRoute(
   emptySchema,
 );
 
+/** A month of the report: YYYY-MM from 2000 to 2099. */
+const reportMonth = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'must be a month from 2000-01 to 2099-12 written YYYY-MM');
+/** The longest report: ten years of months. */
+const maxReportMonths = 120;
+
 const outreachReport = createRoute({
   method: 'get',
   path: '/reports/resupply-outreach',
@@ -309,8 +326,8 @@ const outreachReport = createRoute({
   middleware: [requireRole(...reader)] as const,
   request: {
     query: z.object({
-      from: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM'),
-      to: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM'),
+      from: reportMonth,
+      to: reportMonth,
     }),
   },
   responses: {
@@ -337,13 +354,23 @@ const outreachReport = createRoute({
   },
 });
 
+/** A Postgres unique violation of this constraint, however drizzle wrapped it (the code is on a cause). */
+function violates(error: unknown, constraint: string): boolean {
+  for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    const { code, constraint: name } = current as { code?: string; constraint?: string };
+    if (code === '23505' && name === constraint) return true;
+  }
+  return false;
+}
+
 type PlanRow = typeof resupplyPlans.$inferSelect;
 type ItemRow = typeof resupplyPlanItems.$inferSelect;
 
-function planOf(row: PlanRow, items: ItemRow[]): z.infer<typeof planView> {
+function planOf(row: PlanRow, items: ItemRow[], names: Map<string, string>): z.infer<typeof planView> {
   return {
     id: row.id,
     patientId: row.patientId,
+    patientName: names.get(row.patientId) ?? '',
     workflowId: row.workflowId,
     deviceOrderId: row.deviceOrderId,
     deviceHcpcs: row.deviceHcpcs,
@@ -365,7 +392,7 @@ function planOf(row: PlanRow, items: ItemRow[]): z.infer<typeof planView> {
 
 const monthsBetween = (from: string, to: string): string[] => {
   const months: string[] = [];
-  for (let month = from; month <= to && months.length < 120; month = addDays(`${month}-28`, 7).slice(0, 7)) months.push(month);
+  for (let month = from; month <= to; month = addDays(`${month}-28`, 7).slice(0, 7)) months.push(month);
   return months;
 };
 
@@ -373,16 +400,55 @@ export function resupplyRoutes(deps: AppDeps) {
   const { db } = deps.database;
   const { temporal, logger } = deps;
 
+  async function namesOf(patientIds: string[]) {
+    const rows = patientIds.length
+      ? await db
+          .select({ id: patients.id, firstName: patients.firstName, lastName: patients.lastName })
+          .from(patients)
+          .where(inArray(patients.id, [...new Set(patientIds)]))
+      : [];
+    return new Map(rows.map((row) => [row.id, `${row.lastName}, ${row.firstName}`]));
+  }
+
   async function itemsOf(planIds: string[]) {
     return planIds.length
       ? db.select().from(resupplyPlanItems).where(inArray(resupplyPlanItems.planId, planIds)).orderBy(asc(resupplyPlanItems.hcpcs))
       : [];
   }
 
-  async function command<A>(planId: string, update: Parameters<typeof temporal.updateResupply<A>>[1], payload: A): Promise<ResupplyStatus> {
-    const [plan] = await db.select({ id: resupplyPlans.id }).from(resupplyPlans).where(eq(resupplyPlans.id, planId));
+  async function command<A>(
+    planId: string,
+    update: Parameters<typeof temporal.updateResupply<A>>[1],
+    payload: A,
+    /** What to do when the plan's workflow is closed (terminated, or failed for good) instead of answering 409. */
+    whenClosed?: () => Promise<ResupplyStatus>,
+  ): Promise<ResupplyStatus> {
+    const [plan] = await db
+      .select({ id: resupplyPlans.id, deviceHcpcs: resupplyPlans.deviceHcpcs, startedAt: resupplyPlans.workflowStartedAt })
+      .from(resupplyPlans)
+      .where(eq(resupplyPlans.id, planId));
     if (!plan) throw notFound('Resupply plan', planId);
-    return runCommand(() => temporal.updateResupply(planId, update, payload), `Resupply plan ${planId}`, logger);
+    const send = () => temporal.updateResupply(planId, update, payload);
+    return runCommand(
+      async () => {
+        const answer = await send();
+        if (answer.outcome === 'closed' && whenClosed) return { outcome: 'accepted' as const, status: await whenClosed() };
+        if (answer.outcome !== 'missing' || plan.startedAt) return answer;
+        // Committed but not started yet (its start failed; the relay would start it): start it now, then send.
+        await temporal.startResupply({ planId, deviceHcpcs: plan.deviceHcpcs });
+        await markStarted(planId);
+        return send();
+      },
+      `Resupply plan ${planId}`,
+      logger,
+    );
+  }
+
+  async function markStarted(planId: string) {
+    await db
+      .update(resupplyPlans)
+      .set({ workflowStartedAt: new Date() })
+      .where(and(eq(resupplyPlans.id, planId), isNull(resupplyPlans.workflowStartedAt)));
   }
 
   return router()
@@ -487,45 +553,50 @@ export function resupplyRoutes(deps: AppDeps) {
 
       const planId = randomUUID();
       const workflowId = resupplyWorkflowId(planId);
-      await db.transaction(async (tx) => {
-        await tx.insert(resupplyPlans).values({
-          id: planId,
-          patientId,
-          coverageId: source.coverageId,
-          deviceOrderId: body.deviceOrderId ?? null,
-          deviceHcpcs: source.deviceHcpcs,
-          prescriberNpi: source.prescriberNpi,
-          orderDate: source.orderDate,
-          diagnoses: source.diagnoses,
-          cycleMonths: body.cycleMonths,
-          channel: body.channel,
-          contactPhone: contactPhone ?? null,
-          contactEmail: body.contactEmail ?? null,
-          workflowId,
-          createdBy: user,
-        });
-        await tx.insert(resupplyPlanItems).values(items.map((item) => ({ planId, ...item })));
-        await recordAudit(tx, {
-          actor: user,
-          action: 'resupply.plan-created',
-          entityType: 'resupply-plan',
-          entityId: planId,
-          detail: {
+      await db
+        .transaction(async (tx) => {
+          await tx.insert(resupplyPlans).values({
+            id: planId,
             patientId,
+            coverageId: source.coverageId,
+            deviceOrderId: body.deviceOrderId ?? null,
             deviceHcpcs: source.deviceHcpcs,
-            hcpcs: items.map((item) => item.hcpcs),
+            prescriberNpi: source.prescriberNpi,
+            orderDate: source.orderDate,
+            diagnoses: source.diagnoses,
             cycleMonths: body.cycleMonths,
             channel: body.channel,
-          },
+            contactPhone: contactPhone ?? null,
+            contactEmail: body.contactEmail ?? null,
+            workflowId,
+            createdBy: user,
+          });
+          await tx.insert(resupplyPlanItems).values(items.map((item) => ({ planId, ...item })));
+          await recordAudit(tx, {
+            actor: user,
+            action: 'resupply.plan-created',
+            entityType: 'resupply-plan',
+            entityId: planId,
+            detail: {
+              patientId,
+              deviceHcpcs: source.deviceHcpcs,
+              hcpcs: items.map((item) => item.hcpcs),
+              cycleMonths: body.cycleMonths,
+              channel: body.channel,
+            },
+          });
+        })
+        .catch((error: unknown) => {
+          // Two submits at once: the partial unique index lets one plan be active per patient and device.
+          if (violates(error, 'resupply_plans_one_active_uq')) {
+            throw conflict(`patient ${patientId} already has an active resupply plan for ${source.deviceHcpcs}: stop it first`);
+          }
+          throw error;
         });
-      });
       try {
         await temporal.startResupply({ planId, deviceHcpcs: source.deviceHcpcs });
         // The marker cleared (as the relay clears it): the relay leaves the plan alone from now on.
-        await db
-          .update(resupplyPlans)
-          .set({ workflowStartedAt: new Date() })
-          .where(and(eq(resupplyPlans.id, planId), isNull(resupplyPlans.workflowStartedAt)));
+        await markStarted(planId);
       } catch (error) {
         // Committed with its start marker: the worker's relay starts it within a minute.
         logger.warn('resupply workflow not started; the relay will start it', { planId, errorName: error instanceof Error ? error.name : 'unknown' });
@@ -538,8 +609,8 @@ export function resupplyRoutes(deps: AppDeps) {
       const [patient] = await db.select({ id: patients.id }).from(patients).where(eq(patients.id, id));
       if (!patient) throw notFound('Patient', id);
       const rows = await db.select().from(resupplyPlans).where(eq(resupplyPlans.patientId, id)).orderBy(desc(resupplyPlans.createdAt));
-      const items = await itemsOf(rows.map((row) => row.id));
-      return c.json({ plans: rows.map((row) => planOf(row, items)) }, 200);
+      const [items, names] = await Promise.all([itemsOf(rows.map((row) => row.id)), namesOf([id])]);
+      return c.json({ plans: rows.map((row) => planOf(row, items, names)) }, 200);
     })
     .openapi(listPlans, async (c) => {
       const query = c.req.valid('query');
@@ -557,8 +628,8 @@ export function resupplyRoutes(deps: AppDeps) {
           .offset(query.offset),
         db.select({ total: count() }).from(resupplyPlans).where(where),
       ]);
-      const items = await itemsOf(rows.map((row) => row.id));
-      return c.json({ plans: rows.map((row) => planOf(row, items)), page: { limit: query.limit, offset: query.offset, total } }, 200);
+      const [items, names] = await Promise.all([itemsOf(rows.map((row) => row.id)), namesOf(rows.map((row) => row.patientId))]);
+      return c.json({ plans: rows.map((row) => planOf(row, items, names)), page: { limit: query.limit, offset: query.offset, total } }, 200);
     })
     .openapi(getPlan, async (c) => {
       const { id } = c.req.valid('param');
@@ -570,7 +641,7 @@ export function resupplyRoutes(deps: AppDeps) {
       ]);
       return c.json(
         {
-          ...planOf(row, items),
+          ...planOf(row, items, await namesOf([row.patientId])),
           cycles: cycles.map((cycle) => ({
             cycle: cycle.cycle,
             dueOn: cycle.dueOn,
@@ -608,18 +679,37 @@ export function resupplyRoutes(deps: AppDeps) {
     .openapi(stopRoute, async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json') as z.infer<typeof stopSchema>;
-      const status = await command(id, resupplyStopped, { user: c.get('actor').user, ...body });
+      const { user } = c.get('actor');
+      // A plan whose workflow is gone (terminated by an operator) is stopped in its row, so a new plan can be started.
+      const stopInRow = async (): Promise<ResupplyStatus> => {
+        await db.transaction(async (tx) => {
+          await tx
+            .update(resupplyPlans)
+            .set({ status: 'stopped', statusReason: body.reason, nextContactOn: null, updatedAt: new Date() })
+            .where(eq(resupplyPlans.id, id));
+          await recordAudit(tx, {
+            actor: user,
+            action: 'resupply.stopped-without-workflow',
+            entityType: 'resupply-plan',
+            entityId: id,
+            detail: { reason: body.reason },
+          });
+        });
+        return { planId: id, status: 'stopped', reason: body.reason, optedOut: false, cyclesCompleted: 0, cycle: null, items: [], heldUntil: null };
+      };
+      const status = await command(id, resupplyStopped, { user, ...body }, stopInRow);
       return c.json({ accepted: true as const, command: resupplyStopped.name, status }, 202);
     })
     .openapi(optOutRoute, async (c) => {
       const { id } = c.req.valid('param');
       const status = await command(id, resupplyOptedOut, { user: c.get('actor').user });
-      await recordAudit(db, { actor: c.get('actor').user, action: 'resupply.opted-out', entityType: 'resupply-plan', entityId: id, detail: {} });
       return c.json({ accepted: true as const, command: resupplyOptedOut.name, status }, 202);
     })
     .openapi(outreachReport, async (c) => {
       const { from, to } = c.req.valid('query');
       if (from > to) throw validationError([{ field: 'to', message: 'must not be before from' }], 422);
+      const span = (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5)) - Number(from.slice(5)) + 1;
+      if (span > maxReportMonths) throw validationError([{ field: 'to', message: `at most ${maxReportMonths} months from from` }], 422);
       const rows = await db
         .select({
           month: sql<string>`to_char(${resupplyCycles.closedOn}, 'YYYY-MM')`,

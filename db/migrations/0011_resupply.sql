@@ -54,6 +54,7 @@ CREATE TABLE "resupply_plans" (
 	"status_reason" text,
 	"next_due_on" date,
 	"next_contact_on" date,
+	"status_version" integer DEFAULT 0 NOT NULL,
 	"workflow_id" text NOT NULL,
 	"workflow_started_at" timestamp with time zone,
 	"created_by" text NOT NULL,
@@ -74,4 +75,5 @@ ALTER TABLE "resupply_plans" ADD CONSTRAINT "resupply_plans_prescriber_npi_presc
 CREATE INDEX "resupply_cycles_closed_idx" ON "resupply_cycles" USING btree ("closed_on");--> statement-breakpoint
 CREATE INDEX "resupply_plans_patient_idx" ON "resupply_plans" USING btree ("patient_id");--> statement-breakpoint
 CREATE INDEX "resupply_plans_status_idx" ON "resupply_plans" USING btree ("status","next_contact_on");--> statement-breakpoint
-CREATE INDEX "resupply_plans_device_order_idx" ON "resupply_plans" USING btree ("device_order_id");
+CREATE INDEX "resupply_plans_device_order_idx" ON "resupply_plans" USING btree ("device_order_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "resupply_plans_one_active_uq" ON "resupply_plans" USING btree ("patient_id","device_hcpcs") WHERE status <> 'stopped';

@@ -111,8 +111,9 @@ beforeAll(async () => {
   device = await seedPatientOrder(database.db);
   refillOrderId = (await seedPatientOrder(database.db, { patientId: device.patientId })).orderId;
   await seedPlan(plan.active, { nextDueOn: inDays(30), nextContactOn: inDays(10) });
-  await seedPlan(plan.soonest, { nextDueOn: inDays(20), nextContactOn: inDays(2), channel: 'call', optedOutAt: new Date() });
-  await seedPlan(plan.paused, { status: 'paused', statusReason: 'no-answer', nextDueOn: inDays(5), nextContactOn: null });
+  // One active plan per patient and device: the others serve other devices of the patient.
+  await seedPlan(plan.soonest, { deviceHcpcs: 'E0470', nextDueOn: inDays(20), nextContactOn: inDays(2), channel: 'call', optedOutAt: new Date() });
+  await seedPlan(plan.paused, { deviceHcpcs: 'E0471', status: 'paused', statusReason: 'no-answer', nextDueOn: inDays(5), nextContactOn: null });
   await seedPlan(plan.stopped, { status: 'stopped', statusReason: 'no-longer-needed', nextDueOn: null, nextContactOn: null });
   await database.db.insert(resupplyCycles).values([
     cycle(plan.active, 1, {
@@ -275,7 +276,7 @@ describe('a plan’s page', () => {
       'items.1.condition': '',
       'items.1.quantity': '',
       answeredBy: 'caregiver',
-      caregiverRelationship: 'son',
+      caregiverRelationship: 'child',
       channel: 'in-person',
     });
     expect(answer.status).toBe(303);
@@ -288,7 +289,7 @@ describe('a plan’s page', () => {
           user: 'ivy.intake',
           cycle: 2,
           answeredBy: 'caregiver',
-          caregiverRelationship: 'son',
+          caregiverRelationship: 'child',
           channel: 'in-person',
           items: [
             { hcpcs: 'A7030', needed: true, condition: 'damaged' },

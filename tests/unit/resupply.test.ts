@@ -107,18 +107,37 @@ describe('decideRefill: the refill record', () => {
     { hcpcs: 'A7038', needed: true, quantityOnHand: 1 },
   ];
 
-  test('a full answer orders the usual quantities, filters less what remains, in the window the PIM leaves', () => {
+  test('a full answer orders the usual quantities, filters less what will remain, in the window the PIM leaves', () => {
     expect(decideRefill(view('2027-03-27'), answer(allNeeded))).toEqual({
       outcome: 'confirmed',
+      answeredOn: '2027-03-27',
       quantities: [
         { hcpcs: 'A7032', quantity: 6, months: 3 },
         { hcpcs: 'A7034', quantity: 1, months: 3 },
-        { hcpcs: 'A7038', quantity: 5, months: 3 },
+        // The one filter on hand is used up by 04-15 (2 a month): a full refill.
+        { hcpcs: 'A7038', quantity: 6, months: 3 },
       ],
       declined: [],
       shipNotBefore: '2027-04-05',
       // 14 days after the contact.
       shipBy: '2027-04-10',
+    });
+    // Two on hand 19 days before the anniversary: one would remain, so five come.
+    const twoLeft = decideRefill(view('2027-03-27'), answer([allNeeded[0], allNeeded[1], { hcpcs: 'A7038', needed: true, quantityOnHand: 2 }]));
+    expect(twoLeft).toMatchObject({ quantities: [{ quantity: 6 }, { quantity: 1 }, { hcpcs: 'A7038', quantity: 5 }] });
+  });
+
+  test('an answer recorded later keeps its own day: the 14 days run from it, and too old an answer is asked again', () => {
+    expect(decideRefill(view('2027-03-30'), answer(allNeeded, { answeredOn: '2027-03-27' }))).toMatchObject({
+      answeredOn: '2027-03-27',
+      shipNotBefore: '2027-04-05',
+      shipBy: '2027-04-10',
+    });
+    expect(decideRefill(view('2027-04-12'), answer(allNeeded, { answeredOn: '2027-03-27' }))).toMatchObject({ status: 422, field: 'answeredOn' });
+    expect(decideRefill(view('2027-03-27'), answer(allNeeded, { answeredOn: '2027-03-28' }))).toMatchObject({
+      status: 422,
+      field: 'answeredOn',
+      message: 'must not be in the future',
     });
   });
 
@@ -176,8 +195,14 @@ describe('decideRefill: the refill record', () => {
       needed: false,
       ...(item.hcpcs === 'A7038' ? { quantityOnHand: 6 } : { condition: 'functional' as const }),
     }));
-    expect(decideRefill(view('2027-03-27'), answer(none))).toMatchObject({ outcome: 'declined', declined: ['A7032', 'A7034', 'A7038'] });
+    expect(decideRefill(view('2027-03-27'), answer(none))).toMatchObject({
+      outcome: 'declined',
+      declined: [{ hcpcs: 'A7032' }, { hcpcs: 'A7034' }, { hcpcs: 'A7038', quantityOnHand: 6 }],
+    });
     expect(decideRefill(view('2027-03-27'), answer(allNeeded, { answeredBy: 'caregiver' }))).toMatchObject({ field: 'caregiverRelationship' });
+    expect(decideRefill(view('2027-03-27'), answer(allNeeded, { answeredBy: 'caregiver', caregiverRelationship: 'spouse' }))).toMatchObject({
+      outcome: 'confirmed',
+    });
   });
 
   test('a held, stopped or already ordered plan takes no answer', () => {
@@ -210,13 +235,31 @@ describe('after a cycle', () => {
     { hcpcs: 'A7032', endOfUseOn: '2027-04-15' },
     { hcpcs: 'A7034', endOfUseOn: '2027-04-15' },
   ];
-  test('delivered items last a period from the delivery; declined ones a cycle from the due date', () => {
+  test('a refill delivered early starts its period when the old supply runs out: four masks a year, not five', () => {
     expect(
-      afterCycle(items, defaultCatalog, 3, { deliveredOn: '2027-04-06', delivered: ['A7032'], declined: ['A7034'], dueOn: '2027-04-15' }),
+      afterCycle(items, defaultCatalog, 3, { deliveredOn: '2027-04-06', delivered: ['A7032', 'A7034'], declined: [], dueOn: '2027-04-15' }),
     ).toEqual([
-      { hcpcs: 'A7032', endOfUseOn: '2027-07-06' },
-      { hcpcs: 'A7034', endOfUseOn: addMonths('2027-04-15', 3) },
+      { hcpcs: 'A7032', endOfUseOn: '2027-07-15' },
+      { hcpcs: 'A7034', endOfUseOn: '2027-07-15' },
     ]);
+    // Delivered late, it counts from the delivery.
+    expect(afterCycle(items, defaultCatalog, 3, { deliveredOn: '2027-04-20', delivered: ['A7034'], declined: [], dueOn: '2027-04-15' })[1]).toEqual({
+      hcpcs: 'A7034',
+      endOfUseOn: '2027-07-20',
+    });
+  });
+
+  test('a declined mask is asked about a cycle later; a declined consumable when what remains runs out', () => {
+    const filters = [...items, { hcpcs: 'A7038', endOfUseOn: '2027-04-15' }];
+    const after = afterCycle(filters, defaultCatalog, 3, {
+      delivered: [],
+      declined: [{ hcpcs: 'A7034' }, { hcpcs: 'A7038', quantityOnHand: 4 }],
+      dueOn: '2027-04-15',
+      answeredOn: '2027-03-27',
+    });
+    expect(after[1]).toEqual({ hcpcs: 'A7034', endOfUseOn: addMonths('2027-04-15', 3) });
+    // Four filters at two a month: about 61 days.
+    expect(after[2]).toEqual({ hcpcs: 'A7038', endOfUseOn: '2027-05-27' });
   });
 });
 

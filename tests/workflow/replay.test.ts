@@ -38,7 +38,7 @@ test('the recordings cover every scenario of the script and all three workflow t
   const orderScenarios = recordings.filter(({ recorded }) => recorded.workflowType === 'dmeOrderWorkflow').map(({ recorded }) => recorded.scenario);
   expect(orderScenarios.sort()).toEqual(scenarios.map((scenario) => scenario.name).sort());
   expect(new Set(recordings.map(({ recorded }) => recorded.workflowType))).toEqual(
-    new Set(['dmeOrderWorkflow', 'claimWorkflow', 'clearinghouseMailboxWorkflow']),
+    new Set(['dmeOrderWorkflow', 'claimWorkflow', 'clearinghouseMailboxWorkflow', 'resupplyPlanWorkflow']),
   );
 });
 

@@ -7,9 +7,10 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporalPort } from '../../api/temporal';
-import { claimLines, claims, coverages, orders, outboundMessages, resupplyCycles, resupplyPlans, tasks } from '../../db/schema';
+import { auditEvents, claimLines, claims, coverages, orders, outboundMessages, resupplyCycles, resupplyPlans, tasks } from '../../db/schema';
 import { addDays, addMonths } from '../../domain/calendar';
 import { catalogEntry, defaultCatalog, usualMaximumUnits } from '../../domain/catalog';
+import { outreachTimeUtc } from '../../domain/resupply';
 import { orderWorkflowId, resupplyStatus, resupplyWorkflowId, type ResupplyStatus } from '../../workflows/definitions';
 import { DmeResupplyDue } from '../../workflows/search-attributes';
 import { buildTestApp } from '../support/api';
@@ -74,9 +75,10 @@ async function advanceUntil(planId: string, predicate: (status: ResupplyStatus) 
     const status = await eventuallyStatus(planId, predicate, 700);
     if (status) return status;
     const current = await planStatus(planId).catch(() => undefined);
-    const opensAt = current?.cycle?.phase === 'waiting' ? Date.parse(`${current.cycle.contactOpensOn}T00:00:00Z`) : 0;
+    // Outreach goes out at its hour of the day (10 am Eastern): straight to an hour after it.
+    const opensAt = current?.cycle?.phase === 'waiting' ? Date.parse(`${current.cycle.contactOpensOn}T${outreachTimeUtc}`) + 3_600_000 : 0;
     const now = await harness.env.currentTimeMs();
-    await harness.env.sleep(opensAt > now + DAY ? opensAt - now - DAY / 2 : DAY);
+    await harness.env.sleep(opensAt > now ? opensAt - now : DAY);
   }
   throw new Error(`${what}: not within ${maxDays} days; last ${JSON.stringify(await planStatus(planId))}`);
 }
@@ -145,7 +147,7 @@ describeWithX12Valid('resupply', () => {
         const rows = await db.select().from(outboundMessages).where(eq(outboundMessages.planId, planId));
         return rows.filter((row) => row.key.startsWith(`resupply-${planId}:${window.cycle}:`)).length > 0 ? rows : undefined;
       }, `refill ${cycle} text`);
-      expect(texts.every((row) => row.channel === 'sms' && row.recipient === '6145550100' && row.adapter === 'sandbox')).toBe(true);
+      expect(texts.every((row) => row.channel === 'sms' && row.recipient === '+16145550100' && row.adapter === 'sandbox')).toBe(true);
       expect((await ordersOfPatient(cpap.patientId)).length).toBe(1 + supplyOrders.length);
 
       if (cycle === 3) {
@@ -198,7 +200,7 @@ describeWithX12Valid('resupply', () => {
           },
         });
         expect(tooMany.status).toBe(422);
-        expect(tooMany.json.error.details[0]).toMatchObject({ field: 'items[2].quantity', message: expect.stringContaining('at most 4') });
+        expect(tooMany.json.error.details[0]).toMatchObject({ field: 'items[2].quantity', message: expect.stringContaining('at most 5') });
       }
 
       const answered = await call('POST', `/resupply-plans/${planId}/confirmations`, {
@@ -270,7 +272,8 @@ describeWithX12Valid('resupply', () => {
       expect(lines.map((line) => [line.hcpcs, line.units])).toEqual([
         ['A7032', 6],
         ['A7034', 1],
-        ['A7038', orderId === supplyOrders[1] ? 4 : 6],
+        // Two filters on hand 20 days before the anniversary: one would remain, so five came.
+        ['A7038', orderId === supplyOrders[1] ? 5 : 6],
       ]);
       expect(claim.status).toBe('paid');
       for (const line of lines) {
@@ -338,6 +341,7 @@ describeWithX12Valid('resupply', () => {
 
     // On the call: nothing needed yet. No order; the next refill is due a cycle later.
     const dueOn = opened.cycle!.dueOn;
+    const declinedOn = await harness.today();
     const declined = await call('POST', `/resupply-plans/${planId}/confirmations`, {
       role: 'intake',
       body: {
@@ -353,7 +357,13 @@ describeWithX12Valid('resupply', () => {
     });
     expect(declined.status).toBe(202);
     const next = await advanceUntil(planId, (status) => status.cycle?.cycle === 2, 'the next cycle', 1);
-    expect(next.cycle!.dueOn).toBe(addMonths(dueOn, 3));
+    // The mask and cushions still work: asked again a cycle later; the six filters last about 91 days: due then, which comes first.
+    expect(next.cycle!.dueOn).toBe(addDays(declinedOn, 91));
+    expect(next.items).toEqual([
+      { hcpcs: 'A7032', endOfUseOn: addMonths(dueOn, 3) },
+      { hcpcs: 'A7034', endOfUseOn: addMonths(dueOn, 3) },
+      { hcpcs: 'A7038', endOfUseOn: addDays(declinedOn, 91) },
+    ]);
     expect((await ordersOfPatient(cpap.patientId)).length).toBe(1);
     const [record] = await db
       .select()
@@ -399,6 +409,32 @@ describeWithX12Valid('resupply', () => {
       .from(tasks)
       .where(and(eq(tasks.resupplyPlanId, planId), eq(tasks.kind, 'resupply-order-cancelled')));
     expect(reasked).toHaveLength(1);
+    // The new answer becomes a new order; the cancelled one's record stays in the audit trail.
+    const again2 = await call('POST', `/resupply-plans/${planId}/confirmations`, {
+      role: 'intake',
+      body: { cycle: 1, answeredBy: 'patient', channel: 'phone', items: worn() },
+    });
+    expect(again2.status).toBe(202);
+    const secondOrderId = again2.json.status.cycle.orderId as string;
+    expect(secondOrderId).not.toBe(orderId);
+    const [reopened] = await db
+      .select()
+      .from(resupplyCycles)
+      .where(and(eq(resupplyCycles.planId, planId), eq(resupplyCycles.cycle, 1)));
+    expect(reopened).toMatchObject({ outcome: 'confirmed', orderId: secondOrderId });
+    const [cancelledRecord] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityId, planId), eq(auditEvents.action, 'resupply.order-cancelled')));
+    expect(cancelledRecord.detail).toMatchObject({ cycle: 1, orderId, confirmation: expect.objectContaining({ channel: 'phone' }) });
+    await waitForStatus(harness.env.client.workflow.getHandle(orderWorkflowId(secondOrderId)), (status) => status.stage === 'delivery', 60_000);
+    expect((await call('POST', `/orders/${secondOrderId}/cancel`, { role: 'intake', body: { reason: 'not needed after all' } })).status).toBe(202);
+    await advanceUntil(
+      planId,
+      (status) => status.cycle?.phase === 'outreach' && status.cycle.orderId === null,
+      'the contact after the second cancel',
+      3,
+    );
 
     // The coverage ends: at its next look the plan stops, and no contact follows.
     await db

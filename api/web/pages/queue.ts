@@ -35,6 +35,7 @@ interface Task {
   id: string;
   orderId: string | null;
   claimId: string | null;
+  resupplyPlanId: string | null;
   role: Role;
   kind: string;
   title: string;
@@ -108,6 +109,7 @@ export function queuePages(app: Hono<WebEnv>) {
                 <td>${moment(task.dueAt, ctx.locale)}</td>
                 <td>
                   ${task.orderId ? html`<a href="/app/orders/${task.orderId}">Order</a>` : ''}
+                  ${task.resupplyPlanId ? html`<a href="/app/resupply/${task.resupplyPlanId}">Resupply plan</a>` : ''}
                   ${task.claimId && (ctx.session.role === 'biller' || ctx.session.role === 'admin') ? html` <a href="/app/claims/${task.claimId}">Claim</a>` : ''}
                 </td>
                 <td>${form(ctx, `/app/tasks/${task.id}/done`, html``, 'Mark done', { className: 'inline', label: `Mark done: ${task.title}` })}</td>

@@ -5,7 +5,7 @@
  */
 import { html } from 'hono/html';
 import { catalogEntry, defaultCatalog } from '../../../domain/catalog';
-import { defaultResupplyPolicy, isConsumable } from '../../../domain/resupply';
+import { caregiverRelationships, defaultResupplyPolicy, isConsumable } from '../../../domain/resupply';
 import {
   badge,
   countdown,
@@ -31,6 +31,7 @@ export type PlanStatus = 'active' | 'paused' | 'held' | 'stopped';
 export interface PlanView {
   id: string;
   patientId: string;
+  patientName: string;
   workflowId: string;
   deviceOrderId: string | null;
   deviceHcpcs: string;
@@ -182,6 +183,7 @@ const answerFields = (cycle: CycleView) => [
   'answeredBy',
   'caregiverRelationship',
   'channel',
+  'answeredOn',
   ...cycle.hcpcs.flatMap((_, index) => ['needed', 'quantityOnHand', 'condition', 'quantity'].map((name) => `items.${index}.${name}`)),
 ];
 
@@ -213,8 +215,9 @@ function answerForm(ctx: PageContext, base: string, cycle: CycleView, failed?: F
           </fieldset>`;
         })}
         ${a('answeredBy', 'Answered by', { type: 'select', required: true, options: ['patient', 'caregiver'] })}
-        ${a('caregiverRelationship', 'Caregiver’s relationship to the patient', { hint: 'daughter, spouse…; never supplier staff' })}
-        ${a('channel', 'Answered by way of', { type: 'select', required: true, options: answerChannels })}`,
+        ${a('caregiverRelationship', 'Caregiver’s relationship to the patient', { type: 'select', options: caregiverRelationships, hint: 'A caregiver’s answer only; never supplier staff' })}
+        ${a('channel', 'Answered by way of', { type: 'select', required: true, options: answerChannels })}
+        ${a('answeredOn', 'Answered on', { type: 'date', hint: 'Leave empty for today; the 14 days before shipping run from this day' })}`,
       'Record answer',
     )}`;
 }

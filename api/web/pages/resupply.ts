@@ -161,7 +161,9 @@ async function queue(c: WebContext): Promise<Response> {
               <td>${plan.items.map((item) => item.hcpcs).join(', ')}</td>
               <td>${plan.channel}${plan.optedOut ? html` ${badge('opted-out')}` : ''}</td>
               <td>${badge(plan.status)}${plan.statusReason ? html` <span class="muted">${plan.statusReason}</span>` : ''}</td>
-              <td><a href="${section}/${plan.id}">Plan ${plan.id.slice(0, 8)}</a> · <a href="/app/patients/${plan.patientId}">patient</a></td>
+              <td>
+                <a href="${section}/${plan.id}">Plan ${plan.id.slice(0, 8)}</a> · <a href="/app/patients/${plan.patientId}">${plan.patientName}</a>
+              </td>
             </tr>`,
         )}
       </tbody>
@@ -275,6 +277,7 @@ function confirmationBody(posted: FormFields) {
     answeredBy: formText(posted, 'answeredBy'),
     ...(formOptional(posted, 'caregiverRelationship') ? { caregiverRelationship: formText(posted, 'caregiverRelationship') } : {}),
     channel: formText(posted, 'channel'),
+    ...(formOptional(posted, 'answeredOn') ? { answeredOn: formText(posted, 'answeredOn') } : {}),
     items: rows.map((index) => {
       const text = (name: string) => formText(posted, `items.${index}.${name}`);
       return {
