@@ -68,7 +68,7 @@ export interface ResupplyPlanFacts {
   items: ResupplyItemState[];
   /** One past the last cycle recorded (a plan whose workflow started again goes on counting). */
   nextCycleNumber: number;
-  /** The number of the last status written to the plan's row. */
+  /** The number of the last status written to the plan's row: the workflow numbers its writes on from it. */
   statusVersion: number;
 }
 

@@ -26,22 +26,11 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ResupplyActivities } from '../activities/resupply';
+import type { ResupplyActivities, ResupplyPlanFacts } from '../activities/resupply';
 import { addDays, isAfter, isBefore } from '../domain/calendar';
-import { catalogFromSnapshot, type CatalogSnapshot } from '../domain/catalog';
+import { catalogFromSnapshot } from '../domain/catalog';
 import type { CommandRefusal } from '../domain/order-commands';
-import {
-  afterCycle,
-  decideRefill,
-  nextCycle,
-  outreachTimeUtc,
-  type DeclinedItem,
-  type RefillDecision,
-  type ResupplyChannel,
-  type ResupplyCycle,
-  type ResupplyItemState,
-  type ResupplyPolicy,
-} from '../domain/resupply';
+import { afterCycle, decideRefill, nextCycle, outreachTimeUtc, type DeclinedItem, type RefillDecision, type ResupplyCycle } from '../domain/resupply';
 import { standardActivity } from './activity-options';
 import { nowIso, today, untilInstant } from './clock';
 import { createDeadlines } from './deadlines';
@@ -78,23 +67,12 @@ interface OpenCycle extends ResupplyCycle {
   declined: DeclinedItem[];
 }
 
-export interface ResupplyState {
+/** The plan as loaded (its statusVersion numbers the status writes), and where it stands. */
+export interface ResupplyState extends ResupplyPlanFacts {
   planId: string;
-  status: ResupplyStatus['status'];
-  reason: string | null;
-  optedOut: boolean;
-  channel: ResupplyChannel;
-  cycleMonths: number;
-  policy: ResupplyPolicy;
-  catalog: CatalogSnapshot;
-  deviceHcpcs: string;
-  items: ResupplyItemState[];
   cyclesCompleted: number;
-  nextCycleNumber: number;
   cycle: OpenCycle | null;
   heldUntil: string | null;
-  /** Numbers the status writes: a slower write of an older state never replaces a newer one. */
-  statusVersion: number;
 }
 
 export interface ResupplyWorkflowInput {
@@ -514,21 +492,5 @@ export async function resupplyPlanWorkflow(input: ResupplyWorkflowInput): Promis
 
 async function initialState(planId: string): Promise<ResupplyState> {
   const plan = await activities.loadResupplyPlan({ planId });
-  return {
-    planId,
-    status: plan.status,
-    reason: plan.reason,
-    optedOut: plan.optedOut,
-    channel: plan.channel,
-    cycleMonths: plan.cycleMonths,
-    policy: plan.policy,
-    catalog: plan.catalog,
-    deviceHcpcs: plan.deviceHcpcs,
-    items: plan.items,
-    cyclesCompleted: 0,
-    nextCycleNumber: plan.nextCycleNumber,
-    cycle: null,
-    heldUntil: null,
-    statusVersion: 0,
-  };
+  return { planId, ...plan, cyclesCompleted: 0, cycle: null, heldUntil: null };
 }
