@@ -6,7 +6,8 @@
  * internet. One walker order is worked as staff would, each in their own browser session:
  * intake registers the documents, a reviewer approves them and sees the order move on,
  * delivery staff confirm the delivery, and a biller uploads the payer's 835 and sees the
- * claim paid.
+ * claim paid. A CPAP delivered 80 days ago is set up through the API; intake starts its
+ * resupply plan from the order's page and records the patient's refill answer.
  *
  * With WEB_SCREENSHOTS=<dir> it saves the README's screenshots of the main pages there.
  */
@@ -14,7 +15,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { testKeys, todayIso, waitForOrder, type ApiCall } from '../support/api';
+import { addDays } from '../../domain/calendar';
+import { completeDocuments, createOrder, deliver, registerPatient, testKeys, todayIso, waitForOrder, type ApiCall } from '../support/api';
 import { build835 } from '../support/receivables';
 import { startServedStack, type ServedStack } from './served-stack';
 
@@ -236,4 +238,88 @@ test('intake enters the patient and the order and registers the documents, a rev
   expect(offsite).toEqual([]);
   // The one page answered with an error status is the NPI refusal (422), which Chromium logs as a failed load.
   expect(consoleErrors).toEqual(['Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
+});
+
+test("intake starts a CPAP resupply plan from the delivered order's page and records the patient's refill answer in the browser", async () => {
+  const offsiteBefore = offsite.length;
+  const consoleErrorsBefore = consoleErrors.length;
+  // Through the API: a CPAP (rental) with its mask, cushions and filters, ordered 90 days ago and delivered 80 days ago.
+  const patient = await registerPatient(call, { payerId: 'medicare-jb' });
+  const orderId = await createOrder(call, patient, {
+    orderDate: addDays(todayIso(), -90),
+    diagnoses: ['G47.33'],
+    items: [
+      { hcpcs: 'E0601', quantity: 1, acquisition: 'rental', unitCharge: 12_000 },
+      { hcpcs: 'A7034', quantity: 1, acquisition: 'purchase', unitCharge: 9_000 },
+      { hcpcs: 'A7032', quantity: 2, acquisition: 'purchase', unitCharge: 2_500 },
+      { hcpcs: 'A7038', quantity: 2, acquisition: 'purchase', unitCharge: 400 },
+    ],
+  });
+  await completeDocuments(call, orderId);
+  await deliver(call, orderId, addDays(todayIso(), -80));
+  await waitForOrder(call, orderId, (o) => Boolean(o.delivery?.confirmedAt) && o.claims.length > 0, 'the delivery recorded', 60_000);
+
+  // Intake follows the order page's link and starts the plan.
+  const intake = await signedIn('intake');
+  await intake.goto(`${origin}/app/orders/${orderId}`, { waitUntil: 'load' });
+  await reloadUntil(intake, (body) => body.includes('Start a resupply plan'), 'the resupply link of the delivered order', 20_000);
+  await submit(intake, 'a[href^="/app/resupply/new?"]');
+  expect(new URL(intake.url()).pathname).toBe('/app/resupply/new');
+  await intake.type('#plan-items', 'A7034, A7032, A7038');
+  await intake.select('#plan-cycleMonths', '3');
+  await intake.select('#plan-channel', 'sms');
+  await intake.type('#plan-contactPhone', '614-555-0100');
+  await submit(intake, 'form[action="/app/resupply/new"] button[type=submit]');
+  const planPath = new URL(intake.url()).pathname;
+  expect(planPath).toMatch(/^\/app\/resupply\/[0-9a-f-]{36}$/);
+  expect(await text(intake)).toContain('Resupply plan started');
+
+  // Supplies delivered 80 days ago: the first refill's outreach is open now, so its answer form shows within seconds.
+  await reloadUntil(intake, (body) => body.includes('Record the refill answer (cycle 1)'), 'the open refill cycle with its answer form', 20_000);
+  /** The answer form's row of a code (its rows follow the cycle's codes, sorted). */
+  const rowOf = async (hcpcs: string) =>
+    /^items\.(\d+)\.hcpcs$/.exec(
+      await intake.$eval(`input[type=hidden][name^="items."][value="${hcpcs}"]`, (element) => element.getAttribute('name') ?? ''),
+    )![1];
+  const rows = { A7032: await rowOf('A7032'), A7034: await rowOf('A7034'), A7038: await rowOf('A7038') };
+  const answer = async (a7034Condition: string) => {
+    await intake.select(`#refill-items\\.${rows.A7032}\\.needed`, 'yes');
+    await intake.select(`#refill-items\\.${rows.A7032}\\.condition`, 'worn');
+    await intake.select(`#refill-items\\.${rows.A7034}\\.needed`, 'yes');
+    await intake.select(`#refill-items\\.${rows.A7034}\\.condition`, a7034Condition);
+    await intake.select(`#refill-items\\.${rows.A7038}\\.needed`, 'yes');
+    await intake.$eval(`#refill-items\\.${rows.A7038}\\.quantityOnHand`, (element) => ((element as unknown as { value: string }).value = '0'));
+    await intake.select('#refill-answeredBy', 'patient');
+    await intake.select('#refill-channel', 'phone');
+    await submit(intake, 'form[action$="/confirmations"] button[type=submit]');
+  };
+
+  // A mask that still works is refused beside its condition, the answer left to correct.
+  await answer('functional');
+  const condition = `#refill-items\\.${rows.A7034}\\.condition`;
+  expect(await intake.$eval(condition, (element) => element.getAttribute('aria-invalid'))).toBe('true');
+  expect(await intake.$eval(`${condition}-error`, (element) => element.textContent)).toContain('A7034 still works');
+  expect(await text(intake)).toContain('Record the refill answer (cycle 1)');
+
+  // The patient's real answer: the cushions worn, the mask damaged, no filters left.
+  await answer('damaged');
+  expect(new URL(intake.url()).pathname).toBe(planPath);
+  expect(await text(intake)).toContain('Refill answer recorded');
+  const cycle = await intake.$eval('tr[data-cycle="1"]', (element) => (element as unknown as { innerText: string }).innerText);
+  expect(cycle).toContain('confirmed');
+  expect(await text(intake)).not.toContain('Record the refill answer');
+  const refillHref = await intake.$eval('tr[data-cycle="1"] a[href^="/app/orders/"]', (element) => element.getAttribute('href') ?? '');
+  expect(refillHref).toMatch(/^\/app\/orders\/[0-9a-f-]{36}$/);
+  expect(refillHref).not.toBe(`/app/orders/${orderId}`);
+  await submit(intake, `tr[data-cycle="1"] a[href="${refillHref}"]`);
+  expect(new URL(intake.url()).pathname).toBe(refillHref);
+  const refill = await text(intake);
+  for (const hcpcs of ['A7032', 'A7034', 'A7038']) expect(refill).toContain(`${hcpcs} ×`);
+  expect(refill).not.toContain('E0601 ×');
+
+  expect(offsite.slice(offsiteBefore)).toEqual([]);
+  // The one error status is the refused answer (422), which Chromium logs as a failed load.
+  expect(consoleErrors.slice(consoleErrorsBefore)).toEqual([
+    'Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
+  ]);
 });
