@@ -13,7 +13,7 @@ import { catalogEntry, defaultCatalog, usualMaximumUnits } from '../../domain/ca
 import { outreachTimeUtc } from '../../domain/resupply';
 import { orderWorkflowId, resupplyStatus, resupplyWorkflowId, type ResupplyStatus } from '../../workflows/definitions';
 import { DmeResupplyDue } from '../../workflows/search-attributes';
-import { buildTestApp } from '../support/api';
+import { buildTestApp, type ApiCall } from '../support/api';
 import {
   approveAllDocuments,
   confirmDelivery,
@@ -98,6 +98,13 @@ async function ordersOfPatient(patientId: string) {
   return harness.database.db.select().from(orders).where(eq(orders.patientId, patientId)).orderBy(asc(orders.createdAt));
 }
 
+/** The patient's refill answer by phone, as intake records it (`more` for a caregiver's). */
+const answerRefill = (call: ApiCall, planId: string, cycle: number, items: unknown[], more: Record<string, unknown> = {}) =>
+  call('POST', `/resupply-plans/${planId}/confirmations`, {
+    role: 'intake',
+    body: { cycle, answeredBy: 'patient', channel: 'phone', items, ...more },
+  });
+
 const worn = (onHandFilters = 0) => [
   { hcpcs: 'A7032', needed: true, condition: 'worn' },
   { hcpcs: 'A7034', needed: true, condition: 'damaged' },
@@ -175,44 +182,28 @@ describeWithX12Valid('resupply', () => {
 
       if (cycle === 2) {
         // A confirmation that breaks the rule is refused and changes nothing.
-        const wrong = await call('POST', `/resupply-plans/${planId}/confirmations`, {
-          role: 'intake',
-          body: {
-            cycle,
-            answeredBy: 'patient',
-            channel: 'phone',
-            items: [
-              { hcpcs: 'A7032', needed: true, condition: 'functional' },
-              { hcpcs: 'A7034', needed: true, condition: 'worn' },
-              { hcpcs: 'A7038', needed: true, quantityOnHand: 0 },
-            ],
-          },
-        });
+        const wrong = await answerRefill(call, planId, cycle, [
+          { hcpcs: 'A7032', needed: true, condition: 'functional' },
+          { hcpcs: 'A7034', needed: true, condition: 'worn' },
+          { hcpcs: 'A7038', needed: true, quantityOnHand: 0 },
+        ]);
         expect(wrong.status).toBe(422);
         expect(wrong.json.error.details).toEqual([{ field: 'items[0].condition', message: expect.stringContaining('still works') }]);
-        const tooMany = await call('POST', `/resupply-plans/${planId}/confirmations`, {
-          role: 'intake',
-          body: {
-            cycle,
-            answeredBy: 'patient',
-            channel: 'phone',
-            items: [...worn(2).slice(0, 2), { hcpcs: 'A7038', needed: true, quantityOnHand: 2, quantity: 6 }],
-          },
-        });
+        const tooMany = await answerRefill(call, planId, cycle, [
+          ...worn(2).slice(0, 2),
+          { hcpcs: 'A7038', needed: true, quantityOnHand: 2, quantity: 6 },
+        ]);
         expect(tooMany.status).toBe(422);
         expect(tooMany.json.error.details[0]).toMatchObject({ field: 'items[2].quantity', message: expect.stringContaining('at most 5') });
       }
 
-      const answered = await call('POST', `/resupply-plans/${planId}/confirmations`, {
-        role: 'intake',
-        body: {
-          cycle,
-          answeredBy: cycle === 4 ? 'caregiver' : 'patient',
-          ...(cycle === 4 ? { caregiverRelationship: 'spouse' } : {}),
-          channel: 'phone',
-          items: worn(cycle === 2 ? 2 : 0),
-        },
-      });
+      const answered = await answerRefill(
+        call,
+        planId,
+        cycle,
+        worn(cycle === 2 ? 2 : 0),
+        cycle === 4 ? { answeredBy: 'caregiver', caregiverRelationship: 'spouse' } : {},
+      );
       expect(answered.status).toBe(202);
       const orderId = answered.json.status.cycle.orderId as string;
       supplyOrders.push(orderId);
@@ -311,10 +302,7 @@ describeWithX12Valid('resupply', () => {
     expect(held.status).toBe(202);
     expect(held.json.status).toMatchObject({ status: 'held', reason: 'inpatient-stay', heldUntil: until });
     // An answer while held is refused; no reminder goes out during the stay.
-    const whileHeld = await call('POST', `/resupply-plans/${planId}/confirmations`, {
-      role: 'intake',
-      body: { cycle: opened.cycle!.cycle, answeredBy: 'patient', channel: 'phone', items: worn() },
-    });
+    const whileHeld = await answerRefill(call, planId, opened.cycle!.cycle, worn());
     expect(whileHeld.status).toBe(409);
     await harness.env.sleep(19 * DAY);
     expect(await textsOf()).toBe(1);
@@ -342,19 +330,11 @@ describeWithX12Valid('resupply', () => {
     // On the call: nothing needed yet. No order; the next refill is due a cycle later.
     const dueOn = opened.cycle!.dueOn;
     const declinedOn = await harness.today();
-    const declined = await call('POST', `/resupply-plans/${planId}/confirmations`, {
-      role: 'intake',
-      body: {
-        cycle: opened.cycle!.cycle,
-        answeredBy: 'patient',
-        channel: 'phone',
-        items: [
-          { hcpcs: 'A7032', needed: false, condition: 'functional' },
-          { hcpcs: 'A7034', needed: false, condition: 'functional' },
-          { hcpcs: 'A7038', needed: false, quantityOnHand: 6 },
-        ],
-      },
-    });
+    const declined = await answerRefill(call, planId, opened.cycle!.cycle, [
+      { hcpcs: 'A7032', needed: false, condition: 'functional' },
+      { hcpcs: 'A7034', needed: false, condition: 'functional' },
+      { hcpcs: 'A7038', needed: false, quantityOnHand: 6 },
+    ]);
     expect(declined.status).toBe(202);
     const next = await advanceUntil(planId, (status) => status.cycle?.cycle === 2, 'the next cycle', 1);
     // The mask and cushions still work: asked again a cycle later; the six filters last about 91 days: due then, which comes first.
@@ -389,10 +369,7 @@ describeWithX12Valid('resupply', () => {
     });
     const planId = created.json.planId as string;
     const opened = await advanceUntil(planId, (status) => status.cycle?.phase === 'outreach', 'outreach');
-    const answered = await call('POST', `/resupply-plans/${planId}/confirmations`, {
-      role: 'intake',
-      body: { cycle: 1, answeredBy: 'patient', channel: 'phone', items: worn() },
-    });
+    const answered = await answerRefill(call, planId, 1, worn());
     const orderId = answered.json.status.cycle.orderId as string;
     const handle = harness.env.client.workflow.getHandle(orderWorkflowId(orderId));
     await waitForStatus(handle, (status) => status.stage === 'delivery', 60_000);
@@ -410,10 +387,7 @@ describeWithX12Valid('resupply', () => {
       .where(and(eq(tasks.resupplyPlanId, planId), eq(tasks.kind, 'resupply-order-cancelled')));
     expect(reasked).toHaveLength(1);
     // The new answer becomes a new order; the cancelled one's record stays in the audit trail.
-    const again2 = await call('POST', `/resupply-plans/${planId}/confirmations`, {
-      role: 'intake',
-      body: { cycle: 1, answeredBy: 'patient', channel: 'phone', items: worn() },
-    });
+    const again2 = await answerRefill(call, planId, 1, worn());
     expect(again2.status).toBe(202);
     const secondOrderId = again2.json.status.cycle.orderId as string;
     expect(secondOrderId).not.toBe(orderId);
